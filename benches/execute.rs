@@ -1,0 +1,354 @@
+//! Benchmarks of detwasm against wasmi 2.0 on the programs in `benches/programs/`, in
+//! the same process: translate (`Module::new`), instantiate, and execute (one call of
+//! the program's entry point). wasmi runs with fuel off and with fuel on; detwasm
+//! always meters gas. Before timing, every engine's result is checked against the
+//! expected value (benches/programs/README.md), so a wrong engine cannot look fast.
+//!
+//! Criterion ids are `<group>/<program>/<engine>`. After criterion's own report, a
+//! table gives each detwasm time and its ratio to wasmi (fuel off and on): the median
+//! of the per-iteration times that criterion sampled. Run with
+//! `cargo bench --bench execute`; the defaults (10 samples, about 2 s per benchmark)
+//! keep the whole run to a few minutes on two cores.
+
+// Benchmarks state their expectations with unwrap and panics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+
+/// One benchmark program: its committed binary, entry point, argument and result.
+struct Program {
+    name: &'static str,
+    export: &'static str,
+    arg: i32,
+    expected: Outcome,
+}
+
+/// A result both engines can produce, compared by bits.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Outcome {
+    I32(i32),
+    F64(u64),
+}
+
+const PROGRAMS: &[Program] = &[
+    Program {
+        name: "fib",
+        export: "fib",
+        arg: 25,
+        expected: Outcome::I32(75025),
+    },
+    Program {
+        name: "sha256",
+        export: "sha256_bench",
+        arg: 10,
+        expected: Outcome::I32(-1511106770),
+    },
+    Program {
+        name: "matmul",
+        export: "matmul",
+        arg: 64,
+        expected: Outcome::F64(0xbfdb_0000_0000_0000), // -0.421875
+    },
+];
+
+/// The engines compared; wasmi always translates eagerly, as detwasm does.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum EngineKind {
+    Detwasm,
+    Wasmi,
+    WasmiFuel,
+}
+
+impl EngineKind {
+    const ALL: [EngineKind; 3] = [EngineKind::Detwasm, EngineKind::Wasmi, EngineKind::WasmiFuel];
+
+    fn name(self) -> &'static str {
+        match self {
+            EngineKind::Detwasm => "detwasm",
+            EngineKind::Wasmi => "wasmi",
+            EngineKind::WasmiFuel => "wasmi-fuel",
+        }
+    }
+}
+
+fn wasm_bytes(program: &Program) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches/programs")
+        .join(format!("{}.wasm", program.name));
+    std::fs::read(&path).unwrap_or_else(|err| panic!("reading {}: {err}", path.display()))
+}
+
+// ---- detwasm ----------------------------------------------------------------------
+
+/// Gas high enough that no benchmark run can exhaust it.
+const DETWASM_GAS: u64 = 1 << 60;
+
+struct DetwasmRunner {
+    store: detwasm::Store,
+    func: detwasm::FuncAddr,
+}
+
+impl DetwasmRunner {
+    fn new(engine: &detwasm::Engine, module: &detwasm::Module, export: &str) -> DetwasmRunner {
+        let mut store = detwasm::Store::new(engine);
+        store.set_gas_limit(DETWASM_GAS);
+        let instance = store.instantiate(module, &[]).unwrap();
+        let func = match store.instance_export(instance, export) {
+            Some(detwasm::Extern::Func(func)) => func,
+            other => panic!("export {export}: {other:?}"),
+        };
+        DetwasmRunner { store, func }
+    }
+
+    fn call(&mut self, arg: i32) -> Outcome {
+        let results = self.store.invoke(self.func, &[detwasm::Value::I32(arg)]).unwrap();
+        match results.as_slice() {
+            [detwasm::Value::I32(v)] => Outcome::I32(*v),
+            [detwasm::Value::F64(bits)] => Outcome::F64(*bits),
+            other => panic!("unexpected results {other:?}"),
+        }
+    }
+}
+
+// ---- wasmi --------------------------------------------------------------------------
+
+fn wasmi_engine(fuel: bool) -> wasmi::Engine {
+    let mut config = wasmi::Config::default();
+    config.compilation_mode(wasmi::CompilationMode::Eager);
+    config.consume_fuel(fuel);
+    wasmi::Engine::new(&config)
+}
+
+struct WasmiRunner {
+    store: wasmi::Store<()>,
+    func: wasmi::Func,
+    fuel: bool,
+    results: [wasmi::Val; 1],
+}
+
+impl WasmiRunner {
+    fn new(engine: &wasmi::Engine, module: &wasmi::Module, export: &str, fuel: bool) -> WasmiRunner {
+        let mut store = wasmi::Store::new(engine, ());
+        if fuel {
+            store.set_fuel(u64::MAX).unwrap();
+        }
+        let linker = wasmi::Linker::<()>::new(engine);
+        let instance = linker.instantiate_and_start(&mut store, module).unwrap();
+        let func = instance.get_func(&store, export).unwrap();
+        WasmiRunner {
+            store,
+            func,
+            fuel,
+            results: [wasmi::Val::I32(0)],
+        }
+    }
+
+    fn call(&mut self, arg: i32) -> Outcome {
+        if self.fuel {
+            // Refill so that no number of iterations can run out.
+            self.store.set_fuel(u64::MAX).unwrap();
+        }
+        self.func
+            .call(&mut self.store, &[wasmi::Val::I32(arg)], &mut self.results)
+            .unwrap();
+        match &self.results[0] {
+            wasmi::Val::I32(v) => Outcome::I32(*v),
+            wasmi::Val::F64(v) => Outcome::F64(v.to_bits()),
+            other => panic!("unexpected result {other:?}"),
+        }
+    }
+}
+
+// ---- measurement bookkeeping -------------------------------------------------------
+
+/// Per-iteration times of every sample criterion took, by (group, program, engine).
+type Samples = BTreeMap<(&'static str, &'static str, EngineKind), Vec<Duration>>;
+
+static SAMPLES: Mutex<Samples> = Mutex::new(BTreeMap::new());
+
+/// Times `iters` runs of `routine`, records the per-iteration time, and returns the total
+/// (for `Bencher::iter_custom`).
+fn timed(
+    key: (&'static str, &'static str, EngineKind),
+    iters: u64,
+    mut routine: impl FnMut(),
+) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        routine();
+    }
+    let total = start.elapsed();
+    let per_iter = total / u32::try_from(iters.max(1)).unwrap_or(u32::MAX);
+    SAMPLES.lock().unwrap().entry(key).or_default().push(per_iter);
+    total
+}
+
+fn median(samples: &[Duration]) -> Option<Duration> {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    sorted.get(sorted.len() / 2).copied()
+}
+
+fn print_ratios() {
+    let samples = SAMPLES.lock().unwrap();
+    if samples.is_empty() {
+        return;
+    }
+    println!();
+    println!("detwasm time and ratio detwasm/wasmi (median per iteration):");
+    println!(
+        "{:<12} {:<8} {:>12} {:>12} {:>12} {:>9} {:>12}",
+        "group", "program", "detwasm", "wasmi", "wasmi-fuel", "/wasmi", "/wasmi-fuel"
+    );
+    for group in ["translate", "instantiate", "execute"] {
+        for program in PROGRAMS {
+            let time = |engine| {
+                samples
+                    .get(&(group, program.name, engine))
+                    .and_then(|s| median(s))
+            };
+            let [det, wasmi, fuel] = EngineKind::ALL.map(time);
+            let Some(det) = det else { continue };
+            let show = |t: Option<Duration>| t.map_or("-".to_string(), |t| format!("{t:.2?}"));
+            let ratio = |t: Option<Duration>| {
+                t.map_or("-".to_string(), |t| {
+                    format!("{:.2}", det.as_secs_f64() / t.as_secs_f64())
+                })
+            };
+            println!(
+                "{:<12} {:<8} {:>12} {:>12} {:>12} {:>9} {:>12}",
+                group,
+                program.name,
+                show(Some(det)),
+                show(wasmi),
+                show(fuel),
+                ratio(wasmi),
+                ratio(fuel)
+            );
+        }
+    }
+}
+
+// ---- benchmarks ---------------------------------------------------------------------
+
+/// Checks that every engine computes the expected result before anything is timed.
+fn check_results(program: &Program, bytes: &[u8]) {
+    let engine = detwasm::Engine::default();
+    let module = detwasm::Module::new(&engine, bytes).unwrap();
+    let got = DetwasmRunner::new(&engine, &module, program.export).call(program.arg);
+    assert_eq!(got, program.expected, "detwasm on {}", program.name);
+    for fuel in [false, true] {
+        let engine = wasmi_engine(fuel);
+        let module = wasmi::Module::new(&engine, bytes).unwrap();
+        let got = WasmiRunner::new(&engine, &module, program.export, fuel).call(program.arg);
+        assert_eq!(got, program.expected, "wasmi (fuel {fuel}) on {}", program.name);
+    }
+}
+
+fn bench_translate(c: &mut Criterion, program: &Program, bytes: &[u8]) {
+    let mut group = c.benchmark_group(format!("translate/{}", program.name));
+    let engine = detwasm::Engine::default();
+    let key = |kind| ("translate", program.name, kind);
+    group.bench_function(EngineKind::Detwasm.name(), |b| {
+        b.iter_custom(|iters| {
+            timed(key(EngineKind::Detwasm), iters, || {
+                black_box(detwasm::Module::new(&engine, black_box(bytes)).unwrap());
+            })
+        })
+    });
+    for (kind, fuel) in [(EngineKind::Wasmi, false), (EngineKind::WasmiFuel, true)] {
+        let engine = wasmi_engine(fuel);
+        group.bench_function(kind.name(), |b| {
+            b.iter_custom(|iters| {
+                timed(key(kind), iters, || {
+                    black_box(wasmi::Module::new(&engine, black_box(bytes)).unwrap());
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+fn bench_instantiate(c: &mut Criterion, program: &Program, bytes: &[u8]) {
+    let mut group = c.benchmark_group(format!("instantiate/{}", program.name));
+    let key = |kind| ("instantiate", program.name, kind);
+    let engine = detwasm::Engine::default();
+    let module = detwasm::Module::new(&engine, bytes).unwrap();
+    group.bench_function(EngineKind::Detwasm.name(), |b| {
+        b.iter_custom(|iters| {
+            timed(key(EngineKind::Detwasm), iters, || {
+                let mut store = detwasm::Store::new(&engine);
+                black_box(store.instantiate(&module, &[]).unwrap());
+            })
+        })
+    });
+    for (kind, fuel) in [(EngineKind::Wasmi, false), (EngineKind::WasmiFuel, true)] {
+        let engine = wasmi_engine(fuel);
+        let module = wasmi::Module::new(&engine, bytes).unwrap();
+        let linker = wasmi::Linker::<()>::new(&engine);
+        group.bench_function(kind.name(), |b| {
+            b.iter_custom(|iters| {
+                timed(key(kind), iters, || {
+                    let mut store = wasmi::Store::new(&engine, ());
+                    if fuel {
+                        store.set_fuel(u64::MAX).unwrap();
+                    }
+                    black_box(linker.instantiate_and_start(&mut store, &module).unwrap());
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+fn bench_execute(c: &mut Criterion, program: &Program, bytes: &[u8]) {
+    let mut group = c.benchmark_group(format!("execute/{}", program.name));
+    let key = |kind| ("execute", program.name, kind);
+    let arg = program.arg;
+    let engine = detwasm::Engine::default();
+    let module = detwasm::Module::new(&engine, bytes).unwrap();
+    let mut runner = DetwasmRunner::new(&engine, &module, program.export);
+    group.bench_function(EngineKind::Detwasm.name(), |b| {
+        b.iter_custom(|iters| {
+            timed(key(EngineKind::Detwasm), iters, || {
+                black_box(runner.call(black_box(arg)));
+            })
+        })
+    });
+    for (kind, fuel) in [(EngineKind::Wasmi, false), (EngineKind::WasmiFuel, true)] {
+        let engine = wasmi_engine(fuel);
+        let module = wasmi::Module::new(&engine, bytes).unwrap();
+        let mut runner = WasmiRunner::new(&engine, &module, program.export, fuel);
+        group.bench_function(kind.name(), |b| {
+            b.iter_custom(|iters| {
+                timed(key(kind), iters, || {
+                    black_box(runner.call(black_box(arg)));
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+fn main() {
+    let mut c = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    for program in PROGRAMS {
+        let bytes = wasm_bytes(program);
+        check_results(program, &bytes);
+        bench_translate(&mut c, program, &bytes);
+        bench_instantiate(&mut c, program, &bytes);
+        bench_execute(&mut c, program, &bytes);
+    }
+    c.final_summary();
+    print_ratios();
+}

@@ -1,0 +1,190 @@
+//! The `detwasm` command line: clap definitions and the `validate` and `run` commands.
+//! This is the only module that reads files or prints; everything it runs goes through
+//! the public library API (Engine, Module, Store) exactly as an embedder would.
+//! Depends on the whole library, and nothing depends on it except `main.rs`.
+//!
+//! Exit codes (also in README.md):
+//! - 0: success (`run` returned, `validate` accepted the module);
+//! - 1: `validate` rejected the module;
+//! - 2: a user error: bad command line, unreadable file, malformed or rejected module,
+//!   missing export, bad argument;
+//! - 70: an internal error of detwasm (a bug; please report it);
+//! - 134: the guest trapped (128 + SIGABRT, what a native program that aborts returns).
+
+mod run;
+mod summary;
+mod validate;
+mod value;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code of a successful command.
+pub const EXIT_OK: u8 = 0;
+/// Exit code of `validate` when the module is rejected.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit code of a user error: command line, file, module or argument.
+pub const EXIT_USER_ERROR: u8 = 2;
+/// Exit code of an internal error of detwasm.
+pub const EXIT_INTERNAL: u8 = 70;
+/// Exit code when the guest traps: 128 + SIGABRT.
+pub const EXIT_TRAP: u8 = 134;
+
+/// A deterministic WebAssembly runtime.
+#[derive(Debug, Parser)]
+#[command(name = "detwasm", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check that a module is accepted by detwasm's profile and limits.
+    ///
+    /// Prints `valid` and exits 0, or prints the error and exits 1.
+    Validate {
+        /// The module, in the WebAssembly binary format.
+        file: PathBuf,
+    },
+    /// Instantiate a module and invoke one exported function.
+    ///
+    /// Prints each result on its own line. On a trap, prints `trap: <message>` on stderr
+    /// and exits 134.
+    Run(RunArgs),
+}
+
+/// Arguments of `detwasm run`.
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// The module, in the WebAssembly binary format. It must have no imports.
+    file: PathBuf,
+    /// Name of the exported function to invoke.
+    #[arg(long, value_name = "NAME")]
+    invoke: String,
+    /// Arguments of the function, parsed by its parameter types: integers in decimal or
+    /// 0x hex, floats in decimal or as inf, nan, nan:0xPAYLOAD. Put arguments such as
+    /// -inf, -nan or -0x10 after `--`.
+    #[arg(value_name = "ARGS", allow_negative_numbers = true)]
+    args: Vec<String>,
+    /// Gas limit for instantiation and the call, in gas units (default: the engine's).
+    #[arg(long, value_name = "LIMIT")]
+    gas: Option<u64>,
+    /// Print a summary (exit code, trap, gas) on stderr after the run.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "text"
+    )]
+    summary: Option<SummaryFormat>,
+}
+
+/// How `--summary` prints.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum SummaryFormat {
+    /// One `key=value` line per field.
+    Text,
+    /// One JSON object on one line.
+    Json,
+}
+
+/// Runs the command line of the current process and returns its exit code.
+///
+/// # Panics
+/// Never: every error is printed as one line and mapped to an exit code.
+pub fn main() -> ExitCode {
+    ExitCode::from(main_with_args(std::env::args_os()))
+}
+
+/// Runs a command line given as arguments (the first is the program name) and returns
+/// the exit code as a number.
+pub fn main_with_args<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => return report_clap_error(&err),
+    };
+    match cli.command {
+        Command::Validate { file } => validate::validate_command(&file),
+        Command::Run(args) => run::run_command(&args),
+    }
+}
+
+/// Prints a command-line error as one `error: ...` line (help and version go to stdout
+/// in full) and returns the exit code.
+fn report_clap_error(err: &clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let mut text = err.render().to_string();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            print_err(&text);
+            return EXIT_USER_ERROR;
+        }
+        print_out(&text);
+        return EXIT_OK;
+    }
+    // clap's message is the paragraphs before the usage block (the error, then tips);
+    // fold them onto one line.
+    let rendered = err.render().to_string();
+    let mut message = String::new();
+    for line in rendered
+        .lines()
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+    {
+        if !message.is_empty() {
+            message.push_str(if message.ends_with(':') { " " } else { "; " });
+        }
+        message.push_str(line);
+    }
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    print_err(&format!("error: {message} (see 'detwasm --help')\n"));
+    EXIT_USER_ERROR
+}
+
+/// A one-line user error: printed as `error: <message>`, exit code 2.
+#[derive(Debug)]
+struct UserError(String);
+
+impl UserError {
+    fn new(message: impl Into<String>) -> UserError {
+        UserError(message.into())
+    }
+}
+
+/// Reads a module file, mapping failure to a user error that names the path.
+fn read_module_file(path: &std::path::Path) -> Result<Vec<u8>, UserError> {
+    std::fs::read(path)
+        .map_err(|err| UserError::new(format!("cannot read {}: {err}", path.display())))
+}
+
+/// Writes to stdout, ignoring failure (a closed pipe must not panic).
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Writes to stderr, ignoring failure.
+fn print_err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}

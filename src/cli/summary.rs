@@ -1,0 +1,61 @@
+//! The `--summary` report of `detwasm run`: exit code, trap, gas used and gas limit, as
+//! `key=value` lines or as one JSON object, on stderr. Depends on `exec` (TrapCode).
+
+use crate::TrapCode;
+
+use super::{print_err, SummaryFormat};
+
+/// What a run did, as far as the summary reports it.
+pub(super) struct Outcome {
+    /// The trap that stopped the run, if any.
+    pub trap: Option<TrapCode>,
+    /// Gas used by instantiation and the call, in gas units.
+    pub gas_used: u64,
+    /// The gas limit of the run, in gas units.
+    pub gas_limit: u64,
+}
+
+/// The stable name of a trap code in summaries: the variant in snake case.
+pub(super) fn trap_name(code: TrapCode) -> &'static str {
+    match code {
+        TrapCode::Unreachable => "unreachable",
+        TrapCode::IntegerOverflow => "integer_overflow",
+        TrapCode::IntegerDivideByZero => "integer_divide_by_zero",
+        TrapCode::InvalidConversionToInteger => "invalid_conversion_to_integer",
+        TrapCode::MemoryOutOfBounds => "memory_out_of_bounds",
+        TrapCode::TableOutOfBounds => "table_out_of_bounds",
+        TrapCode::UndefinedElement => "undefined_element",
+        TrapCode::UninitializedElement => "uninitialized_element",
+        TrapCode::IndirectCallTypeMismatch => "indirect_call_type_mismatch",
+        TrapCode::CallStackExhausted => "call_stack_exhausted",
+        TrapCode::ValueStackExhausted => "value_stack_exhausted",
+        TrapCode::OutOfGas => "out_of_gas",
+        TrapCode::UncaughtException => "uncaught_exception",
+        TrapCode::HostError => "host_error",
+        TrapCode::NullReference => "null_reference",
+    }
+}
+
+/// Prints the summary on stderr.
+///
+/// Text: `exit_code=N`, `trap=NAME` (or `trap=none`), `gas_used=N`, `gas_limit=N`, one
+/// per line. JSON: `{"exit_code":N,"trap":"NAME"|null,"gas_used":N,"gas_limit":N}`.
+pub(super) fn print_summary(format: SummaryFormat, exit_code: u8, outcome: &Outcome) {
+    let text = match format {
+        SummaryFormat::Text => format!(
+            "exit_code={exit_code}\ntrap={}\ngas_used={}\ngas_limit={}\n",
+            outcome.trap.map_or("none", trap_name),
+            outcome.gas_used,
+            outcome.gas_limit
+        ),
+        SummaryFormat::Json => format!(
+            "{{\"exit_code\":{exit_code},\"trap\":{},\"gas_used\":{},\"gas_limit\":{}}}\n",
+            outcome
+                .trap
+                .map_or("null".to_string(), |code| format!("\"{}\"", trap_name(code))),
+            outcome.gas_used,
+            outcome.gas_limit
+        ),
+    };
+    print_err(&text);
+}

@@ -1,0 +1,30 @@
+//! `detwasm validate FILE`: runs the validator with the default configuration and no
+//! import allowlist, and reports the verdict. Depends on `validate` and `config`.
+
+use std::path::Path;
+
+use crate::Config;
+
+use super::{print_err, print_out, read_module_file, EXIT_INVALID, EXIT_OK, EXIT_USER_ERROR};
+
+/// Validates the module at `path`: prints `valid` on stdout and returns 0, or prints
+/// `error: <validation error>` on stderr and returns 1. An unreadable file returns 2.
+pub(super) fn validate_command(path: &Path) -> u8 {
+    let bytes = match read_module_file(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            print_err(&format!("error: {}\n", err.0));
+            return EXIT_USER_ERROR;
+        }
+    };
+    match crate::validate::validate(&bytes, &Config::default(), None) {
+        Ok(()) => {
+            print_out("valid\n");
+            EXIT_OK
+        }
+        Err(err) => {
+            print_err(&format!("error: {err}\n"));
+            EXIT_INVALID
+        }
+    }
+}

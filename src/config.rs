@@ -1,0 +1,102 @@
+//! Every deterministic number of the runtime: shape limits checked at validation, the
+//! stack model's limits checked at run time, and the gas limit. Defaults are the values
+//! written in SPEC.md §Limits and §Stack; changing one is a change of observable behaviour.
+//! Depends on nothing.
+
+/// Shape limits a module must satisfy to be accepted (SPEC.md §Limits).
+///
+/// Every field is an inclusive maximum. A module exceeding any of them is rejected by
+/// validation with `ValidateErrorKind::Limit` naming the field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Size of the module binary, in bytes.
+    pub max_module_bytes: u64,
+    /// Entries in the type section.
+    pub max_types: u32,
+    /// Functions, imported and defined together.
+    pub max_funcs: u32,
+    /// Entries in the import section.
+    pub max_imports: u32,
+    /// Entries in the export section.
+    pub max_exports: u32,
+    /// Globals, imported and defined together.
+    pub max_globals: u32,
+    /// Tables, imported and defined together.
+    pub max_tables: u32,
+    /// Tags, imported and defined together.
+    pub max_tags: u32,
+    /// Data segments.
+    pub max_data_segments: u32,
+    /// Element segments.
+    pub max_elem_segments: u32,
+    /// Parameters plus declared locals of one function.
+    pub max_locals_per_func: u32,
+    /// Size of one function body, in bytes.
+    pub max_func_body_bytes: u32,
+    /// Control nesting depth (block, loop, if, try_table) inside one function body,
+    /// counting the function's own implicit block.
+    pub max_control_depth: u32,
+    /// Declared minimum and maximum of a memory, and the largest size `memory.grow`
+    /// may reach at run time, in 64 KiB pages.
+    pub max_memory_pages: u32,
+    /// Declared minimum and maximum of a table, and the largest size `table.grow` may
+    /// reach at run time, in elements.
+    pub max_table_elements: u32,
+    /// Total bytes of all data segments.
+    pub max_data_bytes: u64,
+    /// Total items of all element segments.
+    pub max_elem_items: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_module_bytes: 64 * 1024 * 1024,
+            max_types: 100_000,
+            max_funcs: 1_000_000,
+            max_imports: 100_000,
+            max_exports: 100_000,
+            max_globals: 1_000_000,
+            max_tables: 100,
+            max_tags: 100_000,
+            max_data_segments: 100_000,
+            max_elem_segments: 100_000,
+            max_locals_per_func: 50_000,
+            max_func_body_bytes: 7_654_321,
+            max_control_depth: 10_000,
+            max_memory_pages: 16_384,
+            max_table_elements: 10_000_000,
+            max_data_bytes: 64 * 1024 * 1024,
+            max_elem_items: 10_000_000,
+        }
+    }
+}
+
+/// Configuration of an [`crate::Engine`]: limits, stack model and gas.
+///
+/// # Spec
+/// SPEC.md §Limits, §Stack and §Gas give the meaning and the defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Shape limits checked at validation.
+    pub limits: Limits,
+    /// Maximum number of activation frames (wasm function calls) alive at once.
+    /// A call that would exceed it traps with `CallStackExhausted`.
+    pub max_call_depth: u32,
+    /// Maximum stack height in the units of SPEC.md §Stack (value slots, label
+    /// entries and frames). A call that would exceed it traps with `CallStackExhausted`.
+    pub max_stack_height: u64,
+    /// Gas available to one store, in gas units (SPEC.md §Gas).
+    pub gas_limit: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            limits: Limits::default(),
+            max_call_depth: 10_000,
+            max_stack_height: 4_000_000,
+            gas_limit: 10_000_000_000,
+        }
+    }
+}

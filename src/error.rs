@@ -1,0 +1,33 @@
+//! The top-level error type: one variant per stage, wrapping that stage's error.
+//! Depends on the stage error types only.
+
+use crate::exec::Trap;
+use crate::validate::ValidateError;
+
+/// Why linking failed (core §4.5.4 external typing and import matching).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown import or incompatible import type: {0}")]
+pub struct LinkError(pub String);
+
+/// Any error of the library.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The module was rejected by validation or the profile.
+    #[error(transparent)]
+    Validate(#[from] ValidateError),
+    /// Instantiation could not resolve or match an import.
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    /// Execution trapped (also during instantiation: segment bounds, start function).
+    #[error("trap: {0}")]
+    Trap(#[from] Trap),
+    /// An invocation with the wrong number or types of arguments, or a bad address.
+    #[error("invalid invocation: {0}")]
+    Invoke(String),
+    /// A resource limit of the configuration was exceeded outside execution.
+    #[error("limit exceeded: {0}")]
+    Limit(String),
+    /// A condition validation should have excluded; a bug in detwasm.
+    #[error("internal error: {0}")]
+    Internal(&'static str),
+}

@@ -1,0 +1,1132 @@
+//! The interpreter: runs translated bytecode on an explicit frame stack (no native
+//! recursion per wasm call), with segment gas charging, the SPEC.md §Stack model, typed
+//! traps and exception unwinding. Never decodes wasm bytes.
+//! Depends on translate (the bytecode), runtime (the store), float, gas.
+
+mod trap;
+
+pub use trap::{Trap, TrapCode};
+
+use crate::error::Error;
+use crate::float;
+use crate::gas;
+use crate::runtime::{Caller, ExnInst, FuncKind, Store};
+use crate::translate::op::Op;
+use crate::translate::{CatchKind, CompiledFunc};
+use crate::value::{FuncAddr, Value};
+
+/// Size of a wasm page, in bytes (core §4.2.8).
+pub const PAGE_SIZE: usize = 65536;
+
+/// One suspended activation: the caller's function, where it resumes and its frame
+/// pointer.
+#[derive(Copy, Clone, Debug)]
+struct Frame {
+    func: u32,
+    ret_pc: u32,
+    fp: u32,
+    prepaid: bool,
+}
+
+/// The live registers of the interpreter, saved when the loop exits.
+#[derive(Copy, Clone, Debug)]
+struct Regs {
+    func: u32,
+    pc: usize,
+    fp: usize,
+    sp: usize,
+    prepaid: bool,
+}
+
+enum Exit {
+    Done,
+    SwitchToStep,
+}
+
+/// Why the loop stopped abnormally: a trap at the op `regs.pc - 1`.
+type Fault = TrapCode;
+
+struct Machine<'s> {
+    store: &'s mut Store,
+    frames: Vec<Frame>,
+    /// Stack units (SPEC.md §Stack) of all live activations.
+    height: u64,
+    max_height: u64,
+    max_depth: usize,
+}
+
+#[inline(always)]
+fn i32v(s: u64) -> i32 {
+    s as u32 as i32
+}
+#[inline(always)]
+fn u32v(s: u64) -> u32 {
+    s as u32
+}
+#[inline(always)]
+fn i64v(s: u64) -> i64 {
+    s as i64
+}
+#[inline(always)]
+fn u64v(s: u64) -> u64 {
+    s
+}
+#[inline(always)]
+fn o_i32(v: i32) -> u64 {
+    u64::from(v as u32)
+}
+#[inline(always)]
+fn o_u32(v: u32) -> u64 {
+    u64::from(v)
+}
+#[inline(always)]
+fn o_i64(v: i64) -> u64 {
+    v as u64
+}
+#[inline(always)]
+fn o_u64(v: u64) -> u64 {
+    v
+}
+#[inline(always)]
+fn o_bool(v: bool) -> u64 {
+    u64::from(v)
+}
+
+fn trunc<T>(r: Result<T, float::TruncError>) -> Result<T, TrapCode> {
+    r.map_err(|e| match e {
+        float::TruncError::InvalidConversion => TrapCode::InvalidConversionToInteger,
+        float::TruncError::Overflow => TrapCode::IntegerOverflow,
+    })
+}
+
+/// Gas of the ops after `from` up to the end of its segment: what a frame prepaid but
+/// will not execute when it leaves the segment abnormally.
+fn unexecuted_gas(f: &CompiledFunc, from: usize) -> u64 {
+    let mut sum = 0u64;
+    for (op, cost) in f.code.iter().zip(f.costs.iter()).skip(from) {
+        if matches!(op, Op::ConsumeGas(_)) {
+            break;
+        }
+        sum += u64::from(*cost);
+    }
+    sum
+}
+
+fn wasm_code(store: &Store, func: u32) -> Option<&CompiledFunc> {
+    match &store.funcs.get(func as usize)?.kind {
+        FuncKind::Wasm { code, .. } => Some(code),
+        FuncKind::Host(_) => None,
+    }
+}
+
+/// Invokes `func` with `args` (core §4.5.5).
+pub(crate) fn invoke(store: &mut Store, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Error> {
+    let f = store
+        .funcs
+        .get(func.0 as usize)
+        .ok_or_else(|| Error::Invoke(format!("no function at address {}", func.0)))?;
+    let ty = store
+        .types
+        .get(f.ty as usize)
+        .ok_or(Error::Internal("function type id"))?
+        .clone();
+    if args.len() != ty.params().len()
+        || args.iter().zip(ty.params()).any(|(a, t)| a.ty() != *t)
+    {
+        return Err(Error::Invoke(format!(
+            "arguments do not match the function type {ty}"
+        )));
+    }
+    let slots: Vec<u64> = args.iter().map(Value::to_slot).collect();
+    let results = match &f.kind {
+        FuncKind::Host(h) => {
+            let h = h.clone();
+            let mut out: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
+            let mut caller = Caller {
+                memory: None,
+                gas_remaining: &mut store.gas_remaining,
+            };
+            h(&mut caller, args, &mut out)?;
+            return Ok(out);
+        }
+        FuncKind::Wasm { .. } => {
+            let config = store.engine.config().clone();
+            let mut m = Machine {
+                store,
+                frames: Vec::new(),
+                height: 0,
+                max_height: config.max_stack_height,
+                max_depth: config.max_call_depth as usize,
+            };
+            m.run_invocation(func.0, &slots)?
+        }
+    };
+    Ok(results
+        .iter()
+        .zip(ty.results())
+        .map(|(s, t)| Value::from_slot(*t, *s))
+        .collect())
+}
+
+impl Machine<'_> {
+    fn run_invocation(&mut self, func: u32, args: &[u64]) -> Result<Vec<u64>, Trap> {
+        let (units, nlocals, nops, nresults) = match wasm_code(self.store, func) {
+            Some(c) => (c.stack_units, c.num_locals, c.max_operands, c.num_results),
+            None => return Err(Trap::new(TrapCode::HostError)),
+        };
+        if units > self.max_height || self.max_depth == 0 {
+            return Err(Trap::at(TrapCode::CallStackExhausted, FuncAddr(func), 0));
+        }
+        self.height = units;
+        let need = nlocals as usize + nops as usize;
+        let stack = &mut self.store.stack;
+        stack.clear();
+        stack.resize(need.max(args.len()), 0);
+        stack[..args.len()].copy_from_slice(args);
+        let mut regs = Regs {
+            func,
+            pc: 0,
+            fp: 0,
+            sp: nlocals as usize,
+            prepaid: true,
+        };
+        let mut step = false;
+        loop {
+            let r = if step {
+                self.run::<true>(&mut regs)
+            } else {
+                self.run::<false>(&mut regs)
+            };
+            match r {
+                Ok(Exit::Done) => {
+                    let n = nresults as usize;
+                    return Ok(self.store.stack[regs.fp..regs.fp + n].to_vec());
+                }
+                Ok(Exit::SwitchToStep) => step = true,
+                Err(code) => return Err(self.fail(code, &regs)),
+            }
+        }
+    }
+
+    /// Turns a fault into a trap: refunds what every live activation prepaid and will
+    /// not execute (SPEC.md §Gas), and drops the frames.
+    fn fail(&mut self, code: TrapCode, regs: &Regs) -> Trap {
+        let at = regs.pc.saturating_sub(1);
+        let mut refund = 0u64;
+        if regs.prepaid {
+            if let Some(c) = wasm_code(self.store, regs.func) {
+                refund += unexecuted_gas(c, at + 1);
+            }
+        }
+        for f in &self.frames {
+            if f.prepaid {
+                if let Some(c) = wasm_code(self.store, f.func) {
+                    refund += unexecuted_gas(c, f.ret_pc as usize);
+                }
+            }
+        }
+        self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
+        self.frames.clear();
+        Trap::at(code, FuncAddr(regs.func), at)
+    }
+
+    /// The interpreter loop. `STEP` selects instruction-by-instruction gas accounting,
+    /// used once the gas left cannot cover a whole segment.
+    #[allow(clippy::too_many_lines)]
+    fn run<const STEP: bool>(&mut self, regs: &mut Regs) -> Result<Exit, Fault> {
+        let mut func = regs.func;
+        let mut pc = regs.pc;
+        let mut fp = regs.fp;
+        let mut sp = regs.sp;
+        let mut prepaid = regs.prepaid;
+        let mut gas = self.store.gas_remaining;
+        // The current function's code and instance data. Cloning the Arc keeps them
+        // alive independently of borrows of the store.
+        let (mut cf, mut inst) = self.enter(func);
+        let mut mem: usize = self.mem_of(inst);
+
+        macro_rules! save {
+            () => {{
+                regs.func = func;
+                regs.pc = pc;
+                regs.fp = fp;
+                regs.sp = sp;
+                regs.prepaid = prepaid;
+                self.store.gas_remaining = gas;
+            }};
+        }
+        macro_rules! fault {
+            ($code:expr) => {{
+                save!();
+                return Err($code);
+            }};
+        }
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(code) => fault!(code),
+                }
+            };
+        }
+        macro_rules! charge {
+            ($amount:expr) => {{
+                let a: u64 = $amount;
+                if gas < a {
+                    fault!(TrapCode::OutOfGas);
+                }
+                gas -= a;
+            }};
+        }
+        macro_rules! st {
+            () => {
+                self.store.stack
+            };
+        }
+        macro_rules! un {
+            ($inp:ident, $out:ident, |$a:ident| $e:expr) => {{
+                let $a = $inp(st!()[sp - 1]);
+                st!()[sp - 1] = $out($e);
+            }};
+        }
+        macro_rules! bin {
+            ($inp:ident, $out:ident, |$a:ident, $b:ident| $e:expr) => {{
+                let $b = $inp(st!()[sp - 1]);
+                let $a = $inp(st!()[sp - 2]);
+                sp -= 1;
+                st!()[sp - 1] = $out($e);
+            }};
+        }
+        macro_rules! bin_trap {
+            ($inp:ident, $out:ident, |$a:ident, $b:ident| $e:expr) => {{
+                let $b = $inp(st!()[sp - 1]);
+                let $a = $inp(st!()[sp - 2]);
+                let r = tri!($e);
+                sp -= 1;
+                st!()[sp - 1] = $out(r);
+            }};
+        }
+        macro_rules! ea {
+            ($off:expr, $n:expr) => {{
+                let a = u64::from(st!()[sp - 1] as u32) + u64::from($off);
+                if a + $n > self.store.memories[mem].data.len() as u64 {
+                    fault!(TrapCode::MemoryOutOfBounds);
+                }
+                a as usize
+            }};
+        }
+        macro_rules! load {
+            ($off:expr, $n:literal, |$b:ident| $e:expr) => {{
+                let a = ea!($off, $n);
+                let mut $b = [0u8; $n];
+                $b.copy_from_slice(&self.store.memories[mem].data[a..a + $n]);
+                st!()[sp - 1] = $e;
+            }};
+        }
+        macro_rules! store {
+            ($off:expr, $n:literal, |$v:ident| $e:expr) => {{
+                let $v = st!()[sp - 1];
+                sp -= 1;
+                let a = ea!($off, $n);
+                let bytes: [u8; $n] = $e;
+                self.store.memories[mem].data[a..a + $n].copy_from_slice(&bytes);
+                sp -= 1;
+            }};
+        }
+        macro_rules! do_return {
+            () => {{
+                let n = cf.num_results as usize;
+                st!().copy_within(sp - n..sp, fp);
+                sp = fp + n;
+                self.height -= cf.stack_units;
+                match self.frames.pop() {
+                    None => {
+                        save!();
+                        return Ok(Exit::Done);
+                    }
+                    Some(f) => {
+                        func = f.func;
+                        pc = f.ret_pc as usize;
+                        fp = f.fp as usize;
+                        prepaid = f.prepaid;
+                        (cf, inst) = self.enter(func);
+                        mem = self.mem_of(inst);
+                    }
+                }
+            }};
+        }
+        macro_rules! branch {
+            ($target:expr, $drop:expr, $keep:expr) => {{
+                let keep = $keep as usize;
+                let drop = $drop as usize;
+                if drop != 0 {
+                    st!().copy_within(sp - keep..sp, sp - keep - drop);
+                    sp -= drop;
+                }
+                pc = $target as usize;
+            }};
+        }
+        macro_rules! call {
+            ($callee:expr, $tail:expr) => {{
+                let callee: u32 = $callee;
+                let is_wasm = matches!(
+                    self.store.funcs.get(callee as usize).map(|f| &f.kind),
+                    Some(FuncKind::Wasm { .. })
+                );
+                if is_wasm {
+                    let (ncf, ninst) = self.enter(callee);
+                    let np = ncf.num_params as usize;
+                    if $tail {
+                        let units = self.height - cf.stack_units + ncf.stack_units;
+                        if units > self.max_height {
+                            fault!(TrapCode::CallStackExhausted);
+                        }
+                        self.height = units;
+                        st!().copy_within(sp - np..sp, fp);
+                    } else {
+                        if self.frames.len() + 1 >= self.max_depth
+                            || self.height + ncf.stack_units > self.max_height
+                        {
+                            fault!(TrapCode::CallStackExhausted);
+                        }
+                        self.height += ncf.stack_units;
+                        self.frames.push(Frame {
+                            func,
+                            ret_pc: pc as u32,
+                            fp: fp as u32,
+                            prepaid,
+                        });
+                        fp = sp - np;
+                    }
+                    let nl = ncf.num_locals as usize;
+                    let need = fp + nl + ncf.max_operands as usize;
+                    if st!().len() < need {
+                        st!().resize(need, 0);
+                    }
+                    st!()[fp + np..fp + nl].fill(0);
+                    sp = fp + nl;
+                    func = callee;
+                    pc = 0;
+                    cf = ncf;
+                    inst = ninst;
+                    mem = self.mem_of(inst);
+                } else {
+                    save!();
+                    match self.call_host(callee, sp, mem) {
+                        Ok(nsp) => sp = nsp,
+                        Err(code) => {
+                            gas = self.store.gas_remaining;
+                            fault!(code)
+                        }
+                    }
+                    gas = self.store.gas_remaining;
+                    if $tail {
+                        do_return!();
+                    }
+                }
+            }};
+        }
+        macro_rules! throw {
+            ($exn:expr) => {{
+                save!();
+                match self.unwind($exn, regs) {
+                    Ok(true) => {
+                        func = regs.func;
+                        pc = regs.pc;
+                        fp = regs.fp;
+                        sp = regs.sp;
+                        prepaid = regs.prepaid;
+                        gas = self.store.gas_remaining;
+                        (cf, inst) = self.enter(func);
+                        mem = self.mem_of(inst);
+                    }
+                    Ok(false) => {
+                        // The catch targeted the function's own label: return.
+                        func = regs.func;
+                        pc = regs.pc;
+                        fp = regs.fp;
+                        sp = regs.sp;
+                        prepaid = regs.prepaid;
+                        gas = self.store.gas_remaining;
+                        (cf, inst) = self.enter(func);
+                        mem = self.mem_of(inst);
+                        do_return!();
+                    }
+                    Err(code) => return Err(code),
+                }
+            }};
+        }
+
+        loop {
+            let op = cf.code[pc];
+            if STEP && !prepaid {
+                let c = u64::from(cf.costs[pc]);
+                if gas < c {
+                    pc += 1;
+                    fault!(TrapCode::OutOfGas);
+                }
+                gas -= c;
+            }
+            pc += 1;
+            match op {
+                Op::ConsumeGas(n) => {
+                    let n = u64::from(n);
+                    if gas >= n {
+                        gas -= n;
+                        prepaid = true;
+                    } else if STEP {
+                        prepaid = false;
+                    } else {
+                        prepaid = false;
+                        save!();
+                        return Ok(Exit::SwitchToStep);
+                    }
+                }
+                Op::Unreachable => fault!(TrapCode::Unreachable),
+                Op::Jump(t) => pc = t as usize,
+                Op::Br { target, drop, keep } => branch!(target, drop, keep),
+                Op::BrIfNez { target, drop, keep } => {
+                    sp -= 1;
+                    if st!()[sp] as u32 != 0 {
+                        branch!(target, drop, keep);
+                    }
+                }
+                Op::BrIfEqz(t) => {
+                    sp -= 1;
+                    if st!()[sp] as u32 == 0 {
+                        pc = t as usize;
+                    }
+                }
+                Op::ReturnIfNez => {
+                    sp -= 1;
+                    if st!()[sp] as u32 != 0 {
+                        do_return!();
+                    }
+                }
+                Op::BrTable { len } => {
+                    sp -= 1;
+                    let i = (st!()[sp] as u32).min(len) as usize;
+                    match cf.code[pc + i] {
+                        Op::BrTableEntry { target, drop, keep } => {
+                            if target == u32::MAX {
+                                do_return!();
+                            } else {
+                                branch!(target, drop, keep);
+                            }
+                        }
+                        _ => fault!(TrapCode::HostError),
+                    }
+                }
+                Op::BrTableEntry { .. } => fault!(TrapCode::HostError),
+                Op::Return => do_return!(),
+                Op::Call(idx) => {
+                    let callee = self.store.instances[inst].funcs[idx as usize];
+                    call!(callee, false);
+                }
+                Op::ReturnCall(idx) => {
+                    let callee = self.store.instances[inst].funcs[idx as usize];
+                    call!(callee, true);
+                }
+                Op::CallIndirect { type_idx, table } => {
+                    sp -= 1;
+                    let callee = tri!(self.indirect(inst, type_idx, table, st!()[sp]));
+                    call!(callee, false);
+                }
+                Op::ReturnCallIndirect { type_idx, table } => {
+                    sp -= 1;
+                    let callee = tri!(self.indirect(inst, type_idx, table, st!()[sp]));
+                    call!(callee, true);
+                }
+                Op::Throw(tag_idx) => {
+                    let tag = self.store.instances[inst].tags[tag_idx as usize];
+                    let ty = self.store.tags[tag as usize].ty;
+                    let n = self.store.types[ty as usize].params().len();
+                    let payload: Box<[u64]> = st!()[sp - n..sp].into();
+                    sp -= n;
+                    let exn = self.store.exns.len() as u32;
+                    self.store.exns.push(ExnInst { tag, payload });
+                    throw!(exn);
+                }
+                Op::ThrowRef => {
+                    sp -= 1;
+                    let r = st!()[sp];
+                    if r == 0 {
+                        fault!(TrapCode::NullReference);
+                    }
+                    throw!((r - 1) as u32);
+                }
+                Op::Drop => sp -= 1,
+                Op::Select => {
+                    sp -= 2;
+                    if st!()[sp + 1] as u32 == 0 {
+                        st!()[sp - 1] = st!()[sp];
+                    }
+                }
+                Op::LocalGet(i) => {
+                    st!()[sp] = st!()[fp + i as usize];
+                    sp += 1;
+                }
+                Op::LocalSet(i) => {
+                    sp -= 1;
+                    st!()[fp + i as usize] = st!()[sp];
+                }
+                Op::LocalTee(i) => st!()[fp + i as usize] = st!()[sp - 1],
+                Op::GlobalGet(i) => {
+                    let g = self.store.instances[inst].globals[i as usize];
+                    st!()[sp] = self.store.globals[g as usize].value;
+                    sp += 1;
+                }
+                Op::GlobalSet(i) => {
+                    let g = self.store.instances[inst].globals[i as usize];
+                    sp -= 1;
+                    self.store.globals[g as usize].value = st!()[sp];
+                }
+                Op::Const(c) => {
+                    st!()[sp] = c;
+                    sp += 1;
+                }
+                Op::Reinterpret => {}
+                Op::RefIsNull => un!(u64v, o_bool, |a| a == 0),
+                Op::RefFunc(i) => {
+                    let f = self.store.instances[inst].funcs[i as usize];
+                    st!()[sp] = u64::from(f) + 1;
+                    sp += 1;
+                }
+                Op::TableGet(t) => {
+                    let ta = self.store.instances[inst].tables[t as usize] as usize;
+                    let i = st!()[sp - 1] as u32 as usize;
+                    match self.store.tables[ta].elems.get(i) {
+                        Some(v) => st!()[sp - 1] = *v,
+                        None => fault!(TrapCode::TableOutOfBounds),
+                    }
+                }
+                Op::TableSet(t) => {
+                    let ta = self.store.instances[inst].tables[t as usize] as usize;
+                    sp -= 2;
+                    let i = st!()[sp] as u32 as usize;
+                    let v = st!()[sp + 1];
+                    match self.store.tables[ta].elems.get_mut(i) {
+                        Some(e) => *e = v,
+                        None => fault!(TrapCode::TableOutOfBounds),
+                    }
+                }
+                Op::TableSize(t) => {
+                    let ta = self.store.instances[inst].tables[t as usize] as usize;
+                    st!()[sp] = self.store.tables[ta].elems.len() as u64;
+                    sp += 1;
+                }
+                Op::TableGrow(t) => {
+                    let ta = self.store.instances[inst].tables[t as usize] as usize;
+                    sp -= 1;
+                    let n = st!()[sp] as u32;
+                    let init = st!()[sp - 1];
+                    let table = &self.store.tables[ta];
+                    let old = table.elems.len() as u64;
+                    let max = u64::from(
+                        table
+                            .ty
+                            .limits
+                            .max
+                            .unwrap_or(u32::MAX)
+                            .min(self.store.engine.config().limits.max_table_elements),
+                    );
+                    if old + u64::from(n) > max {
+                        st!()[sp - 1] = u64::from(u32::MAX);
+                    } else {
+                        charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
+                        let table = &mut self.store.tables[ta];
+                        table.elems.resize((old + u64::from(n)) as usize, init);
+                        st!()[sp - 1] = old;
+                    }
+                }
+                Op::TableFill(t) => {
+                    let ta = self.store.instances[inst].tables[t as usize] as usize;
+                    sp -= 3;
+                    let (i, v, n) = (st!()[sp] as u32, st!()[sp + 1], st!()[sp + 2] as u32);
+                    charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
+                    let elems = &mut self.store.tables[ta].elems;
+                    let end = u64::from(i) + u64::from(n);
+                    if end > elems.len() as u64 {
+                        fault!(TrapCode::TableOutOfBounds);
+                    }
+                    elems[i as usize..end as usize].fill(v);
+                }
+                Op::TableCopy { dst, src } => {
+                    let da = self.store.instances[inst].tables[dst as usize] as usize;
+                    let sa = self.store.instances[inst].tables[src as usize] as usize;
+                    sp -= 3;
+                    let (d, s, n) = (st!()[sp] as u32, st!()[sp + 1] as u32, st!()[sp + 2] as u32);
+                    charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
+                    let (d, s, n) = (d as usize, s as usize, n as usize);
+                    if s + n > self.store.tables[sa].elems.len()
+                        || d + n > self.store.tables[da].elems.len()
+                    {
+                        fault!(TrapCode::TableOutOfBounds);
+                    }
+                    if da == sa {
+                        self.store.tables[da].elems.copy_within(s..s + n, d);
+                    } else {
+                        let tmp: Vec<u64> = self.store.tables[sa].elems[s..s + n].to_vec();
+                        self.store.tables[da].elems[d..d + n].copy_from_slice(&tmp);
+                    }
+                }
+                Op::TableInit { elem, table } => {
+                    let ta = self.store.instances[inst].tables[table as usize] as usize;
+                    let ea = self.store.instances[inst].elems[elem as usize] as usize;
+                    sp -= 3;
+                    let (d, s, n) = (st!()[sp] as u32, st!()[sp + 1] as u32, st!()[sp + 2] as u32);
+                    charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
+                    let (d, s, n) = (d as usize, s as usize, n as usize);
+                    if s + n > self.store.elems[ea].items.len()
+                        || d + n > self.store.tables[ta].elems.len()
+                    {
+                        fault!(TrapCode::TableOutOfBounds);
+                    }
+                    let store = &mut *self.store;
+                    store.tables[ta].elems[d..d + n]
+                        .copy_from_slice(&store.elems[ea].items[s..s + n]);
+                }
+                Op::ElemDrop(e) => {
+                    let ea = self.store.instances[inst].elems[e as usize] as usize;
+                    self.store.elems[ea].items = Vec::new();
+                }
+                Op::I32Load(o) => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::I64Load(o) => load!(o, 8, |b| u64::from_le_bytes(b)),
+                Op::F32Load(o) => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::F64Load(o) => load!(o, 8, |b| u64::from_le_bytes(b)),
+                Op::I32Load8S(o) => load!(o, 1, |b| o_i32(i32::from(b[0] as i8))),
+                Op::I32Load8U(o) => load!(o, 1, |b| u64::from(b[0])),
+                Op::I32Load16S(o) => load!(o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b)))),
+                Op::I32Load16U(o) => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
+                Op::I64Load8S(o) => load!(o, 1, |b| o_i64(i64::from(b[0] as i8))),
+                Op::I64Load8U(o) => load!(o, 1, |b| u64::from(b[0])),
+                Op::I64Load16S(o) => load!(o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b)))),
+                Op::I64Load16U(o) => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
+                Op::I64Load32S(o) => load!(o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b)))),
+                Op::I64Load32U(o) => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::I32Store(o) => store!(o, 4, |v| (v as u32).to_le_bytes()),
+                Op::I64Store(o) => store!(o, 8, |v| v.to_le_bytes()),
+                Op::F32Store(o) => store!(o, 4, |v| (v as u32).to_le_bytes()),
+                Op::F64Store(o) => store!(o, 8, |v| v.to_le_bytes()),
+                Op::I32Store8(o) | Op::I64Store8(o) => store!(o, 1, |v| [v as u8]),
+                Op::I32Store16(o) | Op::I64Store16(o) => store!(o, 2, |v| (v as u16).to_le_bytes()),
+                Op::I64Store32(o) => store!(o, 4, |v| (v as u32).to_le_bytes()),
+                Op::MemorySize => {
+                    st!()[sp] = (self.store.memories[mem].data.len() / PAGE_SIZE) as u64;
+                    sp += 1;
+                }
+                Op::MemoryGrow => {
+                    let n = u64::from(st!()[sp - 1] as u32);
+                    let m = &self.store.memories[mem];
+                    let old = (m.data.len() / PAGE_SIZE) as u64;
+                    let max = u64::from(
+                        m.ty.limits
+                            .max
+                            .unwrap_or(65536)
+                            .min(self.store.engine.config().limits.max_memory_pages),
+                    );
+                    if old + n > max {
+                        st!()[sp - 1] = u64::from(u32::MAX);
+                    } else {
+                        charge!(n * gas::MEMORY_GROW_GAS_PER_PAGE);
+                        let m = &mut self.store.memories[mem];
+                        m.data.resize((old + n) as usize * PAGE_SIZE, 0);
+                        st!()[sp - 1] = old;
+                    }
+                }
+                Op::MemoryInit(seg) => {
+                    let da = self.store.instances[inst].datas[seg as usize] as usize;
+                    sp -= 3;
+                    let (d, s, n) = (
+                        u64::from(st!()[sp] as u32),
+                        u64::from(st!()[sp + 1] as u32),
+                        u64::from(st!()[sp + 2] as u32),
+                    );
+                    charge!(gas::bulk_memory_gas(n));
+                    let data = &self.store.datas[da];
+                    let seg_len = if data.dropped { 0 } else { data.bytes.len() as u64 };
+                    if s + n > seg_len || d + n > self.store.memories[mem].data.len() as u64 {
+                        fault!(TrapCode::MemoryOutOfBounds);
+                    }
+                    let store = &mut *self.store;
+                    let src = &store.datas[da].bytes[s as usize..(s + n) as usize];
+                    store.memories[mem].data[d as usize..(d + n) as usize].copy_from_slice(src);
+                }
+                Op::DataDrop(seg) => {
+                    let da = self.store.instances[inst].datas[seg as usize] as usize;
+                    self.store.datas[da].dropped = true;
+                }
+                Op::MemoryCopy => {
+                    sp -= 3;
+                    let (d, s, n) = (
+                        u64::from(st!()[sp] as u32),
+                        u64::from(st!()[sp + 1] as u32),
+                        u64::from(st!()[sp + 2] as u32),
+                    );
+                    charge!(gas::bulk_memory_gas(n));
+                    let data = &mut self.store.memories[mem].data;
+                    let len = data.len() as u64;
+                    if s + n > len || d + n > len {
+                        fault!(TrapCode::MemoryOutOfBounds);
+                    }
+                    data.copy_within(s as usize..(s + n) as usize, d as usize);
+                }
+                Op::MemoryFill => {
+                    sp -= 3;
+                    let (d, v, n) = (
+                        u64::from(st!()[sp] as u32),
+                        st!()[sp + 1] as u8,
+                        u64::from(st!()[sp + 2] as u32),
+                    );
+                    charge!(gas::bulk_memory_gas(n));
+                    let data = &mut self.store.memories[mem].data;
+                    if d + n > data.len() as u64 {
+                        fault!(TrapCode::MemoryOutOfBounds);
+                    }
+                    data[d as usize..(d + n) as usize].fill(v);
+                }
+                Op::I32Eqz => un!(u32v, o_bool, |a| a == 0),
+                Op::I32Eq => bin!(u32v, o_bool, |a, b| a == b),
+                Op::I32Ne => bin!(u32v, o_bool, |a, b| a != b),
+                Op::I32LtS => bin!(i32v, o_bool, |a, b| a < b),
+                Op::I32LtU => bin!(u32v, o_bool, |a, b| a < b),
+                Op::I32GtS => bin!(i32v, o_bool, |a, b| a > b),
+                Op::I32GtU => bin!(u32v, o_bool, |a, b| a > b),
+                Op::I32LeS => bin!(i32v, o_bool, |a, b| a <= b),
+                Op::I32LeU => bin!(u32v, o_bool, |a, b| a <= b),
+                Op::I32GeS => bin!(i32v, o_bool, |a, b| a >= b),
+                Op::I32GeU => bin!(u32v, o_bool, |a, b| a >= b),
+                Op::I32Clz => un!(u32v, o_u32, |a| a.leading_zeros()),
+                Op::I32Ctz => un!(u32v, o_u32, |a| a.trailing_zeros()),
+                Op::I32Popcnt => un!(u32v, o_u32, |a| a.count_ones()),
+                Op::I32Add => bin!(u32v, o_u32, |a, b| a.wrapping_add(b)),
+                Op::I32Sub => bin!(u32v, o_u32, |a, b| a.wrapping_sub(b)),
+                Op::I32Mul => bin!(u32v, o_u32, |a, b| a.wrapping_mul(b)),
+                Op::I32DivS => bin_trap!(i32v, o_i32, |a, b| idiv32(a, b)),
+                Op::I32DivU => bin_trap!(u32v, o_u32, |a, b| a
+                    .checked_div(b)
+                    .ok_or(TrapCode::IntegerDivideByZero)),
+                Op::I32RemS => bin_trap!(i32v, o_i32, |a, b| if b == 0 {
+                    Err(TrapCode::IntegerDivideByZero)
+                } else {
+                    Ok(a.wrapping_rem(b))
+                }),
+                Op::I32RemU => bin_trap!(u32v, o_u32, |a, b| a
+                    .checked_rem(b)
+                    .ok_or(TrapCode::IntegerDivideByZero)),
+                Op::I32And => bin!(u32v, o_u32, |a, b| a & b),
+                Op::I32Or => bin!(u32v, o_u32, |a, b| a | b),
+                Op::I32Xor => bin!(u32v, o_u32, |a, b| a ^ b),
+                Op::I32Shl => bin!(u32v, o_u32, |a, b| a.wrapping_shl(b)),
+                Op::I32ShrS => bin!(i32v, o_i32, |a, b| a.wrapping_shr(b as u32)),
+                Op::I32ShrU => bin!(u32v, o_u32, |a, b| a.wrapping_shr(b)),
+                Op::I32Rotl => bin!(u32v, o_u32, |a, b| a.rotate_left(b)),
+                Op::I32Rotr => bin!(u32v, o_u32, |a, b| a.rotate_right(b)),
+                Op::I64Eqz => un!(u64v, o_bool, |a| a == 0),
+                Op::I64Eq => bin!(u64v, o_bool, |a, b| a == b),
+                Op::I64Ne => bin!(u64v, o_bool, |a, b| a != b),
+                Op::I64LtS => bin!(i64v, o_bool, |a, b| a < b),
+                Op::I64LtU => bin!(u64v, o_bool, |a, b| a < b),
+                Op::I64GtS => bin!(i64v, o_bool, |a, b| a > b),
+                Op::I64GtU => bin!(u64v, o_bool, |a, b| a > b),
+                Op::I64LeS => bin!(i64v, o_bool, |a, b| a <= b),
+                Op::I64LeU => bin!(u64v, o_bool, |a, b| a <= b),
+                Op::I64GeS => bin!(i64v, o_bool, |a, b| a >= b),
+                Op::I64GeU => bin!(u64v, o_bool, |a, b| a >= b),
+                Op::I64Clz => un!(u64v, o_u64, |a| u64::from(a.leading_zeros())),
+                Op::I64Ctz => un!(u64v, o_u64, |a| u64::from(a.trailing_zeros())),
+                Op::I64Popcnt => un!(u64v, o_u64, |a| u64::from(a.count_ones())),
+                Op::I64Add => bin!(u64v, o_u64, |a, b| a.wrapping_add(b)),
+                Op::I64Sub => bin!(u64v, o_u64, |a, b| a.wrapping_sub(b)),
+                Op::I64Mul => bin!(u64v, o_u64, |a, b| a.wrapping_mul(b)),
+                Op::I64DivS => bin_trap!(i64v, o_i64, |a, b| idiv64(a, b)),
+                Op::I64DivU => bin_trap!(u64v, o_u64, |a, b| a
+                    .checked_div(b)
+                    .ok_or(TrapCode::IntegerDivideByZero)),
+                Op::I64RemS => bin_trap!(i64v, o_i64, |a, b| if b == 0 {
+                    Err(TrapCode::IntegerDivideByZero)
+                } else {
+                    Ok(a.wrapping_rem(b))
+                }),
+                Op::I64RemU => bin_trap!(u64v, o_u64, |a, b| a
+                    .checked_rem(b)
+                    .ok_or(TrapCode::IntegerDivideByZero)),
+                Op::I64And => bin!(u64v, o_u64, |a, b| a & b),
+                Op::I64Or => bin!(u64v, o_u64, |a, b| a | b),
+                Op::I64Xor => bin!(u64v, o_u64, |a, b| a ^ b),
+                Op::I64Shl => bin!(u64v, o_u64, |a, b| a.wrapping_shl(b as u32)),
+                Op::I64ShrS => bin!(i64v, o_i64, |a, b| a.wrapping_shr(b as u32)),
+                Op::I64ShrU => bin!(u64v, o_u64, |a, b| a.wrapping_shr(b as u32)),
+                Op::I64Rotl => bin!(u64v, o_u64, |a, b| a.rotate_left(b as u32)),
+                Op::I64Rotr => bin!(u64v, o_u64, |a, b| a.rotate_right(b as u32)),
+                Op::F32Eq => bin!(u32v, o_bool, |a, b| float::f32_eq(a, b)),
+                Op::F32Ne => bin!(u32v, o_bool, |a, b| float::f32_ne(a, b)),
+                Op::F32Lt => bin!(u32v, o_bool, |a, b| float::f32_lt(a, b)),
+                Op::F32Gt => bin!(u32v, o_bool, |a, b| float::f32_gt(a, b)),
+                Op::F32Le => bin!(u32v, o_bool, |a, b| float::f32_le(a, b)),
+                Op::F32Ge => bin!(u32v, o_bool, |a, b| float::f32_ge(a, b)),
+                Op::F32Abs => un!(u32v, o_u32, |a| float::f32_abs(a)),
+                Op::F32Neg => un!(u32v, o_u32, |a| float::f32_neg(a)),
+                Op::F32Ceil => un!(u32v, o_u32, |a| float::f32_ceil(a)),
+                Op::F32Floor => un!(u32v, o_u32, |a| float::f32_floor(a)),
+                Op::F32Trunc => un!(u32v, o_u32, |a| float::f32_trunc(a)),
+                Op::F32Nearest => un!(u32v, o_u32, |a| float::f32_nearest(a)),
+                Op::F32Sqrt => un!(u32v, o_u32, |a| float::f32_sqrt(a)),
+                Op::F32Add => bin!(u32v, o_u32, |a, b| float::f32_add(a, b)),
+                Op::F32Sub => bin!(u32v, o_u32, |a, b| float::f32_sub(a, b)),
+                Op::F32Mul => bin!(u32v, o_u32, |a, b| float::f32_mul(a, b)),
+                Op::F32Div => bin!(u32v, o_u32, |a, b| float::f32_div(a, b)),
+                Op::F32Min => bin!(u32v, o_u32, |a, b| float::f32_min(a, b)),
+                Op::F32Max => bin!(u32v, o_u32, |a, b| float::f32_max(a, b)),
+                Op::F32Copysign => bin!(u32v, o_u32, |a, b| float::f32_copysign(a, b)),
+                Op::F64Eq => bin!(u64v, o_bool, |a, b| float::f64_eq(a, b)),
+                Op::F64Ne => bin!(u64v, o_bool, |a, b| float::f64_ne(a, b)),
+                Op::F64Lt => bin!(u64v, o_bool, |a, b| float::f64_lt(a, b)),
+                Op::F64Gt => bin!(u64v, o_bool, |a, b| float::f64_gt(a, b)),
+                Op::F64Le => bin!(u64v, o_bool, |a, b| float::f64_le(a, b)),
+                Op::F64Ge => bin!(u64v, o_bool, |a, b| float::f64_ge(a, b)),
+                Op::F64Abs => un!(u64v, o_u64, |a| float::f64_abs(a)),
+                Op::F64Neg => un!(u64v, o_u64, |a| float::f64_neg(a)),
+                Op::F64Ceil => un!(u64v, o_u64, |a| float::f64_ceil(a)),
+                Op::F64Floor => un!(u64v, o_u64, |a| float::f64_floor(a)),
+                Op::F64Trunc => un!(u64v, o_u64, |a| float::f64_trunc(a)),
+                Op::F64Nearest => un!(u64v, o_u64, |a| float::f64_nearest(a)),
+                Op::F64Sqrt => un!(u64v, o_u64, |a| float::f64_sqrt(a)),
+                Op::F64Add => bin!(u64v, o_u64, |a, b| float::f64_add(a, b)),
+                Op::F64Sub => bin!(u64v, o_u64, |a, b| float::f64_sub(a, b)),
+                Op::F64Mul => bin!(u64v, o_u64, |a, b| float::f64_mul(a, b)),
+                Op::F64Div => bin!(u64v, o_u64, |a, b| float::f64_div(a, b)),
+                Op::F64Min => bin!(u64v, o_u64, |a, b| float::f64_min(a, b)),
+                Op::F64Max => bin!(u64v, o_u64, |a, b| float::f64_max(a, b)),
+                Op::F64Copysign => bin!(u64v, o_u64, |a, b| float::f64_copysign(a, b)),
+                Op::I32WrapI64 => un!(u64v, o_u32, |a| a as u32),
+                Op::I32TruncF32S => {
+                    let r = tri!(trunc(float::i32_trunc_f32_s(st!()[sp - 1] as u32)));
+                    st!()[sp - 1] = o_i32(r);
+                }
+                Op::I32TruncF32U => {
+                    let r = tri!(trunc(float::i32_trunc_f32_u(st!()[sp - 1] as u32)));
+                    st!()[sp - 1] = o_u32(r);
+                }
+                Op::I32TruncF64S => {
+                    let r = tri!(trunc(float::i32_trunc_f64_s(st!()[sp - 1])));
+                    st!()[sp - 1] = o_i32(r);
+                }
+                Op::I32TruncF64U => {
+                    let r = tri!(trunc(float::i32_trunc_f64_u(st!()[sp - 1])));
+                    st!()[sp - 1] = o_u32(r);
+                }
+                Op::I64ExtendI32S => un!(i32v, o_i64, |a| i64::from(a)),
+                Op::I64ExtendI32U => un!(u32v, o_u64, |a| u64::from(a)),
+                Op::I64TruncF32S => {
+                    let r = tri!(trunc(float::i64_trunc_f32_s(st!()[sp - 1] as u32)));
+                    st!()[sp - 1] = o_i64(r);
+                }
+                Op::I64TruncF32U => {
+                    let r = tri!(trunc(float::i64_trunc_f32_u(st!()[sp - 1] as u32)));
+                    st!()[sp - 1] = r;
+                }
+                Op::I64TruncF64S => {
+                    let r = tri!(trunc(float::i64_trunc_f64_s(st!()[sp - 1])));
+                    st!()[sp - 1] = o_i64(r);
+                }
+                Op::I64TruncF64U => {
+                    let r = tri!(trunc(float::i64_trunc_f64_u(st!()[sp - 1])));
+                    st!()[sp - 1] = r;
+                }
+                Op::F32ConvertI32S => un!(i32v, o_u32, |a| float::f32_convert_i32_s(a)),
+                Op::F32ConvertI32U => un!(u32v, o_u32, |a| float::f32_convert_i32_u(a)),
+                Op::F32ConvertI64S => un!(i64v, o_u32, |a| float::f32_convert_i64_s(a)),
+                Op::F32ConvertI64U => un!(u64v, o_u32, |a| float::f32_convert_i64_u(a)),
+                Op::F32DemoteF64 => un!(u64v, o_u32, |a| float::f32_demote_f64(a)),
+                Op::F64ConvertI32S => un!(i32v, o_u64, |a| float::f64_convert_i32_s(a)),
+                Op::F64ConvertI32U => un!(u32v, o_u64, |a| float::f64_convert_i32_u(a)),
+                Op::F64ConvertI64S => un!(i64v, o_u64, |a| float::f64_convert_i64_s(a)),
+                Op::F64ConvertI64U => un!(u64v, o_u64, |a| float::f64_convert_i64_u(a)),
+                Op::F64PromoteF32 => un!(u32v, o_u64, |a| float::f64_promote_f32(a)),
+                Op::I32Extend8S => un!(u32v, o_i32, |a| i32::from(a as u8 as i8)),
+                Op::I32Extend16S => un!(u32v, o_i32, |a| i32::from(a as u16 as i16)),
+                Op::I64Extend8S => un!(u64v, o_i64, |a| i64::from(a as u8 as i8)),
+                Op::I64Extend16S => un!(u64v, o_i64, |a| i64::from(a as u16 as i16)),
+                Op::I64Extend32S => un!(u64v, o_i64, |a| i64::from(a as u32 as i32)),
+                Op::I32TruncSatF32S => un!(u32v, o_i32, |a| float::i32_trunc_sat_f32_s(a)),
+                Op::I32TruncSatF32U => un!(u32v, o_u32, |a| float::i32_trunc_sat_f32_u(a)),
+                Op::I32TruncSatF64S => un!(u64v, o_i32, |a| float::i32_trunc_sat_f64_s(a)),
+                Op::I32TruncSatF64U => un!(u64v, o_u32, |a| float::i32_trunc_sat_f64_u(a)),
+                Op::I64TruncSatF32S => un!(u32v, o_i64, |a| float::i64_trunc_sat_f32_s(a)),
+                Op::I64TruncSatF32U => un!(u32v, o_u64, |a| float::i64_trunc_sat_f32_u(a)),
+                Op::I64TruncSatF64S => un!(u64v, o_i64, |a| float::i64_trunc_sat_f64_s(a)),
+                Op::I64TruncSatF64U => un!(u64v, o_u64, |a| float::i64_trunc_sat_f64_u(a)),
+            }
+        }
+    }
+
+    /// The code and instance index of a wasm function.
+    fn enter(&self, func: u32) -> (std::sync::Arc<CompiledFunc>, usize) {
+        match &self.store.funcs[func as usize].kind {
+            FuncKind::Wasm { instance, code } => (code.clone(), *instance as usize),
+            // NOTE: only called with wasm functions; host functions are dispatched
+            // before `enter`. An empty body traps at once if that ever fails.
+            FuncKind::Host(_) => (std::sync::Arc::new(empty_func()), 0),
+        }
+    }
+
+    fn mem_of(&self, inst: usize) -> usize {
+        self.store.instances[inst]
+            .mems
+            .first()
+            .map_or(usize::MAX, |m| *m as usize)
+    }
+
+    fn indirect(&self, inst: usize, type_idx: u32, table: u32, index: u64) -> Result<u32, TrapCode> {
+        let i = &self.store.instances[inst];
+        let ta = i.tables[table as usize] as usize;
+        let r = *self.store.tables[ta]
+            .elems
+            .get(index as u32 as usize)
+            .ok_or(TrapCode::UndefinedElement)?;
+        if r == 0 {
+            return Err(TrapCode::UninitializedElement);
+        }
+        let callee = (r - 1) as u32;
+        let expected = i.types[type_idx as usize];
+        if self.store.funcs[callee as usize].ty != expected {
+            return Err(TrapCode::IndirectCallTypeMismatch);
+        }
+        Ok(callee)
+    }
+
+    /// Calls a host function with the top of the stack as arguments; returns the new
+    /// stack pointer with the results pushed.
+    fn call_host(&mut self, callee: u32, sp: usize, mem: usize) -> Result<usize, TrapCode> {
+        let store = &mut *self.store;
+        let f = &store.funcs[callee as usize];
+        let FuncKind::Host(h) = &f.kind else {
+            return Err(TrapCode::HostError);
+        };
+        let h = h.clone();
+        let ty = store.types[f.ty as usize].clone();
+        let np = ty.params().len();
+        let base = sp - np;
+        let args: Vec<Value> = ty
+            .params()
+            .iter()
+            .zip(&store.stack[base..sp])
+            .map(|(t, s)| Value::from_slot(*t, *s))
+            .collect();
+        let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
+        let mut caller = Caller {
+            memory: store.memories.get_mut(mem).map(|m| &mut m.data),
+            gas_remaining: &mut store.gas_remaining,
+        };
+        h(&mut caller, &args, &mut results).map_err(|t| t.code())?;
+        let need = base + results.len();
+        if store.stack.len() < need {
+            store.stack.resize(need, 0);
+        }
+        for (i, r) in results.iter().enumerate() {
+            store.stack[base + i] = r.to_slot();
+        }
+        Ok(need)
+    }
+
+    /// Unwinds to the innermost handler matching exception `exn` (core §4.4.11
+    /// throw_ref). On a catch, `regs` hold the state to resume at; `Ok(false)` means
+    /// the handler targets the function's own label, so the caller must return.
+    fn unwind(&mut self, exn: u32, regs: &mut Regs) -> Result<bool, Fault> {
+        let (tag, payload) = match self.store.exns.get(exn as usize) {
+            Some(e) => (e.tag, e.payload.clone()),
+            None => return Err(TrapCode::HostError),
+        };
+        let mut at = regs.pc.saturating_sub(1);
+        loop {
+            let (cf, inst) = self.enter(regs.func);
+            let mut found = None;
+            for h in cf.handlers.iter() {
+                if (h.start as usize) <= at && at < h.end as usize {
+                    let matches = match h.kind {
+                        CatchKind::All | CatchKind::AllRef => true,
+                        CatchKind::Tag | CatchKind::TagRef => {
+                            self.store.instances[inst].tags[h.tag as usize] == tag
+                        }
+                    };
+                    if matches {
+                        found = Some(*h);
+                        break;
+                    }
+                }
+            }
+            if regs.prepaid {
+                let refund = unexecuted_gas(&cf, at + 1);
+                self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
+            }
+            if let Some(h) = found {
+                let mut sp = regs.fp + cf.num_locals as usize + h.height as usize;
+                let push_payload = matches!(h.kind, CatchKind::Tag | CatchKind::TagRef);
+                let push_ref = matches!(h.kind, CatchKind::TagRef | CatchKind::AllRef);
+                let need = sp + payload.len() + 1;
+                if self.store.stack.len() < need {
+                    self.store.stack.resize(need, 0);
+                }
+                if push_payload {
+                    self.store.stack[sp..sp + payload.len()].copy_from_slice(&payload);
+                    sp += payload.len();
+                }
+                if push_ref {
+                    self.store.stack[sp] = u64::from(exn) + 1;
+                    sp += 1;
+                }
+                regs.sp = sp;
+                regs.prepaid = false;
+                if h.target == u32::MAX {
+                    return Ok(false);
+                }
+                regs.pc = h.target as usize;
+                return Ok(true);
+            }
+            self.height -= cf.stack_units;
+            match self.frames.pop() {
+                None => {
+                    regs.pc = at + 1;
+                    // Already refunded above.
+                    regs.prepaid = false;
+                    return Err(TrapCode::UncaughtException);
+                }
+                Some(f) => {
+                    regs.func = f.func;
+                    regs.fp = f.fp as usize;
+                    regs.prepaid = f.prepaid;
+                    at = (f.ret_pc as usize).saturating_sub(1);
+                    regs.pc = f.ret_pc as usize;
+                }
+            }
+        }
+    }
+}
+
+fn empty_func() -> CompiledFunc {
+    CompiledFunc {
+        num_params: 0,
+        num_results: 0,
+        num_locals: 0,
+        max_operands: 0,
+        stack_units: 0,
+        code: Box::new([Op::Unreachable]),
+        costs: Box::new([0]),
+        handlers: Box::new([]),
+    }
+}
+
+fn idiv32(a: i32, b: i32) -> Result<i32, TrapCode> {
+    if b == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    a.checked_div(b).ok_or(TrapCode::IntegerOverflow)
+}
+
+fn idiv64(a: i64, b: i64) -> Result<i64, TrapCode> {
+    if b == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    a.checked_div(b).ok_or(TrapCode::IntegerOverflow)
+}

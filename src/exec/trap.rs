@@ -1,0 +1,135 @@
+//! Traps: the typed, deterministic ways execution can stop abnormally (core §4.4,
+//! SPEC.md §Traps). Codes are stable numbers the trace encodes. Depends on value.
+
+use crate::value::FuncAddr;
+use std::fmt;
+
+/// Why execution trapped. The numeric codes are stable (SPEC.md §Traps).
+#[repr(u8)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TrapCode {
+    /// `unreachable` was executed.
+    Unreachable = 1,
+    /// Signed division overflow or a float-to-int conversion out of range.
+    IntegerOverflow = 2,
+    /// Integer division or remainder by zero.
+    IntegerDivideByZero = 3,
+    /// Float-to-int conversion of NaN.
+    InvalidConversionToInteger = 4,
+    /// A memory access or bulk memory operation out of bounds.
+    MemoryOutOfBounds = 5,
+    /// A table access or bulk table operation out of bounds.
+    TableOutOfBounds = 6,
+    /// `call_indirect` with an index past the table's size.
+    UndefinedElement = 7,
+    /// `call_indirect` through a null table entry.
+    UninitializedElement = 8,
+    /// `call_indirect` to a function of another type.
+    IndirectCallTypeMismatch = 9,
+    /// The call depth or stack height limit of SPEC.md §Stack was reached.
+    CallStackExhausted = 10,
+    /// Reserved for a value stack limit distinct from the call stack (SPEC.md §Stack).
+    ValueStackExhausted = 11,
+    /// Gas ran out (SPEC.md §Gas).
+    OutOfGas = 12,
+    /// An exception reached the embedder uncaught.
+    UncaughtException = 13,
+    /// A host function failed.
+    HostError = 14,
+    /// `ref.as_non_null`-style null dereference (`throw_ref` of a null exnref).
+    NullReference = 15,
+}
+
+impl TrapCode {
+    /// The spec test suite's text for the trap.
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::IntegerDivideByZero => "integer divide by zero",
+            TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::CallStackExhausted => "call stack exhausted",
+            TrapCode::ValueStackExhausted => "value stack exhausted",
+            TrapCode::OutOfGas => "out of gas",
+            TrapCode::UncaughtException => "uncaught exception",
+            TrapCode::HostError => "host error",
+            TrapCode::NullReference => "null reference",
+        }
+    }
+
+    /// The stable numeric code (SPEC.md §Traps).
+    pub fn as_u8(self) -> u8 {
+        self as u8
+    }
+}
+
+impl fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+/// A trap with where it happened: the function and the op position inside its
+/// translated body (absent for traps outside any function, e.g. during instantiation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    code: TrapCode,
+    func: Option<FuncAddr>,
+    pos: u32,
+}
+
+impl Trap {
+    /// A trap with no location.
+    pub fn new(code: TrapCode) -> Trap {
+        Trap {
+            code,
+            func: None,
+            pos: 0,
+        }
+    }
+
+    pub(crate) fn at(code: TrapCode, func: FuncAddr, pos: usize) -> Trap {
+        Trap {
+            code,
+            func: Some(func),
+            pos: u32::try_from(pos).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The trap's kind.
+    pub fn code(&self) -> TrapCode {
+        self.code
+    }
+
+    /// The function executing when the trap happened, if any.
+    pub fn func(&self) -> Option<FuncAddr> {
+        self.func
+    }
+
+    /// Position of the trapping op inside the function's translated body.
+    pub fn pos(&self) -> u32 {
+        self.pos
+    }
+}
+
+impl From<TrapCode> for Trap {
+    fn from(code: TrapCode) -> Trap {
+        Trap::new(code)
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.func {
+            Some(func) => write!(f, "{} in func {} at op {}", self.code, func.0, self.pos),
+            None => write!(f, "{}", self.code),
+        }
+    }
+}
+
+impl std::error::Error for Trap {}

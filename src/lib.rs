@@ -1,0 +1,35 @@
+//! detwasm: a deterministic sandbox runtime for WebAssembly.
+//!
+//! The pipeline is validate → translate → execute: [`Module::new`] checks a binary
+//! against the determinism profile and the configured limits (SPEC.md §Profile,
+//! §Limits) and translates every function body once into internal bytecode;
+//! [`Store::instantiate`] links and instantiates it; [`Store::invoke`] runs exported
+//! functions on an explicit frame stack with exact gas metering (SPEC.md §Gas), a
+//! deterministic stack model (SPEC.md §Stack) and canonical NaNs (SPEC.md §NaN).
+//! This file only re-exports.
+
+pub mod cli;
+pub mod config;
+mod engine;
+pub mod error;
+mod exec;
+pub mod float;
+pub mod gas;
+mod module;
+mod runtime;
+pub mod translate;
+pub mod validate;
+pub mod value;
+
+pub use config::{Config, Limits};
+pub use engine::Engine;
+pub use error::{Error, LinkError};
+pub use exec::{Trap, TrapCode, PAGE_SIZE};
+pub use module::{Export, ExternKind, Import, Module};
+pub use runtime::{
+    Caller, Extern, GlobalAddr, HostFunc, InstanceAddr, MemAddr, Store, TableAddr, TagAddr,
+};
+pub use value::{
+    ExnAddr, ExternType, FuncAddr, FuncType, GlobalType, MemoryType, TableType, TypeLimits,
+    ValType, Value,
+};

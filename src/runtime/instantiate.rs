@@ -1,0 +1,304 @@
+//! Instantiation (core §4.5.4): import matching, allocation of the module's
+//! definitions, constant expression evaluation, active segments and the start
+//! function. Constant expressions are evaluated with a heap stack, never recursion.
+
+use super::{
+    DataInst, ElemInst, Extern, FuncInst, FuncKind, GlobalInst, InstanceAddr, InstanceInst,
+    MemInst, Store, TableInst, TagInst,
+};
+use crate::error::{Error, LinkError};
+use crate::exec::{self, Trap, TrapCode};
+use crate::module::{ConstOp, ElemMode, ExternKind, Module};
+use crate::value::{ExternType, FuncAddr, TypeLimits};
+use std::collections::BTreeMap;
+
+fn limits_match(actual: &TypeLimits, expected: &TypeLimits) -> bool {
+    if actual.min < expected.min {
+        return false;
+    }
+    match (expected.max, actual.max) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(e), Some(a)) => a <= e,
+    }
+}
+
+fn link_err(module: &str, name: &str, why: &str) -> Error {
+    Error::Link(LinkError(format!("{module}.{name}: {why}")))
+}
+
+/// Evaluates a constant expression against the instance being built.
+pub(crate) fn eval_const(
+    store: &Store,
+    funcs: &[u32],
+    globals: &[u32],
+    expr: &[ConstOp],
+) -> Result<u64, Error> {
+    let mut stack: Vec<u64> = Vec::with_capacity(4);
+    for op in expr {
+        let v = match *op {
+            ConstOp::Const(c) => c,
+            ConstOp::RefFunc(i) => {
+                let a = funcs
+                    .get(i as usize)
+                    .ok_or(Error::Internal("ref.func index"))?;
+                u64::from(*a) + 1
+            }
+            ConstOp::GlobalGet(i) => {
+                let a = globals
+                    .get(i as usize)
+                    .ok_or(Error::Internal("global.get index"))?;
+                store
+                    .globals
+                    .get(*a as usize)
+                    .ok_or(Error::Internal("global address"))?
+                    .value
+            }
+            bin => {
+                let b = stack.pop().ok_or(Error::Internal("const stack"))?;
+                let a = stack.pop().ok_or(Error::Internal("const stack"))?;
+                let (a32, b32) = (a as u32, b as u32);
+                match bin {
+                    ConstOp::I32Add => u64::from(a32.wrapping_add(b32)),
+                    ConstOp::I32Sub => u64::from(a32.wrapping_sub(b32)),
+                    ConstOp::I32Mul => u64::from(a32.wrapping_mul(b32)),
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    ConstOp::I64Mul => a.wrapping_mul(b),
+                    _ => return Err(Error::Internal("const op")),
+                }
+            }
+        };
+        stack.push(v);
+    }
+    stack.pop().ok_or(Error::Internal("empty constant expression"))
+}
+
+pub(super) fn instantiate(
+    store: &mut Store,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<InstanceAddr, Error> {
+    let m = &module.inner;
+    if imports.len() != m.imports.len() {
+        return Err(Error::Link(LinkError(format!(
+            "expected {} imports, got {}",
+            m.imports.len(),
+            imports.len()
+        ))));
+    }
+    let types: Vec<u32> = m.types.iter().map(|t| store.intern_type(t)).collect();
+    let mut inst = InstanceInst {
+        module: module.clone(),
+        types,
+        funcs: Vec::new(),
+        tables: Vec::new(),
+        mems: Vec::new(),
+        globals: Vec::new(),
+        tags: Vec::new(),
+        elems: Vec::new(),
+        datas: Vec::new(),
+        exports: BTreeMap::new(),
+    };
+    // Import matching (core §4.5.4 step 4, external typing §4.5.2).
+    for (imp, ext) in m.imports.iter().zip(imports) {
+        let bad = |why: &str| link_err(&imp.module, &imp.name, why);
+        match (&imp.ty, ext) {
+            (ExternType::Func(ty), Extern::Func(a)) => {
+                let f = store
+                    .funcs
+                    .get(a.0 as usize)
+                    .ok_or_else(|| bad("unknown function"))?;
+                if store.types.get(f.ty as usize) != Some(ty) {
+                    return Err(bad("incompatible import type"));
+                }
+                inst.funcs.push(a.0);
+            }
+            (ExternType::Table(ty), Extern::Table(a)) => {
+                let t = store
+                    .tables
+                    .get(a.0 as usize)
+                    .ok_or_else(|| bad("unknown table"))?;
+                let actual = TypeLimits {
+                    min: t.elems.len() as u32,
+                    max: t.ty.limits.max,
+                };
+                if t.ty.elem != ty.elem || !limits_match(&actual, &ty.limits) {
+                    return Err(bad("incompatible import type"));
+                }
+                inst.tables.push(a.0);
+            }
+            (ExternType::Memory(ty), Extern::Memory(a)) => {
+                let mem = store
+                    .memories
+                    .get(a.0 as usize)
+                    .ok_or_else(|| bad("unknown memory"))?;
+                let actual = TypeLimits {
+                    min: (mem.data.len() / exec::PAGE_SIZE) as u32,
+                    max: mem.ty.limits.max,
+                };
+                if !limits_match(&actual, &ty.limits) {
+                    return Err(bad("incompatible import type"));
+                }
+                inst.mems.push(a.0);
+            }
+            (ExternType::Global(ty), Extern::Global(a)) => {
+                let g = store
+                    .globals
+                    .get(a.0 as usize)
+                    .ok_or_else(|| bad("unknown global"))?;
+                if g.ty != *ty {
+                    return Err(bad("incompatible import type"));
+                }
+                inst.globals.push(a.0);
+            }
+            (ExternType::Tag(ty), Extern::Tag(a)) => {
+                let t = store
+                    .tags
+                    .get(a.0 as usize)
+                    .ok_or_else(|| bad("unknown tag"))?;
+                if store.types.get(t.ty as usize) != Some(ty) {
+                    return Err(bad("incompatible import type"));
+                }
+                inst.tags.push(a.0);
+            }
+            _ => return Err(bad("incompatible import type")),
+        }
+    }
+    let inst_idx = store.instances.len() as u32;
+    // Functions.
+    for (i, code) in m.funcs.iter().enumerate() {
+        let ty_idx = m.func_types[m.num_imported_funcs as usize + i];
+        let ty = inst.types[ty_idx as usize];
+        inst.funcs.push(store.funcs.len() as u32);
+        store.funcs.push(FuncInst {
+            ty,
+            kind: FuncKind::Wasm {
+                instance: inst_idx,
+                code: code.clone(),
+            },
+        });
+    }
+    // Globals, in order; each may read imported and earlier globals.
+    for (ty, init) in &m.globals {
+        let value = eval_const(store, &inst.funcs, &inst.globals, init)?;
+        inst.globals.push(store.globals.len() as u32);
+        store.globals.push(GlobalInst { ty: *ty, value });
+    }
+    let limits = store.engine.config().limits.clone();
+    for (ty, init) in &m.tables {
+        let v = match init {
+            Some(e) => eval_const(store, &inst.funcs, &inst.globals, e)?,
+            None => 0,
+        };
+        if ty.limits.min > limits.max_table_elements {
+            return Err(Error::Limit("table minimum above max_table_elements".into()));
+        }
+        inst.tables.push(store.tables.len() as u32);
+        store.tables.push(TableInst {
+            ty: *ty,
+            elems: vec![v; ty.limits.min as usize],
+        });
+    }
+    for ty in &m.memories {
+        if ty.limits.min > limits.max_memory_pages {
+            return Err(Error::Limit("memory minimum above max_memory_pages".into()));
+        }
+        inst.mems.push(store.memories.len() as u32);
+        store.memories.push(MemInst {
+            ty: *ty,
+            data: vec![0; ty.limits.min as usize * exec::PAGE_SIZE],
+        });
+    }
+    for ty in &m.tags {
+        inst.tags.push(store.tags.len() as u32);
+        store.tags.push(TagInst {
+            ty: inst.types[*ty as usize],
+        });
+    }
+    for e in &m.elems {
+        let mut items = Vec::with_capacity(e.items.len());
+        for x in &e.items {
+            items.push(eval_const(store, &inst.funcs, &inst.globals, x)?);
+        }
+        inst.elems.push(store.elems.len() as u32);
+        store.elems.push(ElemInst { items });
+    }
+    for d in &m.datas {
+        inst.datas.push(store.datas.len() as u32);
+        store.datas.push(DataInst {
+            bytes: d.bytes.clone(),
+            dropped: false,
+        });
+    }
+    for e in &m.exports {
+        let list = match e.kind {
+            ExternKind::Func => &inst.funcs,
+            ExternKind::Table => &inst.tables,
+            ExternKind::Memory => &inst.mems,
+            ExternKind::Global => &inst.globals,
+            ExternKind::Tag => &inst.tags,
+        };
+        let a = *list
+            .get(e.index as usize)
+            .ok_or(Error::Internal("export index"))?;
+        let ext = match e.kind {
+            ExternKind::Func => Extern::Func(FuncAddr(a)),
+            ExternKind::Table => Extern::Table(super::TableAddr(a)),
+            ExternKind::Memory => Extern::Memory(super::MemAddr(a)),
+            ExternKind::Global => Extern::Global(super::GlobalAddr(a)),
+            ExternKind::Tag => Extern::Tag(super::TagAddr(a)),
+        };
+        inst.exports.insert(e.name.clone(), ext);
+    }
+    let funcs = inst.funcs.clone();
+    let globals = inst.globals.clone();
+    let elem_addrs = inst.elems.clone();
+    let data_addrs = inst.datas.clone();
+    let table_addrs = inst.tables.clone();
+    let mem_addrs = inst.mems.clone();
+    store.instances.push(inst);
+    let addr = InstanceAddr(inst_idx);
+    // Active and declarative element segments, in order (core §4.5.4 steps 14-15).
+    for (i, e) in m.elems.iter().enumerate() {
+        let ea = elem_addrs[i] as usize;
+        match &e.mode {
+            ElemMode::Passive => {}
+            ElemMode::Declared => store.elems[ea].items = Vec::new(),
+            ElemMode::Active { table, offset } => {
+                let off = eval_const(store, &funcs, &globals, offset)? as u32;
+                let ta = *table_addrs
+                    .get(*table as usize)
+                    .ok_or(Error::Internal("elem table index"))? as usize;
+                let n = store.elems[ea].items.len();
+                let end = u64::from(off) + n as u64;
+                if end > store.tables[ta].elems.len() as u64 {
+                    return Err(Error::Trap(Trap::new(TrapCode::TableOutOfBounds)));
+                }
+                let items = std::mem::take(&mut store.elems[ea].items);
+                store.tables[ta].elems[off as usize..end as usize].copy_from_slice(&items);
+            }
+        }
+    }
+    for (i, d) in m.datas.iter().enumerate() {
+        let da = data_addrs[i] as usize;
+        if let Some(offset) = &d.active {
+            let off = eval_const(store, &funcs, &globals, offset)? as u32;
+            let ma = *mem_addrs.first().ok_or(Error::Internal("data memory"))? as usize;
+            let n = d.bytes.len();
+            let end = u64::from(off) + n as u64;
+            if end > store.memories[ma].data.len() as u64 {
+                return Err(Error::Trap(Trap::new(TrapCode::MemoryOutOfBounds)));
+            }
+            store.memories[ma].data[off as usize..end as usize].copy_from_slice(&d.bytes);
+            store.datas[da].dropped = true;
+        }
+    }
+    if let Some(start) = m.start {
+        let f = *funcs
+            .get(start as usize)
+            .ok_or(Error::Internal("start index"))?;
+        exec::invoke(store, FuncAddr(f), &[])?;
+    }
+    Ok(addr)
+}

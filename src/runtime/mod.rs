@@ -1,0 +1,362 @@
+//! The store and instantiation (core §4.2 runtime structure, §4.5 modules).
+//!
+//! The [`Store`] owns every function, table, memory, global, tag, element and data
+//! segment instance, addressed by store-wide addresses, plus the gas meter and the value
+//! stack reused across invocations. Instantiation matches imports, allocates the
+//! module's definitions, applies active segments in order and runs the start function.
+//! Depends on module, value, exec (to run code), config.
+
+mod instantiate;
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::exec::{self, Trap};
+use crate::module::Module;
+use crate::translate::CompiledFunc;
+use crate::value::{FuncAddr, FuncType, GlobalType, MemoryType, TableType, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A store-wide table address.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableAddr(pub u32);
+/// A store-wide memory address.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MemAddr(pub u32);
+/// A store-wide global address.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GlobalAddr(pub u32);
+/// A store-wide tag address.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TagAddr(pub u32);
+/// A store-wide module instance address.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InstanceAddr(pub u32);
+
+/// An external value (core §4.2.12): what imports and exports refer to.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Extern {
+    /// A function.
+    Func(FuncAddr),
+    /// A table.
+    Table(TableAddr),
+    /// A memory.
+    Memory(MemAddr),
+    /// A global.
+    Global(GlobalAddr),
+    /// An exception tag.
+    Tag(TagAddr),
+}
+
+/// A host function: receives the caller's context, the arguments (typed as the
+/// function's parameters) and a results slice pre-sized to the function's results.
+pub type HostFunc =
+    Arc<dyn Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync>;
+
+/// What a host function sees of the calling instance: its memory 0 and the gas meter.
+pub struct Caller<'a> {
+    pub(crate) memory: Option<&'a mut Vec<u8>>,
+    pub(crate) gas_remaining: &'a mut u64,
+}
+
+impl Caller<'_> {
+    /// The calling instance's memory 0, if it has one.
+    pub fn memory(&self) -> Option<&[u8]> {
+        self.memory.as_deref().map(Vec::as_slice)
+    }
+
+    /// The calling instance's memory 0, writable, if it has one.
+    pub fn memory_mut(&mut self) -> Option<&mut [u8]> {
+        self.memory.as_deref_mut().map(Vec::as_mut_slice)
+    }
+
+    /// Charges `gas` units, all or nothing.
+    ///
+    /// # Errors
+    /// `TrapCode::OutOfGas` when less than `gas` remains; nothing is charged then.
+    pub fn charge_gas(&mut self, gas: u64) -> Result<(), Trap> {
+        if *self.gas_remaining < gas {
+            return Err(Trap::new(exec::TrapCode::OutOfGas));
+        }
+        *self.gas_remaining -= gas;
+        Ok(())
+    }
+
+    /// Gas remaining, in gas units.
+    pub fn gas_remaining(&self) -> u64 {
+        *self.gas_remaining
+    }
+}
+
+pub(crate) enum FuncKind {
+    Wasm {
+        instance: u32,
+        code: Arc<CompiledFunc>,
+    },
+    Host(HostFunc),
+}
+
+pub(crate) struct FuncInst {
+    /// Interned type id in `Store::types`.
+    pub ty: u32,
+    pub kind: FuncKind,
+}
+
+pub(crate) struct TableInst {
+    pub ty: TableType,
+    pub elems: Vec<u64>,
+}
+
+pub(crate) struct MemInst {
+    pub ty: MemoryType,
+    pub data: Vec<u8>,
+}
+
+pub(crate) struct GlobalInst {
+    pub ty: GlobalType,
+    pub value: u64,
+}
+
+pub(crate) struct TagInst {
+    pub ty: u32,
+}
+
+pub(crate) struct ElemInst {
+    pub items: Vec<u64>,
+}
+
+pub(crate) struct DataInst {
+    pub bytes: Arc<[u8]>,
+    pub dropped: bool,
+}
+
+pub(crate) struct ExnInst {
+    pub tag: u32,
+    pub payload: Box<[u64]>,
+}
+
+pub(crate) struct InstanceInst {
+    pub module: Module,
+    /// Interned type id of each module type index.
+    pub types: Vec<u32>,
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub mems: Vec<u32>,
+    pub globals: Vec<u32>,
+    pub tags: Vec<u32>,
+    pub elems: Vec<u32>,
+    pub datas: Vec<u32>,
+    pub exports: BTreeMap<String, Extern>,
+}
+
+/// All runtime state (core §4.2.3): instances and everything they own, the gas meter
+/// and the value stack.
+pub struct Store {
+    pub(crate) engine: Engine,
+    pub(crate) types: Vec<FuncType>,
+    type_ids: BTreeMap<FuncType, u32>,
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) tables: Vec<TableInst>,
+    pub(crate) memories: Vec<MemInst>,
+    pub(crate) globals: Vec<GlobalInst>,
+    pub(crate) tags: Vec<TagInst>,
+    pub(crate) instances: Vec<InstanceInst>,
+    pub(crate) elems: Vec<ElemInst>,
+    pub(crate) datas: Vec<DataInst>,
+    pub(crate) exns: Vec<ExnInst>,
+    pub(crate) gas_limit: u64,
+    pub(crate) gas_remaining: u64,
+    pub(crate) stack: Vec<u64>,
+}
+
+fn addr32(n: usize) -> Result<u32, Error> {
+    u32::try_from(n).map_err(|_| Error::Limit("store address space exhausted".into()))
+}
+
+impl Store {
+    /// An empty store whose gas limit is the engine's `Config::gas_limit`.
+    pub fn new(engine: &Engine) -> Store {
+        let gas = engine.config().gas_limit;
+        Store {
+            engine: engine.clone(),
+            types: Vec::new(),
+            type_ids: BTreeMap::new(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            tags: Vec::new(),
+            instances: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+            exns: Vec::new(),
+            gas_limit: gas,
+            gas_remaining: gas,
+            stack: Vec::new(),
+        }
+    }
+
+    /// The engine the store was created with.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        if let Some(id) = self.type_ids.get(ty) {
+            return *id;
+        }
+        let id = self.types.len() as u32;
+        self.types.push(ty.clone());
+        self.type_ids.insert(ty.clone(), id);
+        id
+    }
+
+    /// Allocates a host function of type `ty`.
+    pub fn alloc_host_func(
+        &mut self,
+        ty: FuncType,
+        f: impl Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap>
+            + Send
+            + Sync
+            + 'static,
+    ) -> FuncAddr {
+        let ty = self.intern_type(&ty);
+        let addr = FuncAddr(self.funcs.len() as u32);
+        self.funcs.push(FuncInst {
+            ty,
+            kind: FuncKind::Host(Arc::new(f)),
+        });
+        addr
+    }
+
+    /// Allocates a table of type `ty` with every element set to `init`.
+    ///
+    /// # Errors
+    /// `Error::Limit` when the minimum exceeds `Limits::max_table_elements`;
+    /// `Error::Invoke` when `init` is not of the element type.
+    pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
+        if init.ty() != ty.elem {
+            return Err(Error::Invoke("table initial value of the wrong type".into()));
+        }
+        if ty.limits.min > self.engine.config().limits.max_table_elements {
+            return Err(Error::Limit("table minimum above max_table_elements".into()));
+        }
+        let addr = TableAddr(addr32(self.tables.len())?);
+        self.tables.push(TableInst {
+            ty,
+            elems: vec![init.to_slot(); ty.limits.min as usize],
+        });
+        Ok(addr)
+    }
+
+    /// Allocates a zeroed memory of type `ty` (sizes in 64 KiB pages).
+    ///
+    /// # Errors
+    /// `Error::Limit` when the minimum exceeds `Limits::max_memory_pages`.
+    pub fn alloc_memory(&mut self, ty: MemoryType) -> Result<MemAddr, Error> {
+        if ty.limits.min > self.engine.config().limits.max_memory_pages {
+            return Err(Error::Limit("memory minimum above max_memory_pages".into()));
+        }
+        let addr = MemAddr(addr32(self.memories.len())?);
+        self.memories.push(MemInst {
+            ty,
+            data: vec![0; ty.limits.min as usize * exec::PAGE_SIZE],
+        });
+        Ok(addr)
+    }
+
+    /// Allocates a global of type `ty` holding `value`.
+    pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> GlobalAddr {
+        let addr = GlobalAddr(self.globals.len() as u32);
+        self.globals.push(GlobalInst {
+            ty,
+            value: value.to_slot(),
+        });
+        addr
+    }
+
+    /// Allocates an exception tag whose payload types are `ty`'s parameters.
+    pub fn alloc_tag(&mut self, ty: FuncType) -> TagAddr {
+        let ty = self.intern_type(&ty);
+        let addr = TagAddr(self.tags.len() as u32);
+        self.tags.push(TagInst { ty });
+        addr
+    }
+
+    /// Instantiates `module` with `imports` given in the module's import order
+    /// (core §4.5.4).
+    ///
+    /// # Errors
+    /// `Error::Link` when the number or a type of the imports does not match;
+    /// `Error::Trap` when an active segment is out of bounds or the start function
+    /// traps. Segments applied before the failure stay applied, as the spec says.
+    pub fn instantiate(
+        &mut self,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<InstanceAddr, Error> {
+        instantiate::instantiate(self, module, imports)
+    }
+
+    /// The export `name` of an instance.
+    pub fn instance_export(&self, instance: InstanceAddr, name: &str) -> Option<Extern> {
+        self.instances
+            .get(instance.0 as usize)?
+            .exports
+            .get(name)
+            .copied()
+    }
+
+    /// Invokes a function with `args` and returns its results (core §4.5.5).
+    ///
+    /// # Errors
+    /// `Error::Invoke` for a bad address or arguments that do not match the function's
+    /// parameters; `Error::Trap` when execution traps (gas, stack and every trap code).
+    pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Error> {
+        exec::invoke(self, func, args)
+    }
+
+    /// The type of a function, if the address is valid.
+    pub fn func_type(&self, func: FuncAddr) -> Option<&FuncType> {
+        let f = self.funcs.get(func.0 as usize)?;
+        self.types.get(f.ty as usize)
+    }
+
+    /// The current value of a global, if the address is valid.
+    pub fn global_get(&self, global: GlobalAddr) -> Option<Value> {
+        let g = self.globals.get(global.0 as usize)?;
+        Some(Value::from_slot(g.ty.content, g.value))
+    }
+
+    /// The bytes of a memory, if the address is valid.
+    pub fn memory_data(&self, mem: MemAddr) -> Option<&[u8]> {
+        self.memories.get(mem.0 as usize).map(|m| m.data.as_slice())
+    }
+
+    /// The elements of a table, if the address is valid.
+    pub fn table_elements(&self, table: TableAddr) -> Option<Vec<Value>> {
+        let t = self.tables.get(table.0 as usize)?;
+        Some(
+            t.elems
+                .iter()
+                .map(|s| Value::from_slot(t.ty.elem, *s))
+                .collect(),
+        )
+    }
+
+    /// Gas used since the limit was last set, in gas units.
+    pub fn gas_used(&self) -> u64 {
+        self.gas_limit - self.gas_remaining
+    }
+
+    /// Gas remaining, in gas units.
+    pub fn gas_remaining(&self) -> u64 {
+        self.gas_remaining
+    }
+
+    /// Sets the gas limit and resets gas used to 0.
+    pub fn set_gas_limit(&mut self, limit: u64) {
+        self.gas_limit = limit;
+        self.gas_remaining = limit;
+    }
+}

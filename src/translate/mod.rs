@@ -1,0 +1,766 @@
+//! Translation of one validated function body into internal bytecode, once, at load.
+//!
+//! The translator runs in lock step with wasmparser's function validator: every
+//! operator is validated first, then emitted. It resolves branch targets to code
+//! positions, computes the drop/keep of every branch from the validator's operand
+//! heights, lays out straight-line gas segments (one `ConsumeGas` at each segment head,
+//! SPEC.md §Gas) and records exception handler ranges. It never re-checks what
+//! validation proved. Time and memory are linear in the body size: every operator is
+//! visited once and every fixup is patched once.
+//! Depends on validate (errors), gas (the schedule) and value.
+
+pub mod op;
+
+use crate::gas;
+use crate::validate::ValidateError;
+use op::Op;
+use wasmparser::{
+    BlockType, FuncToValidate, FuncValidatorAllocations, FunctionBody, Operator,
+    ValidatorResources,
+};
+
+/// Type information the translator needs about the module being translated.
+pub(crate) struct TranslateEnv<'a> {
+    /// Parameter and result counts of every type in the type section.
+    pub type_arity: &'a [(u32, u32)],
+    /// Type index of every function (imports first).
+    pub func_types: &'a [u32],
+    /// Control nesting limit (Limits::max_control_depth).
+    pub max_control_depth: u32,
+}
+
+/// What kind of exception a handler catches (core §3.3.8 try_table).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CatchKind {
+    /// `catch tag label`: pushes the payload.
+    Tag,
+    /// `catch_ref tag label`: pushes the payload and the exnref.
+    TagRef,
+    /// `catch_all label`: pushes nothing.
+    All,
+    /// `catch_all_ref label`: pushes the exnref.
+    AllRef,
+}
+
+/// One catch clause of a `try_table`, covering code positions `start..end`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Handler {
+    /// First covered code position.
+    pub start: u32,
+    /// One past the last covered code position.
+    pub end: u32,
+    /// Which exceptions match.
+    pub kind: CatchKind,
+    /// Tag index (module-local) for `Tag`/`TagRef`.
+    pub tag: u32,
+    /// Code position of the label; `u32::MAX` means return from the function.
+    pub target: u32,
+    /// Operand height (slots above the locals) of the label.
+    pub height: u32,
+}
+
+/// A translated function body.
+#[derive(Clone, Debug)]
+pub struct CompiledFunc {
+    /// Number of parameters.
+    pub num_params: u32,
+    /// Number of results.
+    pub num_results: u32,
+    /// Parameters plus declared locals, in slots.
+    pub num_locals: u32,
+    /// Largest operand stack height, in slots.
+    pub max_operands: u32,
+    /// The function's maximum stack height in SPEC.md §Stack units:
+    /// 1 (frame) + locals + max operand height + max label depth.
+    pub stack_units: u64,
+    /// The bytecode.
+    pub code: Box<[Op]>,
+    /// Base gas of the wasm instruction each op stands for (0 for ops that stand for
+    /// structural instructions or are data).
+    pub costs: Box<[u32]>,
+    /// Exception handlers, innermost first for any covered position.
+    pub handlers: Box<[Handler]>,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+enum CtrlKind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+    TryTable,
+}
+
+#[derive(Copy, Clone, Debug)]
+enum Fixup {
+    Op(usize),
+    Handler(usize),
+}
+
+struct Ctrl {
+    kind: CtrlKind,
+    /// Operand height at the label (below the block's parameters).
+    height: u32,
+    /// Values a branch to this label carries.
+    label_arity: u32,
+    /// For loops, the code position of the head.
+    start: u32,
+    fixups: Vec<Fixup>,
+    else_fixup: Option<usize>,
+    entry_reachable: bool,
+    try_start: u32,
+    pending_handlers: Vec<usize>,
+}
+
+struct Translator<'e> {
+    env: &'e TranslateEnv<'e>,
+    code: Vec<Op>,
+    costs: Vec<u32>,
+    ctrl: Vec<Ctrl>,
+    handlers: Vec<(u32, Handler)>,
+    reachable: bool,
+    seg_head: usize,
+    seg_cost: u64,
+    num_results: u32,
+    max_labels: u32,
+}
+
+fn internal(what: &'static str, offset: usize) -> ValidateError {
+    ValidateError::limit(what, 0, 0, offset)
+}
+
+impl<'e> Translator<'e> {
+    fn block_arity(&self, bt: BlockType) -> (u32, u32) {
+        match bt {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(i) => self
+                .env
+                .type_arity
+                .get(i as usize)
+                .copied()
+                .unwrap_or((0, 0)),
+        }
+    }
+
+    fn pc(&self) -> u32 {
+        self.code.len() as u32
+    }
+
+    fn emit(&mut self, op: Op, cost: u32) {
+        self.code.push(op);
+        self.costs.push(cost);
+        self.seg_cost += u64::from(cost);
+    }
+
+    fn close_segment(&mut self) {
+        let cost = u32::try_from(self.seg_cost).unwrap_or(u32::MAX);
+        self.code[self.seg_head] = Op::ConsumeGas(cost);
+    }
+
+    /// Starts a new straight-line segment here and returns its head position, a valid
+    /// branch target. An empty current segment is reused.
+    fn new_segment(&mut self) -> u32 {
+        if self.code.len() == self.seg_head + 1 {
+            return self.seg_head as u32;
+        }
+        self.close_segment();
+        self.seg_head = self.code.len();
+        self.seg_cost = 0;
+        self.code.push(Op::ConsumeGas(0));
+        self.costs.push(0);
+        self.seg_head as u32
+    }
+
+    fn patch(&mut self, fixup: Fixup, target: u32) {
+        match fixup {
+            Fixup::Op(i) => match &mut self.code[i] {
+                Op::Jump(t) | Op::BrIfEqz(t) => *t = target,
+                Op::Br { target: t, .. }
+                | Op::BrIfNez { target: t, .. }
+                | Op::BrTableEntry { target: t, .. } => *t = target,
+                _ => {}
+            },
+            Fixup::Handler(i) => self.handlers[i].1.target = target,
+        }
+    }
+
+    /// Resolves a branch of relative depth `depth` taken at operand height `h`.
+    /// Returns `None` for a branch to the function's own label (a return), else the
+    /// target (0 when it needs a fixup), drop, keep and the control index.
+    fn branch(&self, depth: u32, h: u32) -> Option<(u32, u32, u32, usize)> {
+        let idx = self.ctrl.len().checked_sub(1 + depth as usize)?;
+        if idx == 0 {
+            return None;
+        }
+        let c = &self.ctrl[idx];
+        let keep = c.label_arity;
+        let drop = h.saturating_sub(c.height).saturating_sub(keep);
+        let target = if c.kind == CtrlKind::Loop { c.start } else { 0 };
+        Some((target, drop, keep, idx))
+    }
+
+    fn add_fixup(&mut self, idx: usize, fixup: Fixup) {
+        if self.ctrl[idx].kind != CtrlKind::Loop {
+            self.ctrl[idx].fixups.push(fixup);
+        }
+    }
+
+    fn emit_br(&mut self, depth: u32, h: u32, cost: u32) {
+        match self.branch(depth, h) {
+            None => self.emit(Op::Return, cost),
+            Some((target, drop, keep, idx)) => {
+                let at = self.code.len();
+                if drop == 0 {
+                    self.emit(Op::Jump(target), cost);
+                } else {
+                    self.emit(Op::Br { target, drop, keep }, cost);
+                }
+                self.add_fixup(idx, Fixup::Op(at));
+            }
+        }
+    }
+
+    fn push_ctrl(&mut self, kind: CtrlKind, height: u32, label_arity: u32, start: u32) {
+        self.ctrl.push(Ctrl {
+            kind,
+            height,
+            label_arity,
+            start,
+            fixups: Vec::new(),
+            else_fixup: None,
+            entry_reachable: self.reachable,
+            try_start: self.pc(),
+            pending_handlers: Vec::new(),
+        });
+        self.max_labels = self.max_labels.max(self.ctrl.len() as u32);
+    }
+
+    /// Translates one operator that validation has just accepted. `h` is the operand
+    /// height before the operator.
+    fn op(&mut self, op: &Operator<'_>, h: u32, offset: usize) -> Result<(), ValidateError> {
+        use Operator as O;
+        let cost = gas::base_cost(op);
+        // Control structure is tracked in unreachable code too.
+        match op {
+            O::Block { blockty } => {
+                let (p, r) = self.block_arity(*blockty);
+                self.check_depth(offset)?;
+                self.push_ctrl(CtrlKind::Block, h.saturating_sub(p), r, 0);
+                return Ok(());
+            }
+            O::Loop { blockty } => {
+                let (p, _) = self.block_arity(*blockty);
+                self.check_depth(offset)?;
+                let start = if self.reachable { self.new_segment() } else { 0 };
+                self.push_ctrl(CtrlKind::Loop, h.saturating_sub(p), p, start);
+                return Ok(());
+            }
+            O::If { blockty } => {
+                let (p, r) = self.block_arity(*blockty);
+                self.check_depth(offset)?;
+                let mut else_fixup = None;
+                if self.reachable {
+                    else_fixup = Some(self.code.len());
+                    self.emit(Op::BrIfEqz(0), cost);
+                    self.new_segment();
+                }
+                self.push_ctrl(CtrlKind::If, h.saturating_sub(1 + p), r, 0);
+                if let Some(c) = self.ctrl.last_mut() {
+                    c.else_fixup = else_fixup;
+                }
+                return Ok(());
+            }
+            O::TryTable { try_table } => {
+                let (p, r) = self.block_arity(try_table.ty);
+                self.check_depth(offset)?;
+                let mut pending = Vec::new();
+                if self.reachable {
+                    for catch in &try_table.catches {
+                        let (kind, tag, label) = match *catch {
+                            wasmparser::Catch::One { tag, label } => (CatchKind::Tag, tag, label),
+                            wasmparser::Catch::OneRef { tag, label } => {
+                                (CatchKind::TagRef, tag, label)
+                            }
+                            wasmparser::Catch::All { label } => (CatchKind::All, 0, label),
+                            wasmparser::Catch::AllRef { label } => (CatchKind::AllRef, 0, label),
+                        };
+                        let (target, height, idx) = match self.branch(label, h) {
+                            None => (u32::MAX, 0, None),
+                            Some((t, _, _, idx)) => (t, self.ctrl[idx].height, Some(idx)),
+                        };
+                        let hi = self.handlers.len();
+                        let depth = self.ctrl.len() as u32;
+                        self.handlers.push((
+                            depth,
+                            Handler {
+                                start: 0,
+                                end: 0,
+                                kind,
+                                tag,
+                                target,
+                                height,
+                            },
+                        ));
+                        if let Some(idx) = idx {
+                            self.add_fixup(idx, Fixup::Handler(hi));
+                        }
+                        pending.push(hi);
+                    }
+                }
+                self.push_ctrl(CtrlKind::TryTable, h.saturating_sub(p), r, 0);
+                if let Some(c) = self.ctrl.last_mut() {
+                    c.pending_handlers = pending;
+                }
+                return Ok(());
+            }
+            O::Else => {
+                if self.reachable {
+                    let at = self.code.len();
+                    self.emit(Op::Jump(0), cost);
+                    if let Some(c) = self.ctrl.last_mut() {
+                        c.fixups.push(Fixup::Op(at));
+                    }
+                }
+                let (entry, else_fixup) = match self.ctrl.last() {
+                    Some(c) => (c.entry_reachable, c.else_fixup),
+                    None => return Err(internal("else without if", offset)),
+                };
+                if entry {
+                    let pc = self.new_segment();
+                    if let Some(i) = else_fixup {
+                        self.patch(Fixup::Op(i), pc);
+                    }
+                }
+                if let Some(c) = self.ctrl.last_mut() {
+                    c.else_fixup = None;
+                    c.kind = CtrlKind::Else;
+                }
+                self.reachable = entry;
+                return Ok(());
+            }
+            O::End => {
+                let Some(c) = self.ctrl.pop() else {
+                    return Err(internal("end without block", offset));
+                };
+                if c.kind == CtrlKind::Func {
+                    if self.reachable {
+                        self.emit(Op::Return, cost);
+                    }
+                    return Ok(());
+                }
+                let end_of_body = self.pc();
+                let reachable_after = self.reachable
+                    || !c.fixups.is_empty()
+                    || (c.kind == CtrlKind::If && c.entry_reachable);
+                if reachable_after || c.else_fixup.is_some() {
+                    let pc = self.new_segment();
+                    for f in &c.fixups {
+                        self.patch(*f, pc);
+                    }
+                    if let Some(i) = c.else_fixup {
+                        self.patch(Fixup::Op(i), pc);
+                    }
+                }
+                for hi in c.pending_handlers {
+                    self.handlers[hi].1.start = c.try_start;
+                    self.handlers[hi].1.end = end_of_body;
+                }
+                self.reachable = reachable_after;
+                return Ok(());
+            }
+            _ => {}
+        }
+        if !self.reachable {
+            return Ok(());
+        }
+        let mem = |m: &wasmparser::MemArg| u32::try_from(m.offset).unwrap_or(u32::MAX);
+        let o = match op {
+            O::Nop => return Ok(()),
+            O::Unreachable => {
+                self.emit(Op::Unreachable, cost);
+                self.reachable = false;
+                return Ok(());
+            }
+            O::Br { relative_depth } => {
+                self.emit_br(*relative_depth, h, cost);
+                self.reachable = false;
+                return Ok(());
+            }
+            O::BrIf { relative_depth } => {
+                let h = h.saturating_sub(1);
+                match self.branch(*relative_depth, h) {
+                    None => self.emit(Op::ReturnIfNez, cost),
+                    Some((target, drop, keep, idx)) => {
+                        let at = self.code.len();
+                        self.emit(Op::BrIfNez { target, drop, keep }, cost);
+                        self.add_fixup(idx, Fixup::Op(at));
+                    }
+                }
+                self.new_segment();
+                return Ok(());
+            }
+            O::BrTable { targets } => {
+                let h = h.saturating_sub(1);
+                self.emit(Op::BrTable { len: targets.len() }, cost);
+                let mut all = Vec::new();
+                for t in targets.targets() {
+                    all.push(t.map_err(|e| ValidateError::from_wasmparser(&e))?);
+                }
+                all.push(targets.default());
+                for depth in all {
+                    let at = self.code.len();
+                    match self.branch(depth, h) {
+                        None => self.emit(
+                            Op::BrTableEntry {
+                                target: u32::MAX,
+                                drop: 0,
+                                keep: 0,
+                            },
+                            0,
+                        ),
+                        Some((target, drop, keep, idx)) => {
+                            self.emit(Op::BrTableEntry { target, drop, keep }, 0);
+                            self.add_fixup(idx, Fixup::Op(at));
+                        }
+                    }
+                }
+                self.reachable = false;
+                return Ok(());
+            }
+            O::Return => {
+                self.emit(Op::Return, cost);
+                self.reachable = false;
+                return Ok(());
+            }
+            O::ReturnCall { function_index } => {
+                self.emit(Op::ReturnCall(*function_index), cost);
+                self.reachable = false;
+                return Ok(());
+            }
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                self.emit(
+                    Op::ReturnCallIndirect {
+                        type_idx: *type_index,
+                        table: *table_index,
+                    },
+                    cost,
+                );
+                self.reachable = false;
+                return Ok(());
+            }
+            O::Throw { tag_index } => {
+                self.emit(Op::Throw(*tag_index), cost);
+                self.reachable = false;
+                return Ok(());
+            }
+            O::ThrowRef => {
+                self.emit(Op::ThrowRef, cost);
+                self.reachable = false;
+                return Ok(());
+            }
+            O::Call { function_index } => Op::Call(*function_index),
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => Op::CallIndirect {
+                type_idx: *type_index,
+                table: *table_index,
+            },
+            O::Drop => Op::Drop,
+            O::Select | O::TypedSelect { .. } => Op::Select,
+            O::LocalGet { local_index } => Op::LocalGet(*local_index),
+            O::LocalSet { local_index } => Op::LocalSet(*local_index),
+            O::LocalTee { local_index } => Op::LocalTee(*local_index),
+            O::GlobalGet { global_index } => Op::GlobalGet(*global_index),
+            O::GlobalSet { global_index } => Op::GlobalSet(*global_index),
+            O::I32Const { value } => Op::Const(u64::from(*value as u32)),
+            O::I64Const { value } => Op::Const(*value as u64),
+            O::F32Const { value } => Op::Const(u64::from(value.bits())),
+            O::F64Const { value } => Op::Const(value.bits()),
+            O::RefNull { .. } => Op::Const(0),
+            O::RefIsNull => Op::RefIsNull,
+            O::RefFunc { function_index } => Op::RefFunc(*function_index),
+            O::TableGet { table } => Op::TableGet(*table),
+            O::TableSet { table } => Op::TableSet(*table),
+            O::TableSize { table } => Op::TableSize(*table),
+            O::TableGrow { table } => Op::TableGrow(*table),
+            O::TableFill { table } => Op::TableFill(*table),
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => Op::TableCopy {
+                dst: *dst_table,
+                src: *src_table,
+            },
+            O::TableInit { elem_index, table } => Op::TableInit {
+                elem: *elem_index,
+                table: *table,
+            },
+            O::ElemDrop { elem_index } => Op::ElemDrop(*elem_index),
+            O::I32Load { memarg } => Op::I32Load(mem(memarg)),
+            O::I64Load { memarg } => Op::I64Load(mem(memarg)),
+            O::F32Load { memarg } => Op::F32Load(mem(memarg)),
+            O::F64Load { memarg } => Op::F64Load(mem(memarg)),
+            O::I32Load8S { memarg } => Op::I32Load8S(mem(memarg)),
+            O::I32Load8U { memarg } => Op::I32Load8U(mem(memarg)),
+            O::I32Load16S { memarg } => Op::I32Load16S(mem(memarg)),
+            O::I32Load16U { memarg } => Op::I32Load16U(mem(memarg)),
+            O::I64Load8S { memarg } => Op::I64Load8S(mem(memarg)),
+            O::I64Load8U { memarg } => Op::I64Load8U(mem(memarg)),
+            O::I64Load16S { memarg } => Op::I64Load16S(mem(memarg)),
+            O::I64Load16U { memarg } => Op::I64Load16U(mem(memarg)),
+            O::I64Load32S { memarg } => Op::I64Load32S(mem(memarg)),
+            O::I64Load32U { memarg } => Op::I64Load32U(mem(memarg)),
+            O::I32Store { memarg } => Op::I32Store(mem(memarg)),
+            O::I64Store { memarg } => Op::I64Store(mem(memarg)),
+            O::F32Store { memarg } => Op::F32Store(mem(memarg)),
+            O::F64Store { memarg } => Op::F64Store(mem(memarg)),
+            O::I32Store8 { memarg } => Op::I32Store8(mem(memarg)),
+            O::I32Store16 { memarg } => Op::I32Store16(mem(memarg)),
+            O::I64Store8 { memarg } => Op::I64Store8(mem(memarg)),
+            O::I64Store16 { memarg } => Op::I64Store16(mem(memarg)),
+            O::I64Store32 { memarg } => Op::I64Store32(mem(memarg)),
+            O::MemorySize { .. } => Op::MemorySize,
+            O::MemoryGrow { .. } => Op::MemoryGrow,
+            O::MemoryInit { data_index, .. } => Op::MemoryInit(*data_index),
+            O::DataDrop { data_index } => Op::DataDrop(*data_index),
+            O::MemoryCopy { .. } => Op::MemoryCopy,
+            O::MemoryFill { .. } => Op::MemoryFill,
+            O::I32ReinterpretF32
+            | O::I64ReinterpretF64
+            | O::F32ReinterpretI32
+            | O::F64ReinterpretI64 => Op::Reinterpret,
+            other => match numeric(other) {
+                Some(o) => o,
+                None => return Err(internal("operator outside the profile", offset)),
+            },
+        };
+        self.emit(o, cost);
+        Ok(())
+    }
+
+    fn check_depth(&self, offset: usize) -> Result<(), ValidateError> {
+        let depth = self.ctrl.len() as u64 + 1;
+        let max = u64::from(self.env.max_control_depth);
+        if depth > max {
+            return Err(ValidateError::limit(
+                "max_control_depth",
+                depth,
+                max,
+                offset,
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Maps a numeric wasm operator to its op, one to one.
+fn numeric(op: &Operator<'_>) -> Option<Op> {
+    use Operator as O;
+    Some(match op {
+        O::I32Eqz => Op::I32Eqz,
+        O::I32Eq => Op::I32Eq,
+        O::I32Ne => Op::I32Ne,
+        O::I32LtS => Op::I32LtS,
+        O::I32LtU => Op::I32LtU,
+        O::I32GtS => Op::I32GtS,
+        O::I32GtU => Op::I32GtU,
+        O::I32LeS => Op::I32LeS,
+        O::I32LeU => Op::I32LeU,
+        O::I32GeS => Op::I32GeS,
+        O::I32GeU => Op::I32GeU,
+        O::I32Clz => Op::I32Clz,
+        O::I32Ctz => Op::I32Ctz,
+        O::I32Popcnt => Op::I32Popcnt,
+        O::I32Add => Op::I32Add,
+        O::I32Sub => Op::I32Sub,
+        O::I32Mul => Op::I32Mul,
+        O::I32DivS => Op::I32DivS,
+        O::I32DivU => Op::I32DivU,
+        O::I32RemS => Op::I32RemS,
+        O::I32RemU => Op::I32RemU,
+        O::I32And => Op::I32And,
+        O::I32Or => Op::I32Or,
+        O::I32Xor => Op::I32Xor,
+        O::I32Shl => Op::I32Shl,
+        O::I32ShrS => Op::I32ShrS,
+        O::I32ShrU => Op::I32ShrU,
+        O::I32Rotl => Op::I32Rotl,
+        O::I32Rotr => Op::I32Rotr,
+        O::I64Eqz => Op::I64Eqz,
+        O::I64Eq => Op::I64Eq,
+        O::I64Ne => Op::I64Ne,
+        O::I64LtS => Op::I64LtS,
+        O::I64LtU => Op::I64LtU,
+        O::I64GtS => Op::I64GtS,
+        O::I64GtU => Op::I64GtU,
+        O::I64LeS => Op::I64LeS,
+        O::I64LeU => Op::I64LeU,
+        O::I64GeS => Op::I64GeS,
+        O::I64GeU => Op::I64GeU,
+        O::I64Clz => Op::I64Clz,
+        O::I64Ctz => Op::I64Ctz,
+        O::I64Popcnt => Op::I64Popcnt,
+        O::I64Add => Op::I64Add,
+        O::I64Sub => Op::I64Sub,
+        O::I64Mul => Op::I64Mul,
+        O::I64DivS => Op::I64DivS,
+        O::I64DivU => Op::I64DivU,
+        O::I64RemS => Op::I64RemS,
+        O::I64RemU => Op::I64RemU,
+        O::I64And => Op::I64And,
+        O::I64Or => Op::I64Or,
+        O::I64Xor => Op::I64Xor,
+        O::I64Shl => Op::I64Shl,
+        O::I64ShrS => Op::I64ShrS,
+        O::I64ShrU => Op::I64ShrU,
+        O::I64Rotl => Op::I64Rotl,
+        O::I64Rotr => Op::I64Rotr,
+        O::F32Eq => Op::F32Eq,
+        O::F32Ne => Op::F32Ne,
+        O::F32Lt => Op::F32Lt,
+        O::F32Gt => Op::F32Gt,
+        O::F32Le => Op::F32Le,
+        O::F32Ge => Op::F32Ge,
+        O::F32Abs => Op::F32Abs,
+        O::F32Neg => Op::F32Neg,
+        O::F32Ceil => Op::F32Ceil,
+        O::F32Floor => Op::F32Floor,
+        O::F32Trunc => Op::F32Trunc,
+        O::F32Nearest => Op::F32Nearest,
+        O::F32Sqrt => Op::F32Sqrt,
+        O::F32Add => Op::F32Add,
+        O::F32Sub => Op::F32Sub,
+        O::F32Mul => Op::F32Mul,
+        O::F32Div => Op::F32Div,
+        O::F32Min => Op::F32Min,
+        O::F32Max => Op::F32Max,
+        O::F32Copysign => Op::F32Copysign,
+        O::F64Eq => Op::F64Eq,
+        O::F64Ne => Op::F64Ne,
+        O::F64Lt => Op::F64Lt,
+        O::F64Gt => Op::F64Gt,
+        O::F64Le => Op::F64Le,
+        O::F64Ge => Op::F64Ge,
+        O::F64Abs => Op::F64Abs,
+        O::F64Neg => Op::F64Neg,
+        O::F64Ceil => Op::F64Ceil,
+        O::F64Floor => Op::F64Floor,
+        O::F64Trunc => Op::F64Trunc,
+        O::F64Nearest => Op::F64Nearest,
+        O::F64Sqrt => Op::F64Sqrt,
+        O::F64Add => Op::F64Add,
+        O::F64Sub => Op::F64Sub,
+        O::F64Mul => Op::F64Mul,
+        O::F64Div => Op::F64Div,
+        O::F64Min => Op::F64Min,
+        O::F64Max => Op::F64Max,
+        O::F64Copysign => Op::F64Copysign,
+        O::I32WrapI64 => Op::I32WrapI64,
+        O::I32TruncF32S => Op::I32TruncF32S,
+        O::I32TruncF32U => Op::I32TruncF32U,
+        O::I32TruncF64S => Op::I32TruncF64S,
+        O::I32TruncF64U => Op::I32TruncF64U,
+        O::I64ExtendI32S => Op::I64ExtendI32S,
+        O::I64ExtendI32U => Op::I64ExtendI32U,
+        O::I64TruncF32S => Op::I64TruncF32S,
+        O::I64TruncF32U => Op::I64TruncF32U,
+        O::I64TruncF64S => Op::I64TruncF64S,
+        O::I64TruncF64U => Op::I64TruncF64U,
+        O::F32ConvertI32S => Op::F32ConvertI32S,
+        O::F32ConvertI32U => Op::F32ConvertI32U,
+        O::F32ConvertI64S => Op::F32ConvertI64S,
+        O::F32ConvertI64U => Op::F32ConvertI64U,
+        O::F32DemoteF64 => Op::F32DemoteF64,
+        O::F64ConvertI32S => Op::F64ConvertI32S,
+        O::F64ConvertI32U => Op::F64ConvertI32U,
+        O::F64ConvertI64S => Op::F64ConvertI64S,
+        O::F64ConvertI64U => Op::F64ConvertI64U,
+        O::F64PromoteF32 => Op::F64PromoteF32,
+        O::I32Extend8S => Op::I32Extend8S,
+        O::I32Extend16S => Op::I32Extend16S,
+        O::I64Extend8S => Op::I64Extend8S,
+        O::I64Extend16S => Op::I64Extend16S,
+        O::I64Extend32S => Op::I64Extend32S,
+        O::I32TruncSatF32S => Op::I32TruncSatF32S,
+        O::I32TruncSatF32U => Op::I32TruncSatF32U,
+        O::I32TruncSatF64S => Op::I32TruncSatF64S,
+        O::I32TruncSatF64U => Op::I32TruncSatF64U,
+        O::I64TruncSatF32S => Op::I64TruncSatF32S,
+        O::I64TruncSatF32U => Op::I64TruncSatF32U,
+        O::I64TruncSatF64S => Op::I64TruncSatF64S,
+        O::I64TruncSatF64U => Op::I64TruncSatF64U,
+        _ => return None,
+    })
+}
+
+/// Validates and translates one function body.
+///
+/// # Errors
+/// `ValidateError` for an invalid body (wasmparser's message and offset) or a body
+/// beyond `max_control_depth`.
+///
+/// # Complexity
+/// O(body size) in time and memory.
+pub(crate) fn translate_function(
+    func: FuncToValidate<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    env: &TranslateEnv<'_>,
+    allocs: FuncValidatorAllocations,
+    num_params: u32,
+    num_results: u32,
+) -> Result<(CompiledFunc, FuncValidatorAllocations), ValidateError> {
+    let wp = |e: wasmparser::BinaryReaderError| ValidateError::from_wasmparser(&e);
+    let mut v = func.into_validator(allocs);
+    let mut reader = body.get_binary_reader();
+    v.read_locals(&mut reader).map_err(wp)?;
+    let num_locals = v.len_locals();
+    reader.set_features(crate::validate::profile::features());
+    let mut t = Translator {
+        env,
+        code: Vec::new(),
+        costs: Vec::new(),
+        ctrl: Vec::new(),
+        handlers: Vec::new(),
+        reachable: true,
+        seg_head: 0,
+        seg_cost: 0,
+        num_results,
+        max_labels: 0,
+    };
+    t.code.push(Op::ConsumeGas(0));
+    t.costs.push(0);
+    t.push_ctrl(CtrlKind::Func, 0, num_results, 0);
+    let mut ops = wasmparser::OperatorsReader::new(reader);
+    let mut max_operands = 0u32;
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(wp)?;
+        let h = v.operand_stack_height();
+        v.op(offset, &op).map_err(wp)?;
+        t.op(&op, h, usize::try_from(offset).unwrap_or(usize::MAX))?;
+        max_operands = max_operands.max(v.operand_stack_height()).max(h);
+    }
+    ops.finish().map_err(wp)?;
+    t.close_segment();
+    let _ = t.num_results;
+    let mut handlers = t.handlers;
+    // Innermost try_table first for any covered position; clause order kept.
+    handlers.sort_by(|a, b| b.0.cmp(&a.0));
+    let stack_units = 1 + u64::from(num_locals) + u64::from(max_operands) + u64::from(t.max_labels);
+    let compiled = CompiledFunc {
+        num_params,
+        num_results,
+        num_locals,
+        max_operands,
+        stack_units,
+        code: t.code.into_boxed_slice(),
+        costs: t.costs.into_boxed_slice(),
+        handlers: handlers.into_iter().map(|(_, h)| h).collect(),
+    };
+    Ok((compiled, v.into_allocations()))
+}
