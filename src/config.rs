@@ -7,6 +7,12 @@
 ///
 /// Every field is an inclusive maximum. A module exceeding any of them is rejected by
 /// validation with `ValidateErrorKind::Limit` naming the field.
+///
+/// Several defaults equal wasmparser 0.263's own implementation limits: 1 000 000
+/// types, functions, imports, exports, globals and tags; 100 000 data and element
+/// segments; 50 000 parameters plus locals per function; 7 654 321 bytes per function
+/// body; 10 000 000 items per element segment. A value above wasmparser's limit has no
+/// effect: wasmparser rejects first, with `ValidateErrorKind::Wasm` instead of `Limit`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Size of the module binary, in bytes.

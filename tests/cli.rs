@@ -75,7 +75,11 @@ impl Drop for TempDir {
 /// Checks a successful run: exit 0, exact stdout, empty stderr.
 fn check_ok(args: &[&str], stdout: &str) {
     let out = detwasm(args);
-    assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (0, stdout, ""), "{args:?}");
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (0, stdout, ""),
+        "{args:?}"
+    );
 }
 
 /// Checks a user error: exit 2, no stdout, one `error: ` line on stderr containing `needle`.
@@ -85,7 +89,10 @@ fn check_user_error(args: &[&str], needle: &str) {
     assert_eq!(out.stdout, "", "{args:?}");
     assert!(out.stderr.starts_with("error: "), "{args:?}: {out:?}");
     assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {out:?}");
-    assert!(out.stderr.contains(needle), "{args:?}: {out:?} lacks {needle:?}");
+    assert!(
+        out.stderr.contains(needle),
+        "{args:?}: {out:?} lacks {needle:?}"
+    );
 }
 
 /// Checks a trap: exit 134, no stdout, stderr starting with `trap: <message>`.
@@ -93,7 +100,10 @@ fn check_trap(args: &[&str], message: &str) {
     let out = detwasm(args);
     assert_eq!(out.code, EXIT_TRAP, "{args:?}: {out:?}");
     assert_eq!(out.stdout, "", "{args:?}");
-    assert!(out.stderr.starts_with(&format!("trap: {message}")), "{args:?}: {out:?}");
+    assert!(
+        out.stderr.starts_with(&format!("trap: {message}")),
+        "{args:?}: {out:?}"
+    );
     assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {out:?}");
 }
 
@@ -133,7 +143,10 @@ fn run_fib() {
 fn run_sha256_and_matmul() {
     let sha = program("sha256.wasm");
     check_ok(&["run", &sha, "--invoke", "sha256_abc"], "-1166534977\n");
-    check_ok(&["run", &sha, "--invoke", "sha256_bench", "10"], "-1511106770\n");
+    check_ok(
+        &["run", &sha, "--invoke", "sha256_bench", "10"],
+        "-1511106770\n",
+    );
     let matmul = program("matmul.wasm");
     check_ok(&["run", &matmul, "--invoke", "matmul", "10"], "1.5625\n");
     check_ok(&["run", &matmul, "--invoke", "matmul", "0"], "-1.0\n");
@@ -148,11 +161,11 @@ fn run_values() {
         ("id_i32", &["0xffffffff"], "-1\n"),
         ("id_i32", &["4294967295"], "-1\n"),
         ("id_i64", &["18446744073709551615"], "-1\n"),
-        ("id_i64", &["-0x10"], "-16\n"),
+        ("id_i64", &["--", "-0x10"], "-16\n"),
         ("id_f32", &["0.1"], "0.1\n"),
-        ("id_f32", &["-inf"], "-inf\n"),
+        ("id_f32", &["--", "-inf"], "-inf\n"),
         ("id_f32", &["nan:0x1"], "nan:0x1\n"),
-        ("id_f64", &["-nan"], "-nan\n"),
+        ("id_f64", &["--", "-nan"], "-nan\n"),
         ("id_f64", &["1e300"], "1e300\n"),
         ("id_f64", &["2"], "2.0\n"),
         ("add_f64", &["-1.5", "2.25"], "0.75\n"),
@@ -172,12 +185,27 @@ fn run_traps() {
     let dir = TempDir::new("traps");
     let m = dir.wat("traps.wasm", TRAPS_WAT);
     check_trap(&["run", &m, "--invoke", "boom"], "unreachable");
-    check_trap(&["run", &m, "--invoke", "div", "1", "0"], "integer divide by zero");
-    check_trap(&["run", &m, "--invoke", "div", "-2147483648", "-1"], "integer overflow");
-    check_trap(&["run", &m, "--invoke", "oob"], "out of bounds memory access");
-    check_trap(&["run", &m, "--invoke", "spin", "--gas", "1000"], "out of gas");
+    check_trap(
+        &["run", &m, "--invoke", "div", "1", "0"],
+        "integer divide by zero",
+    );
+    check_trap(
+        &["run", &m, "--invoke", "div", "-2147483648", "-1"],
+        "integer overflow",
+    );
+    check_trap(
+        &["run", &m, "--invoke", "oob"],
+        "out of bounds memory access",
+    );
+    check_trap(
+        &["run", &m, "--invoke", "spin", "--gas", "1000"],
+        "out of gas",
+    );
     // A trap in the start function is a trap too.
-    let start = dir.wat("start.wasm", r#"(module (func $s unreachable) (start $s) (func (export "f")))"#);
+    let start = dir.wat(
+        "start.wasm",
+        r#"(module (func $s unreachable) (start $s) (func (export "f")))"#,
+    );
     check_trap(&["run", &start, "--invoke", "f"], "unreachable");
 }
 
@@ -188,7 +216,10 @@ fn run_summary() {
     assert_eq!((out.code, out.stdout.as_str()), (0, "6765\n"));
     let json = out.stderr.trim_end();
     assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
-    assert!(json.starts_with(r#"{"exit_code":0,"trap":null,"gas_used":"#), "{json}");
+    assert!(
+        json.starts_with(r#"{"exit_code":0,"trap":null,"gas_used":"#),
+        "{json}"
+    );
     assert!(json.ends_with(r#","gas_limit":10000000000}"#), "{json}");
     let gas_used: u64 = json
         .split("\"gas_used\":")
@@ -202,7 +233,16 @@ fn run_summary() {
     // The same run again uses exactly the same gas, and the text form agrees.
     let again = detwasm(&["run", &fib, "--invoke", "fib", "20", "--summary=json"]);
     assert_eq!(again.stderr, out.stderr);
-    let text = detwasm(&["run", &fib, "--summary", "--invoke", "fib", "20", "--gas", "99999999"]);
+    let text = detwasm(&[
+        "run",
+        &fib,
+        "--summary",
+        "--invoke",
+        "fib",
+        "20",
+        "--gas",
+        "99999999",
+    ]);
     assert_eq!(text.stdout, "6765\n");
     assert_eq!(
         text.stderr,
@@ -211,12 +251,27 @@ fn run_summary() {
 
     // Out of gas: the limit is reported and used up exactly... or nearly: a segment's gas
     // is charged whole, so the summary says the limit and the trap.
-    let out = detwasm(&["run", &fib, "--invoke", "fib", "20", "--gas", "100", "--summary=json"]);
+    let out = detwasm(&[
+        "run",
+        &fib,
+        "--invoke",
+        "fib",
+        "20",
+        "--gas",
+        "100",
+        "--summary=json",
+    ]);
     assert_eq!(out.code, EXIT_TRAP, "{out:?}");
     let mut lines = out.stderr.lines();
-    assert!(lines.next().unwrap().starts_with("trap: out of gas"), "{out:?}");
+    assert!(
+        lines.next().unwrap().starts_with("trap: out of gas"),
+        "{out:?}"
+    );
     let json = lines.next().unwrap();
-    assert!(json.starts_with(r#"{"exit_code":134,"trap":"out_of_gas","gas_used":"#), "{json}");
+    assert!(
+        json.starts_with(r#"{"exit_code":134,"trap":"out_of_gas","gas_used":"#),
+        "{json}"
+    );
     assert!(json.ends_with(r#","gas_limit":100}"#), "{json}");
     assert_eq!(lines.next(), None);
 }
@@ -232,29 +287,60 @@ fn run_user_errors() {
     check_user_error(&["run", &garbage, "--invoke", "fib", "1"], "invalid module");
     let text = dir.file("text.wasm", b"(module)");
     check_user_error(&["run", &text, "--invoke", "fib", "1"], "invalid module");
-    let simd = dir.wat("simd.wasm", r#"(module (func (export "f") (result v128) (v128.const i64x2 0 0)))"#);
+    let simd = dir.wat(
+        "simd.wasm",
+        r#"(module (func (export "f") (result v128) (v128.const i64x2 0 0)))"#,
+    );
     check_user_error(&["run", &simd, "--invoke", "f"], "invalid module");
     let imports = dir.wat(
         "imports.wasm",
         r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))))"#,
     );
-    check_user_error(&["run", &imports, "--invoke", "f"], "wasi_snapshot_preview1.fd_write");
-    check_user_error(&["run", &fib, "--invoke", "fib", "abc"], "cannot parse 'abc' as i32");
+    check_user_error(
+        &["run", &imports, "--invoke", "f"],
+        "wasi_snapshot_preview1.fd_write",
+    );
+    check_user_error(
+        &["run", &fib, "--invoke", "fib", "abc"],
+        "cannot parse 'abc' as i32",
+    );
     check_user_error(&["run", &fib, "--invoke", "fib", "4294967296"], "as i32");
-    check_user_error(&["run", &fib, "--invoke", "fib"], "takes 1 argument(s), but 0 were given");
-    check_user_error(&["run", &fib, "--invoke", "fib", "1", "2"], "but 2 were given");
-    check_user_error(&["run", &fib, "--invoke", "nope", "1"], "no export named 'nope' (exported functions: fib)");
-    check_user_error(&["run", &fib, "--invoke", "memory"], "export 'memory' is a memory, not a function");
+    check_user_error(
+        &["run", &fib, "--invoke", "fib"],
+        "takes 1 argument(s), but 0 were given",
+    );
+    check_user_error(
+        &["run", &fib, "--invoke", "fib", "1", "2"],
+        "but 2 were given",
+    );
+    check_user_error(
+        &["run", &fib, "--invoke", "nope", "1"],
+        "no export named 'nope' (exported functions: fib)",
+    );
+    check_user_error(
+        &["run", &fib, "--invoke", "memory"],
+        "export 'memory' is a memory, not a function",
+    );
     check_user_error(&["run", &fib, "fib", "1"], "--invoke");
-    check_user_error(&["run", &fib, "--invoke", "fib", "1", "--gas", "lots"], "lots");
-    check_user_error(&["run", &fib, "--invoke", "fib", "1", "--summary=yaml"], "yaml");
+    check_user_error(
+        &["run", &fib, "--invoke", "fib", "1", "--gas", "lots"],
+        "lots",
+    );
+    check_user_error(
+        &["run", &fib, "--invoke", "fib", "1", "--summary=yaml"],
+        "yaml",
+    );
+    check_user_error(&["run", &fib, "--invoke", "fib", "-0x1"], "use '-- -0'");
     check_user_error(&["frobnicate"], "frobnicate");
 }
 
 #[test]
 fn validate_command() {
     let out = detwasm(&["validate", &program("sha256.wasm")]);
-    assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (0, "valid\n", ""));
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (0, "valid\n", "")
+    );
     let dir = TempDir::new("validate");
     let garbage = dir.file("garbage.wasm", b"\0asm\x01\0\0\0\x01\xff");
     let out = detwasm(&["validate", &garbage]);
@@ -269,7 +355,10 @@ fn validate_command() {
 fn help_and_version() {
     let out = detwasm(&["--help"]);
     assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("validate") && out.stdout.contains("run"), "{out:?}");
+    assert!(
+        out.stdout.contains("validate") && out.stdout.contains("run"),
+        "{out:?}"
+    );
     let out = detwasm(&["--version"]);
     assert_eq!(out.code, 0);
     assert!(out.stdout.starts_with("detwasm "), "{out:?}");

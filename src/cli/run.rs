@@ -6,8 +6,8 @@ use crate::{Config, Engine, Error, Extern, ExternKind, FuncType, Module, Store, 
 use super::summary::{print_summary, Outcome};
 use super::value::{format_value, parse_value};
 use super::{
-    print_err, print_out, read_module_file, RunArgs, UserError, EXIT_INTERNAL, EXIT_OK,
-    EXIT_TRAP, EXIT_USER_ERROR,
+    print_err, print_out, read_module_file, RunArgs, UserError, EXIT_INTERNAL, EXIT_OK, EXIT_TRAP,
+    EXIT_USER_ERROR,
 };
 
 /// Why a run stopped before printing results.
@@ -165,7 +165,9 @@ fn exported_func_type<'m>(module: &'m Module, name: &str) -> Result<&'m FuncType
     } else {
         format!("exported functions: {}", funcs.join(", "))
     };
-    Err(UserError::new(format!("no export named '{name}' ({known})")))
+    Err(UserError::new(format!(
+        "no export named '{name}' ({known})"
+    )))
 }
 
 /// Parses the command-line arguments by the function's parameter types.

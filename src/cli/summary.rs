@@ -50,9 +50,10 @@ pub(super) fn print_summary(format: SummaryFormat, exit_code: u8, outcome: &Outc
         ),
         SummaryFormat::Json => format!(
             "{{\"exit_code\":{exit_code},\"trap\":{},\"gas_used\":{},\"gas_limit\":{}}}\n",
-            outcome
-                .trap
-                .map_or("null".to_string(), |code| format!("\"{}\"", trap_name(code))),
+            outcome.trap.map_or("null".to_string(), |code| format!(
+                "\"{}\"",
+                trap_name(code)
+            )),
             outcome.gas_used,
             outcome.gas_limit
         ),

@@ -181,7 +181,11 @@ mod tests {
     use super::*;
 
     fn check(text: &str, ty: ValType, expect: Option<Value>) {
-        assert_eq!(parse_value(text, ty).ok(), expect, "parsing {text:?} as {ty}");
+        assert_eq!(
+            parse_value(text, ty).ok(),
+            expect,
+            "parsing {text:?} as {ty}"
+        );
     }
 
     #[test]
@@ -203,8 +207,16 @@ mod tests {
         check("1.5", ValType::I32, None);
         check("abc", ValType::I32, None);
         check("18446744073709551615", ValType::I64, Some(Value::I64(-1)));
-        check("-9223372036854775808", ValType::I64, Some(Value::I64(i64::MIN)));
-        check("0x8000000000000000", ValType::I64, Some(Value::I64(i64::MIN)));
+        check(
+            "-9223372036854775808",
+            ValType::I64,
+            Some(Value::I64(i64::MIN)),
+        );
+        check(
+            "0x8000000000000000",
+            ValType::I64,
+            Some(Value::I64(i64::MIN)),
+        );
         check("18446744073709551616", ValType::I64, None);
     }
 
@@ -222,7 +234,11 @@ mod tests {
         check("1e3", ValType::F64, Some(Value::F64(1000.0f64.to_bits())));
         check(".5", ValType::F64, Some(Value::F64(0.5f64.to_bits())));
         check("nan", ValType::F64, Some(Value::F64(0x7ff8_0000_0000_0000)));
-        check("-nan:0x1", ValType::F64, Some(Value::F64(0xfff0_0000_0000_0001)));
+        check(
+            "-nan:0x1",
+            ValType::F64,
+            Some(Value::F64(0xfff0_0000_0000_0001)),
+        );
         check("x", ValType::F64, None);
         check("--1", ValType::F64, None);
         check("-+1", ValType::F64, None);
@@ -254,7 +270,16 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        for text in ["nan", "-nan", "nan:0x1234", "inf", "-inf", "0.1", "-2.5", "1e-40"] {
+        for text in [
+            "nan",
+            "-nan",
+            "nan:0x1234",
+            "inf",
+            "-inf",
+            "0.1",
+            "-2.5",
+            "1e-40",
+        ] {
             for ty in [ValType::F32, ValType::F64] {
                 let value = parse_value(text, ty).map(|v| format_value(&v));
                 assert_eq!(value.as_deref(), Ok(text), "round trip of {text} as {ty}");

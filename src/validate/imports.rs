@@ -8,10 +8,8 @@ use std::collections::BTreeMap;
 use wasmparser::{AbstractHeapType, CompositeInnerType, Encoding, HeapType, Parser, Payload};
 
 use super::error::{offset_to_usize, BadImport, ValidateError, ValidateErrorKind};
-use super::profile;
-use crate::value::{
-    ExternType, FuncType, GlobalType, MemoryType, TableType, TypeLimits, ValType,
-};
+use super::{limits, profile};
+use crate::value::{ExternType, FuncType, GlobalType, MemoryType, TableType, TypeLimits, ValType};
 
 /// The imports a host provides: `(module, name) -> ExternType`.
 ///
@@ -137,8 +135,10 @@ pub fn check(bytes: &[u8], allow: &ImportAllowlist) -> Result<(), ValidateError>
                 }
             }
             Payload::ImportSection(r) => {
+                let range = r.range();
                 for import in r.into_imports_with_offsets() {
-                    let (offset, import) = import?;
+                    let (offset, import) = import
+                        .map_err(|e| limits::explain(bytes, limits::Section::Import, &range, &e))?;
                     if let Err(reason) = check_one(allow, &types, &import) {
                         bad.push(BadImport {
                             module: import.module.to_owned(),

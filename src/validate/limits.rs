@@ -5,11 +5,15 @@
 //! not validate: a module that passes may still be invalid. Depends on `config`,
 //! `profile` and `error`.
 
+use std::ops::Range;
+
 use wasmparser::{
-    CompositeInnerType, ElementItems, Encoding, MemoryType, Parser, Payload, TableType, TypeRef,
+    BinaryReader, BinaryReaderError, CompositeInnerType, ElementItems, Encoding,
+    ImportSectionReader, MemorySectionReader, MemoryType, Parser, Payload, TableSectionReader,
+    TableType, TypeRef, WasmFeatures,
 };
 
-use super::error::{offset_to_usize, ValidateError};
+use super::error::{offset_to_usize, ValidateError, ValidateErrorKind};
 use super::profile;
 use crate::config::Limits;
 
@@ -48,7 +52,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), ValidateError> {
         limits.max_module_bytes,
         offset_to_usize(limits.max_module_bytes),
     )?;
-    let mut pass = Pass::new(limits);
+    let mut pass = Pass::new(bytes, limits);
     let mut parser = Parser::new(0);
     parser.set_features(profile::features());
     for payload in parser.parse_all(bytes) {
@@ -75,7 +79,8 @@ fn exceed(what: &'static str, value: u64, max: u64, offset: usize) -> Result<(),
 }
 
 /// State carried across sections: imported counts, and what locals checking needs.
-struct Pass<'l> {
+struct Pass<'b, 'l> {
+    bytes: &'b [u8],
     limits: &'l Limits,
     imported_funcs: u64,
     imported_globals: u64,
@@ -93,9 +98,10 @@ struct Pass<'l> {
     elem_items: u64,
 }
 
-impl<'l> Pass<'l> {
-    fn new(limits: &'l Limits) -> Self {
+impl<'b, 'l> Pass<'b, 'l> {
+    fn new(bytes: &'b [u8], limits: &'l Limits) -> Self {
         Pass {
+            bytes,
             limits,
             imported_funcs: 0,
             imported_globals: 0,
@@ -128,30 +134,43 @@ impl<'l> Pass<'l> {
                 let at = start(&r.range());
                 exceed("max_imports", r.count().into(), l.max_imports.into(), at)?;
                 let mut imports: u64 = 0;
+                let range = r.range();
                 for import in r.into_imports_with_offsets() {
-                    let (offset, import) = import?;
+                    let (offset, import) =
+                        import.map_err(|e| explain(self.bytes, Section::Import, &range, &e))?;
                     let offset = offset_to_usize(offset);
-                    imports += 1;
+                    imports = imports.saturating_add(1);
                     exceed("max_imports", imports, l.max_imports.into(), offset)?;
                     match import.ty {
-                        TypeRef::Func(_) | TypeRef::FuncExact(_) => self.imported_funcs += 1,
-                        TypeRef::Global(_) => self.imported_globals += 1,
-                        TypeRef::Tag(_) => self.imported_tags += 1,
+                        TypeRef::Func(_) | TypeRef::FuncExact(_) => {
+                            self.imported_funcs = self.imported_funcs.saturating_add(1)
+                        }
+                        TypeRef::Global(_) => {
+                            self.imported_globals = self.imported_globals.saturating_add(1)
+                        }
+                        TypeRef::Tag(_) => {
+                            self.imported_tags = self.imported_tags.saturating_add(1)
+                        }
                         TypeRef::Table(t) => {
-                            self.imported_tables += 1;
+                            self.imported_tables = self.imported_tables.saturating_add(1);
                             check_table(l, &t, offset)?;
                         }
                         TypeRef::Memory(m) => check_memory(l, &m, offset)?,
                     }
                 }
                 exceed("max_funcs", self.imported_funcs, l.max_funcs.into(), at)?;
-                exceed("max_globals", self.imported_globals, l.max_globals.into(), at)?;
+                exceed(
+                    "max_globals",
+                    self.imported_globals,
+                    l.max_globals.into(),
+                    at,
+                )?;
                 exceed("max_tables", self.imported_tables, l.max_tables.into(), at)?;
                 exceed("max_tags", self.imported_tags, l.max_tags.into(), at)?;
             }
             Payload::FunctionSection(r) => {
                 let at = start(&r.range());
-                let total = self.imported_funcs + u64::from(r.count());
+                let total = self.imported_funcs.saturating_add(r.count().into());
                 exceed("max_funcs", total, l.max_funcs.into(), at)?;
                 for ty in r {
                     self.func_types.push(ty?);
@@ -159,27 +178,31 @@ impl<'l> Pass<'l> {
             }
             Payload::TableSection(r) => {
                 let at = start(&r.range());
-                let total = self.imported_tables + u64::from(r.count());
+                let total = self.imported_tables.saturating_add(r.count().into());
                 exceed("max_tables", total, l.max_tables.into(), at)?;
+                let range = r.range();
                 for table in r.into_iter_with_offsets() {
-                    let (offset, table) = table?;
+                    let (offset, table) =
+                        table.map_err(|e| explain(self.bytes, Section::Table, &range, &e))?;
                     check_table(l, &table.ty, offset_to_usize(offset))?;
                 }
             }
             Payload::MemorySection(r) => {
+                let range = r.range();
                 for memory in r.into_iter_with_offsets() {
-                    let (offset, memory) = memory?;
+                    let (offset, memory) =
+                        memory.map_err(|e| explain(self.bytes, Section::Memory, &range, &e))?;
                     check_memory(l, &memory, offset_to_usize(offset))?;
                 }
             }
             Payload::TagSection(r) => {
                 let at = start(&r.range());
-                let total = self.imported_tags + u64::from(r.count());
+                let total = self.imported_tags.saturating_add(r.count().into());
                 exceed("max_tags", total, l.max_tags.into(), at)?;
             }
             Payload::GlobalSection(r) => {
                 let at = start(&r.range());
-                let total = self.imported_globals + u64::from(r.count());
+                let total = self.imported_globals.saturating_add(r.count().into());
                 exceed("max_globals", total, l.max_globals.into(), at)?;
             }
             Payload::ExportSection(r) => {
@@ -222,7 +245,7 @@ impl<'l> Pass<'l> {
                 unchecked_range: range,
                 ..
             } => {
-                let total = self.imported_funcs + u64::from(count);
+                let total = self.imported_funcs.saturating_add(count.into());
                 exceed("max_funcs", total, l.max_funcs.into(), start(&range))?;
             }
             Payload::CodeSectionEntry(body) => self.body(&body)?,
@@ -237,7 +260,12 @@ impl<'l> Pass<'l> {
         let range = body.range();
         let at = start(&range);
         let size = range.end.saturating_sub(range.start);
-        exceed("max_func_body_bytes", size, l.max_func_body_bytes.into(), at)?;
+        exceed(
+            "max_func_body_bytes",
+            size,
+            l.max_func_body_bytes.into(),
+            at,
+        )?;
         // NOTE: a body without a matching function or type entry is invalid and
         // wasmparser's validator reports it; here it just counts no parameters.
         let params = self
@@ -266,7 +294,17 @@ impl<'l> Pass<'l> {
 }
 
 /// Checks a table type's declared minimum and maximum against `max_table_elements`.
+///
+/// A 64-bit table is rejected first, naming memory64, as the validator would (see
+/// [`explain`] for why the validator may not get the chance). A shared table is left
+/// to the validator, which names its proposal; its size is not compared.
 fn check_table(l: &Limits, t: &TableType, offset: usize) -> Result<(), ValidateError> {
+    if t.table64 {
+        return Err(memory64_error("tables", offset));
+    }
+    if t.shared {
+        return Ok(());
+    }
     let max = l.max_table_elements.into();
     exceed("max_table_elements", t.initial, max, offset)?;
     if let Some(m) = t.maximum {
@@ -276,7 +314,19 @@ fn check_table(l: &Limits, t: &TableType, offset: usize) -> Result<(), ValidateE
 }
 
 /// Checks a memory type's declared minimum and maximum against `max_memory_pages`.
+///
+/// A 64-bit memory is rejected first, naming memory64, as the validator would (see
+/// [`explain`] for why the validator may not get the chance). Shared memories and
+/// memories with a custom page size are left to the validator, which names their
+/// proposals (threads, custom-page-sizes); their sizes are not compared, so that the
+/// rejection names the proposal rather than a limit.
 fn check_memory(l: &Limits, m: &MemoryType, offset: usize) -> Result<(), ValidateError> {
+    if m.memory64 {
+        return Err(memory64_error("memories", offset));
+    }
+    if m.shared || m.page_size_log2.is_some() {
+        return Ok(());
+    }
     let max = l.max_memory_pages.into();
     exceed("max_memory_pages", m.initial, max, offset)?;
     if let Some(declared) = m.maximum {
@@ -285,8 +335,96 @@ fn check_memory(l: &Limits, m: &MemoryType, offset: usize) -> Result<(), Validat
     Ok(())
 }
 
+/// The error wasmparser gives for a 64-bit memory or table under the profile.
+fn memory64_error(what: &str, offset: usize) -> ValidateError {
+    ValidateError {
+        kind: ValidateErrorKind::Wasm {
+            message: format!("memory64 must be enabled for 64-bit {what}"),
+            feature: Some("memory64"),
+        },
+        offset,
+    }
+}
+
+/// A section whose entries may hold memory or table types.
+#[derive(Clone, Copy)]
+pub(crate) enum Section {
+    Import,
+    Memory,
+    Table,
+}
+
+/// Turns a decode error in an import, memory or table section into the error naming
+/// memory64 when a 64-bit memory or table caused it; otherwise wraps it unchanged.
+///
+/// NOTE: under the profile wasmparser decodes memory and table limits as `u32`, so a
+/// 64-bit memory or table whose limits need more than 32 bits fails to decode with an
+/// untagged error ("invalid var_u32 ..."). This re-decodes the section `range` of
+/// `bytes` with the memory64 flag on, and if an entry starting at or before the error
+/// is 64-bit, reports memory64 at that entry. Only runs on the error path.
+pub(crate) fn explain(
+    bytes: &[u8],
+    section: Section,
+    range: &Range<u64>,
+    err: &BinaryReaderError,
+) -> ValidateError {
+    let original = ValidateError::from_wasmparser(err);
+    if original.rejected_feature().is_some() {
+        return original;
+    }
+    let found = find_64bit(bytes, section, range, err.offset());
+    match found {
+        Some((what, offset)) => memory64_error(what, offset_to_usize(offset)),
+        None => original,
+    }
+}
+
+/// The first 64-bit memory or table entry of a section starting at or before
+/// `limit`, decoded with the memory64 flag on: `("memories" | "tables", offset)`.
+fn find_64bit(
+    bytes: &[u8],
+    section: Section,
+    range: &Range<u64>,
+    limit: u64,
+) -> Option<(&'static str, u64)> {
+    let start = usize::try_from(range.start).ok()?;
+    let end = usize::try_from(range.end).ok()?;
+    let data = bytes.get(start..end)?;
+    let features = profile::features() | WasmFeatures::MEMORY64;
+    let reader = BinaryReader::new_features(data, range.start, features);
+    match section {
+        Section::Import => ImportSectionReader::new(reader)
+            .ok()?
+            .into_imports_with_offsets()
+            .map_while(Result::ok)
+            .take_while(|&(at, _)| at <= limit)
+            .find_map(|(at, i)| width_of(&i.ty).map(|w| (w, at))),
+        Section::Memory => MemorySectionReader::new(reader)
+            .ok()?
+            .into_iter_with_offsets()
+            .map_while(Result::ok)
+            .take_while(|&(at, _)| at <= limit)
+            .find_map(|(at, m)| m.memory64.then_some(("memories", at))),
+        Section::Table => TableSectionReader::new(reader)
+            .ok()?
+            .into_iter_with_offsets()
+            .map_while(Result::ok)
+            .take_while(|&(at, _)| at <= limit)
+            .find_map(|(at, t)| t.ty.table64.then_some(("tables", at))),
+    }
+}
+
+/// `Some("memories")` or `Some("tables")` for a 64-bit memory or table import.
+fn width_of(ty: &TypeRef) -> Option<&'static str> {
+    match ty {
+        TypeRef::Memory(m) if m.memory64 => Some("memories"),
+        TypeRef::Table(t) if t.table64 => Some("tables"),
+        _ => None,
+    }
+}
+
 /// Start of a byte range as a `usize` offset.
-fn start(range: &std::ops::Range<u64>) -> usize {
+fn start(range: &Range<u64>) -> usize {
     offset_to_usize(range.start)
 }
 

@@ -152,7 +152,10 @@ const UNTAGGED_MESSAGES: &[(&str, &str)] = &[
     ("gc proposal must be enabled", "gc"),
     ("because the gc proposal is disabled", "gc"),
     ("not supported without the gc feature", "gc"),
-    ("custom descriptors proposal must be enabled", "custom-descriptors"),
+    (
+        "custom descriptors proposal must be enabled",
+        "custom-descriptors",
+    ),
     (
         "require the shared-everything-threads proposal",
         "shared-everything-threads",
@@ -224,7 +227,7 @@ fn contains_word(hay: &str, needle: &str) -> bool {
     hay.match_indices(needle).any(|(start, _)| {
         let before = hay.get(..start).and_then(|s| s.chars().next_back());
         let after = hay
-            .get(start + needle.len()..)
+            .get(start.saturating_add(needle.len())..)
             .and_then(|s| s.chars().next());
         let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
         !glued(before) && !glued(after)
@@ -278,7 +281,10 @@ mod tests {
             ("gc proposal not supported", Some("gc")),
             ("SIMD support is not enabled", Some("simd")),
             ("relaxed SIMD support is not enabled", Some("relaxed-simd")),
-            ("threads must be enabled for shared memories", Some("threads")),
+            (
+                "threads must be enabled for shared memories",
+                Some("threads"),
+            ),
             ("type mismatch: expected i32", None),
             ("unknown memory 1", None),
         ];

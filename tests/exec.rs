@@ -1,0 +1,284 @@
+//! Interpreter tests on minimal wat modules: gas figures computed by hand from the
+//! SPEC.md §Gas schedule, exact out-of-gas points, the SPEC.md §Stack model, NaN
+//! canonicalization and typed traps. One `run` helper drives them all.
+
+use detwasm::{Config, Engine, Error, Extern, Module, Store, TrapCode, Value};
+
+struct Outcome {
+    result: Result<Vec<Value>, TrapCode>,
+    gas_used: u64,
+}
+
+fn run_with(config: Config, wat: &str, func: &str, args: &[Value]) -> Outcome {
+    let engine = Engine::new(config);
+    let bytes = wat::parse_str(wat).expect("wat");
+    let module = Module::new(&engine, &bytes).expect("module");
+    let mut store = Store::new(&engine);
+    let inst = store.instantiate(&module, &[]).expect("instantiate");
+    let Some(Extern::Func(f)) = store.instance_export(inst, func) else {
+        panic!("no export {func}");
+    };
+    let result = match store.invoke(f, args) {
+        Ok(v) => Ok(v),
+        Err(Error::Trap(t)) => Err(t.code()),
+        Err(e) => panic!("unexpected error {e}"),
+    };
+    Outcome {
+        result,
+        gas_used: store.gas_used(),
+    }
+}
+
+fn run(wat: &str, func: &str, args: &[Value]) -> Outcome {
+    run_with(Config::default(), wat, func, args)
+}
+
+fn with_gas(limit: u64) -> Config {
+    Config {
+        gas_limit: limit,
+        ..Config::default()
+    }
+}
+
+const STRAIGHT: &str = r#"(module (func (export "f") (result i32)
+    i32.const 7 i32.const 2 i32.div_u i32.const 1 i32.add))"#;
+
+#[test]
+fn straight_line_gas_is_the_sum_of_base_costs() {
+    // const 1 + const 1 + div_u 4 + const 1 + add 1 + end 0 = 8
+    let o = run(STRAIGHT, "f", &[]);
+    assert_eq!(o.result, Ok(vec![Value::I32(4)]));
+    assert_eq!(o.gas_used, 8);
+}
+
+#[test]
+fn out_of_gas_point_is_exact_inside_a_segment() {
+    // Prefix sums of the segment: 1, 2, 6, 7, 8. With limit L < 8 the run stops
+    // before the first instruction whose cost does not fit, having charged exactly
+    // the instructions before it.
+    let prefix = [0u64, 1, 2, 6, 7, 8];
+    for limit in 0..8u64 {
+        let o = run_with(with_gas(limit), STRAIGHT, "f", &[]);
+        assert_eq!(o.result, Err(TrapCode::OutOfGas), "limit {limit}");
+        let expect = prefix.iter().copied().filter(|p| *p <= limit).max().unwrap_or(0);
+        assert_eq!(o.gas_used, expect, "limit {limit}");
+    }
+    let o = run_with(with_gas(8), STRAIGHT, "f", &[]);
+    assert_eq!(o.result, Ok(vec![Value::I32(4)]));
+    assert_eq!(o.gas_used, 8);
+}
+
+const LOOP: &str = r#"(module (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (block (loop
+        local.get $i local.get $n i32.ge_s br_if 1
+        local.get $i i32.const 1 i32.add local.set $i
+        br 0))
+    local.get $i))"#;
+
+#[test]
+fn loop_gas_counts_every_iteration() {
+    // 9 per full iteration, 4 for the exiting test, 1 for the final local.get.
+    let o = run(LOOP, "count", &[Value::I32(10)]);
+    assert_eq!(o.result, Ok(vec![Value::I32(10)]));
+    assert_eq!(o.gas_used, 10 * 9 + 4 + 1);
+    for limit in [0u64, 1, 50, 94] {
+        let o = run_with(with_gas(limit), LOOP, "count", &[Value::I32(10)]);
+        assert_eq!(o.result, Err(TrapCode::OutOfGas));
+        // Every instruction here costs 1, so the run uses all of the limit.
+        assert_eq!(o.gas_used, limit);
+    }
+}
+
+#[test]
+fn trap_refunds_the_unexecuted_rest_of_every_segment() {
+    // The callee traps; the caller's segment after the call is not charged.
+    let wat = r#"(module
+        (func $boom (result i32) unreachable)
+        (func (export "f") (result i32)
+            i32.const 1 drop
+            call $boom
+            i32.const 1 i32.add i32.const 1 i32.add))"#;
+    let o = run(wat, "f", &[]);
+    assert_eq!(o.result, Err(TrapCode::Unreachable));
+    // const 1 + drop 1 + call 5 + unreachable 1 = 8
+    assert_eq!(o.gas_used, 8);
+}
+
+#[test]
+fn calls_and_memory_grow_gas() {
+    let wat = r#"(module (memory 1 10)
+        (func $id (param i32) (result i32) local.get 0)
+        (func (export "f") (result i32)
+            i32.const 2 memory.grow drop
+            i32.const 5 call $id))"#;
+    let o = run(wat, "f", &[]);
+    assert_eq!(o.result, Ok(vec![Value::I32(5)]));
+    // const 1 + grow 10 + 2*1024 + drop 1 + const 1 + call 5 + local.get 1 = 2067
+    assert_eq!(o.gas_used, 1 + 10 + 2 * 1024 + 1 + 1 + 5 + 1);
+}
+
+#[test]
+fn memory_fill_with_huge_length_runs_out_of_gas_before_acting() {
+    let wat = r#"(module (memory 1)
+        (func (export "f") (i32.store (i32.const 0) (i32.const 9))
+            (memory.fill (i32.const 0) (i32.const 1) (i32.const 65536)))
+        (func (export "peek") (result i32) (i32.load (i32.const 0))))"#;
+    // store: 2 consts + 2 = 4; fill: 3 consts + 10 = 13 base, then ceil(65536 / 8)
+    // = 8192 dynamic, charged all or nothing before the fill acts.
+    let o = run_with(with_gas(4 + 13 + 100), wat, "f", &[]);
+    assert_eq!(o.result, Err(TrapCode::OutOfGas));
+    assert_eq!(o.gas_used, 17);
+    let o = run(wat, "f", &[]);
+    assert_eq!(o.result, Ok(vec![]));
+    assert_eq!(o.gas_used, 17 + 8192);
+}
+
+#[test]
+fn burning_gas_forever_stops_at_the_limit() {
+    let wat = r#"(module (func (export "spin") (loop br 0)))"#;
+    let o = run_with(with_gas(1_000_000), wat, "spin", &[]);
+    assert_eq!(o.result, Err(TrapCode::OutOfGas));
+    assert_eq!(o.gas_used, 1_000_000);
+}
+
+#[test]
+fn gas_is_identical_across_runs() {
+    let a = run(LOOP, "count", &[Value::I32(1000)]);
+    let b = run(LOOP, "count", &[Value::I32(1000)]);
+    assert_eq!(a.gas_used, b.gas_used);
+    assert_eq!(a.result, b.result);
+}
+
+const RECURSE: &str = r#"(module (func $r (export "r") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+        (then (i32.const 0))
+        (else (i32.add (i32.const 1) (call $r (i32.sub (local.get 0) (i32.const 1))))))))"#;
+
+#[test]
+fn call_depth_limit_is_deterministic() {
+    let config = Config {
+        max_call_depth: 100,
+        ..Config::default()
+    };
+    let o = run_with(config.clone(), RECURSE, "r", &[Value::I32(99)]);
+    assert_eq!(o.result, Ok(vec![Value::I32(99)]));
+    let o = run_with(config, RECURSE, "r", &[Value::I32(100)]);
+    assert_eq!(o.result, Err(TrapCode::CallStackExhausted));
+}
+
+#[test]
+fn stack_height_limit_counts_static_frame_heights() {
+    // $r: 1 frame + 1 local + max operand height 3 + labels (func, if) 2 = 7 units.
+    let units = 7u64;
+    let config = Config {
+        max_stack_height: units * 50,
+        ..Config::default()
+    };
+    let o = run_with(config.clone(), RECURSE, "r", &[Value::I32(49)]);
+    assert_eq!(o.result, Ok(vec![Value::I32(49)]));
+    let o = run_with(config, RECURSE, "r", &[Value::I32(50)]);
+    assert_eq!(o.result, Err(TrapCode::CallStackExhausted));
+}
+
+#[test]
+fn infinite_recursion_exhausts_the_call_stack_without_host_overflow() {
+    let wat = r#"(module (func $f (export "f") call $f))"#;
+    let o = run(wat, "f", &[]);
+    assert_eq!(o.result, Err(TrapCode::CallStackExhausted));
+}
+
+#[test]
+fn arithmetic_nans_are_canonical_and_bit_ops_keep_payloads() {
+    let wat = r#"(module
+        (func (export "add") (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1)))
+        (func (export "sqrt") (param f64) (result f64) (f64.sqrt (local.get 0)))
+        (func (export "neg") (param f32) (result f32) (f32.neg (local.get 0)))
+        (func (export "demote") (param f64) (result f32) (f32.demote_f64 (local.get 0))))"#;
+    let o = run(wat, "add", &[Value::F32(0xffa0_0001), Value::F32(0x3f80_0000)]);
+    assert_eq!(o.result, Ok(vec![Value::F32(0x7fc0_0000)]));
+    let o = run(wat, "sqrt", &[Value::F64((-1.0f64).to_bits())]);
+    assert_eq!(o.result, Ok(vec![Value::F64(0x7ff8_0000_0000_0000)]));
+    let o = run(wat, "neg", &[Value::F32(0x7fa0_0001)]);
+    assert_eq!(o.result, Ok(vec![Value::F32(0xffa0_0001)]));
+    let o = run(wat, "demote", &[Value::F64(0xfff0_0000_0000_0001)]);
+    assert_eq!(o.result, Ok(vec![Value::F32(0x7fc0_0000)]));
+}
+
+#[test]
+fn exceptions_unwind_across_frames_and_refund_gas() {
+    let wat = r#"(module (tag $e (param i32))
+        (func $thrower (param i32) (throw $e (local.get 0)))
+        (func (export "f") (result i32)
+            (block $h (result i32)
+                (try_table (catch $e $h)
+                    (call $thrower (i32.const 42))
+                    i32.const 1 drop)
+                i32.const 0)))"#;
+    let o = run(wat, "f", &[]);
+    assert_eq!(o.result, Ok(vec![Value::I32(42)]));
+    // const 1 + call 5 + local.get 1 + throw 20 = 27; the rest of the caller's
+    // segment (const, drop, const) is refunded; the handler's `end` costs 0.
+    assert_eq!(o.gas_used, 27);
+}
+
+#[test]
+fn uncaught_exception_reaches_the_embedder() {
+    let wat = r#"(module (tag $e) (func (export "f") (throw $e)))"#;
+    let o = run(wat, "f", &[]);
+    assert_eq!(o.result, Err(TrapCode::UncaughtException));
+}
+
+#[test]
+fn tail_calls_run_in_constant_stack() {
+    let wat = r#"(module (func $loop (export "loop") (param i64) (result i64)
+        (if (result i64) (i64.eqz (local.get 0))
+            (then (i64.const 7))
+            (else (return_call $loop (i64.sub (local.get 0) (i64.const 1)))))))"#;
+    let config = Config {
+        max_call_depth: 10,
+        ..Config::default()
+    };
+    let o = run_with(config, wat, "loop", &[Value::I64(100_000)]);
+    assert_eq!(o.result, Ok(vec![Value::I64(7)]));
+}
+
+#[test]
+fn typed_traps() {
+    let wat = r#"(module (memory 1) (table 2 funcref)
+        (func (export "div0") (result i32) (i32.div_s (i32.const 1) (i32.const 0)))
+        (func (export "ovf") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+        (func (export "conv") (result i32) (i32.trunc_f32_s (f32.const nan)))
+        (func (export "oob") (result i32) (i32.load (i32.const 65534)))
+        (func (export "undef") (call_indirect (i32.const 5)))
+        (func (export "uninit") (call_indirect (i32.const 1))))"#;
+    let cases = [
+        ("div0", TrapCode::IntegerDivideByZero),
+        ("ovf", TrapCode::IntegerOverflow),
+        ("conv", TrapCode::InvalidConversionToInteger),
+        ("oob", TrapCode::MemoryOutOfBounds),
+        ("undef", TrapCode::UndefinedElement),
+        ("uninit", TrapCode::UninitializedElement),
+    ];
+    for (f, code) in cases {
+        assert_eq!(run(wat, f, &[]).result, Err(code), "{f}");
+    }
+}
+
+#[test]
+fn memory_grow_past_the_configured_maximum_returns_minus_one() {
+    let wat = r#"(module (memory 1)
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    let mut config = Config::default();
+    config.limits.max_memory_pages = 4;
+    let o = run_with(config.clone(), wat, "grow", &[Value::I32(3)]);
+    assert_eq!(o.result, Ok(vec![Value::I32(1)]));
+    let o = run_with(config, wat, "grow", &[Value::I32(4)]);
+    assert_eq!(o.result, Ok(vec![Value::I32(-1)]));
+}
+
+#[test]
+fn op_and_trap_sizes_stay_small() {
+    assert_eq!(std::mem::size_of::<detwasm::translate::op::Op>(), 16);
+    assert!(std::mem::size_of::<detwasm::Trap>() <= 16);
+    assert!(std::mem::size_of::<Value>() <= 16);
+}
