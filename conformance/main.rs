@@ -87,9 +87,27 @@ fn run() -> ExitCode {
     problems.extend(selfcheck::run());
 
     let files = test_files();
-    for key in skips.keys() {
-        if !files.iter().any(|f| file_key(f) == *key) {
+    // Keys are a file (`set/file.wast`) or one module of a file (`set/file.wast:LINE`).
+    let mut module_skips: BTreeMap<String, BTreeMap<usize, String>> = BTreeMap::new();
+    for (key, reason) in &skips {
+        let (file, line) = match key.rsplit_once(':') {
+            Some((f, l)) => match l.parse::<usize>() {
+                Ok(l) => (f.to_string(), Some(l)),
+                Err(_) => {
+                    problems.push(format!("skip.toml key {key}: bad line number"));
+                    continue;
+                }
+            },
+            None => (key.clone(), None),
+        };
+        if !files.iter().any(|f| file_key(f) == file) {
             problems.push(format!("skip.toml names {key}, which is not in the suite"));
+        }
+        if let Some(line) = line {
+            module_skips
+                .entry(file)
+                .or_default()
+                .insert(line, reason.clone());
         }
     }
 
@@ -99,7 +117,8 @@ fn run() -> ExitCode {
         if !filters.is_empty() && !filters.iter().any(|f| key.contains(f.as_str())) {
             continue;
         }
-        let result = run_file(file, key, skips.get(&file_key(file)).cloned());
+        let modules = module_skips.get(&key).cloned().unwrap_or_default();
+        let result = run_file(file, key, skips.get(&file_key(file)).cloned(), &modules);
         print_file(&result);
         results.push(result);
     }
@@ -172,7 +191,12 @@ fn file_key(file: &TestFile<'_>) -> String {
     format!("{}/{}", file.parent, file.name)
 }
 
-fn run_file(file: &TestFile<'static>, key: String, skip_reason: Option<String>) -> FileResult {
+fn run_file(
+    file: &TestFile<'static>,
+    key: String,
+    skip_reason: Option<String>,
+    out_of_profile: &BTreeMap<usize, String>,
+) -> FileResult {
     let start = Instant::now();
     let mut notes = Vec::new();
     let (counts, failures) = match &skip_reason {
@@ -199,13 +223,13 @@ fn run_file(file: &TestFile<'static>, key: String, skip_reason: Option<String>) 
             ),
         },
         None => {
-            let outcome = script::run_script(file.contents);
+            let outcome = script::run_script(file.contents, out_of_profile);
             notes = outcome.notes;
             (
                 Counts {
                     passed: outcome.passed,
                     failed: outcome.failed,
-                    skipped: 0,
+                    skipped: outcome.skipped,
                 },
                 outcome.failures,
             )

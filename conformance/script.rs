@@ -4,6 +4,7 @@
 //! A panic inside the engine fails the directive that caused it and the script goes
 //! on. Depends on wast, detwasm's public API and the sibling modules.
 
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
@@ -32,6 +33,10 @@ pub struct Outcome {
     pub passed: u64,
     /// Directives that did not, with [`Outcome::failures`] giving each.
     pub failed: u64,
+    /// Directives not counted: a module listed in skip.toml as out of profile, which
+    /// the validator rejected naming a rejected proposal, and every directive after it
+    /// up to the next module (they may depend on it).
+    pub skipped: u64,
     /// Every failure, in script order.
     pub failures: Vec<Failure>,
     /// Passes worth a second look (an `assert_invalid` module that wast itself
@@ -57,8 +62,9 @@ fn parse_buffer(text: &str) -> Result<ParseBuffer<'_>, String> {
     ParseBuffer::new_with_lexer(lexer).map_err(|e| e.message())
 }
 
-/// Runs every directive of the script `text`.
-pub fn run_script(text: &str) -> Outcome {
+/// Runs every directive of the script `text`. `out_of_profile` maps the 1-based line
+/// of a module directive to the reason it uses a proposal the profile rejects.
+pub fn run_script(text: &str, out_of_profile: &BTreeMap<usize, String>) -> Outcome {
     let mut outcome = Outcome::default();
     let buf = match parse_buffer(text) {
         Ok(buf) => buf,
@@ -86,12 +92,49 @@ pub fn run_script(text: &str) -> Outcome {
             return outcome;
         }
     };
+    let mut skipping = false;
     for directive in wast.directives {
         let (line, col) = directive.span().linecol_in(text);
-        match catch(|| runner.run(directive)) {
-            Ok(Ok(())) => outcome.passed += 1,
-
-            Ok(Err(message)) | Err(message) => outcome.fail(line + 1, col + 1, message),
+        let is_module = matches!(
+            directive,
+            WastDirective::Module(_)
+                | WastDirective::ModuleDefinition(_)
+                | WastDirective::ModuleInstance { .. }
+        );
+        if is_module {
+            skipping = false;
+        }
+        // Invalid and malformed modules never depend on an earlier module.
+        let independent = matches!(
+            directive,
+            WastDirective::AssertInvalid { .. } | WastDirective::AssertMalformed { .. }
+        );
+        let listed = out_of_profile.contains_key(&(line + 1));
+        let result = catch(|| runner.run(directive));
+        match (result, listed) {
+            (Ok(Ok(())), false) if !skipping || independent => outcome.passed += 1,
+            (Ok(Ok(())), true) => outcome.fail(
+                line + 1,
+                col + 1,
+                "skip.toml lists this module as out of profile, but it was accepted".into(),
+            ),
+            (Ok(Err(message)) | Err(message), true) => {
+                if message.contains("(rejected proposal: ") {
+                    outcome.skipped += 1;
+                    skipping = true;
+                } else {
+                    outcome.fail(
+                        line + 1,
+                        col + 1,
+                        format!("out-of-profile module failed without naming a proposal: {message}"),
+                    );
+                }
+            }
+            (_, false) if skipping && !independent => outcome.skipped += 1,
+            (Ok(Err(message)) | Err(message), false) => {
+                outcome.fail(line + 1, col + 1, message)
+            }
+            (Ok(Ok(())), false) => outcome.passed += 1,
         }
         for message in runner.notes.drain(..) {
             outcome.notes.push(Failure {
@@ -167,8 +210,13 @@ impl Runner {
     fn run(&mut self, directive: WastDirective<'_>) -> Check {
         match directive {
             WastDirective::Module(mut quote) => {
+                // A module that fails leaves no current instance and unbinds its name,
+                // so later directives cannot silently run against an older instance.
                 self.current = None;
                 let name = quote.name().map(|id| id.name().to_string());
+                if let Some(name) = &name {
+                    self.instances.remove(name);
+                }
                 let bytes = encode_quote(&mut quote)?;
                 let module = self.compile(&bytes)?;
                 let inst = self.instantiate(module)?;
@@ -189,6 +237,9 @@ impl Runner {
                 instance, module, ..
             } => {
                 self.current = None;
+                if let Some(id) = instance {
+                    self.instances.remove(id.name());
+                }
                 let def = match module {
                     Some(id) => self.definitions.get(id.name()),
                     None => self.last_definition.as_ref(),

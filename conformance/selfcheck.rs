@@ -2,7 +2,7 @@
 //! must all pass and one whose assertions are all wrong and must all fail. A lenient
 //! comparison (a result count not checked, a NaN class confused, a trap accepted for a
 //! return) would let wrong assertions pass and is reported as a run problem. The
-//! scripts use only MVP features, so an engine bug in them shows up here too.
+//! scripts use only wasm 2.0 and exception-handling features, so an engine bug in them shows up here too.
 //! Depends on the sibling `script` module.
 
 use crate::script;
@@ -38,6 +38,14 @@ const MUST_PASS: &str = r#"
 (register "m" $m)
 (module (import "m" "one" (func (result i32))) (import "spectest" "global_i32" (global i32)))
 (invoke $m "one")
+(module definition $d (func (export "five") (result i32) (i32.const 5)))
+(module instance $i $d)
+(assert_return (invoke $i "five") (i32.const 5))
+(module instance $d)
+(assert_return (invoke "five") (i32.const 5))
+(assert_trap (module (func $s (unreachable)) (start $s)) "unreachable")
+(module (tag $e) (func (export "throw") (throw $e)))
+(assert_exception (invoke "throw"))
 "#;
 
 /// Every directive but the module must fail.
@@ -76,14 +84,14 @@ const MUST_FAIL: &str = r#"
 /// Runs both scripts; returns a message for each way the runner misjudged them.
 pub fn run() -> Vec<String> {
     let mut problems = Vec::new();
-    let pass = script::run_script(MUST_PASS);
+    let pass = script::run_script(MUST_PASS, &Default::default());
     for f in &pass.failures {
         problems.push(format!(
             "self-check: a correct assertion failed at line {}: {}",
             f.line, f.message
         ));
     }
-    let fail = script::run_script(MUST_FAIL);
+    let fail = script::run_script(MUST_FAIL, &Default::default());
     if fail.passed != 1 {
         problems.push(format!(
             "self-check: {} wrong assertions passed (only the module should pass)",

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 mod engine;
 pub mod error;
+#[allow(unsafe_code)] // The interpreter hot path; every block has a SAFETY comment.
 mod exec;
 pub mod float;
 pub mod gas;
@@ -20,6 +21,7 @@ mod runtime;
 pub mod translate;
 pub mod validate;
 pub mod value;
+pub mod wasi;
 
 pub use config::{Config, Limits};
 pub use engine::Engine;

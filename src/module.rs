@@ -121,29 +121,7 @@ fn wp(e: wasmparser::BinaryReaderError) -> Error {
     Error::Validate(ValidateError::from_wasmparser(&e))
 }
 
-pub(crate) fn conv_valtype(t: wasmparser::ValType) -> Option<ValType> {
-    use wasmparser::ValType as W;
-    Some(match t {
-        W::I32 => ValType::I32,
-        W::I64 => ValType::I64,
-        W::F32 => ValType::F32,
-        W::F64 => ValType::F64,
-        W::Ref(r) => conv_reftype(r)?,
-        W::V128 => return None,
-    })
-}
-
-fn conv_reftype(r: wasmparser::RefType) -> Option<ValType> {
-    if r == wasmparser::RefType::FUNCREF {
-        Some(ValType::FuncRef)
-    } else if r == wasmparser::RefType::EXTERNREF {
-        Some(ValType::ExternRef)
-    } else if r == wasmparser::RefType::EXNREF {
-        Some(ValType::ExnRef)
-    } else {
-        None
-    }
-}
+use crate::validate::{convert_ref_type as conv_reftype, convert_valtype as conv_valtype};
 
 fn unsupported() -> Error {
     Error::Internal("type outside the profile passed validation")
@@ -238,7 +216,9 @@ impl Module {
         let mut type_arity: Vec<(u32, u32)> = Vec::new();
         let mut allocs = FuncValidatorAllocations::default();
         let mut defined_index = 0usize;
-        for payload in Parser::new(0).parse_all(bytes) {
+        let mut parser = Parser::new(0);
+        parser.set_features(validate::profile::features());
+        for payload in parser.parse_all(bytes) {
             let payload = payload.map_err(wp)?;
             let valid = validator.payload(&payload).map_err(wp)?;
             match payload {
@@ -416,7 +396,6 @@ impl Module {
                     .ok_or_else(unsupported)?;
                 let env = TranslateEnv {
                     type_arity: &type_arity,
-                    func_types: &m.func_types,
                     max_control_depth: config.limits.max_control_depth,
                 };
                 let (compiled, a) = translate_function(

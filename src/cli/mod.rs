@@ -169,6 +169,23 @@ impl UserError {
     }
 }
 
+/// Folds a message onto one line: every run of whitespace that contains a line break
+/// becomes one space (some wasmparser messages pretty-print byte arrays over lines).
+fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, line) in message.lines().enumerate() {
+        let line = if i == 0 { line.trim_end() } else { line.trim() };
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// Reads a module file, mapping failure to a user error that names the path.
 fn read_module_file(path: &std::path::Path) -> Result<Vec<u8>, UserError> {
     std::fs::read(path)
@@ -187,4 +204,19 @@ fn print_out(text: &str) {
 fn print_err(text: &str) {
     use std::io::Write;
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn messages_fold_onto_one_line() {
+        assert_eq!(one_line("plain"), "plain");
+        assert_eq!(
+            one_line("expected=[\n    0x0,\n    0x61,\n] actual"),
+            "expected=[ 0x0, 0x61, ] actual"
+        );
+        assert_eq!(one_line("a\n\n  b\n"), "a b");
+    }
 }

@@ -6,8 +6,8 @@ use crate::{Config, Engine, Error, Extern, ExternKind, FuncType, Module, Store, 
 use super::summary::{print_summary, Outcome};
 use super::value::{format_value, parse_value};
 use super::{
-    print_err, print_out, read_module_file, RunArgs, UserError, EXIT_INTERNAL, EXIT_OK, EXIT_TRAP,
-    EXIT_USER_ERROR,
+    one_line, print_err, print_out, read_module_file, RunArgs, UserError, EXIT_INTERNAL, EXIT_OK,
+    EXIT_TRAP, EXIT_USER_ERROR,
 };
 
 /// Why a run stopped before printing results.
@@ -49,16 +49,17 @@ pub(super) fn run_command(args: &RunArgs) -> u8 {
             EXIT_OK
         }
         Err(Failure::User(err)) => {
-            print_err(&format!("error: {}\n", err.0));
+            print_err(&format!("error: {}\n", one_line(&err.0)));
             EXIT_USER_ERROR
         }
         Err(Failure::Trap(trap)) => {
-            print_err(&format!("trap: {trap}\n"));
+            print_err(&format!("trap: {}\n", one_line(&trap.to_string())));
             EXIT_TRAP
         }
         Err(Failure::Internal(message)) => {
             print_err(&format!(
-                "internal error: {message} (this is a bug in detwasm)\n"
+                "internal error: {} (this is a bug in detwasm)\n",
+                one_line(&message)
             ));
             EXIT_INTERNAL
         }

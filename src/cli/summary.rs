@@ -17,23 +17,7 @@ pub(super) struct Outcome {
 
 /// The stable name of a trap code in summaries: the variant in snake case.
 pub(super) fn trap_name(code: TrapCode) -> &'static str {
-    match code {
-        TrapCode::Unreachable => "unreachable",
-        TrapCode::IntegerOverflow => "integer_overflow",
-        TrapCode::IntegerDivideByZero => "integer_divide_by_zero",
-        TrapCode::InvalidConversionToInteger => "invalid_conversion_to_integer",
-        TrapCode::MemoryOutOfBounds => "memory_out_of_bounds",
-        TrapCode::TableOutOfBounds => "table_out_of_bounds",
-        TrapCode::UndefinedElement => "undefined_element",
-        TrapCode::UninitializedElement => "uninitialized_element",
-        TrapCode::IndirectCallTypeMismatch => "indirect_call_type_mismatch",
-        TrapCode::CallStackExhausted => "call_stack_exhausted",
-        TrapCode::ValueStackExhausted => "value_stack_exhausted",
-        TrapCode::OutOfGas => "out_of_gas",
-        TrapCode::UncaughtException => "uncaught_exception",
-        TrapCode::HostError => "host_error",
-        TrapCode::NullReference => "null_reference",
-    }
+    code.name()
 }
 
 /// Prints the summary on stderr.

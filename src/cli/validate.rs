@@ -5,7 +5,9 @@ use std::path::Path;
 
 use crate::Config;
 
-use super::{print_err, print_out, read_module_file, EXIT_INVALID, EXIT_OK, EXIT_USER_ERROR};
+use super::{
+    one_line, print_err, print_out, read_module_file, EXIT_INVALID, EXIT_OK, EXIT_USER_ERROR,
+};
 
 /// Validates the module at `path`: prints `valid` on stdout and returns 0, or prints
 /// `error: <validation error>` on stderr and returns 1. An unreadable file returns 2.
@@ -13,7 +15,7 @@ pub(super) fn validate_command(path: &Path) -> u8 {
     let bytes = match read_module_file(path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            print_err(&format!("error: {}\n", err.0));
+            print_err(&format!("error: {}\n", one_line(&err.0)));
             return EXIT_USER_ERROR;
         }
     };
@@ -23,7 +25,7 @@ pub(super) fn validate_command(path: &Path) -> u8 {
             EXIT_OK
         }
         Err(err) => {
-            print_err(&format!("error: {err}\n"));
+            print_err(&format!("error: {}\n", one_line(&err.to_string())));
             EXIT_INVALID
         }
     }

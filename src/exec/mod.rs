@@ -10,7 +10,7 @@ pub use trap::{Trap, TrapCode};
 use crate::error::Error;
 use crate::float;
 use crate::gas;
-use crate::runtime::{Caller, ExnInst, FuncKind, Store};
+use crate::runtime::{Caller, ExnInst, FuncKind, InstanceInst, Store};
 use crate::translate::op::Op;
 use crate::translate::{CatchKind, CompiledFunc};
 use crate::value::{FuncAddr, Value};
@@ -53,6 +53,10 @@ struct Machine<'s> {
     height: u64,
     max_height: u64,
     max_depth: usize,
+    /// A trap raised by a host function, kept whole (it may carry an exit status).
+    host_trap: Option<Trap>,
+    /// A body that traps at once, returned by `enter` for a host function.
+    trap_body: CompiledFunc,
 }
 
 #[inline(always)]
@@ -157,6 +161,8 @@ pub(crate) fn invoke(store: &mut Store, func: FuncAddr, args: &[Value]) -> Resul
                 height: 0,
                 max_height: config.max_stack_height,
                 max_depth: config.max_call_depth as usize,
+                host_trap: None,
+                trap_body: empty_func(),
             };
             m.run_invocation(func.0, &slots)?
         }
@@ -227,7 +233,10 @@ impl Machine<'_> {
         }
         self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
         self.frames.clear();
-        Trap::at(code, FuncAddr(regs.func), at)
+        match self.host_trap.take() {
+            Some(t) => t.located(FuncAddr(regs.func), at),
+            None => Trap::at(code, FuncAddr(regs.func), at),
+        }
     }
 
     /// The interpreter loop. `STEP` selects instruction-by-instruction gas accounting,
@@ -240,10 +249,16 @@ impl Machine<'_> {
         let mut sp = regs.sp;
         let mut prepaid = regs.prepaid;
         let mut gas = self.store.gas_remaining;
-        // The current function's code and instance data. Cloning the Arc keeps them
-        // alive independently of borrows of the store.
-        let (mut cf, mut inst) = self.enter(func);
+        // The current function's code and instance, as raw pointers so that they do
+        // not borrow the store. NOTE: the store's function and instance lists are not
+        // modified while code runs (host functions only see a `Caller`), and each
+        // function's code is kept alive by its `Arc` in the store, so the pointers stay
+        // valid for the whole loop.
+        let (mut cfp, mut inst) = self.enter(func);
+        let mut instp: *const InstanceInst = &self.store.instances[inst];
         let mut mem: usize = self.mem_of(inst);
+        let mut stk: *mut u64 = self.store.stack.as_mut_ptr();
+        let (mut mem_ptr, mut mem_len) = self.mem_raw(mem);
 
         macro_rules! save {
             () => {{
@@ -283,33 +298,64 @@ impl Machine<'_> {
                 self.store.stack
             };
         }
+        macro_rules! cf {
+            () => {
+                // SAFETY: `cfp` points into an `Arc<CompiledFunc>` the store keeps
+                // alive and never mutates while code runs (see above).
+                unsafe { &*cfp }
+            };
+        }
+        macro_rules! sg {
+            ($i:expr) => {
+                // SAFETY: every slot index is below fp + num_locals + max_operands:
+                // validation bounds the operand height by `max_operands` and local
+                // indices by `num_locals`, and a call resizes the stack to that size
+                // before entering the callee (`stk` is refreshed after every resize).
+                unsafe { *stk.add($i) }
+            };
+        }
+        macro_rules! ss {
+            ($i:expr, $v:expr) => {{
+                let v: u64 = $v;
+                // SAFETY: as for `sg!`.
+                unsafe { *stk.add($i) = v }
+            }};
+        }
+        macro_rules! refresh {
+            () => {{
+                instp = &self.store.instances[inst];
+                mem = self.mem_of(inst);
+                (mem_ptr, mem_len) = self.mem_raw(mem);
+                stk = self.store.stack.as_mut_ptr();
+            }};
+        }
         macro_rules! un {
             ($inp:ident, $out:ident, |$a:ident| $e:expr) => {{
-                let $a = $inp(st!()[sp - 1]);
-                st!()[sp - 1] = $out($e);
+                let $a = $inp(sg!(sp - 1));
+                ss!(sp - 1, $out($e));
             }};
         }
         macro_rules! bin {
             ($inp:ident, $out:ident, |$a:ident, $b:ident| $e:expr) => {{
-                let $b = $inp(st!()[sp - 1]);
-                let $a = $inp(st!()[sp - 2]);
+                let $b = $inp(sg!(sp - 1));
+                let $a = $inp(sg!(sp - 2));
                 sp -= 1;
-                st!()[sp - 1] = $out($e);
+                ss!(sp - 1, $out($e));
             }};
         }
         macro_rules! bin_trap {
             ($inp:ident, $out:ident, |$a:ident, $b:ident| $e:expr) => {{
-                let $b = $inp(st!()[sp - 1]);
-                let $a = $inp(st!()[sp - 2]);
+                let $b = $inp(sg!(sp - 1));
+                let $a = $inp(sg!(sp - 2));
                 let r = tri!($e);
                 sp -= 1;
-                st!()[sp - 1] = $out(r);
+                ss!(sp - 1, $out(r));
             }};
         }
         macro_rules! ea {
             ($off:expr, $n:expr) => {{
-                let a = u64::from(st!()[sp - 1] as u32) + u64::from($off);
-                if a + $n > self.store.memories[mem].data.len() as u64 {
+                let a = u64::from(sg!(sp - 1) as u32) + u64::from($off);
+                if a + $n > mem_len {
                     fault!(TrapCode::MemoryOutOfBounds);
                 }
                 a as usize
@@ -319,26 +365,32 @@ impl Machine<'_> {
             ($off:expr, $n:literal, |$b:ident| $e:expr) => {{
                 let a = ea!($off, $n);
                 let mut $b = [0u8; $n];
-                $b.copy_from_slice(&self.store.memories[mem].data[a..a + $n]);
-                st!()[sp - 1] = $e;
+                // SAFETY: `ea!` checked a + n <= mem_len, and `mem_ptr`/`mem_len`
+                // describe the current memory (refreshed after anything that can
+                // resize or switch it).
+                unsafe { std::ptr::copy_nonoverlapping(mem_ptr.add(a), $b.as_mut_ptr(), $n) };
+                ss!(sp - 1, $e);
             }};
         }
         macro_rules! store {
             ($off:expr, $n:literal, |$v:ident| $e:expr) => {{
-                let $v = st!()[sp - 1];
+                let $v = sg!(sp - 1);
                 sp -= 1;
                 let a = ea!($off, $n);
                 let bytes: [u8; $n] = $e;
-                self.store.memories[mem].data[a..a + $n].copy_from_slice(&bytes);
+                // SAFETY: as for `load!`.
+                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_ptr.add(a), $n) };
                 sp -= 1;
             }};
         }
         macro_rules! do_return {
             () => {{
-                let n = cf.num_results as usize;
-                st!().copy_within(sp - n..sp, fp);
+                let n = cf!().num_results as usize;
+                for i in 0..n {
+                    ss!(fp + i, sg!(sp - n + i));
+                }
                 sp = fp + n;
-                self.height -= cf.stack_units;
+                self.height -= cf!().stack_units;
                 match self.frames.pop() {
                     None => {
                         save!();
@@ -349,8 +401,8 @@ impl Machine<'_> {
                         pc = f.ret_pc as usize;
                         fp = f.fp as usize;
                         prepaid = f.prepaid;
-                        (cf, inst) = self.enter(func);
-                        mem = self.mem_of(inst);
+                        (cfp, inst) = self.enter(func);
+                        refresh!();
                     }
                 }
             }};
@@ -360,7 +412,9 @@ impl Machine<'_> {
                 let keep = $keep as usize;
                 let drop = $drop as usize;
                 if drop != 0 {
-                    st!().copy_within(sp - keep..sp, sp - keep - drop);
+                    for i in 0..keep {
+                        ss!(sp - keep - drop + i, sg!(sp - keep + i));
+                    }
                     sp -= drop;
                 }
                 pc = $target as usize;
@@ -369,59 +423,68 @@ impl Machine<'_> {
         macro_rules! call {
             ($callee:expr, $tail:expr) => {{
                 let callee: u32 = $callee;
-                let is_wasm = matches!(
-                    self.store.funcs.get(callee as usize).map(|f| &f.kind),
-                    Some(FuncKind::Wasm { .. })
-                );
-                if is_wasm {
-                    let (ncf, ninst) = self.enter(callee);
-                    let np = ncf.num_params as usize;
-                    if $tail {
-                        let units = self.height - cf.stack_units + ncf.stack_units;
-                        if units > self.max_height {
-                            fault!(TrapCode::CallStackExhausted);
+                match self.enter_wasm(callee) {
+                    Some((ncfp, ninst)) => {
+                        // SAFETY: as for `cf!`.
+                        let ncf = unsafe { &*ncfp };
+                        let np = ncf.num_params as usize;
+                        if $tail {
+                            let units = self.height - cf!().stack_units + ncf.stack_units;
+                            if units > self.max_height {
+                                fault!(TrapCode::CallStackExhausted);
+                            }
+                            self.height = units;
+                            for i in 0..np {
+                                ss!(fp + i, sg!(sp - np + i));
+                            }
+                        } else {
+                            if self.frames.len() + 1 >= self.max_depth
+                                || self.height + ncf.stack_units > self.max_height
+                            {
+                                fault!(TrapCode::CallStackExhausted);
+                            }
+                            self.height += ncf.stack_units;
+                            self.frames.push(Frame {
+                                func,
+                                ret_pc: pc as u32,
+                                fp: fp as u32,
+                                prepaid,
+                            });
+                            fp = sp - np;
                         }
-                        self.height = units;
-                        st!().copy_within(sp - np..sp, fp);
-                    } else {
-                        if self.frames.len() + 1 >= self.max_depth
-                            || self.height + ncf.stack_units > self.max_height
-                        {
-                            fault!(TrapCode::CallStackExhausted);
+                        let nl = ncf.num_locals as usize;
+                        let need = fp + nl + ncf.max_operands as usize;
+                        if st!().len() < need {
+                            let grown = need.max(st!().len() * 2);
+                            st!().resize(grown, 0);
+                            stk = self.store.stack.as_mut_ptr();
                         }
-                        self.height += ncf.stack_units;
-                        self.frames.push(Frame {
-                            func,
-                            ret_pc: pc as u32,
-                            fp: fp as u32,
-                            prepaid,
-                        });
-                        fp = sp - np;
-                    }
-                    let nl = ncf.num_locals as usize;
-                    let need = fp + nl + ncf.max_operands as usize;
-                    if st!().len() < need {
-                        st!().resize(need, 0);
-                    }
-                    st!()[fp + np..fp + nl].fill(0);
-                    sp = fp + nl;
-                    func = callee;
-                    pc = 0;
-                    cf = ncf;
-                    inst = ninst;
-                    mem = self.mem_of(inst);
-                } else {
-                    save!();
-                    match self.call_host(callee, sp, mem) {
-                        Ok(nsp) => sp = nsp,
-                        Err(code) => {
-                            gas = self.store.gas_remaining;
-                            fault!(code)
+                        for i in fp + np..fp + nl {
+                            ss!(i, 0);
+                        }
+                        sp = fp + nl;
+                        func = callee;
+                        pc = 0;
+                        cfp = ncfp;
+                        if ninst != inst {
+                            inst = ninst;
+                            refresh!();
                         }
                     }
-                    gas = self.store.gas_remaining;
-                    if $tail {
-                        do_return!();
+                    None => {
+                        save!();
+                        match self.call_host(callee, sp, mem) {
+                            Ok(nsp) => sp = nsp,
+                            Err(code) => {
+                                gas = self.store.gas_remaining;
+                                fault!(code)
+                            }
+                        }
+                        gas = self.store.gas_remaining;
+                        refresh!();
+                        if $tail {
+                            do_return!();
+                        }
                     }
                 }
             }};
@@ -429,28 +492,21 @@ impl Machine<'_> {
         macro_rules! throw {
             ($exn:expr) => {{
                 save!();
-                match self.unwind($exn, regs) {
-                    Ok(true) => {
-                        func = regs.func;
-                        pc = regs.pc;
-                        fp = regs.fp;
-                        sp = regs.sp;
-                        prepaid = regs.prepaid;
-                        gas = self.store.gas_remaining;
-                        (cf, inst) = self.enter(func);
-                        mem = self.mem_of(inst);
-                    }
-                    Ok(false) => {
-                        // The catch targeted the function's own label: return.
-                        func = regs.func;
-                        pc = regs.pc;
-                        fp = regs.fp;
-                        sp = regs.sp;
-                        prepaid = regs.prepaid;
-                        gas = self.store.gas_remaining;
-                        (cf, inst) = self.enter(func);
-                        mem = self.mem_of(inst);
-                        do_return!();
+                let caught = self.unwind($exn, regs);
+                func = regs.func;
+                pc = regs.pc;
+                fp = regs.fp;
+                sp = regs.sp;
+                prepaid = regs.prepaid;
+                gas = self.store.gas_remaining;
+                match caught {
+                    Ok(at_label) => {
+                        (cfp, inst) = self.enter(func);
+                        refresh!();
+                        if !at_label {
+                            // The catch targeted the function's own label: return.
+                            do_return!();
+                        }
                     }
                     Err(code) => return Err(code),
                 }
@@ -458,9 +514,15 @@ impl Machine<'_> {
         }
 
         loop {
-            let op = cf.code[pc];
+            debug_assert!(pc < cf!().code.len());
+            // SAFETY: the translator ends every body with a terminator (return,
+            // branch, unreachable, throw or tail call) and resolves every branch
+            // target inside the body, so `pc` is always in bounds here.
+            let code = &cf!().code;
+            // SAFETY: see above.
+            let op = unsafe { *code.get_unchecked(pc) };
             if STEP && !prepaid {
-                let c = u64::from(cf.costs[pc]);
+                let c = u64::from(cf!().costs[pc]);
                 if gas < c {
                     pc += 1;
                     fault!(TrapCode::OutOfGas);
@@ -487,26 +549,26 @@ impl Machine<'_> {
                 Op::Br { target, drop, keep } => branch!(target, drop, keep),
                 Op::BrIfNez { target, drop, keep } => {
                     sp -= 1;
-                    if st!()[sp] as u32 != 0 {
+                    if sg!(sp) as u32 != 0 {
                         branch!(target, drop, keep);
                     }
                 }
                 Op::BrIfEqz(t) => {
                     sp -= 1;
-                    if st!()[sp] as u32 == 0 {
+                    if sg!(sp) as u32 == 0 {
                         pc = t as usize;
                     }
                 }
                 Op::ReturnIfNez => {
                     sp -= 1;
-                    if st!()[sp] as u32 != 0 {
+                    if sg!(sp) as u32 != 0 {
                         do_return!();
                     }
                 }
                 Op::BrTable { len } => {
                     sp -= 1;
-                    let i = (st!()[sp] as u32).min(len) as usize;
-                    match cf.code[pc + i] {
+                    let i = (sg!(sp) as u32).min(len) as usize;
+                    match cf!().code[pc + i] {
                         Op::BrTableEntry { target, drop, keep } => {
                             if target == u32::MAX {
                                 do_return!();
@@ -529,12 +591,12 @@ impl Machine<'_> {
                 }
                 Op::CallIndirect { type_idx, table } => {
                     sp -= 1;
-                    let callee = tri!(self.indirect(inst, type_idx, table, st!()[sp]));
+                    let callee = tri!(self.indirect(inst, type_idx, table, sg!(sp)));
                     call!(callee, false);
                 }
                 Op::ReturnCallIndirect { type_idx, table } => {
                     sp -= 1;
-                    let callee = tri!(self.indirect(inst, type_idx, table, st!()[sp]));
+                    let callee = tri!(self.indirect(inst, type_idx, table, sg!(sp)));
                     call!(callee, true);
                 }
                 Op::Throw(tag_idx) => {
@@ -549,7 +611,7 @@ impl Machine<'_> {
                 }
                 Op::ThrowRef => {
                     sp -= 1;
-                    let r = st!()[sp];
+                    let r = sg!(sp);
                     if r == 0 {
                         fault!(TrapCode::NullReference);
                     }
@@ -558,53 +620,56 @@ impl Machine<'_> {
                 Op::Drop => sp -= 1,
                 Op::Select => {
                     sp -= 2;
-                    if st!()[sp + 1] as u32 == 0 {
-                        st!()[sp - 1] = st!()[sp];
+                    if sg!(sp + 1) as u32 == 0 {
+                        ss!(sp - 1, sg!(sp));
                     }
                 }
                 Op::LocalGet(i) => {
-                    st!()[sp] = st!()[fp + i as usize];
+                    ss!(sp, sg!(fp + i as usize));
                     sp += 1;
                 }
                 Op::LocalSet(i) => {
                     sp -= 1;
-                    st!()[fp + i as usize] = st!()[sp];
+                    ss!(fp + i as usize, sg!(sp));
                 }
-                Op::LocalTee(i) => st!()[fp + i as usize] = st!()[sp - 1],
+                Op::LocalTee(i) => ss!(fp + i as usize, sg!(sp - 1)),
                 Op::GlobalGet(i) => {
-                    let g = self.store.instances[inst].globals[i as usize];
-                    st!()[sp] = self.store.globals[g as usize].value;
+                    // SAFETY: validation proved `i` is below the module's global count,
+                    // the length of the instance's global list.
+                    let g = unsafe { *(&(*instp).globals).get_unchecked(i as usize) };
+                    ss!(sp, self.store.globals[g as usize].value);
                     sp += 1;
                 }
                 Op::GlobalSet(i) => {
-                    let g = self.store.instances[inst].globals[i as usize];
+                    // SAFETY: as for `Op::GlobalGet`.
+                    let g = unsafe { *(&(*instp).globals).get_unchecked(i as usize) };
                     sp -= 1;
-                    self.store.globals[g as usize].value = st!()[sp];
+                    self.store.globals[g as usize].value = sg!(sp);
                 }
                 Op::Const(c) => {
-                    st!()[sp] = c;
+                    ss!(sp, c);
                     sp += 1;
                 }
                 Op::Reinterpret => {}
                 Op::RefIsNull => un!(u64v, o_bool, |a| a == 0),
                 Op::RefFunc(i) => {
                     let f = self.store.instances[inst].funcs[i as usize];
-                    st!()[sp] = u64::from(f) + 1;
+                    ss!(sp, u64::from(f) + 1);
                     sp += 1;
                 }
                 Op::TableGet(t) => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    let i = st!()[sp - 1] as u32 as usize;
+                    let i = sg!(sp - 1) as u32 as usize;
                     match self.store.tables[ta].elems.get(i) {
-                        Some(v) => st!()[sp - 1] = *v,
+                        Some(v) => ss!(sp - 1, *v),
                         None => fault!(TrapCode::TableOutOfBounds),
                     }
                 }
                 Op::TableSet(t) => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     sp -= 2;
-                    let i = st!()[sp] as u32 as usize;
-                    let v = st!()[sp + 1];
+                    let i = sg!(sp) as u32 as usize;
+                    let v = sg!(sp + 1);
                     match self.store.tables[ta].elems.get_mut(i) {
                         Some(e) => *e = v,
                         None => fault!(TrapCode::TableOutOfBounds),
@@ -612,14 +677,14 @@ impl Machine<'_> {
                 }
                 Op::TableSize(t) => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    st!()[sp] = self.store.tables[ta].elems.len() as u64;
+                    ss!(sp, self.store.tables[ta].elems.len() as u64);
                     sp += 1;
                 }
                 Op::TableGrow(t) => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     sp -= 1;
-                    let n = st!()[sp] as u32;
-                    let init = st!()[sp - 1];
+                    let n = sg!(sp) as u32;
+                    let init = sg!(sp - 1);
                     let table = &self.store.tables[ta];
                     let old = table.elems.len() as u64;
                     let max = u64::from(
@@ -631,18 +696,18 @@ impl Machine<'_> {
                             .min(self.store.engine.config().limits.max_table_elements),
                     );
                     if old + u64::from(n) > max {
-                        st!()[sp - 1] = u64::from(u32::MAX);
+                        ss!(sp - 1, u64::from(u32::MAX));
                     } else {
                         charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
                         let table = &mut self.store.tables[ta];
                         table.elems.resize((old + u64::from(n)) as usize, init);
-                        st!()[sp - 1] = old;
+                        ss!(sp - 1, old);
                     }
                 }
                 Op::TableFill(t) => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     sp -= 3;
-                    let (i, v, n) = (st!()[sp] as u32, st!()[sp + 1], st!()[sp + 2] as u32);
+                    let (i, v, n) = (sg!(sp) as u32, sg!(sp + 1), sg!(sp + 2) as u32);
                     charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
                     let elems = &mut self.store.tables[ta].elems;
                     let end = u64::from(i) + u64::from(n);
@@ -655,7 +720,7 @@ impl Machine<'_> {
                     let da = self.store.instances[inst].tables[dst as usize] as usize;
                     let sa = self.store.instances[inst].tables[src as usize] as usize;
                     sp -= 3;
-                    let (d, s, n) = (st!()[sp] as u32, st!()[sp + 1] as u32, st!()[sp + 2] as u32);
+                    let (d, s, n) = (sg!(sp) as u32, sg!(sp + 1) as u32, sg!(sp + 2) as u32);
                     charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
                     let (d, s, n) = (d as usize, s as usize, n as usize);
                     if s + n > self.store.tables[sa].elems.len()
@@ -674,7 +739,7 @@ impl Machine<'_> {
                     let ta = self.store.instances[inst].tables[table as usize] as usize;
                     let ea = self.store.instances[inst].elems[elem as usize] as usize;
                     sp -= 3;
-                    let (d, s, n) = (st!()[sp] as u32, st!()[sp + 1] as u32, st!()[sp + 2] as u32);
+                    let (d, s, n) = (sg!(sp) as u32, sg!(sp + 1) as u32, sg!(sp + 2) as u32);
                     charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
                     let (d, s, n) = (d as usize, s as usize, n as usize);
                     if s + n > self.store.elems[ea].items.len()
@@ -712,11 +777,11 @@ impl Machine<'_> {
                 Op::I32Store16(o) | Op::I64Store16(o) => store!(o, 2, |v| (v as u16).to_le_bytes()),
                 Op::I64Store32(o) => store!(o, 4, |v| (v as u32).to_le_bytes()),
                 Op::MemorySize => {
-                    st!()[sp] = (self.store.memories[mem].data.len() / PAGE_SIZE) as u64;
+                    ss!(sp, (self.store.memories[mem].data.len() / PAGE_SIZE) as u64);
                     sp += 1;
                 }
                 Op::MemoryGrow => {
-                    let n = u64::from(st!()[sp - 1] as u32);
+                    let n = u64::from(sg!(sp - 1) as u32);
                     let m = &self.store.memories[mem];
                     let old = (m.data.len() / PAGE_SIZE) as u64;
                     let max = u64::from(
@@ -726,21 +791,21 @@ impl Machine<'_> {
                             .min(self.store.engine.config().limits.max_memory_pages),
                     );
                     if old + n > max {
-                        st!()[sp - 1] = u64::from(u32::MAX);
+                        ss!(sp - 1, u64::from(u32::MAX));
                     } else {
                         charge!(n * gas::MEMORY_GROW_GAS_PER_PAGE);
                         let m = &mut self.store.memories[mem];
                         m.data.resize((old + n) as usize * PAGE_SIZE, 0);
-                        st!()[sp - 1] = old;
+                        ss!(sp - 1, old);
                     }
                 }
                 Op::MemoryInit(seg) => {
                     let da = self.store.instances[inst].datas[seg as usize] as usize;
                     sp -= 3;
                     let (d, s, n) = (
-                        u64::from(st!()[sp] as u32),
-                        u64::from(st!()[sp + 1] as u32),
-                        u64::from(st!()[sp + 2] as u32),
+                        u64::from(sg!(sp) as u32),
+                        u64::from(sg!(sp + 1) as u32),
+                        u64::from(sg!(sp + 2) as u32),
                     );
                     charge!(gas::bulk_memory_gas(n));
                     let data = &self.store.datas[da];
@@ -759,9 +824,9 @@ impl Machine<'_> {
                 Op::MemoryCopy => {
                     sp -= 3;
                     let (d, s, n) = (
-                        u64::from(st!()[sp] as u32),
-                        u64::from(st!()[sp + 1] as u32),
-                        u64::from(st!()[sp + 2] as u32),
+                        u64::from(sg!(sp) as u32),
+                        u64::from(sg!(sp + 1) as u32),
+                        u64::from(sg!(sp + 2) as u32),
                     );
                     charge!(gas::bulk_memory_gas(n));
                     let data = &mut self.store.memories[mem].data;
@@ -774,9 +839,9 @@ impl Machine<'_> {
                 Op::MemoryFill => {
                     sp -= 3;
                     let (d, v, n) = (
-                        u64::from(st!()[sp] as u32),
-                        st!()[sp + 1] as u8,
-                        u64::from(st!()[sp + 2] as u32),
+                        u64::from(sg!(sp) as u32),
+                        sg!(sp + 1) as u8,
+                        u64::from(sg!(sp + 2) as u32),
                     );
                     charge!(gas::bulk_memory_gas(n));
                     let data = &mut self.store.memories[mem].data;
@@ -901,38 +966,38 @@ impl Machine<'_> {
                 Op::F64Copysign => bin!(u64v, o_u64, |a, b| float::f64_copysign(a, b)),
                 Op::I32WrapI64 => un!(u64v, o_u32, |a| a as u32),
                 Op::I32TruncF32S => {
-                    let r = tri!(trunc(float::i32_trunc_f32_s(st!()[sp - 1] as u32)));
-                    st!()[sp - 1] = o_i32(r);
+                    let r = tri!(trunc(float::i32_trunc_f32_s(sg!(sp - 1) as u32)));
+                    ss!(sp - 1, o_i32(r));
                 }
                 Op::I32TruncF32U => {
-                    let r = tri!(trunc(float::i32_trunc_f32_u(st!()[sp - 1] as u32)));
-                    st!()[sp - 1] = o_u32(r);
+                    let r = tri!(trunc(float::i32_trunc_f32_u(sg!(sp - 1) as u32)));
+                    ss!(sp - 1, o_u32(r));
                 }
                 Op::I32TruncF64S => {
-                    let r = tri!(trunc(float::i32_trunc_f64_s(st!()[sp - 1])));
-                    st!()[sp - 1] = o_i32(r);
+                    let r = tri!(trunc(float::i32_trunc_f64_s(sg!(sp - 1))));
+                    ss!(sp - 1, o_i32(r));
                 }
                 Op::I32TruncF64U => {
-                    let r = tri!(trunc(float::i32_trunc_f64_u(st!()[sp - 1])));
-                    st!()[sp - 1] = o_u32(r);
+                    let r = tri!(trunc(float::i32_trunc_f64_u(sg!(sp - 1))));
+                    ss!(sp - 1, o_u32(r));
                 }
                 Op::I64ExtendI32S => un!(i32v, o_i64, |a| i64::from(a)),
                 Op::I64ExtendI32U => un!(u32v, o_u64, |a| u64::from(a)),
                 Op::I64TruncF32S => {
-                    let r = tri!(trunc(float::i64_trunc_f32_s(st!()[sp - 1] as u32)));
-                    st!()[sp - 1] = o_i64(r);
+                    let r = tri!(trunc(float::i64_trunc_f32_s(sg!(sp - 1) as u32)));
+                    ss!(sp - 1, o_i64(r));
                 }
                 Op::I64TruncF32U => {
-                    let r = tri!(trunc(float::i64_trunc_f32_u(st!()[sp - 1] as u32)));
-                    st!()[sp - 1] = r;
+                    let r = tri!(trunc(float::i64_trunc_f32_u(sg!(sp - 1) as u32)));
+                    ss!(sp - 1, r);
                 }
                 Op::I64TruncF64S => {
-                    let r = tri!(trunc(float::i64_trunc_f64_s(st!()[sp - 1])));
-                    st!()[sp - 1] = o_i64(r);
+                    let r = tri!(trunc(float::i64_trunc_f64_s(sg!(sp - 1))));
+                    ss!(sp - 1, o_i64(r));
                 }
                 Op::I64TruncF64U => {
-                    let r = tri!(trunc(float::i64_trunc_f64_u(st!()[sp - 1])));
-                    st!()[sp - 1] = r;
+                    let r = tri!(trunc(float::i64_trunc_f64_u(sg!(sp - 1))));
+                    ss!(sp - 1, r);
                 }
                 Op::F32ConvertI32S => un!(i32v, o_u32, |a| float::f32_convert_i32_s(a)),
                 Op::F32ConvertI32U => un!(u32v, o_u32, |a| float::f32_convert_i32_u(a)),
@@ -961,13 +1026,36 @@ impl Machine<'_> {
         }
     }
 
-    /// The code and instance index of a wasm function.
-    fn enter(&self, func: u32) -> (std::sync::Arc<CompiledFunc>, usize) {
-        match &self.store.funcs[func as usize].kind {
-            FuncKind::Wasm { instance, code } => (code.clone(), *instance as usize),
-            // NOTE: only called with wasm functions; host functions are dispatched
-            // before `enter`. An empty body traps at once if that ever fails.
-            FuncKind::Host(_) => (std::sync::Arc::new(empty_func()), 0),
+    /// The code and instance index of a wasm function (a host function yields an
+    /// empty body that traps at once; callers dispatch host functions first).
+    fn enter(&self, func: u32) -> (*const CompiledFunc, usize) {
+        self.enter_wasm(func)
+            .unwrap_or((&self.trap_body as *const CompiledFunc, 0))
+    }
+
+    /// The code and instance index of `func`, or `None` for a host function.
+    fn enter_wasm(&self, func: u32) -> Option<(*const CompiledFunc, usize)> {
+        match &self.store.funcs.get(func as usize)?.kind {
+            FuncKind::Wasm { instance, code } => {
+                Some((&**code as *const CompiledFunc, *instance as usize))
+            }
+            FuncKind::Host(_) => None,
+        }
+    }
+
+    /// The code (shared) and instance index of a wasm function, for cold paths.
+    fn code_arc(&self, func: u32) -> Option<(std::sync::Arc<CompiledFunc>, usize)> {
+        match &self.store.funcs.get(func as usize)?.kind {
+            FuncKind::Wasm { instance, code } => Some((code.clone(), *instance as usize)),
+            FuncKind::Host(_) => None,
+        }
+    }
+
+    /// Base pointer and length in bytes of memory `mem` (null and 0 for none).
+    fn mem_raw(&mut self, mem: usize) -> (*mut u8, u64) {
+        match self.store.memories.get_mut(mem) {
+            Some(m) => (m.data.as_mut_ptr(), m.data.len() as u64),
+            None => (std::ptr::null_mut(), 0),
         }
     }
 
@@ -1019,7 +1107,11 @@ impl Machine<'_> {
             memory: store.memories.get_mut(mem).map(|m| &mut m.data),
             gas_remaining: &mut store.gas_remaining,
         };
-        h(&mut caller, &args, &mut results).map_err(|t| t.code())?;
+        if let Err(t) = h(&mut caller, &args, &mut results) {
+            let code = t.code();
+            self.host_trap = Some(t);
+            return Err(code);
+        }
         let need = base + results.len();
         if store.stack.len() < need {
             store.stack.resize(need, 0);
@@ -1040,7 +1132,9 @@ impl Machine<'_> {
         };
         let mut at = regs.pc.saturating_sub(1);
         loop {
-            let (cf, inst) = self.enter(regs.func);
+            let Some((cf, inst)) = self.code_arc(regs.func) else {
+                return Err(TrapCode::HostError);
+            };
             let mut found = None;
             for h in cf.handlers.iter() {
                 if (h.start as usize) <= at && at < h.end as usize {

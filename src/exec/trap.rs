@@ -36,8 +36,11 @@ pub enum TrapCode {
     UncaughtException = 13,
     /// A host function failed.
     HostError = 14,
-    /// `ref.as_non_null`-style null dereference (`throw_ref` of a null exnref).
+    /// `throw_ref` of a null exnref.
     NullReference = 15,
+    /// The program asked to exit (WASI `proc_exit`); `Trap::exit_status` has the
+    /// status. Not an error of the program, but it ends execution like a trap.
+    Exit = 16,
 }
 
 impl TrapCode {
@@ -58,7 +61,30 @@ impl TrapCode {
             TrapCode::OutOfGas => "out of gas",
             TrapCode::UncaughtException => "uncaught exception",
             TrapCode::HostError => "host error",
-            TrapCode::NullReference => "null reference",
+            TrapCode::NullReference => "null exception reference",
+            TrapCode::Exit => "exit",
+        }
+    }
+
+    /// The stable name of the trap in summaries and traces: the variant in snake case.
+    pub fn name(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::IntegerOverflow => "integer_overflow",
+            TrapCode::IntegerDivideByZero => "integer_divide_by_zero",
+            TrapCode::InvalidConversionToInteger => "invalid_conversion_to_integer",
+            TrapCode::MemoryOutOfBounds => "memory_out_of_bounds",
+            TrapCode::TableOutOfBounds => "table_out_of_bounds",
+            TrapCode::UndefinedElement => "undefined_element",
+            TrapCode::UninitializedElement => "uninitialized_element",
+            TrapCode::IndirectCallTypeMismatch => "indirect_call_type_mismatch",
+            TrapCode::CallStackExhausted => "call_stack_exhausted",
+            TrapCode::ValueStackExhausted => "value_stack_exhausted",
+            TrapCode::OutOfGas => "out_of_gas",
+            TrapCode::UncaughtException => "uncaught_exception",
+            TrapCode::HostError => "host_error",
+            TrapCode::NullReference => "null_reference",
+            TrapCode::Exit => "exit",
         }
     }
 
@@ -79,8 +105,10 @@ impl fmt::Display for TrapCode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trap {
     code: TrapCode,
-    func: Option<FuncAddr>,
+    /// Function address, or `u32::MAX` for none.
+    func: u32,
     pos: u32,
+    status: i32,
 }
 
 impl Trap {
@@ -88,16 +116,41 @@ impl Trap {
     pub fn new(code: TrapCode) -> Trap {
         Trap {
             code,
-            func: None,
+            func: u32::MAX,
             pos: 0,
+            status: 0,
         }
+    }
+
+    /// A request to end the run with exit status `status` (WASI `proc_exit`).
+    pub fn exit(status: i32) -> Trap {
+        Trap {
+            status,
+            ..Trap::new(TrapCode::Exit)
+        }
+    }
+
+    /// The exit status when the code is `TrapCode::Exit`.
+    pub fn exit_status(&self) -> Option<i32> {
+        (self.code == TrapCode::Exit).then_some(self.status)
+    }
+
+    /// The same trap located at op `pos` of function `func`, unless it already has a
+    /// location.
+    pub(crate) fn located(mut self, func: FuncAddr, pos: usize) -> Trap {
+        if self.func == u32::MAX {
+            self.func = func.0;
+            self.pos = u32::try_from(pos).unwrap_or(u32::MAX);
+        }
+        self
     }
 
     pub(crate) fn at(code: TrapCode, func: FuncAddr, pos: usize) -> Trap {
         Trap {
             code,
-            func: Some(func),
+            func: func.0,
             pos: u32::try_from(pos).unwrap_or(u32::MAX),
+            status: 0,
         }
     }
 
@@ -108,7 +161,7 @@ impl Trap {
 
     /// The function executing when the trap happened, if any.
     pub fn func(&self) -> Option<FuncAddr> {
-        self.func
+        (self.func != u32::MAX).then_some(FuncAddr(self.func))
     }
 
     /// Position of the trapping op inside the function's translated body.
@@ -125,7 +178,10 @@ impl From<TrapCode> for Trap {
 
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.func {
+        if self.code == TrapCode::Exit {
+            return write!(f, "exit with status {}", self.status);
+        }
+        match self.func() {
             Some(func) => write!(f, "{} in func {} at op {}", self.code, func.0, self.pos),
             None => write!(f, "{}", self.code),
         }

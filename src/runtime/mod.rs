@@ -316,6 +316,25 @@ impl Store {
         exec::invoke(self, func, args)
     }
 
+    /// A function's name for people: the name section's name when present, else
+    /// `func[N]` with its index in its module; host functions are `host[ADDR]`.
+    pub fn func_name(&self, func: FuncAddr) -> String {
+        match self.funcs.get(func.0 as usize).map(|f| &f.kind) {
+            Some(FuncKind::Wasm { instance, .. }) => {
+                let Some(inst) = self.instances.get(*instance as usize) else {
+                    return format!("func@{}", func.0);
+                };
+                let idx = inst.funcs.iter().position(|a| *a == func.0).unwrap_or(0) as u32;
+                match inst.module.name_of_func(idx) {
+                    Some(n) => n.to_string(),
+                    None => format!("func[{idx}]"),
+                }
+            }
+            Some(FuncKind::Host(_)) => format!("host[{}]", func.0),
+            None => format!("func@{}", func.0),
+        }
+    }
+
     /// The type of a function, if the address is valid.
     pub fn func_type(&self, func: FuncAddr) -> Option<&FuncType> {
         let f = self.funcs.get(func.0 as usize)?;

@@ -23,8 +23,6 @@ use wasmparser::{
 pub(crate) struct TranslateEnv<'a> {
     /// Parameter and result counts of every type in the type section.
     pub type_arity: &'a [(u32, u32)],
-    /// Type index of every function (imports first).
-    pub func_types: &'a [u32],
     /// Control nesting limit (Limits::max_control_depth).
     pub max_control_depth: u32,
 }

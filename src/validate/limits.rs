@@ -293,7 +293,11 @@ impl<'b, 'l> Pass<'b, 'l> {
     }
 }
 
-/// Checks a table type's declared minimum and maximum against `max_table_elements`.
+/// Checks a table type's declared minimum against `max_table_elements`.
+///
+/// A declared maximum above the limit is accepted: the table can never grow past
+/// `max_table_elements` at run time (`table.grow` returns -1 there, SPEC.md §Limits),
+/// so the larger maximum is unobservable and valid modules keep validating.
 ///
 /// A 64-bit table is rejected first, naming memory64, as the validator would (see
 /// [`explain`] for why the validator may not get the chance). A shared table is left
@@ -305,15 +309,18 @@ fn check_table(l: &Limits, t: &TableType, offset: usize) -> Result<(), ValidateE
     if t.shared {
         return Ok(());
     }
-    let max = l.max_table_elements.into();
-    exceed("max_table_elements", t.initial, max, offset)?;
-    if let Some(m) = t.maximum {
-        exceed("max_table_elements", m, max, offset)?;
-    }
-    Ok(())
+    exceed(
+        "max_table_elements",
+        t.initial,
+        l.max_table_elements.into(),
+        offset,
+    )
 }
 
-/// Checks a memory type's declared minimum and maximum against `max_memory_pages`.
+/// Checks a memory type's declared minimum against `max_memory_pages`.
+///
+/// A declared maximum above the limit is accepted: memory can never grow past
+/// `max_memory_pages` at run time (`memory.grow` returns -1 there, SPEC.md §Limits).
 ///
 /// A 64-bit memory is rejected first, naming memory64, as the validator would (see
 /// [`explain`] for why the validator may not get the chance). Shared memories and
@@ -327,12 +334,12 @@ fn check_memory(l: &Limits, m: &MemoryType, offset: usize) -> Result<(), Validat
     if m.shared || m.page_size_log2.is_some() {
         return Ok(());
     }
-    let max = l.max_memory_pages.into();
-    exceed("max_memory_pages", m.initial, max, offset)?;
-    if let Some(declared) = m.maximum {
-        exceed("max_memory_pages", declared, max, offset)?;
-    }
-    Ok(())
+    exceed(
+        "max_memory_pages",
+        m.initial,
+        l.max_memory_pages.into(),
+        offset,
+    )
 }
 
 /// The error wasmparser gives for a 64-bit memory or table under the profile.

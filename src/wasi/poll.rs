@@ -1,0 +1,174 @@
+//! `poll_oneoff` on the virtual clock (SPEC.md §Host poll): fd subscriptions are ready
+//! at once; when there are none, the clock jumps to the earliest clock deadline, so a
+//! guest that sleeps never waits. Depends on `abi`, `clock`, `errno`, `guest_mem`.
+
+use super::abi::{
+    EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, EVENT_SIZE, SUBCLOCKFLAGS_ABSTIME,
+    SUBSCRIPTION_SIZE,
+};
+use super::errno::{CallResult, Errno};
+use super::fs::fd_table::FdKind;
+use super::fs::tree::Body;
+use super::guest_mem::GuestMem;
+use super::Wasi;
+
+/// One decoded subscription.
+enum Sub {
+    /// A clock subscription: clock id and absolute deadline in that clock's terms,
+    /// or the errno that makes it fail at once.
+    Clock(Result<(u32, u64), Errno>),
+    /// An fd subscription: event type, and `nbytes` or the errno.
+    Fd(u8, Result<u64, Errno>),
+}
+
+/// An event to report.
+struct Event {
+    userdata: u64,
+    error: u16,
+    kind: u8,
+    nbytes: u64,
+}
+
+impl Event {
+    fn bytes(&self) -> [u8; 32] {
+        let mut b = [0u8; 32];
+        b[0..8].copy_from_slice(&self.userdata.to_le_bytes());
+        b[8..10].copy_from_slice(&self.error.to_le_bytes());
+        b[10] = self.kind;
+        b[16..24].copy_from_slice(&self.nbytes.to_le_bytes());
+        b
+    }
+}
+
+/// Readiness of fd `fd` for `kind`: bytes available to read (file: size minus
+/// position; stdin: what is left), 0 for writes, or `EBADF` when the fd is not open
+/// or cannot do it.
+fn fd_readiness(wasi: &Wasi, fd: u32, kind: u8) -> Result<u64, Errno> {
+    let entry = wasi.fds.get(fd)?;
+    match (&entry.kind, kind) {
+        (FdKind::Stdin, EVENTTYPE_FD_READ) => {
+            Ok(wasi.stdin.len().saturating_sub(wasi.stdin_pos) as u64)
+        }
+        (FdKind::Stdout | FdKind::Stderr, EVENTTYPE_FD_WRITE) => Ok(0),
+        (FdKind::File { tree, ino, pos }, EVENTTYPE_FD_READ) => {
+            match wasi.tree(*tree)?.node(*ino).map(|n| &n.body) {
+                Some(Body::File(data)) => Ok((data.len() as u64).saturating_sub(*pos)),
+                _ => Err(Errno::Badf),
+            }
+        }
+        (FdKind::File { .. }, EVENTTYPE_FD_WRITE) => Ok(0),
+        _ => Err(Errno::Badf),
+    }
+}
+
+/// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`.
+///
+/// Subscriptions are decoded first. If any is an fd subscription or a clock
+/// subscription that fails (unknown clock id, unknown flags), the events are those
+/// plus every clock subscription whose deadline has passed, and the clock does not
+/// move. Otherwise the clock advances to the earliest deadline (relative timeouts
+/// count from the clock's current value; absolute ones are taken as given; the clock
+/// never goes back), and every clock subscription whose deadline is then reached
+/// fires. Events are written in subscription order.
+pub(crate) fn poll_oneoff(
+    wasi: &mut Wasi,
+    mem: &mut GuestMem,
+    input: u32,
+    output: u32,
+    count: u32,
+    nevents_ptr: u32,
+) -> CallResult {
+    if count == 0 {
+        return Err(Errno::Inval.into());
+    }
+    mem.check(input, u64::from(count) * u64::from(SUBSCRIPTION_SIZE))?;
+    mem.check(output, u64::from(count) * u64::from(EVENT_SIZE))?;
+    mem.check(nevents_ptr, 4)?;
+    let mut subs = Vec::new();
+    for i in 0..count {
+        let at = input + i * SUBSCRIPTION_SIZE;
+        let userdata = mem.read_u64(at)?;
+        let tag = mem.read_u8(at + 8)?;
+        let sub = match tag {
+            EVENTTYPE_CLOCK => {
+                let id = mem.read_u32(at + 16)?;
+                let timeout = mem.read_u64(at + 24)?;
+                let flags = mem.read_u16(at + 40)?;
+                Sub::Clock(if flags & !SUBCLOCKFLAGS_ABSTIME != 0 {
+                    Err(Errno::Inval)
+                } else {
+                    wasi.clock.peek(id).map(|now| {
+                        let deadline = if flags & SUBCLOCKFLAGS_ABSTIME != 0 {
+                            timeout
+                        } else {
+                            now.saturating_add(timeout)
+                        };
+                        (id, deadline)
+                    })
+                })
+            }
+            EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE => {
+                let fd = mem.read_u32(at + 16)?;
+                Sub::Fd(tag, fd_readiness(wasi, fd, tag))
+            }
+            _ => return Err(Errno::Inval.into()),
+        };
+        subs.push((userdata, sub));
+    }
+    // The clock moves only if every subscription is a valid clock subscription; the
+    // move is computed on a copy so every write is paid for before it takes effect.
+    let mut clock = wasi.clock.clone();
+    if subs.iter().all(|(_, s)| matches!(s, Sub::Clock(Ok(_)))) {
+        let earliest = subs
+            .iter()
+            .filter_map(|(_, s)| match s {
+                Sub::Clock(Ok((id, deadline))) => {
+                    let now = clock.peek(*id).ok()?;
+                    Some((deadline.saturating_sub(now), *id, *deadline))
+                }
+                _ => None,
+            })
+            .min();
+        if let Some((_, id, deadline)) = earliest {
+            clock.advance_to(id, deadline)?;
+        }
+    }
+    let mut events = Vec::new();
+    for (userdata, sub) in &subs {
+        let event = match sub {
+            Sub::Clock(Ok((id, deadline))) => {
+                if clock.peek(*id)? < *deadline {
+                    continue;
+                }
+                Event {
+                    userdata: *userdata,
+                    error: 0,
+                    kind: EVENTTYPE_CLOCK,
+                    nbytes: 0,
+                }
+            }
+            Sub::Clock(Err(e)) => Event {
+                userdata: *userdata,
+                error: e.code(),
+                kind: EVENTTYPE_CLOCK,
+                nbytes: 0,
+            },
+            Sub::Fd(kind, r) => Event {
+                userdata: *userdata,
+                error: r.err().map_or(0, Errno::code),
+                kind: *kind,
+                nbytes: r.unwrap_or(0),
+            },
+        };
+        events.push(event);
+    }
+    mem.prepay_writes(events.len() as u64 * u64::from(EVENT_SIZE) + 4)?;
+    wasi.clock = clock;
+    let mut at = output;
+    for event in &events {
+        mem.write(at, &event.bytes())?;
+        at += EVENT_SIZE;
+    }
+    let n = u32::try_from(events.len()).map_err(|_| Errno::Overflow)?;
+    mem.write_u32(nevents_ptr, n)
+}
