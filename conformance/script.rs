@@ -126,14 +126,14 @@ pub fn run_script(text: &str, out_of_profile: &BTreeMap<usize, String>) -> Outco
                     outcome.fail(
                         line + 1,
                         col + 1,
-                        format!("out-of-profile module failed without naming a proposal: {message}"),
+                        format!(
+                            "out-of-profile module failed without naming a proposal: {message}"
+                        ),
                     );
                 }
             }
             (_, false) if skipping && !independent => outcome.skipped += 1,
-            (Ok(Err(message)) | Err(message), false) => {
-                outcome.fail(line + 1, col + 1, message)
-            }
+            (Ok(Err(message)) | Err(message), false) => outcome.fail(line + 1, col + 1, message),
             (Ok(Ok(())), false) => outcome.passed += 1,
         }
         for message in runner.notes.drain(..) {

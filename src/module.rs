@@ -7,9 +7,7 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::translate::{translate_function, CompiledFunc, TranslateEnv};
 use crate::validate::{self, ValidateError};
-use crate::value::{
-    ExternType, FuncType, GlobalType, MemoryType, TableType, TypeLimits, ValType,
-};
+use crate::value::{ExternType, FuncType, GlobalType, MemoryType, TableType, TypeLimits, ValType};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use wasmparser::{
@@ -174,7 +172,11 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Error> {
             O::I64Sub => ConstOp::I64Sub,
             O::I64Mul => ConstOp::I64Mul,
             O::End => break,
-            _ => return Err(Error::Internal("non-constant operator in constant expression")),
+            _ => {
+                return Err(Error::Internal(
+                    "non-constant operator in constant expression",
+                ))
+            }
         });
     }
     Ok(out.into_boxed_slice())
@@ -398,14 +400,8 @@ impl Module {
                     type_arity: &type_arity,
                     max_control_depth: config.limits.max_control_depth,
                 };
-                let (compiled, a) = translate_function(
-                    func,
-                    &body,
-                    &env,
-                    std::mem::take(&mut allocs),
-                    ty.0,
-                    ty.1,
-                )?;
+                let (compiled, a) =
+                    translate_function(func, &body, &env, std::mem::take(&mut allocs), ty.0, ty.1)?;
                 allocs = a;
                 m.funcs.push(Arc::new(compiled));
             }

@@ -27,7 +27,10 @@ pub enum ValType {
 impl ValType {
     /// Whether the type is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef | ValType::ExnRef)
+        matches!(
+            self,
+            ValType::FuncRef | ValType::ExternRef | ValType::ExnRef
+        )
     }
 
     /// The default value of the type: zero, or the null reference (core §4.2.1).

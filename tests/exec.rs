@@ -2,6 +2,9 @@
 //! SPEC.md §Gas schedule, exact out-of-gas points, the SPEC.md §Stack model, NaN
 //! canonicalization and typed traps. One `run` helper drives them all.
 
+// Test helpers fail loudly on broken fixtures.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use detwasm::{Config, Engine, Error, Extern, Module, Store, TrapCode, Value};
 
 struct Outcome {
@@ -60,7 +63,12 @@ fn out_of_gas_point_is_exact_inside_a_segment() {
     for limit in 0..8u64 {
         let o = run_with(with_gas(limit), STRAIGHT, "f", &[]);
         assert_eq!(o.result, Err(TrapCode::OutOfGas), "limit {limit}");
-        let expect = prefix.iter().copied().filter(|p| *p <= limit).max().unwrap_or(0);
+        let expect = prefix
+            .iter()
+            .copied()
+            .filter(|p| *p <= limit)
+            .max()
+            .unwrap_or(0);
         assert_eq!(o.gas_used, expect, "limit {limit}");
     }
     let o = run_with(with_gas(8), STRAIGHT, "f", &[]);
@@ -194,7 +202,11 @@ fn arithmetic_nans_are_canonical_and_bit_ops_keep_payloads() {
         (func (export "sqrt") (param f64) (result f64) (f64.sqrt (local.get 0)))
         (func (export "neg") (param f32) (result f32) (f32.neg (local.get 0)))
         (func (export "demote") (param f64) (result f32) (f32.demote_f64 (local.get 0))))"#;
-    let o = run(wat, "add", &[Value::F32(0xffa0_0001), Value::F32(0x3f80_0000)]);
+    let o = run(
+        wat,
+        "add",
+        &[Value::F32(0xffa0_0001), Value::F32(0x3f80_0000)],
+    );
     assert_eq!(o.result, Ok(vec![Value::F32(0x7fc0_0000)]));
     let o = run(wat, "sqrt", &[Value::F64((-1.0f64).to_bits())]);
     assert_eq!(o.result, Ok(vec![Value::F64(0x7ff8_0000_0000_0000)]));

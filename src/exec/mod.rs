@@ -124,7 +124,11 @@ fn wasm_code(store: &Store, func: u32) -> Option<&CompiledFunc> {
 }
 
 /// Invokes `func` with `args` (core §4.5.5).
-pub(crate) fn invoke(store: &mut Store, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Error> {
+pub(crate) fn invoke(
+    store: &mut Store,
+    func: FuncAddr,
+    args: &[Value],
+) -> Result<Vec<Value>, Error> {
     let f = store
         .funcs
         .get(func.0 as usize)
@@ -134,9 +138,7 @@ pub(crate) fn invoke(store: &mut Store, func: FuncAddr, args: &[Value]) -> Resul
         .get(f.ty as usize)
         .ok_or(Error::Internal("function type id"))?
         .clone();
-    if args.len() != ty.params().len()
-        || args.iter().zip(ty.params()).any(|(a, t)| a.ty() != *t)
-    {
+    if args.len() != ty.params().len() || args.iter().zip(ty.params()).any(|(a, t)| a.ty() != *t) {
         return Err(Error::Invoke(format!(
             "arguments do not match the function type {ty}"
         )));
@@ -490,9 +492,9 @@ impl Machine<'_> {
             }};
         }
         macro_rules! throw {
-            ($exn:expr) => {{
+            ($exn:expr, $fresh:expr) => {{
                 save!();
-                let caught = self.unwind($exn, regs);
+                let caught = self.unwind($exn, $fresh, regs);
                 func = regs.func;
                 pc = regs.pc;
                 fp = regs.fp;
@@ -582,11 +584,15 @@ impl Machine<'_> {
                 Op::BrTableEntry { .. } => fault!(TrapCode::HostError),
                 Op::Return => do_return!(),
                 Op::Call(idx) => {
-                    let callee = self.store.instances[inst].funcs[idx as usize];
+                    // SAFETY: `instp` is the current instance (see `cf!`); validation
+                    // proved `idx` is below the module's function count, which is the
+                    // length of the instance's function list.
+                    let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
                     call!(callee, false);
                 }
                 Op::ReturnCall(idx) => {
-                    let callee = self.store.instances[inst].funcs[idx as usize];
+                    // SAFETY: as for `Op::Call`.
+                    let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
                     call!(callee, true);
                 }
                 Op::CallIndirect { type_idx, table } => {
@@ -607,7 +613,7 @@ impl Machine<'_> {
                     sp -= n;
                     let exn = self.store.exns.len() as u32;
                     self.store.exns.push(ExnInst { tag, payload });
-                    throw!(exn);
+                    throw!(exn, true);
                 }
                 Op::ThrowRef => {
                     sp -= 1;
@@ -615,7 +621,7 @@ impl Machine<'_> {
                     if r == 0 {
                         fault!(TrapCode::NullReference);
                     }
-                    throw!((r - 1) as u32);
+                    throw!((r - 1) as u32, false);
                 }
                 Op::Drop => sp -= 1,
                 Op::Select => {
@@ -636,13 +642,13 @@ impl Machine<'_> {
                 Op::GlobalGet(i) => {
                     // SAFETY: validation proved `i` is below the module's global count,
                     // the length of the instance's global list.
-                    let g = unsafe { *(&(*instp).globals).get_unchecked(i as usize) };
+                    let g = unsafe { *(*instp).globals_ref().get_unchecked(i as usize) };
                     ss!(sp, self.store.globals[g as usize].value);
                     sp += 1;
                 }
                 Op::GlobalSet(i) => {
                     // SAFETY: as for `Op::GlobalGet`.
-                    let g = unsafe { *(&(*instp).globals).get_unchecked(i as usize) };
+                    let g = unsafe { *(*instp).globals_ref().get_unchecked(i as usize) };
                     sp -= 1;
                     self.store.globals[g as usize].value = sg!(sp);
                 }
@@ -809,7 +815,11 @@ impl Machine<'_> {
                     );
                     charge!(gas::bulk_memory_gas(n));
                     let data = &self.store.datas[da];
-                    let seg_len = if data.dropped { 0 } else { data.bytes.len() as u64 };
+                    let seg_len = if data.dropped {
+                        0
+                    } else {
+                        data.bytes.len() as u64
+                    };
                     if s + n > seg_len || d + n > self.store.memories[mem].data.len() as u64 {
                         fault!(TrapCode::MemoryOutOfBounds);
                     }
@@ -1066,7 +1076,13 @@ impl Machine<'_> {
             .map_or(usize::MAX, |m| *m as usize)
     }
 
-    fn indirect(&self, inst: usize, type_idx: u32, table: u32, index: u64) -> Result<u32, TrapCode> {
+    fn indirect(
+        &self,
+        inst: usize,
+        type_idx: u32,
+        table: u32,
+        index: u64,
+    ) -> Result<u32, TrapCode> {
         let i = &self.store.instances[inst];
         let ta = i.tables[table as usize] as usize;
         let r = *self.store.tables[ta]
@@ -1125,7 +1141,11 @@ impl Machine<'_> {
     /// Unwinds to the innermost handler matching exception `exn` (core §4.4.11
     /// throw_ref). On a catch, `regs` hold the state to resume at; `Ok(false)` means
     /// the handler targets the function's own label, so the caller must return.
-    fn unwind(&mut self, exn: u32, regs: &mut Regs) -> Result<bool, Fault> {
+    ///
+    /// A `fresh` exception (just made by `throw`, so nothing else refers to it) that a
+    /// handler catches without `_ref` is freed at once, so a throw-catch loop runs in
+    /// constant memory.
+    fn unwind(&mut self, exn: u32, fresh: bool, regs: &mut Regs) -> Result<bool, Fault> {
         let (tag, payload) = match self.store.exns.get(exn as usize) {
             Some(e) => (e.tag, e.payload.clone()),
             None => return Err(TrapCode::HostError),
@@ -1172,6 +1192,9 @@ impl Machine<'_> {
                 }
                 regs.sp = sp;
                 regs.prepaid = false;
+                if fresh && !push_ref && exn as usize + 1 == self.store.exns.len() {
+                    self.store.exns.pop();
+                }
                 if h.target == u32::MAX {
                     return Ok(false);
                 }

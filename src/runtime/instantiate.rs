@@ -71,7 +71,9 @@ pub(crate) fn eval_const(
         };
         stack.push(v);
     }
-    stack.pop().ok_or(Error::Internal("empty constant expression"))
+    stack
+        .pop()
+        .ok_or(Error::Internal("empty constant expression"))
 }
 
 pub(super) fn instantiate(
@@ -192,7 +194,9 @@ pub(super) fn instantiate(
             None => 0,
         };
         if ty.limits.min > limits.max_table_elements {
-            return Err(Error::Limit("table minimum above max_table_elements".into()));
+            return Err(Error::Limit(
+                "table minimum above max_table_elements".into(),
+            ));
         }
         inst.tables.push(store.tables.len() as u32);
         store.tables.push(TableInst {

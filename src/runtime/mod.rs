@@ -149,6 +149,18 @@ pub(crate) struct InstanceInst {
     pub exports: BTreeMap<String, Extern>,
 }
 
+impl InstanceInst {
+    /// The instance's function addresses, by function index.
+    pub(crate) fn funcs_ref(&self) -> &[u32] {
+        &self.funcs
+    }
+
+    /// The instance's global addresses, by global index.
+    pub(crate) fn globals_ref(&self) -> &[u32] {
+        &self.globals
+    }
+}
+
 /// All runtime state (core §4.2.3): instances and everything they own, the gas meter
 /// and the value stack.
 pub struct Store {
@@ -215,10 +227,7 @@ impl Store {
     pub fn alloc_host_func(
         &mut self,
         ty: FuncType,
-        f: impl Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap>
-            + Send
-            + Sync
-            + 'static,
+        f: impl Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
     ) -> FuncAddr {
         let ty = self.intern_type(&ty);
         let addr = FuncAddr(self.funcs.len() as u32);
@@ -236,10 +245,14 @@ impl Store {
     /// `Error::Invoke` when `init` is not of the element type.
     pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
         if init.ty() != ty.elem {
-            return Err(Error::Invoke("table initial value of the wrong type".into()));
+            return Err(Error::Invoke(
+                "table initial value of the wrong type".into(),
+            ));
         }
         if ty.limits.min > self.engine.config().limits.max_table_elements {
-            return Err(Error::Limit("table minimum above max_table_elements".into()));
+            return Err(Error::Limit(
+                "table minimum above max_table_elements".into(),
+            ));
         }
         let addr = TableAddr(addr32(self.tables.len())?);
         self.tables.push(TableInst {

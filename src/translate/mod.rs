@@ -15,8 +15,7 @@ use crate::gas;
 use crate::validate::ValidateError;
 use op::Op;
 use wasmparser::{
-    BlockType, FuncToValidate, FuncValidatorAllocations, FunctionBody, Operator,
-    ValidatorResources,
+    BlockType, FuncToValidate, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources,
 };
 
 /// Type information the translator needs about the module being translated.
@@ -251,7 +250,11 @@ impl<'e> Translator<'e> {
             O::Loop { blockty } => {
                 let (p, _) = self.block_arity(*blockty);
                 self.check_depth(offset)?;
-                let start = if self.reachable { self.new_segment() } else { 0 };
+                let start = if self.reachable {
+                    self.new_segment()
+                } else {
+                    0
+                };
                 self.push_ctrl(CtrlKind::Loop, h.saturating_sub(p), p, start);
                 return Ok(());
             }
@@ -748,7 +751,7 @@ pub(crate) fn translate_function(
     let _ = t.num_results;
     let mut handlers = t.handlers;
     // Innermost try_table first for any covered position; clause order kept.
-    handlers.sort_by(|a, b| b.0.cmp(&a.0));
+    handlers.sort_by_key(|h| std::cmp::Reverse(h.0));
     let stack_units = 1 + u64::from(num_locals) + u64::from(max_operands) + u64::from(t.max_labels);
     let compiled = CompiledFunc {
         num_params,

@@ -18,23 +18,43 @@ pub enum Op {
     /// Unconditional branch that moves nothing.
     Jump(u32),
     /// Unconditional branch: move the top `keep` slots down by `drop`, then jump.
-    Br { target: u32, drop: u32, keep: u32 },
+    Br {
+        target: u32,
+        drop: u32,
+        keep: u32,
+    },
     /// Pop an i32; branch (with drop/keep as `Br`) when it is non-zero.
-    BrIfNez { target: u32, drop: u32, keep: u32 },
+    BrIfNez {
+        target: u32,
+        drop: u32,
+        keep: u32,
+    },
     /// Pop an i32; jump when it is zero (the `if` instruction).
     BrIfEqz(u32),
     /// Pop an i32; return from the function when it is non-zero.
     ReturnIfNez,
     /// Pop an i32 index; the next `len + 1` ops are `BrTableEntry`s, the last the default.
-    BrTable { len: u32 },
+    BrTable {
+        len: u32,
+    },
     /// Data of a `BrTable`; `target == u32::MAX` means return from the function.
-    BrTableEntry { target: u32, drop: u32, keep: u32 },
+    BrTableEntry {
+        target: u32,
+        drop: u32,
+        keep: u32,
+    },
     Return,
     /// Call function `idx` of the current instance's function index space.
     Call(u32),
-    CallIndirect { type_idx: u32, table: u32 },
+    CallIndirect {
+        type_idx: u32,
+        table: u32,
+    },
     ReturnCall(u32),
-    ReturnCallIndirect { type_idx: u32, table: u32 },
+    ReturnCallIndirect {
+        type_idx: u32,
+        table: u32,
+    },
     Throw(u32),
     ThrowRef,
 
@@ -66,8 +86,14 @@ pub enum Op {
     TableSize(u32),
     TableGrow(u32),
     TableFill(u32),
-    TableCopy { dst: u32, src: u32 },
-    TableInit { elem: u32, table: u32 },
+    TableCopy {
+        dst: u32,
+        src: u32,
+    },
+    TableInit {
+        elem: u32,
+        table: u32,
+    },
     ElemDrop(u32),
 
     // ---- memory; the immediate is the static offset in bytes

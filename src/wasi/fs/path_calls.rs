@@ -94,8 +94,8 @@ pub(crate) fn path_filestat_set_times(
 /// returns the lowest free fd.
 ///
 /// A final symlink is followed only with `lookupflags::symlink_follow` (and never
-/// with `creat|excl`); an unfollowed symlink gives `ELOOP`. A directory result needs
-/// no `trunc` (`EISDIR`) and no `fd_write` right requested (`EISDIR`); a file result
+/// with `creat|excl`); an unfollowed symlink gives `ELOOP`. A directory result allows
+/// no `creat`, no `trunc` and no `fd_write` right requested (`EISDIR`); a file result
 /// needs no `oflags::directory` or trailing `/` (`ENOTDIR`). The new fd's rights are
 /// the requested ones within the directory fd's inheriting rights and within what
 /// applies to its type.
@@ -156,7 +156,7 @@ pub(crate) fn path_open(
             match &node.body {
                 Body::Symlink(_) => return Err(Errno::Loop.into()),
                 Body::Dir { .. } => {
-                    if oflags & OFLAGS_TRUNC != 0 || rights_base & RIGHT_FD_WRITE != 0 {
+                    if creat || oflags & OFLAGS_TRUNC != 0 || rights_base & RIGHT_FD_WRITE != 0 {
                         return Err(Errno::Isdir.into());
                     }
                     true
