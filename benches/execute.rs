@@ -206,8 +206,13 @@ fn timed(
     total
 }
 
+/// Samples criterion takes per benchmark; the ones before them were its warm-up.
+const SAMPLE_SIZE: usize = 10;
+
+/// The median of the last [`SAMPLE_SIZE`] samples (the measured ones).
 fn median(samples: &[Duration]) -> Option<Duration> {
-    let mut sorted = samples.to_vec();
+    let measured = &samples[samples.len().saturating_sub(SAMPLE_SIZE)..];
+    let mut sorted = measured.to_vec();
     sorted.sort();
     sorted.get(sorted.len() / 2).copied()
 }
@@ -359,7 +364,7 @@ fn bench_execute(c: &mut Criterion, program: &Program, bytes: &[u8]) {
 
 fn main() {
     let mut c = Criterion::default()
-        .sample_size(10)
+        .sample_size(SAMPLE_SIZE)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))
         .configure_from_args();

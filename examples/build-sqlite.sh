@@ -43,11 +43,29 @@ CFLAGS="--target=wasm32-wasi --sysroot=$SYSROOT -O2 -g0
 LIBS="-lwasi-emulated-signal -lwasi-emulated-getpid
   -lwasi-emulated-process-clocks -lwasi-emulated-mman"
 
+# Objects are rebuilt only when their inputs (or this script) changed.
+stale() { # stale OBJ INPUT...
+    obj=$1; shift
+    [ -f "$obj" ] || return 0
+    for f in "$@" "$HERE/build-sqlite.sh" "$HERE/sqlite-stubs.h"; do
+        [ "$f" -nt "$obj" ] && return 0
+    done
+    return 1
+}
 # The two big files compile in parallel (about a minute on two cores).
-$CC $CFLAGS -w -c src/sqlite3.c -o sqlite3.o &
-pid=$!
-$CC $CFLAGS -w -c src/shell.c -o shell.o
-$CC $CFLAGS -Wall -c "$HERE/sqlite-stubs.c" -o stubs.o
-wait $pid
-$CC $CFLAGS shell.o sqlite3.o stubs.o $LIBS -Wl,--strip-all -o "$OUT"
+pid=
+if stale sqlite3.o src/sqlite3.c; then
+    $CC $CFLAGS -w -c src/sqlite3.c -o sqlite3.o &
+    pid=$!
+fi
+if stale shell.o src/shell.c; then
+    $CC $CFLAGS -w -c src/shell.c -o shell.o
+fi
+if stale stubs.o "$HERE/sqlite-stubs.c"; then
+    $CC $CFLAGS -Wall -Wextra -Werror -c "$HERE/sqlite-stubs.c" -o stubs.o
+fi
+if [ -n "$pid" ]; then wait $pid; fi
+# --strip-debug drops DWARF but keeps the "name" section (function names for
+# trap messages; about 40 KB).
+$CC $CFLAGS shell.o sqlite3.o stubs.o $LIBS -Wl,--strip-debug -o "$OUT"
 echo "built $OUT ($(wc -c < "$OUT") bytes) from SQLite $(cat src/VERSION) (npm sqlite3@$SQLITE_NPM_VERSION)"

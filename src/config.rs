@@ -94,6 +94,10 @@ pub struct Config {
     pub max_stack_height: u64,
     /// Gas available to one store, in gas units (SPEC.md §Gas).
     pub gas_limit: u64,
+    /// Whether wasm instructions are metered. `false` exists only to measure the cost
+    /// of metering in benchmarks: no instruction is charged (host functions still
+    /// charge), so runs are not bounded by gas. Default `true`.
+    pub gas_metering: bool,
 }
 
 impl Default for Config {
@@ -103,6 +107,7 @@ impl Default for Config {
             max_call_depth: 10_000,
             max_stack_height: 4_000_000,
             gas_limit: 10_000_000_000,
+            gas_metering: true,
         }
     }
 }

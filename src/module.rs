@@ -399,6 +399,7 @@ impl Module {
                 let env = TranslateEnv {
                     type_arity: &type_arity,
                     max_control_depth: config.limits.max_control_depth,
+                    metering: config.gas_metering,
                 };
                 let (compiled, a) =
                     translate_function(func, &body, &env, std::mem::take(&mut allocs), ty.0, ty.1)?;

@@ -294,3 +294,125 @@ fn op_and_trap_sizes_stay_small() {
     assert!(std::mem::size_of::<detwasm::Trap>() <= 16);
     assert!(std::mem::size_of::<Value>() <= 16);
 }
+
+/// Runs `func` with the gas profile on and checks the profile is exact: the sum of
+/// its lines equals gas used. Returns the folded profile.
+fn profiled(config: Config, wat: &str, func: &str, args: &[Value]) -> (Outcome, String) {
+    let engine = Engine::new(config);
+    let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
+    let mut store = Store::new(&engine);
+    store.set_gas_profiling(true);
+    let inst = store.instantiate(&module, &[]).expect("instantiate");
+    let Some(Extern::Func(f)) = store.instance_export(inst, func) else {
+        panic!("no export {func}");
+    };
+    let result = match store.invoke(f, args) {
+        Ok(v) => Ok(v),
+        Err(Error::Trap(t)) => Err(t.code()),
+        Err(e) => panic!("unexpected error {e}"),
+    };
+    let total: u64 = store.gas_profile().iter().map(|(_, g)| g).sum();
+    assert_eq!(total, store.gas_used(), "profile sum equals gas used");
+    let folded = store.gas_profile_folded();
+    let folded_total: u64 = folded
+        .lines()
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(folded_total, store.gas_used());
+    (
+        Outcome {
+            result,
+            gas_used: store.gas_used(),
+        },
+        folded,
+    )
+}
+
+#[test]
+fn gas_profile_is_exact_for_calls_traps_exceptions_and_tail_calls() {
+    let wat = r#"(module (tag $e)
+        (func $leaf (export "leaf") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+        (func $mid (param i32) (result i32) (call $leaf (local.get 0)) (i32.const 1) i32.add)
+        (func (export "calls") (result i32) (call $mid (i32.const 2)) (call $leaf (i32.const 5)) i32.add)
+        (func $boom (param i32) (result i32) (i32.div_u (local.get 0) (i32.const 0)))
+        (func (export "trap") (result i32) (call $mid (i32.const 1)) (call $boom) (i32.const 9) i32.add)
+        (func $thrower (throw $e))
+        (func (export "exn") (result i32)
+            (block $h (try_table (catch_all $h) (call $thrower) (i32.const 1) drop)) (i32.const 4))
+        (func $tc (param i32) (result i32)
+            (if (result i32) (local.get 0) (then (return_call $tc (i32.sub (local.get 0) (i32.const 1))))
+                (else (i32.const 0))))
+        (func (export "tail") (result i32) (call $tc (i32.const 5))))"#;
+    let (o, folded) = profiled(Config::default(), wat, "calls", &[]);
+    assert_eq!(o.result, Ok(vec![Value::I32(22)]));
+    assert_eq!(
+        folded,
+        "calls 13\ncalls;leaf 3\ncalls;mid 8\ncalls;mid;leaf 3\n"
+    );
+    let (o, _) = profiled(Config::default(), wat, "trap", &[]);
+    assert_eq!(o.result, Err(TrapCode::IntegerDivideByZero));
+    let (o, _) = profiled(Config::default(), wat, "exn", &[]);
+    assert_eq!(o.result, Ok(vec![Value::I32(4)]));
+    let (o, _) = profiled(Config::default(), wat, "tail", &[]);
+    assert_eq!(o.result, Ok(vec![Value::I32(0)]));
+    // "calls" costs 27 in all; every limit below stops it part way.
+    for limit in [3u64, 10, 17, 26] {
+        let (o, _) = profiled(with_gas(limit), wat, "calls", &[]);
+        assert_eq!(o.result, Err(TrapCode::OutOfGas), "limit {limit}");
+    }
+}
+
+#[test]
+fn host_functions_charge_their_base_cost_all_or_nothing() {
+    let wat = r#"(module (import "env" "h" (func $h (param i32) (result i32)))
+        (func (export "f") (result i32) (call $h (i32.const 4))))"#;
+    let run_h = |limit: u64| {
+        let engine = Engine::new(with_gas(limit));
+        let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
+        let mut store = Store::new(&engine);
+        store.set_gas_profiling(true);
+        let ty = detwasm::FuncType::new([detwasm::ValType::I32], [detwasm::ValType::I32]);
+        let h = store.alloc_named_host_func("env", "h", ty, 100, |caller, args, out| {
+            let Value::I32(n) = args[0] else {
+                unreachable!()
+            };
+            caller.charge_gas(u64::from(n as u32) * 10)?;
+            out[0] = Value::I32(n + 1);
+            Ok(())
+        });
+        let inst = store.instantiate(&module, &[Extern::Func(h)]).unwrap();
+        let Some(Extern::Func(f)) = store.instance_export(inst, "f") else {
+            panic!()
+        };
+        let r = store.invoke(f, &[]).map_err(|e| match e {
+            Error::Trap(t) => t.code(),
+            e => panic!("{e}"),
+        });
+        let folded = store.gas_profile_folded();
+        (r, store.gas_used(), folded)
+    };
+    // const 1 + call 5 + base 100 + dynamic 40 = 146
+    let (r, used, folded) = run_h(1000);
+    assert_eq!(r, Ok(vec![Value::I32(5)]));
+    assert_eq!(used, 146);
+    assert_eq!(folded, "f 6\nf;env.h 140\n");
+    // Base cost does not fit: the host function does not run.
+    let (r, used, _) = run_h(50);
+    assert_eq!(r, Err(TrapCode::OutOfGas));
+    assert_eq!(used, 6);
+    // Dynamic cost does not fit: base stays charged.
+    let (r, used, _) = run_h(120);
+    assert_eq!(r, Err(TrapCode::OutOfGas));
+    assert_eq!(used, 106);
+}
+
+#[test]
+fn metering_off_charges_nothing_for_wasm_code() {
+    let config = Config {
+        gas_metering: false,
+        ..Config::default()
+    };
+    let o = run_with(config, LOOP, "count", &[Value::I32(1000)]);
+    assert_eq!(o.result, Ok(vec![Value::I32(1000)]));
+    assert_eq!(o.gas_used, 0);
+}

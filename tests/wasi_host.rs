@@ -1531,36 +1531,72 @@ fn too_many_open_fds_is_emfile() {
 #[test]
 fn host_calls_charge_base_plus_bytes() {
     let mut g = Guest::new(with_tree(Dir::new()));
+    // The wrapper around a host call costs its `call` and one `local.get` per
+    // parameter; measure it on `sched_yield`, which has no parameters and no work.
+    let measure = |g: &mut Guest, name: &str, args: &[i64]| {
+        let before = g.gas_used();
+        let errno = g.errno(name, args);
+        (errno, g.gas_used() - before)
+    };
+    let (_, yield_cost) = measure(&mut g, "sched_yield", &[]);
+    let wrapper = |params: u64| yield_cost - gas::CALL_BASE + params;
+    // clock_time_get: base + 8 bytes written.
+    let (errno, cost) = measure(&mut g, "clock_time_get", &[0, 0, i64::from(OUT)]);
+    assert_eq!(
+        (errno, cost),
+        (0, wrapper(3) + gas::CALL_BASE + 8 * gas::GUEST_WRITE_BYTE)
+    );
+    // fd_write of n bytes to a file: base + iovec (8) + n read + n file data + 4 written.
     let fd = g.open("f", abi::OFLAGS_CREAT).unwrap();
     g.poke(DATA, &[b'z'; 300]);
     g.poke(IOVS, &DATA.to_le_bytes());
-    let write = |g: &mut Guest, fd: i64, len: u32| {
-        g.poke(IOVS + 4, &len.to_le_bytes());
-        let before = g.gas_used();
-        assert_eq!(
-            g.errno("fd_write", &[fd, i64::from(IOVS), 1, i64::from(OUT)]),
-            0
-        );
-        g.gas_used() - before
-    };
-    let small = write(&mut g, fd, 100);
-    let large = write(&mut g, fd, 300);
-    // Each extra byte is read from guest memory and copied into the file.
-    assert_eq!(
-        large - small,
-        200 * (gas::GUEST_READ_BYTE + gas::FILE_DATA_BYTE)
+    for n in [0u32, 100, 300] {
+        g.poke(IOVS + 4, &n.to_le_bytes());
+        let args = [fd, i64::from(IOVS), 1, i64::from(OUT)];
+        let (errno, cost) = measure(&mut g, "fd_write", &args);
+        let n = u64::from(n);
+        let want = wrapper(4)
+            + gas::CALL_BASE
+            + 8 * gas::GUEST_READ_BYTE
+            + n * (gas::GUEST_READ_BYTE + gas::FILE_DATA_BYTE)
+            + 4 * gas::GUEST_WRITE_BYTE;
+        assert_eq!((errno, cost), (0, want), "n = {n}");
+    }
+    assert_eq!(g.fstat(fd).unwrap().size, 400);
+    // Writing 1 byte 100 bytes past the end also pays the 100 zero-filled bytes.
+    assert_eq!(g.seek(fd, 500, abi::WHENCE_SET), Ok(500));
+    g.poke(IOVS + 4, &1u32.to_le_bytes());
+    let (_, cost) = measure(
+        &mut g,
+        "fd_write",
+        &[fd, i64::from(IOVS), 1, i64::from(OUT)],
     );
-    // A sched_yield costs the wrapper (call + end, 2 instructions' worth, measured
-    // against a call with no host work) plus the base cost.
-    let before = g.gas_used();
-    assert_eq!(g.errno("sched_yield", &[]), 0);
-    let yield_cost = g.gas_used() - before;
-    assert!((gas::CALL_BASE..gas::CALL_BASE + 10).contains(&yield_cost));
-    // clock_time_get (3 args) costs base + 8 written bytes over its wrapper.
-    let before = g.gas_used();
-    assert_eq!(g.errno("clock_time_get", &[0, 0, i64::from(OUT)]), 0);
-    let clock_cost = g.gas_used() - before;
-    assert_eq!(clock_cost - yield_cost, 3 + 8 * gas::GUEST_WRITE_BYTE);
+    assert_eq!(cost, wrapper(4) + gas::CALL_BASE + 8 + 1 + 1 + 100 + 4);
+    // A path call: base + path bytes read + one step per component.
+    let (p, l) = g.put(PATH_A, b"d1/../d2");
+    let (errno, cost) = measure(&mut g, "path_create_directory", &[PREOPEN, p, l]);
+    assert_eq!(errno, e(Errno::Noent));
+    assert_eq!(cost, wrapper(3) + gas::PATH_CALL_BASE + 8 + gas::PATH_STEP);
+    let (p, l) = g.put(PATH_A, b"d2");
+    let (errno, cost) = measure(&mut g, "path_create_directory", &[PREOPEN, p, l]);
+    assert_eq!(
+        (errno, cost),
+        (0, wrapper(3) + gas::PATH_CALL_BASE + 2 + gas::PATH_STEP)
+    );
+    // fd_readdir: one DIR_ENTRY per entry plus the bytes written.
+    let (entries, used) = g.readdir(PREOPEN, 4096, 0).unwrap();
+    assert_eq!(entries.len(), 4);
+    let args = [PREOPEN, i64::from(BIG), 4096, 0, i64::from(OUT)];
+    let (_, cost) = measure(&mut g, "fd_readdir", &args);
+    let want = wrapper(5) + gas::CALL_BASE + 4 * gas::DIR_ENTRY + u64::from(used) + 4;
+    assert_eq!(cost, want);
+    // A failing call costs its base and what it read: EBADF costs the base only.
+    let (errno, cost) = measure(
+        &mut g,
+        "fd_write",
+        &[77, i64::from(IOVS), 1, i64::from(OUT)],
+    );
+    assert_eq!((errno, cost), (e(Errno::Badf), wrapper(4) + gas::CALL_BASE));
 }
 
 #[test]
@@ -1852,4 +1888,68 @@ fn guest_access_recording_lists_reads_and_writes() {
     g.state().set_record_guest_access(false);
     assert_eq!(g.errno("sched_yield", &[]), 0);
     assert!(g.state().guest_access().writes.is_empty());
+}
+
+#[test]
+fn generated_hostile_paths_fail_cleanly_and_change_nothing() {
+    let mut tree = sample_tree();
+    tree.add_symlink("up", "..").unwrap();
+    tree.add_symlink("abs", "/").unwrap();
+    tree.add_symlink("loop", "loop/..").unwrap();
+    tree.add_symlink("sub/back", "../sub/back").unwrap();
+    let mut g = Guest::new(with_tree(tree));
+    let before = g.tree();
+    let parts = [
+        "..",
+        ".",
+        "",
+        "sub",
+        "up",
+        "abs",
+        "loop",
+        "hello.txt",
+        "link-to-hello",
+        "back",
+        "x",
+    ];
+    let allowed = [
+        0,
+        e(Errno::Noent),
+        e(Errno::Perm),
+        e(Errno::Loop),
+        e(Errno::Notdir),
+        e(Errno::Isdir),
+    ];
+    // A fixed linear congruential generator: the same paths on every run.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    for _ in 0..400 {
+        let n = 1 + next() % 6;
+        let mut path: Vec<&str> = (0..n).map(|_| parts[next() % parts.len()]).collect();
+        if next() % 5 == 0 {
+            path.insert(0, "");
+        }
+        let path = path.join("/");
+        let follow = next() % 2 == 1;
+        let got = g.open_with(PREOPEN, i64::from(follow), &path, 0, FILE_RO, 0);
+        let errno = match got {
+            Ok(fd) => {
+                assert_eq!(g.errno("fd_close", &[fd]), 0);
+                0
+            }
+            Err(errno) => errno,
+        };
+        assert!(allowed.contains(&errno), "{path:?}: errno {errno}");
+        if path.starts_with('/') {
+            assert_eq!(errno, e(Errno::Perm), "{path:?}");
+        }
+        let stat = g.stat(follow, &path).err().unwrap_or(0);
+        assert!(allowed.contains(&stat), "{path:?}: stat errno {stat}");
+    }
+    assert_eq!(g.tree(), before);
 }

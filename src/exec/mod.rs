@@ -3,6 +3,7 @@
 //! traps and exception unwinding. Never decodes wasm bytes.
 //! Depends on translate (the bytecode), runtime (the store), float, gas.
 
+pub(crate) mod profile;
 mod trap;
 
 pub use trap::{Trap, TrapCode};
@@ -57,6 +58,8 @@ struct Machine<'s> {
     host_trap: Option<Trap>,
     /// A body that traps at once, returned by `enter` for a host function.
     trap_body: CompiledFunc,
+    /// Config::gas_metering: when off, nothing is charged or refunded for wasm code.
+    metering: bool,
 }
 
 #[inline(always)]
@@ -147,12 +150,24 @@ pub(crate) fn invoke(
     let results = match &f.kind {
         FuncKind::Host(h) => {
             let h = h.clone();
+            if store.gas_remaining < h.base_gas {
+                return Err(Error::Trap(Trap::new(TrapCode::OutOfGas)));
+            }
+            let before = store.gas_remaining;
+            store.gas_remaining -= h.base_gas;
             let mut out: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
             let mut caller = Caller {
                 memory: None,
                 gas_remaining: &mut store.gas_remaining,
             };
-            h(&mut caller, args, &mut out)?;
+            let r = (h.f)(&mut caller, args, &mut out);
+            if let Some(p) = store.profiler.as_deref_mut() {
+                p.path = vec![func.0];
+                p.last = before;
+                p.flush(store.gas_remaining);
+                p.path.clear();
+            }
+            r?;
             return Ok(out);
         }
         FuncKind::Wasm { .. } => {
@@ -165,6 +180,7 @@ pub(crate) fn invoke(
                 max_depth: config.max_call_depth as usize,
                 host_trap: None,
                 trap_body: empty_func(),
+                metering: config.gas_metering,
             };
             m.run_invocation(func.0, &slots)?
         }
@@ -186,6 +202,11 @@ impl Machine<'_> {
             return Err(Trap::at(TrapCode::CallStackExhausted, FuncAddr(func), 0));
         }
         self.height = units;
+        if let Some(p) = self.store.profiler.as_deref_mut() {
+            p.last = self.store.gas_remaining;
+            p.path.clear();
+            p.path.push(func);
+        }
         let need = nlocals as usize + nops as usize;
         let stack = &mut self.store.stack;
         stack.clear();
@@ -221,17 +242,32 @@ impl Machine<'_> {
     fn fail(&mut self, code: TrapCode, regs: &Regs) -> Trap {
         let at = regs.pc.saturating_sub(1);
         let mut refund = 0u64;
-        if regs.prepaid {
+        if !self.metering {
+            self.frames.clear();
+        }
+        let mut per_frame: Vec<(usize, u64)> = Vec::new();
+        if regs.prepaid && self.metering {
             if let Some(c) = wasm_code(self.store, regs.func) {
-                refund += unexecuted_gas(c, at + 1);
+                let r = unexecuted_gas(c, at + 1);
+                refund += r;
+                per_frame.push((self.frames.len() + 1, r));
             }
         }
-        for f in &self.frames {
+        for (i, f) in self.frames.iter().enumerate() {
             if f.prepaid {
                 if let Some(c) = wasm_code(self.store, f.func) {
-                    refund += unexecuted_gas(c, f.ret_pc as usize);
+                    let r = unexecuted_gas(c, f.ret_pc as usize);
+                    refund += r;
+                    per_frame.push((i + 1, r));
                 }
             }
+        }
+        if let Some(p) = self.store.profiler.as_deref_mut() {
+            p.flush(self.store.gas_remaining);
+            for (depth, r) in per_frame {
+                p.refund(depth, r);
+            }
+            p.path.clear();
         }
         self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
         self.frames.clear();
@@ -288,7 +324,7 @@ impl Machine<'_> {
         }
         macro_rules! charge {
             ($amount:expr) => {{
-                let a: u64 = $amount;
+                let a: u64 = if self.metering { $amount } else { 0 };
                 if gas < a {
                     fault!(TrapCode::OutOfGas);
                 }
@@ -385,8 +421,19 @@ impl Machine<'_> {
                 sp -= 1;
             }};
         }
+        macro_rules! prof {
+            (|$p:ident| $e:expr) => {{
+                if let Some($p) = self.store.profiler.as_deref_mut() {
+                    $e;
+                }
+            }};
+        }
         macro_rules! do_return {
             () => {{
+                prof!(|p| {
+                    p.flush(gas);
+                    p.path.pop();
+                });
                 let n = cf!().num_results as usize;
                 for i in 0..n {
                     ss!(fp + i, sg!(sp - n + i));
@@ -436,6 +483,11 @@ impl Machine<'_> {
                                 fault!(TrapCode::CallStackExhausted);
                             }
                             self.height = units;
+                            prof!(|p| {
+                                p.flush(gas);
+                                p.path.pop();
+                                p.path.push(callee);
+                            });
                             for i in 0..np {
                                 ss!(fp + i, sg!(sp - np + i));
                             }
@@ -446,6 +498,10 @@ impl Machine<'_> {
                                 fault!(TrapCode::CallStackExhausted);
                             }
                             self.height += ncf.stack_units;
+                            prof!(|p| {
+                                p.flush(gas);
+                                p.path.push(callee);
+                            });
                             self.frames.push(Frame {
                                 func,
                                 ret_pc: pc as u32,
@@ -474,8 +530,17 @@ impl Machine<'_> {
                         }
                     }
                     None => {
+                        prof!(|p| {
+                            p.flush(gas);
+                            p.path.push(callee);
+                        });
                         save!();
-                        match self.call_host(callee, sp, mem) {
+                        let r = self.call_host(callee, sp, mem);
+                        prof!(|p| {
+                            p.flush(self.store.gas_remaining);
+                            p.path.pop();
+                        });
+                        match r {
                             Ok(nsp) => sp = nsp,
                             Err(code) => {
                                 gas = self.store.gas_remaining;
@@ -493,6 +558,7 @@ impl Machine<'_> {
         }
         macro_rules! throw {
             ($exn:expr, $fresh:expr) => {{
+                prof!(|p| p.flush(gas));
                 save!();
                 let caught = self.unwind($exn, $fresh, regs);
                 func = regs.func;
@@ -1109,6 +1175,10 @@ impl Machine<'_> {
             return Err(TrapCode::HostError);
         };
         let h = h.clone();
+        if store.gas_remaining < h.base_gas {
+            return Err(TrapCode::OutOfGas);
+        }
+        store.gas_remaining -= h.base_gas;
         let ty = store.types[f.ty as usize].clone();
         let np = ty.params().len();
         let base = sp - np;
@@ -1123,7 +1193,7 @@ impl Machine<'_> {
             memory: store.memories.get_mut(mem).map(|m| &mut m.data),
             gas_remaining: &mut store.gas_remaining,
         };
-        if let Err(t) = h(&mut caller, &args, &mut results) {
+        if let Err(t) = (h.f)(&mut caller, &args, &mut results) {
             let code = t.code();
             self.host_trap = Some(t);
             return Err(code);
@@ -1170,9 +1240,12 @@ impl Machine<'_> {
                     }
                 }
             }
-            if regs.prepaid {
+            if regs.prepaid && self.metering {
                 let refund = unexecuted_gas(&cf, at + 1);
                 self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
+                if let Some(p) = self.store.profiler.as_deref_mut() {
+                    p.refund(p.path.len(), refund);
+                }
             }
             if let Some(h) = found {
                 let mut sp = regs.fp + cf.num_locals as usize + h.height as usize;
@@ -1202,6 +1275,11 @@ impl Machine<'_> {
                 return Ok(true);
             }
             self.height -= cf.stack_units;
+            if let Some(p) = self.store.profiler.as_deref_mut() {
+                if !self.frames.is_empty() {
+                    p.path.pop();
+                }
+            }
             match self.frames.pop() {
                 None => {
                     regs.pc = at + 1;

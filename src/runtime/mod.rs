@@ -93,7 +93,18 @@ pub(crate) enum FuncKind {
         instance: u32,
         code: Arc<CompiledFunc>,
     },
-    Host(HostFunc),
+    Host(HostFuncInst),
+}
+
+/// A host function with what the runtime needs to charge and name it.
+#[derive(Clone)]
+pub(crate) struct HostFuncInst {
+    pub f: HostFunc,
+    /// Gas charged before every call, all or nothing.
+    pub base_gas: u64,
+    /// Import module and field name, for profiles and traces (empty when unnamed).
+    pub module: Arc<str>,
+    pub name: Arc<str>,
 }
 
 pub(crate) struct FuncInst {
@@ -179,6 +190,7 @@ pub struct Store {
     pub(crate) gas_limit: u64,
     pub(crate) gas_remaining: u64,
     pub(crate) stack: Vec<u64>,
+    pub(crate) profiler: Option<Box<crate::exec::profile::Profiler>>,
 }
 
 fn addr32(n: usize) -> Result<u32, Error> {
@@ -205,6 +217,7 @@ impl Store {
             gas_limit: gas,
             gas_remaining: gas,
             stack: Vec::new(),
+            profiler: None,
         }
     }
 
@@ -223,17 +236,40 @@ impl Store {
         id
     }
 
-    /// Allocates a host function of type `ty`.
+    /// Allocates an unnamed host function of type `ty` with no base gas cost.
     pub fn alloc_host_func(
         &mut self,
         ty: FuncType,
+        f: impl Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
+    ) -> FuncAddr {
+        self.alloc_named_host_func("", "", ty, 0, f)
+    }
+
+    /// Allocates a host function of type `ty`, named `module.name` (its import name,
+    /// used by gas profiles and traces), that costs `base_gas` gas units per call.
+    ///
+    /// The base cost is charged before the function runs, all or nothing: with less
+    /// gas remaining the call traps with `OutOfGas` and the function does not run. The
+    /// function charges dynamic costs itself with [`Caller::charge_gas`] (SPEC.md §Gas,
+    /// host functions).
+    pub fn alloc_named_host_func(
+        &mut self,
+        module: &str,
+        name: &str,
+        ty: FuncType,
+        base_gas: u64,
         f: impl Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
     ) -> FuncAddr {
         let ty = self.intern_type(&ty);
         let addr = FuncAddr(self.funcs.len() as u32);
         self.funcs.push(FuncInst {
             ty,
-            kind: FuncKind::Host(Arc::new(f)),
+            kind: FuncKind::Host(HostFuncInst {
+                f: Arc::new(f),
+                base_gas,
+                module: Arc::from(module),
+                name: Arc::from(name),
+            }),
         });
         addr
     }
@@ -329,8 +365,9 @@ impl Store {
         exec::invoke(self, func, args)
     }
 
-    /// A function's name for people: the name section's name when present, else
-    /// `func[N]` with its index in its module; host functions are `host[ADDR]`.
+    /// A function's name for people: the name section's name when present, else its
+    /// first export name, else `func[N]` with its index in its module; host functions
+    /// are `module.name` as registered, else `host[ADDR]`.
     pub fn func_name(&self, func: FuncAddr) -> String {
         match self.funcs.get(func.0 as usize).map(|f| &f.kind) {
             Some(FuncKind::Wasm { instance, .. }) => {
@@ -338,11 +375,20 @@ impl Store {
                     return format!("func@{}", func.0);
                 };
                 let idx = inst.funcs.iter().position(|a| *a == func.0).unwrap_or(0) as u32;
-                match inst.module.name_of_func(idx) {
-                    Some(n) => n.to_string(),
+                if let Some(n) = inst.module.name_of_func(idx) {
+                    return n.to_string();
+                }
+                let exported = inst
+                    .module
+                    .exports()
+                    .iter()
+                    .find(|e| e.kind == crate::module::ExternKind::Func && e.index == idx);
+                match exported {
+                    Some(e) => e.name.clone(),
                     None => format!("func[{idx}]"),
                 }
             }
+            Some(FuncKind::Host(h)) if !h.name.is_empty() => format!("{}.{}", h.module, h.name),
             Some(FuncKind::Host(_)) => format!("host[{}]", func.0),
             None => format!("func@{}", func.0),
         }
@@ -384,6 +430,56 @@ impl Store {
     /// Gas remaining, in gas units.
     pub fn gas_remaining(&self) -> u64 {
         self.gas_remaining
+    }
+
+    /// Turns the gas profile on (clearing it) or off. While on, every gas unit charged
+    /// by an invocation is attributed to the call path executing when it is charged.
+    pub fn set_gas_profiling(&mut self, on: bool) {
+        self.profiler = on.then(Box::default);
+    }
+
+    /// The gas profile: gas per call path (function addresses from the invocation's
+    /// root to the charged function), in path order. The sum equals the gas used by
+    /// invocations made while profiling was on. Empty when profiling is off.
+    pub fn gas_profile(&self) -> Vec<(Vec<FuncAddr>, u64)> {
+        match &self.profiler {
+            None => Vec::new(),
+            Some(p) => p
+                .totals
+                .iter()
+                .filter(|(_, g)| **g > 0)
+                .map(|(path, g)| (path.iter().map(|a| FuncAddr(*a)).collect(), *g))
+                .collect(),
+        }
+    }
+
+    /// The gas profile as folded stacks, one `name;name;... gas` line per call path,
+    /// the format inferno, flamegraph.pl and speedscope load. Names come from
+    /// [`Store::func_name`].
+    pub fn gas_profile_folded(&self) -> String {
+        let mut out = String::new();
+        for (path, gas) in self.gas_profile() {
+            let names: Vec<String> = path.iter().map(|f| self.func_name(*f)).collect();
+            out.push_str(&names.join(";"));
+            out.push(' ');
+            out.push_str(&gas.to_string());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Self gas per function (the gas charged while it was the executing function),
+    /// largest first; ties in address order.
+    pub fn gas_profile_by_function(&self) -> Vec<(FuncAddr, u64)> {
+        let mut by: BTreeMap<FuncAddr, u64> = BTreeMap::new();
+        for (path, gas) in self.gas_profile() {
+            if let Some(f) = path.last() {
+                *by.entry(*f).or_insert(0) += gas;
+            }
+        }
+        let mut v: Vec<(FuncAddr, u64)> = by.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
     }
 
     /// Sets the gas limit and resets gas used to 0.

@@ -24,6 +24,8 @@ pub(crate) struct TranslateEnv<'a> {
     pub type_arity: &'a [(u32, u32)],
     /// Control nesting limit (Limits::max_control_depth).
     pub max_control_depth: u32,
+    /// Whether to emit `ConsumeGas` ops (Config::gas_metering).
+    pub metering: bool,
 }
 
 /// What kind of exception a handler catches (core §3.3.8 try_table).
@@ -152,6 +154,9 @@ impl<'e> Translator<'e> {
     }
 
     fn close_segment(&mut self) {
+        if !self.env.metering {
+            return;
+        }
         let cost = u32::try_from(self.seg_cost).unwrap_or(u32::MAX);
         self.code[self.seg_head] = Op::ConsumeGas(cost);
     }
@@ -159,6 +164,9 @@ impl<'e> Translator<'e> {
     /// Starts a new straight-line segment here and returns its head position, a valid
     /// branch target. An empty current segment is reused.
     fn new_segment(&mut self) -> u32 {
+        if !self.env.metering {
+            return self.pc();
+        }
         if self.code.len() == self.seg_head + 1 {
             return self.seg_head as u32;
         }
@@ -734,8 +742,10 @@ pub(crate) fn translate_function(
         num_results,
         max_labels: 0,
     };
-    t.code.push(Op::ConsumeGas(0));
-    t.costs.push(0);
+    if env.metering {
+        t.code.push(Op::ConsumeGas(0));
+        t.costs.push(0);
+    }
     t.push_ctrl(CtrlKind::Func, 0, num_results, 0);
     let mut ops = wasmparser::OperatorsReader::new(reader);
     let mut max_operands = 0u32;

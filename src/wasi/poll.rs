@@ -85,15 +85,25 @@ pub(crate) fn poll_oneoff(
     mem.check(output, u64::from(count) * u64::from(EVENT_SIZE))?;
     mem.check(nevents_ptr, 4)?;
     let mut subs = Vec::new();
+    // NOTE: the ranges were checked above, so every address below fits in u32; the
+    // arithmetic is checked anyway and a failure is EFAULT.
+    let addr = |base: u32, index: u32, size: u32, field: u32| -> Result<u32, Errno> {
+        u64::from(index)
+            .checked_mul(u64::from(size))
+            .and_then(|o| o.checked_add(u64::from(base) + u64::from(field)))
+            .and_then(|a| u32::try_from(a).ok())
+            .ok_or(Errno::Fault)
+    };
     for i in 0..count {
-        let at = input + i * SUBSCRIPTION_SIZE;
+        let at = addr(input, i, SUBSCRIPTION_SIZE, 0)?;
+        let field = |offset: u32| addr(input, i, SUBSCRIPTION_SIZE, offset);
         let userdata = mem.read_u64(at)?;
-        let tag = mem.read_u8(at + 8)?;
+        let tag = mem.read_u8(field(8)?)?;
         let sub = match tag {
             EVENTTYPE_CLOCK => {
-                let id = mem.read_u32(at + 16)?;
-                let timeout = mem.read_u64(at + 24)?;
-                let flags = mem.read_u16(at + 40)?;
+                let id = mem.read_u32(field(16)?)?;
+                let timeout = mem.read_u64(field(24)?)?;
+                let flags = mem.read_u16(field(40)?)?;
                 Sub::Clock(if flags & !SUBCLOCKFLAGS_ABSTIME != 0 {
                     Err(Errno::Inval)
                 } else {
@@ -108,7 +118,7 @@ pub(crate) fn poll_oneoff(
                 })
             }
             EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE => {
-                let fd = mem.read_u32(at + 16)?;
+                let fd = mem.read_u32(field(16)?)?;
                 Sub::Fd(tag, fd_readiness(wasi, fd, tag))
             }
             _ => return Err(Errno::Inval.into()),
@@ -164,10 +174,8 @@ pub(crate) fn poll_oneoff(
     }
     mem.prepay_writes(events.len() as u64 * u64::from(EVENT_SIZE) + 4)?;
     wasi.clock = clock;
-    let mut at = output;
-    for event in &events {
-        mem.write(at, &event.bytes())?;
-        at += EVENT_SIZE;
+    for (i, event) in (0u32..).zip(&events) {
+        mem.write(addr(output, i, EVENT_SIZE, 0)?, &event.bytes())?;
     }
     let n = u32::try_from(events.len()).map_err(|_| Errno::Overflow)?;
     mem.write_u32(nevents_ptr, n)

@@ -1,7 +1,8 @@
-/* heap: malloc-heavy work.  Sorts N pseudo-random ints with qsort (default
- * N = 200000, or argv[1]), builds a string-keyed hash table of N/4 entries,
- * looks up and deletes, grows a vector with realloc, allocates and frees a
- * 100k-node linked list in shuffled order.  Prints checksums and the final
+/* heap: malloc-heavy work.  Merge-sorts N pseudo-random ints (default
+ * N = 200000, or argv[1]) and qsorts N/10 of them, builds a string-keyed
+ * hash table of N/4 entries with rehashing, looks up and deletes, grows a
+ * vector to 250k elements with realloc, allocates 50k small blocks and frees
+ * them in shuffled order.  Prints checksums and the final
  * linear-memory size, all deterministic (the PRNG is a fixed xorshift). */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,35 @@ static uint64_t next(void) { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return s; 
 static int cmpint(const void *a, const void *b) {
     int x = *(const int *)a, y = *(const int *)b;
     return (x > y) - (x < y);
+}
+
+static void merge_rec(int *a, int *tmp, int n) {
+    if (n < 2) return;
+    int h = n / 2;
+    merge_rec(a, tmp, h);
+    merge_rec(a + h, tmp, n - h);
+    int i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = a[j] < a[i] ? a[j++] : a[i++];
+    while (i < h) tmp[k++] = a[i++];
+    while (j < n) tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+static void merge_sort(int *a, int n) {
+    int *tmp = malloc(n * sizeof *tmp);
+    merge_rec(a, tmp, n);
+    free(tmp);
+}
+
+static int is_sorted(const int *a, int n) {
+    for (int i = 1; i < n; i++) if (a[i - 1] > a[i]) return 0;
+    return 1;
+}
+
+static uint64_t checksum(const int *a, int n) {
+    uint64_t ck = 0;
+    for (int i = 0; i < n; i++) ck = ck * 1000003u + (uint32_t)a[i];
+    return ck;
 }
 
 struct kv { char *key; uint64_t val; struct kv *next; };
@@ -44,19 +74,21 @@ int main(int argc, char **argv) {
     int n = argc > 1 ? atoi(argv[1]) : 200000;
     if (n < 2) n = 2;
 
-    /* 1. sort */
+    /* 1. sort: merge sort (with a malloc'd buffer) of n ints, and libc qsort
+     *    of the first n/10 (musl's smoothsort is much slower per element). */
     int *a = malloc(n * sizeof *a);
     int64_t sum = 0;
     for (int i = 0; i < n; i++) { a[i] = (int)(next() >> 33) - (1 << 30); sum += a[i]; }
-    qsort(a, n, sizeof *a, cmpint);
-    uint64_t ck = 0;
-    int sorted = 1;
-    for (int i = 0; i < n; i++) {
-        ck = ck * 1000003u + (uint32_t)a[i];
-        if (i && a[i - 1] > a[i]) sorted = 0;
-    }
-    printf("sort: n=%d sorted=%d min=%d median=%d max=%d sum=%lld checksum=%016llx\n",
-           n, sorted, a[0], a[n / 2], a[n - 1], (long long)sum, (unsigned long long)ck);
+    int q = n / 10;
+    int *b = malloc(q * sizeof *b);
+    memcpy(b, a, q * sizeof *b);
+    merge_sort(a, n);
+    qsort(b, q, sizeof *b, cmpint);
+    printf("merge sort: n=%d sorted=%d min=%d median=%d max=%d sum=%lld checksum=%016llx\n",
+           n, is_sorted(a, n), a[0], a[n / 2], a[n - 1], (long long)sum, (unsigned long long)checksum(a, n));
+    printf("qsort: n=%d sorted=%d min=%d max=%d checksum=%016llx\n",
+           q, is_sorted(b, q), b[0], b[q - 1], (unsigned long long)checksum(b, q));
+    free(b);
     free(a);
 
     /* 2. hash table with chaining, rehashing as it grows */
@@ -117,7 +149,7 @@ int main(int argc, char **argv) {
     size_t cap = 1, len = 0;
     uint32_t *v = malloc(cap * sizeof *v);
     int moves = 0;
-    for (uint32_t i = 0; i < 1000000; i++) {
+    for (uint32_t i = 0; i < 250000; i++) {
         if (len == cap) {
             uint32_t *old = v;
             v = realloc(v, (cap *= 2) * sizeof *v);
@@ -131,7 +163,7 @@ int main(int argc, char **argv) {
     free(v);
 
     /* 4. many small blocks, freed in shuffled order */
-    enum { K = 100000 };
+    enum { K = 50000 };
     void **blocks = malloc(K * sizeof *blocks);
     uint64_t bytes = 0;
     for (int i = 0; i < K; i++) {

@@ -122,19 +122,20 @@ fn read_into(
 }
 
 /// Writes `data` into file `ino` at `offset`, growing it as needed; returns the end
-/// offset. Checks the limits and charges the data (and any zero-filled gap) first.
+/// offset. Checks the limits, then charges the data (and any zero-filled gap) and
+/// prepays `result_bytes` of guest writes, then writes.
 ///
 /// # Errors
 /// `EFBIG` past `max_file_bytes`; `ENOSPC` past `max_fs_bytes`; out of gas.
 fn write_at(
     wasi: &mut Wasi,
     mem: &mut GuestMem,
-    tree: usize,
-    ino: u64,
-    offset: u64,
+    (tree, ino, offset): (usize, u64, u64),
     data: &[u8],
+    result_bytes: u64,
 ) -> CallResult<u64> {
     if data.is_empty() {
+        mem.prepay_writes(result_bytes)?;
         return Ok(offset);
     }
     let size = file_data(wasi, tree, ino)?.len() as u64;
@@ -143,9 +144,11 @@ fn write_at(
     wasi.check_file_len(new_len)?;
     wasi.reserve(new_len - size)?;
     let gap = offset.saturating_sub(size);
+    let offset_usize = usize::try_from(offset).map_err(|_| Errno::Fbig)?;
     mem.charge(gas::FILE_DATA_BYTE.saturating_mul(data.len() as u64 + gap))?;
+    mem.prepay_writes(result_bytes)?;
     let now = wasi.clock.now();
-    let offset = usize::try_from(offset).map_err(|_| Errno::Fbig)?;
+    let offset = offset_usize;
     wasi.tree_mut(tree)?.write_file(ino, offset, data, now);
     Ok(end)
 }
@@ -238,13 +241,12 @@ pub(crate) fn fd_write(
         mem.prepay_writes(4)?;
         wasi.emit(stream, &data);
     } else if let Some((tree, ino, pos)) = file {
-        mem.prepay_writes(4)?;
         let offset = if entry.flags & FDFLAGS_APPEND != 0 {
             file_data(wasi, tree, ino)?.len() as u64
         } else {
             pos
         };
-        let end = write_at(wasi, mem, tree, ino, offset, &data)?;
+        let end = write_at(wasi, mem, (tree, ino, offset), &data, 4)?;
         set_pos(wasi, fd, end)?;
     }
     mem.write_u32(nwritten, n)
@@ -267,8 +269,7 @@ pub(crate) fn fd_pwrite(
     mem.check(nwritten, 4)?;
     let data = gather(mem, &iovs)?;
     let n = u32::try_from(data.len()).map_err(|_| Errno::Inval)?;
-    mem.prepay_writes(4)?;
-    write_at(wasi, mem, tree, ino, offset, &data)?;
+    write_at(wasi, mem, (tree, ino, offset), &data, 4)?;
     mem.write_u32(nwritten, n)
 }
 
@@ -592,9 +593,9 @@ pub(crate) fn fd_readdir(
             .map_or(FILETYPE_UNKNOWN, |n| filetype_of(&n.body));
         list.push((name, child, filetype));
     }
-    mem.charge(gas::DIR_ENTRY.saturating_mul(list.len() as u64))?;
     mem.check(buf, u64::from(buf_len))?;
     mem.check(bufused, 4)?;
+    mem.charge(gas::DIR_ENTRY.saturating_mul(list.len() as u64))?;
     let cap = usize::try_from(buf_len).map_err(|_| Fail::internal())?;
     let start = usize::try_from(cookie).unwrap_or(usize::MAX);
     let mut out = Vec::new();
