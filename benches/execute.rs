@@ -1,12 +1,14 @@
 //! Benchmarks of detwasm against wasmi 2.0 on the programs in `benches/programs/`, in
 //! the same process: translate (`Module::new`), instantiate, and execute (one call of
-//! the program's entry point). wasmi runs with fuel off and with fuel on; detwasm
-//! always meters gas. Before timing, every engine's result is checked against the
+//! the program's entry point). wasmi runs with fuel off and with fuel on; detwasm runs
+//! with gas metering on (its only production mode) and, for execution, also with
+//! `Config::gas_metering` off, to measure what metering costs. Before timing, every engine's result is checked against the
 //! expected value (benches/programs/README.md), so a wrong engine cannot look fast.
 //!
 //! Criterion ids are `<group>/<program>/<engine>`. After criterion's own report, a
-//! table gives each detwasm time and its ratio to wasmi (fuel off and on): the median
-//! of the per-iteration times that criterion sampled. Run with
+//! table gives each engine's time (the median of the per-iteration times criterion
+//! measured) and the ratios detwasm/wasmi, detwasm/wasmi-fuel (both metered) and
+//! detwasm-nogas/wasmi (both unmetered). Run with
 //! `cargo bench --bench execute`; the defaults (10 samples, about 2 s per benchmark)
 //! keep the whole run to a few minutes on two cores.
 
@@ -61,20 +63,16 @@ const PROGRAMS: &[Program] = &[
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum EngineKind {
     Detwasm,
+    DetwasmNoGas,
     Wasmi,
     WasmiFuel,
 }
 
 impl EngineKind {
-    const ALL: [EngineKind; 3] = [
-        EngineKind::Detwasm,
-        EngineKind::Wasmi,
-        EngineKind::WasmiFuel,
-    ];
-
     fn name(self) -> &'static str {
         match self {
             EngineKind::Detwasm => "detwasm",
+            EngineKind::DetwasmNoGas => "detwasm-nogas",
             EngineKind::Wasmi => "wasmi",
             EngineKind::WasmiFuel => "wasmi-fuel",
         }
@@ -92,6 +90,14 @@ fn wasm_bytes(program: &Program) -> Vec<u8> {
 
 /// Gas high enough that no benchmark run can exhaust it.
 const DETWASM_GAS: u64 = 1 << 60;
+
+/// A detwasm engine with gas metering on (the default) or off.
+fn detwasm_engine(metering: bool) -> detwasm::Engine {
+    detwasm::Engine::new(detwasm::Config {
+        gas_metering: metering,
+        ..detwasm::Config::default()
+    })
+}
 
 struct DetwasmRunner {
     store: detwasm::Store,
@@ -222,12 +228,35 @@ fn print_ratios() {
     if samples.is_empty() {
         return;
     }
+    let row = |cells: [&str; 9]| {
+        println!(
+            "{:<12} {:<7} {:>10} {:>10} {:>10} {:>10} {:>6} {:>6} {:>6}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+            cells[6],
+            cells[7],
+            cells[8]
+        );
+    };
     println!();
-    println!("detwasm time and ratio detwasm/wasmi (median per iteration):");
     println!(
-        "{:<12} {:<8} {:>12} {:>12} {:>12} {:>9} {:>12}",
-        "group", "program", "detwasm", "wasmi", "wasmi-fuel", "/wasmi", "/wasmi-fuel"
+        "Median time per iteration; A = detwasm, N = detwasm-nogas, W = wasmi, F = wasmi-fuel:"
     );
+    row([
+        "group",
+        "program",
+        "detwasm",
+        "det-nogas",
+        "wasmi",
+        "wasmi-fuel",
+        "A/W",
+        "A/F",
+        "N/W",
+    ]);
     for group in ["translate", "instantiate", "execute"] {
         for program in PROGRAMS {
             let time = |engine| {
@@ -235,24 +264,29 @@ fn print_ratios() {
                     .get(&(group, program.name, engine))
                     .and_then(|s| median(s))
             };
-            let [det, wasmi, fuel] = EngineKind::ALL.map(time);
-            let Some(det) = det else { continue };
+            let det = time(EngineKind::Detwasm);
+            let nogas = time(EngineKind::DetwasmNoGas);
+            let wasmi = time(EngineKind::Wasmi);
+            let fuel = time(EngineKind::WasmiFuel);
+            if det.is_none() && nogas.is_none() {
+                continue;
+            }
             let show = |t: Option<Duration>| t.map_or("-".to_string(), |t| format!("{t:.2?}"));
-            let ratio = |t: Option<Duration>| {
-                t.map_or("-".to_string(), |t| {
-                    format!("{:.2}", det.as_secs_f64() / t.as_secs_f64())
-                })
+            let ratio = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+                (Some(a), Some(b)) => format!("{:.2}", a.as_secs_f64() / b.as_secs_f64()),
+                _ => "-".to_string(),
             };
-            println!(
-                "{:<12} {:<8} {:>12} {:>12} {:>12} {:>9} {:>12}",
+            row([
                 group,
                 program.name,
-                show(Some(det)),
-                show(wasmi),
-                show(fuel),
-                ratio(wasmi),
-                ratio(fuel)
-            );
+                &show(det),
+                &show(nogas),
+                &show(wasmi),
+                &show(fuel),
+                &ratio(det, wasmi),
+                &ratio(det, fuel),
+                &ratio(nogas, wasmi),
+            ]);
         }
     }
 }
@@ -261,10 +295,16 @@ fn print_ratios() {
 
 /// Checks that every engine computes the expected result before anything is timed.
 fn check_results(program: &Program, bytes: &[u8]) {
-    let engine = detwasm::Engine::default();
-    let module = detwasm::Module::new(&engine, bytes).unwrap();
-    let got = DetwasmRunner::new(&engine, &module, program.export).call(program.arg);
-    assert_eq!(got, program.expected, "detwasm on {}", program.name);
+    for metering in [true, false] {
+        let engine = detwasm_engine(metering);
+        let module = detwasm::Module::new(&engine, bytes).unwrap();
+        let got = DetwasmRunner::new(&engine, &module, program.export).call(program.arg);
+        assert_eq!(
+            got, program.expected,
+            "detwasm (gas {metering}) on {}",
+            program.name
+        );
+    }
     for fuel in [false, true] {
         let engine = wasmi_engine(fuel);
         let module = wasmi::Module::new(&engine, bytes).unwrap();
@@ -337,16 +377,21 @@ fn bench_execute(c: &mut Criterion, program: &Program, bytes: &[u8]) {
     let mut group = c.benchmark_group(format!("execute/{}", program.name));
     let key = |kind| ("execute", program.name, kind);
     let arg = program.arg;
-    let engine = detwasm::Engine::default();
-    let module = detwasm::Module::new(&engine, bytes).unwrap();
-    let mut runner = DetwasmRunner::new(&engine, &module, program.export);
-    group.bench_function(EngineKind::Detwasm.name(), |b| {
-        b.iter_custom(|iters| {
-            timed(key(EngineKind::Detwasm), iters, || {
-                black_box(runner.call(black_box(arg)));
+    for (kind, metering) in [
+        (EngineKind::Detwasm, true),
+        (EngineKind::DetwasmNoGas, false),
+    ] {
+        let engine = detwasm_engine(metering);
+        let module = detwasm::Module::new(&engine, bytes).unwrap();
+        let mut runner = DetwasmRunner::new(&engine, &module, program.export);
+        group.bench_function(kind.name(), |b| {
+            b.iter_custom(|iters| {
+                timed(key(kind), iters, || {
+                    black_box(runner.call(black_box(arg)));
+                })
             })
-        })
-    });
+        });
+    }
     for (kind, fuel) in [(EngineKind::Wasmi, false), (EngineKind::WasmiFuel, true)] {
         let engine = wasmi_engine(fuel);
         let module = wasmi::Module::new(&engine, bytes).unwrap();

@@ -1953,3 +1953,40 @@ fn generated_hostile_paths_fail_cleanly_and_change_nothing() {
     }
     assert_eq!(g.tree(), before);
 }
+
+#[test]
+fn deep_trees_need_no_recursion() {
+    // A chain of 10000 nested directories made through directory fds, then
+    // renumbered, cloned, compared and dropped: all iterative.
+    let mut g = Guest::new(with_tree(Dir::new()));
+    let mut dir = PREOPEN;
+    for _ in 0..10_000 {
+        let (p, l) = g.put(PATH_A, b"d");
+        assert_eq!(g.errno("path_create_directory", &[dir, p, l]), 0);
+        let next = g
+            .open_with(dir, 0, "d", abi::OFLAGS_DIRECTORY, DIR_R, 0)
+            .unwrap();
+        if dir != PREOPEN {
+            assert_eq!(g.errno("fd_close", &[dir]), 0);
+        }
+        dir = next;
+    }
+    // Climbing back to the root and one step further.
+    let up = vec![".."; 10_000].join("/");
+    let (p, l) = g.put(BIG, up.as_bytes());
+    let args = [dir, 0, p, l, 0, 0, 0, 0, i64::from(OUT)];
+    assert_eq!(g.errno("path_open", &args), e(Errno::Nametoolong));
+    let up = vec![".."; 1300].join("/");
+    let (p, l) = g.put(BIG, up.as_bytes());
+    assert_eq!(
+        g.errno("path_filestat_get", &[dir, 0, p, l, i64::from(DATA)]),
+        0
+    );
+    let tree = g.tree();
+    assert_eq!(tree.inode_count(), 10_001);
+    let renumbered = Wasi::new(with_tree(tree.clone())).unwrap();
+    let copy = renumbered.preopen_tree(0).unwrap().clone();
+    assert_eq!(copy.inode_count(), 10_001);
+    assert_eq!(copy.ino("d/d/d"), Some(4));
+    drop((tree, copy, renumbered));
+}

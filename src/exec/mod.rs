@@ -592,6 +592,15 @@ impl Machine<'_> {
             if STEP && !prepaid {
                 let c = u64::from(cf!().costs[pc]);
                 if gas < c {
+                    // Charge the components of a fused op that fit, then stop before
+                    // the first that does not (SPEC.md §Gas rule 1).
+                    for part in cf!().parts[pc] {
+                        let part = u64::from(part);
+                        if gas < part {
+                            break;
+                        }
+                        gas -= part;
+                    }
                     pc += 1;
                     fault!(TrapCode::OutOfGas);
                 }
@@ -925,6 +934,49 @@ impl Machine<'_> {
                         fault!(TrapCode::MemoryOutOfBounds);
                     }
                     data[d as usize..(d + n) as usize].fill(v);
+                }
+                Op::LocalGet2(a, b) => {
+                    ss!(sp, sg!(fp + a as usize));
+                    ss!(sp + 1, sg!(fp + b as usize));
+                    sp += 2;
+                }
+                Op::I32AddImm(c) => un!(u32v, o_u32, |a| a.wrapping_add(c)),
+                Op::I32AndImm(c) => un!(u32v, o_u32, |a| a & c),
+                Op::I32OrImm(c) => un!(u32v, o_u32, |a| a | c),
+                Op::I32XorImm(c) => un!(u32v, o_u32, |a| a ^ c),
+                Op::I32ShlImm(c) => un!(u32v, o_u32, |a| a.wrapping_shl(c)),
+                Op::I32ShrSImm(c) => un!(i32v, o_i32, |a| a.wrapping_shr(c)),
+                Op::I32ShrUImm(c) => un!(u32v, o_u32, |a| a.wrapping_shr(c)),
+                Op::I32EqImm(c) => un!(u32v, o_bool, |a| a == c),
+                Op::I32NeImm(c) => un!(u32v, o_bool, |a| a != c),
+                Op::I32LtSImm(c) => un!(i32v, o_bool, |a| a < c as i32),
+                Op::I32LtUImm(c) => un!(u32v, o_bool, |a| a < c),
+                Op::I32GtSImm(c) => un!(i32v, o_bool, |a| a > c as i32),
+                Op::I32GtUImm(c) => un!(u32v, o_bool, |a| a > c),
+                Op::I32LeSImm(c) => un!(i32v, o_bool, |a| a <= c as i32),
+                Op::I32LeUImm(c) => un!(u32v, o_bool, |a| a <= c),
+                Op::I32GeSImm(c) => un!(i32v, o_bool, |a| a >= c as i32),
+                Op::I32GeUImm(c) => un!(u32v, o_bool, |a| a >= c),
+                Op::I64AddImm(c) => un!(u64v, o_u64, |a| a.wrapping_add(c as i32 as i64 as u64)),
+                Op::I32AddLocalImm { local, imm } => {
+                    let a = sg!(fp + local as usize) as u32;
+                    ss!(sp, u64::from(a.wrapping_add(imm)));
+                    sp += 1;
+                }
+                Op::BrIfLocalNez { local, target } => {
+                    if sg!(fp + local as usize) as u32 != 0 {
+                        pc = target as usize;
+                    }
+                }
+                Op::I32LoadLocal { local, offset } => {
+                    ss!(sp, sg!(fp + local as usize));
+                    sp += 1;
+                    load!(offset, 4, |b| u64::from(u32::from_le_bytes(b)));
+                }
+                Op::I64LoadLocal { local, offset } => {
+                    ss!(sp, sg!(fp + local as usize));
+                    sp += 1;
+                    load!(offset, 8, |b| u64::from_le_bytes(b));
                 }
                 Op::I32Eqz => un!(u32v, o_bool, |a| a == 0),
                 Op::I32Eq => bin!(u32v, o_bool, |a, b| a == b),
@@ -1308,6 +1360,7 @@ fn empty_func() -> CompiledFunc {
         stack_units: 0,
         code: Box::new([Op::Unreachable]),
         costs: Box::new([0]),
+        parts: Box::new([[0; 3]]),
         handlers: Box::new([]),
     }
 }

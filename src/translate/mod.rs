@@ -74,9 +74,13 @@ pub struct CompiledFunc {
     pub stack_units: u64,
     /// The bytecode.
     pub code: Box<[Op]>,
-    /// Base gas of the wasm instruction each op stands for (0 for ops that stand for
+    /// Base gas of the wasm instructions each op stands for (0 for ops that stand for
     /// structural instructions or are data).
     pub costs: Box<[u32]>,
+    /// Base gas of each wasm instruction an op stands for, in order (up to three,
+    /// zero-padded); the sum is `costs`. Used for exact out-of-gas points inside
+    /// fused ops.
+    pub parts: Box<[[u8; 3]]>,
     /// Exception handlers, innermost first for any covered position.
     pub handlers: Box<[Handler]>,
 }
@@ -116,6 +120,10 @@ struct Translator<'e> {
     env: &'e TranslateEnv<'e>,
     code: Vec<Op>,
     costs: Vec<u32>,
+    parts: Vec<[u8; 3]>,
+    /// No op before this position may be fused with a later one (a label, a handler
+    /// range boundary or branch data lies between).
+    barrier: usize,
     ctrl: Vec<Ctrl>,
     handlers: Vec<(u32, Handler)>,
     reachable: bool,
@@ -147,10 +155,44 @@ impl<'e> Translator<'e> {
         self.code.len() as u32
     }
 
-    fn emit(&mut self, op: Op, cost: u32) {
-        self.code.push(op);
-        self.costs.push(cost);
+    /// Appends `op` standing for one wasm instruction of base cost `cost`, fusing it
+    /// with the ops before it where a fused op exists. Returns the op's position.
+    fn emit(&mut self, op: Op, cost: u32) -> usize {
         self.seg_cost += u64::from(cost);
+        let n = self.code.len();
+        let last = (n > self.barrier).then(|| self.code[n - 1]);
+        let last2 = (n > self.barrier + 1).then(|| (self.code[n - 2], self.code[n - 1]));
+        if let Some(fused) = fuse3(last2, op) {
+            self.code.truncate(n - 2);
+            let (p0, p1) = (self.parts[n - 2][0], self.parts[n - 1][0]);
+            self.costs.truncate(n - 2);
+            self.parts.truncate(n - 2);
+            return self.push(fused, [p0, p1, small(cost)]);
+        }
+        if let Some(fused) = fuse2(last, op) {
+            self.code.truncate(n - 1);
+            let p0 = self.parts[n - 1][0];
+            self.costs.truncate(n - 1);
+            self.parts.truncate(n - 1);
+            return self.push(fused, [p0, small(cost), 0]);
+        }
+        self.push(op, [small(cost), 0, 0])
+    }
+
+    fn push(&mut self, op: Op, parts: [u8; 3]) -> usize {
+        self.code.push(op);
+        self.costs.push(parts.iter().map(|p| u32::from(*p)).sum());
+        self.parts.push(parts);
+        self.code.len() - 1
+    }
+
+    /// Emits an op that is data or stands for no single instruction; nothing fuses
+    /// across it.
+    fn emit_plain(&mut self, op: Op, cost: u32) -> usize {
+        self.seg_cost += u64::from(cost);
+        let at = self.push(op, [small(cost), 0, 0]);
+        self.barrier = self.code.len();
+        at
     }
 
     fn close_segment(&mut self) {
@@ -164,6 +206,7 @@ impl<'e> Translator<'e> {
     /// Starts a new straight-line segment here and returns its head position, a valid
     /// branch target. An empty current segment is reused.
     fn new_segment(&mut self) -> u32 {
+        self.barrier = self.code.len();
         if !self.env.metering {
             return self.pc();
         }
@@ -175,6 +218,8 @@ impl<'e> Translator<'e> {
         self.seg_cost = 0;
         self.code.push(Op::ConsumeGas(0));
         self.costs.push(0);
+        self.parts.push([0; 3]);
+        self.barrier = self.code.len();
         self.seg_head as u32
     }
 
@@ -184,7 +229,8 @@ impl<'e> Translator<'e> {
                 Op::Jump(t) | Op::BrIfEqz(t) => *t = target,
                 Op::Br { target: t, .. }
                 | Op::BrIfNez { target: t, .. }
-                | Op::BrTableEntry { target: t, .. } => *t = target,
+                | Op::BrTableEntry { target: t, .. }
+                | Op::BrIfLocalNez { target: t, .. } => *t = target,
                 _ => {}
             },
             Fixup::Handler(i) => self.handlers[i].1.target = target,
@@ -214,20 +260,22 @@ impl<'e> Translator<'e> {
 
     fn emit_br(&mut self, depth: u32, h: u32, cost: u32) {
         match self.branch(depth, h) {
-            None => self.emit(Op::Return, cost),
+            None => {
+                self.emit(Op::Return, cost);
+            }
             Some((target, drop, keep, idx)) => {
-                let at = self.code.len();
-                if drop == 0 {
-                    self.emit(Op::Jump(target), cost);
+                let at = if drop == 0 {
+                    self.emit_plain(Op::Jump(target), cost)
                 } else {
-                    self.emit(Op::Br { target, drop, keep }, cost);
-                }
+                    self.emit_plain(Op::Br { target, drop, keep }, cost)
+                };
                 self.add_fixup(idx, Fixup::Op(at));
             }
         }
     }
 
     fn push_ctrl(&mut self, kind: CtrlKind, height: u32, label_arity: u32, start: u32) {
+        self.barrier = self.code.len();
         self.ctrl.push(Ctrl {
             kind,
             height,
@@ -271,8 +319,7 @@ impl<'e> Translator<'e> {
                 self.check_depth(offset)?;
                 let mut else_fixup = None;
                 if self.reachable {
-                    else_fixup = Some(self.code.len());
-                    self.emit(Op::BrIfEqz(0), cost);
+                    else_fixup = Some(self.emit_plain(Op::BrIfEqz(0), cost));
                     self.new_segment();
                 }
                 self.push_ctrl(CtrlKind::If, h.saturating_sub(1 + p), r, 0);
@@ -326,8 +373,7 @@ impl<'e> Translator<'e> {
             }
             O::Else => {
                 if self.reachable {
-                    let at = self.code.len();
-                    self.emit(Op::Jump(0), cost);
+                    let at = self.emit_plain(Op::Jump(0), cost);
                     if let Some(c) = self.ctrl.last_mut() {
                         c.fixups.push(Fixup::Op(at));
                     }
@@ -360,6 +406,7 @@ impl<'e> Translator<'e> {
                     return Ok(());
                 }
                 let end_of_body = self.pc();
+                self.barrier = self.code.len();
                 let reachable_after = self.reachable
                     || !c.fixups.is_empty()
                     || (c.kind == CtrlKind::If && c.entry_reachable);
@@ -400,10 +447,11 @@ impl<'e> Translator<'e> {
             O::BrIf { relative_depth } => {
                 let h = h.saturating_sub(1);
                 match self.branch(*relative_depth, h) {
-                    None => self.emit(Op::ReturnIfNez, cost),
+                    None => {
+                        self.emit(Op::ReturnIfNez, cost);
+                    }
                     Some((target, drop, keep, idx)) => {
-                        let at = self.code.len();
-                        self.emit(Op::BrIfNez { target, drop, keep }, cost);
+                        let at = self.emit(Op::BrIfNez { target, drop, keep }, cost);
                         self.add_fixup(idx, Fixup::Op(at));
                     }
                 }
@@ -412,7 +460,7 @@ impl<'e> Translator<'e> {
             }
             O::BrTable { targets } => {
                 let h = h.saturating_sub(1);
-                self.emit(Op::BrTable { len: targets.len() }, cost);
+                self.emit_plain(Op::BrTable { len: targets.len() }, cost);
                 let mut all = Vec::new();
                 for t in targets.targets() {
                     all.push(t.map_err(|e| ValidateError::from_wasmparser(&e))?);
@@ -421,16 +469,18 @@ impl<'e> Translator<'e> {
                 for depth in all {
                     let at = self.code.len();
                     match self.branch(depth, h) {
-                        None => self.emit(
-                            Op::BrTableEntry {
-                                target: u32::MAX,
-                                drop: 0,
-                                keep: 0,
-                            },
-                            0,
-                        ),
+                        None => {
+                            self.emit_plain(
+                                Op::BrTableEntry {
+                                    target: u32::MAX,
+                                    drop: 0,
+                                    keep: 0,
+                                },
+                                0,
+                            );
+                        }
                         Some((target, drop, keep, idx)) => {
-                            self.emit(Op::BrTableEntry { target, drop, keep }, 0);
+                            self.emit_plain(Op::BrTableEntry { target, drop, keep }, 0);
                             self.add_fixup(idx, Fixup::Op(at));
                         }
                     }
@@ -565,6 +615,70 @@ impl<'e> Translator<'e> {
             ));
         }
         Ok(())
+    }
+}
+
+/// A base cost as stored in `CompiledFunc::parts` (every cost of SPEC.md §Gas fits).
+fn small(cost: u32) -> u8 {
+    u8::try_from(cost).unwrap_or(u8::MAX)
+}
+
+/// The fused op for `a; op`, if there is one.
+fn fuse2(a: Option<Op>, op: Op) -> Option<Op> {
+    let a = a?;
+    Some(match (a, op) {
+        (Op::LocalGet(x), Op::LocalGet(y)) => Op::LocalGet2(x, y),
+        (Op::LocalSet(x), Op::LocalGet(y)) if x == y => Op::LocalTee(x),
+        (
+            Op::LocalGet(x),
+            Op::BrIfNez {
+                target, drop: 0, ..
+            },
+        ) => Op::BrIfLocalNez { local: x, target },
+        (Op::LocalGet(x), Op::I32Load(offset)) => Op::I32LoadLocal { local: x, offset },
+        (Op::LocalGet(x), Op::I64Load(offset)) => Op::I64LoadLocal { local: x, offset },
+        (Op::Const(c), op) => {
+            let c32 = c as u32;
+            match op {
+                Op::I32Add => Op::I32AddImm(c32),
+                Op::I32Sub => Op::I32AddImm(c32.wrapping_neg()),
+                Op::I32And => Op::I32AndImm(c32),
+                Op::I32Or => Op::I32OrImm(c32),
+                Op::I32Xor => Op::I32XorImm(c32),
+                Op::I32Shl => Op::I32ShlImm(c32),
+                Op::I32ShrS => Op::I32ShrSImm(c32),
+                Op::I32ShrU => Op::I32ShrUImm(c32),
+                Op::I32Eq => Op::I32EqImm(c32),
+                Op::I32Ne => Op::I32NeImm(c32),
+                Op::I32LtS => Op::I32LtSImm(c32),
+                Op::I32LtU => Op::I32LtUImm(c32),
+                Op::I32GtS => Op::I32GtSImm(c32),
+                Op::I32GtU => Op::I32GtUImm(c32),
+                Op::I32LeS => Op::I32LeSImm(c32),
+                Op::I32LeU => Op::I32LeUImm(c32),
+                Op::I32GeS => Op::I32GeSImm(c32),
+                Op::I32GeU => Op::I32GeUImm(c32),
+                Op::I64Add if i64::from(c as i64 as i32) == c as i64 => Op::I64AddImm(c as u32),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The fused op for `a; b; op`, if there is one.
+fn fuse3(ab: Option<(Op, Op)>, op: Op) -> Option<Op> {
+    let (a, b) = ab?;
+    match (a, b, op) {
+        (Op::LocalGet(local), Op::Const(c), Op::I32Add) => Some(Op::I32AddLocalImm {
+            local,
+            imm: c as u32,
+        }),
+        (Op::LocalGet(local), Op::Const(c), Op::I32Sub) => Some(Op::I32AddLocalImm {
+            local,
+            imm: (c as u32).wrapping_neg(),
+        }),
+        _ => None,
     }
 }
 
@@ -734,6 +848,8 @@ pub(crate) fn translate_function(
         env,
         code: Vec::new(),
         costs: Vec::new(),
+        parts: Vec::new(),
+        barrier: 0,
         ctrl: Vec::new(),
         handlers: Vec::new(),
         reachable: true,
@@ -743,9 +859,9 @@ pub(crate) fn translate_function(
         max_labels: 0,
     };
     if env.metering {
-        t.code.push(Op::ConsumeGas(0));
-        t.costs.push(0);
+        t.push(Op::ConsumeGas(0), [0; 3]);
     }
+    t.barrier = t.code.len();
     t.push_ctrl(CtrlKind::Func, 0, num_results, 0);
     let mut ops = wasmparser::OperatorsReader::new(reader);
     let mut max_operands = 0u32;
@@ -771,6 +887,7 @@ pub(crate) fn translate_function(
         stack_units,
         code: t.code.into_boxed_slice(),
         costs: t.costs.into_boxed_slice(),
+        parts: t.parts.into_boxed_slice(),
         handlers: handlers.into_iter().map(|(_, h)| h).collect(),
     };
     Ok((compiled, v.into_allocations()))

@@ -264,6 +264,69 @@ pub enum Op {
     I64TruncSatF32U,
     I64TruncSatF64S,
     I64TruncSatF64U,
+
+    // ---- fused ops: several wasm instructions of one segment in one dispatch. Every
+    // component but the last only moves values on the operand stack or into locals, so
+    // stopping part way (out of gas) leaves nothing observable; `CompiledFunc::parts`
+    // gives each component's gas for exact out-of-gas points (SPEC.md §Gas).
+    /// `local.get a; local.get b`.
+    LocalGet2(u32, u32),
+    /// `i32.const c; i32.add` (and `i32.sub` of `-c`).
+    I32AddImm(u32),
+    /// `i32.const c; i32.and`.
+    I32AndImm(u32),
+    /// `i32.const c; i32.or`.
+    I32OrImm(u32),
+    /// `i32.const c; i32.xor`.
+    I32XorImm(u32),
+    /// `i32.const c; i32.shl`.
+    I32ShlImm(u32),
+    /// `i32.const c; i32.shr_s`.
+    I32ShrSImm(u32),
+    /// `i32.const c; i32.shr_u`.
+    I32ShrUImm(u32),
+    /// `i32.const c; i32.eq`.
+    I32EqImm(u32),
+    /// `i32.const c; i32.ne`.
+    I32NeImm(u32),
+    /// `i32.const c; i32.lt_s`.
+    I32LtSImm(u32),
+    /// `i32.const c; i32.lt_u`.
+    I32LtUImm(u32),
+    /// `i32.const c; i32.gt_s`.
+    I32GtSImm(u32),
+    /// `i32.const c; i32.gt_u`.
+    I32GtUImm(u32),
+    /// `i32.const c; i32.le_s`.
+    I32LeSImm(u32),
+    /// `i32.const c; i32.le_u`.
+    I32LeUImm(u32),
+    /// `i32.const c; i32.ge_s`.
+    I32GeSImm(u32),
+    /// `i32.const c; i32.ge_u`.
+    I32GeUImm(u32),
+    /// `i64.const c; i64.add` for a constant that fits in i32 (sign-extended).
+    I64AddImm(u32),
+    /// `local.get a; i32.const c; i32.add`.
+    I32AddLocalImm {
+        local: u32,
+        imm: u32,
+    },
+    /// `local.get a; br_if` with nothing to drop.
+    BrIfLocalNez {
+        local: u32,
+        target: u32,
+    },
+    /// `local.get a; i32.load offset`.
+    I32LoadLocal {
+        local: u32,
+        offset: u32,
+    },
+    /// `local.get a; i64.load offset`.
+    I64LoadLocal {
+        local: u32,
+        offset: u32,
+    },
 }
 
 #[cfg(test)]

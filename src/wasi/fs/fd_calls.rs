@@ -606,7 +606,8 @@ pub(crate) fn fd_readdir(
         let mut header = [0u8; DIRENT_SIZE as usize];
         header[0..8].copy_from_slice(&(i as u64 + 1).to_le_bytes());
         header[8..16].copy_from_slice(&child.to_le_bytes());
-        header[16..20].copy_from_slice(&(name.len() as u32).to_le_bytes());
+        let namlen = u32::try_from(name.len()).map_err(|_| Fail::internal())?;
+        header[16..20].copy_from_slice(&namlen.to_le_bytes());
         header[20] = *filetype;
         out.extend_from_slice(&header);
         out.extend_from_slice(name.as_bytes());
