@@ -529,9 +529,15 @@ pub fn link(store: &mut Store, wasi: Arc<Mutex<Wasi>>) -> Vec<(String, String, E
         .iter()
         .map(|def| {
             let wasi = Arc::clone(&wasi);
-            let addr = store.alloc_host_func(def.func_type(), move |caller, args, results| {
-                call(&wasi, def, caller, args, results)
-            });
+            // The base gas is charged inside `call` (it depends on the function's
+            // class), so the store-level base cost is 0; the name feeds gas profiles.
+            let addr = store.alloc_named_host_func(
+                WASI_MODULE,
+                def.name,
+                def.func_type(),
+                0,
+                move |caller, args, results| call(&wasi, def, caller, args, results),
+            );
             (
                 WASI_MODULE.to_owned(),
                 def.name.to_owned(),

@@ -9,6 +9,7 @@
 
 pub mod exec;
 pub mod gas;
+pub mod lockstep;
 pub mod mem;
 pub mod module;
 pub mod num;

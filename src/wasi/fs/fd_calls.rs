@@ -13,7 +13,7 @@
 
 use super::super::abi::{
     ADVICE_MAX, DIRENT_SIZE, FDFLAGS_ALL, FDFLAGS_APPEND, FDSTAT_SIZE, FILESTAT_SIZE,
-    FILETYPE_CHARACTER_DEVICE, FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN,
+    FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN,
     FSTFLAGS_ALL, FSTFLAGS_ATIM, FSTFLAGS_ATIM_NOW, FSTFLAGS_MTIM, FSTFLAGS_MTIM_NOW, IOVEC_SIZE,
     PREOPENTYPE_DIR, PRESTAT_SIZE, RIGHT_FD_READ, RIGHT_FD_WRITE, WHENCE_CUR, WHENCE_END,
     WHENCE_SET,
@@ -339,7 +339,9 @@ pub(crate) fn fd_renumber(wasi: &mut Wasi, from: u32, to: u32) -> CallResult {
 pub(crate) fn fd_fdstat_get(wasi: &mut Wasi, mem: &mut GuestMem, fd: u32, out: u32) -> CallResult {
     let entry = wasi.fds.get(fd)?;
     let filetype = match entry.kind {
-        FdKind::Stdin | FdKind::Stdout | FdKind::Stderr => FILETYPE_CHARACTER_DEVICE,
+        // Redirected stdio, as wasmtime reports it: not a terminal, so wasi-libc's
+        // `isatty` is false and programs behave as in a pipeline.
+        FdKind::Stdin | FdKind::Stdout | FdKind::Stderr => FILETYPE_UNKNOWN,
         FdKind::File { .. } => FILETYPE_REGULAR_FILE,
         FdKind::Dir { .. } => FILETYPE_DIRECTORY,
     };
@@ -444,7 +446,7 @@ pub(crate) fn fd_filestat_get(
 ) -> CallResult {
     let entry = wasi.fds.get(fd)?;
     let b = match entry.inode() {
-        None => filestat_raw(0, 0, FILETYPE_CHARACTER_DEVICE, 1, 0, [0; 3]),
+        None => filestat_raw(0, 0, FILETYPE_UNKNOWN, 1, 0, [0; 3]),
         Some((tree, ino)) => {
             let node = wasi.tree(tree)?.node(ino).ok_or(Errno::Badf)?;
             filestat_bytes(tree, ino, node)
