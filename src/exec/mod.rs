@@ -148,27 +148,16 @@ pub(crate) fn invoke(
     }
     let slots: Vec<u64> = args.iter().map(Value::to_slot).collect();
     let results = match &f.kind {
-        FuncKind::Host(h) => {
-            let h = h.clone();
-            if store.gas_remaining < h.base_gas {
-                return Err(Error::Trap(Trap::new(TrapCode::OutOfGas)));
-            }
+        FuncKind::Host(_) => {
             let before = store.gas_remaining;
-            store.gas_remaining -= h.base_gas;
-            let mut out: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
-            let mut caller = Caller {
-                memory: None,
-                gas_remaining: &mut store.gas_remaining,
-            };
-            let r = (h.f)(&mut caller, args, &mut out);
+            let r = call_host_func(store, func.0, args.to_vec(), None);
             if let Some(p) = store.profiler.as_deref_mut() {
                 p.path = vec![func.0];
                 p.last = before;
                 p.flush(store.gas_remaining);
                 p.path.clear();
             }
-            r?;
-            return Ok(out);
+            return Ok(r?);
         }
         FuncKind::Wasm { .. } => {
             let config = store.engine.config().clone();
@@ -1222,16 +1211,12 @@ impl Machine<'_> {
     /// stack pointer with the results pushed.
     fn call_host(&mut self, callee: u32, sp: usize, mem: usize) -> Result<usize, TrapCode> {
         let store = &mut *self.store;
-        let f = &store.funcs[callee as usize];
-        let FuncKind::Host(h) = &f.kind else {
+        let Some(f) = store.funcs.get(callee as usize) else {
             return Err(TrapCode::HostError);
         };
-        let h = h.clone();
-        if store.gas_remaining < h.base_gas {
-            return Err(TrapCode::OutOfGas);
-        }
-        store.gas_remaining -= h.base_gas;
-        let ty = store.types[f.ty as usize].clone();
+        let Some(ty) = store.types.get(f.ty as usize) else {
+            return Err(TrapCode::HostError);
+        };
         let np = ty.params().len();
         let base = sp - np;
         let args: Vec<Value> = ty
@@ -1240,16 +1225,14 @@ impl Machine<'_> {
             .zip(&store.stack[base..sp])
             .map(|(t, s)| Value::from_slot(*t, *s))
             .collect();
-        let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
-        let mut caller = Caller {
-            memory: store.memories.get_mut(mem).map(|m| &mut m.data),
-            gas_remaining: &mut store.gas_remaining,
+        let results = match call_host_func(store, callee, args, Some(mem)) {
+            Ok(r) => r,
+            Err(t) => {
+                let code = t.code();
+                self.host_trap = Some(t);
+                return Err(code);
+            }
         };
-        if let Err(t) = (h.f)(&mut caller, &args, &mut results) {
-            let code = t.code();
-            self.host_trap = Some(t);
-            return Err(code);
-        }
         let need = base + results.len();
         if store.stack.len() < need {
             store.stack.resize(need, 0);
@@ -1363,6 +1346,119 @@ fn empty_func() -> CompiledFunc {
         parts: Box::new([[0; 3]]),
         handlers: Box::new([]),
     }
+}
+
+/// Calls host function `func` with `args` (typed as its parameters) and memory `mem`
+/// of the calling instance: charges its base gas, runs it (or, when the trace hook
+/// answers from a recording, applies the recorded answer), and reports the call to
+/// the trace hook.
+fn call_host_func(
+    store: &mut Store,
+    func: u32,
+    args: Vec<Value>,
+    mem: Option<usize>,
+) -> Result<Vec<Value>, Trap> {
+    let Some(f) = store.funcs.get(func as usize) else {
+        return Err(Trap::new(TrapCode::HostError));
+    };
+    let FuncKind::Host(h) = &f.kind else {
+        return Err(Trap::new(TrapCode::HostError));
+    };
+    let h = h.clone();
+    let Some(ty) = store.types.get(f.ty as usize) else {
+        return Err(Trap::new(TrapCode::HostError));
+    };
+    let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
+    let mut hook = store.trace_hook.take();
+    let call = crate::runtime::HostCall {
+        func: FuncAddr(func),
+        module: &h.module,
+        name: &h.name,
+        args: &args,
+    };
+    let before = store.gas_remaining;
+    let mut access = crate::runtime::Access::default();
+    let replayed = hook.as_deref_mut().and_then(|k| k.replay(&call));
+    let outcome: Result<(), Trap> = match &replayed {
+        Some(r) => apply_replayed(store, r, mem, &mut results),
+        None => {
+            if store.gas_remaining < h.base_gas {
+                Err(Trap::new(TrapCode::OutOfGas))
+            } else {
+                store.gas_remaining -= h.base_gas;
+                let mut caller = Caller {
+                    memory: mem
+                        .and_then(|m| store.memories.get_mut(m))
+                        .map(|m| &mut m.data),
+                    gas_remaining: &mut store.gas_remaining,
+                    access: hook.is_some().then_some(&mut access),
+                };
+                (h.f)(&mut caller, &args, &mut results)
+            }
+        }
+    };
+    if let Some(k) = hook.as_deref_mut() {
+        use sha2::Digest;
+        let reads_digest: [u8; 32] = access
+            .reads
+            .take()
+            .unwrap_or_else(sha2::Sha256::new)
+            .finalize()
+            .into();
+        let writes = match &replayed {
+            Some(r) => r.writes.as_slice(),
+            None => access.writes.as_slice(),
+        };
+        k.host_call(
+            &call,
+            &crate::runtime::HostCallOutcome {
+                results: &results,
+                trap: outcome.as_ref().err(),
+                writes,
+                reads_digest,
+                gas_charged: before.saturating_sub(store.gas_remaining),
+                gas_used: store.gas_limit.saturating_sub(store.gas_remaining),
+            },
+        );
+    }
+    store.trace_hook = hook;
+    outcome.map(|()| results)
+}
+
+/// Applies a recorded host call answer: its gas, its memory writes, its results.
+fn apply_replayed(
+    store: &mut Store,
+    r: &crate::runtime::Replayed,
+    mem: Option<usize>,
+    results: &mut [Value],
+) -> Result<(), Trap> {
+    if store.gas_remaining < r.gas_charged {
+        return Err(Trap::new(TrapCode::OutOfGas));
+    }
+    store.gas_remaining -= r.gas_charged;
+    for (addr, data) in &r.writes {
+        let Some(m) = mem.and_then(|m| store.memories.get_mut(m)) else {
+            return Err(Trap::new(TrapCode::HostError));
+        };
+        let start = *addr as usize;
+        match m.data.get_mut(start..start + data.len()) {
+            Some(dst) => dst.copy_from_slice(data),
+            None => return Err(Trap::new(TrapCode::HostError)),
+        }
+    }
+    if let Some(t) = &r.trap {
+        return Err(t.clone());
+    }
+    if r.results.len() != results.len()
+        || r.results
+            .iter()
+            .zip(results.iter())
+            .any(|(a, b)| a.ty() != b.ty())
+    {
+        return Err(Trap::new(TrapCode::HostError));
+    }
+    results.copy_from_slice(&r.results);
+    Ok(())
 }
 
 fn idiv32(a: i32, b: i32) -> Result<i32, TrapCode> {

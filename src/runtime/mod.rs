@@ -6,7 +6,10 @@
 //! module's definitions, applies active segments in order and runs the start function.
 //! Depends on module, value, exec (to run code), config.
 
+mod hook;
 mod instantiate;
+
+pub use hook::{HostCall, HostCallOutcome, Replayed, TraceHook};
 
 use crate::engine::Engine;
 use crate::error::Error;
@@ -54,9 +57,21 @@ pub type HostFunc =
     Arc<dyn Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync>;
 
 /// What a host function sees of the calling instance: its memory 0 and the gas meter.
+///
+/// Host functions that read or write guest memory should do it through
+/// [`Caller::read_memory`] and [`Caller::write_memory`]: those accesses are what a
+/// trace records (SPEC.md §Trace). Direct access through `memory_mut` is not recorded.
 pub struct Caller<'a> {
     pub(crate) memory: Option<&'a mut Vec<u8>>,
     pub(crate) gas_remaining: &'a mut u64,
+    pub(crate) access: Option<&'a mut Access>,
+}
+
+/// Guest memory accesses of one host call, kept while a trace hook is installed.
+#[derive(Default)]
+pub(crate) struct Access {
+    pub writes: Vec<(u32, Vec<u8>)>,
+    pub reads: Option<sha2::Sha256>,
 }
 
 impl Caller<'_> {
@@ -85,6 +100,45 @@ impl Caller<'_> {
     /// Gas remaining, in gas units.
     pub fn gas_remaining(&self) -> u64 {
         *self.gas_remaining
+    }
+
+    /// Copies `len` bytes at `addr` out of memory 0, recording the read for a trace.
+    /// `None` when out of bounds or there is no memory (nothing is recorded then).
+    pub fn read_memory(&mut self, addr: u32, len: u32) -> Option<Vec<u8>> {
+        let start = usize::try_from(addr).ok()?;
+        let end = start.checked_add(usize::try_from(len).ok()?)?;
+        let bytes = self.memory.as_deref()?.get(start..end)?.to_vec();
+        if let Some(a) = self.access.as_deref_mut() {
+            use sha2::Digest;
+            let h = a.reads.get_or_insert_with(sha2::Sha256::new);
+            h.update(addr.to_le_bytes());
+            h.update(len.to_le_bytes());
+            h.update(&bytes);
+        }
+        Some(bytes)
+    }
+
+    /// Copies `data` into memory 0 at `addr`, recording the write for a trace.
+    /// Returns `false`, writing nothing, when out of bounds or there is no memory.
+    pub fn write_memory(&mut self, addr: u32, data: &[u8]) -> bool {
+        let Some(start) = usize::try_from(addr).ok() else {
+            return false;
+        };
+        let Some(end) = start.checked_add(data.len()) else {
+            return false;
+        };
+        let Some(dst) = self
+            .memory
+            .as_deref_mut()
+            .and_then(|m| m.get_mut(start..end))
+        else {
+            return false;
+        };
+        dst.copy_from_slice(data);
+        if let Some(a) = self.access.as_deref_mut() {
+            a.writes.push((addr, data.to_vec()));
+        }
+        true
     }
 }
 
@@ -191,6 +245,7 @@ pub struct Store {
     pub(crate) gas_remaining: u64,
     pub(crate) stack: Vec<u64>,
     pub(crate) profiler: Option<Box<crate::exec::profile::Profiler>>,
+    pub(crate) trace_hook: Option<Box<dyn TraceHook>>,
 }
 
 fn addr32(n: usize) -> Result<u32, Error> {
@@ -218,6 +273,7 @@ impl Store {
             gas_remaining: gas,
             stack: Vec::new(),
             profiler: None,
+            trace_hook: None,
         }
     }
 
@@ -430,6 +486,35 @@ impl Store {
     /// Gas remaining, in gas units.
     pub fn gas_remaining(&self) -> u64 {
         self.gas_remaining
+    }
+
+    /// Installs (or removes, with `None`) the hook that observes every host call and
+    /// may answer host calls from a recording (SPEC.md §Trace). Returns the previous
+    /// hook.
+    pub fn set_trace_hook(
+        &mut self,
+        hook: Option<Box<dyn TraceHook>>,
+    ) -> Option<Box<dyn TraceHook>> {
+        std::mem::replace(&mut self.trace_hook, hook)
+    }
+
+    /// Removes and returns the trace hook.
+    pub fn take_trace_hook(&mut self) -> Option<Box<dyn TraceHook>> {
+        self.trace_hook.take()
+    }
+
+    /// The memories, globals and tables of an instance, in index order (imports
+    /// first), for state digests.
+    pub fn instance_state(
+        &self,
+        instance: InstanceAddr,
+    ) -> Option<(Vec<MemAddr>, Vec<GlobalAddr>, Vec<TableAddr>)> {
+        let i = self.instances.get(instance.0 as usize)?;
+        Some((
+            i.mems.iter().map(|a| MemAddr(*a)).collect(),
+            i.globals.iter().map(|a| GlobalAddr(*a)).collect(),
+            i.tables.iter().map(|a| TableAddr(*a)).collect(),
+        ))
     }
 
     /// Turns the gas profile on (clearing it) or off. While on, every gas unit charged

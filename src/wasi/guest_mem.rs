@@ -73,23 +73,15 @@ impl<'c, 'a> GuestMem<'c, 'a> {
         }
     }
 
-    /// The in-bounds range `ptr..ptr + len` as `usize` indices.
-    fn range(&self, ptr: u32, len: u64) -> Result<std::ops::Range<usize>, Errno> {
-        self.check(ptr, len)?;
-        let start = usize::try_from(ptr).map_err(|_| Errno::Fault)?;
-        let len = usize::try_from(len).map_err(|_| Errno::Fault)?;
-        Ok(start..start + len)
-    }
-
     /// Copies `len` bytes out of guest memory, charging them first.
     ///
     /// # Errors
     /// `EFAULT` when out of bounds (nothing charged); out of gas.
     pub(crate) fn read(&mut self, ptr: u32, len: u32) -> CallResult<Vec<u8>> {
-        let range = self.range(ptr, u64::from(len))?;
+        self.check(ptr, u64::from(len))?;
         self.charge(gas::GUEST_READ_BYTE.saturating_mul(u64::from(len)))?;
-        let memory = self.caller.memory().ok_or(Errno::Fault)?;
-        let bytes = memory.get(range).ok_or(Errno::Fault)?.to_vec();
+        // Through the caller, so a trace records the read.
+        let bytes = self.caller.read_memory(ptr, len).ok_or(Errno::Fault)?;
         if let Some(log) = self.log.as_deref_mut() {
             log.reads.push((ptr, len));
         }
@@ -152,16 +144,15 @@ impl<'c, 'a> GuestMem<'c, 'a> {
     /// prepaid (a bug in detwasm, never the guest's).
     pub(crate) fn write(&mut self, ptr: u32, data: &[u8]) -> CallResult {
         let len = data.len() as u64;
-        let range = self.range(ptr, len)?;
+        self.check(ptr, len)?;
         if self.prepaid_write_bytes < len {
             return Err(Fail::internal());
         }
         self.prepaid_write_bytes -= len;
-        let memory = self.caller.memory_mut().ok_or(Errno::Fault)?;
-        memory
-            .get_mut(range)
-            .ok_or(Errno::Fault)?
-            .copy_from_slice(data);
+        // Through the caller, so a trace records the write.
+        if !self.caller.write_memory(ptr, data) {
+            return Err(Errno::Fault.into());
+        }
         if let Some(log) = self.log.as_deref_mut() {
             log.writes
                 .push((ptr, u32::try_from(len).unwrap_or(u32::MAX)));

@@ -266,7 +266,10 @@ impl Pair {
         };
         let d = self.det.alloc_memory(memory_ty).expect("spectest memory");
         let r = self.rf.alloc_memory(1, Some(2));
-        out.push(("memory".to_string(), (Extern::Memory(d), RExtern::Memory(r))));
+        out.push((
+            "memory".to_string(),
+            (Extern::Memory(d), RExtern::Memory(r)),
+        ));
         out
     }
 
@@ -478,7 +481,11 @@ impl Pair {
         mems.dedup();
         let tables: Vec<usize> = self.rf.dirty_tables.iter().copied().collect();
         if let Some(s) = self.state_diff(&mems, &tables) {
-            let _ = write!(diffs, "{}state: {s}", if diffs.is_empty() { "" } else { "; " });
+            let _ = write!(
+                diffs,
+                "{}state: {s}",
+                if diffs.is_empty() { "" } else { "; " }
+            );
         }
         if !diffs.is_empty() {
             self.mismatch(ctx, format!("limit {limit}: {diffs}"));
@@ -511,7 +518,10 @@ impl Pair {
             }
         }
         for (g, gi) in self.rf.globals.iter().enumerate() {
-            let d = self.det.global_get(GlobalAddr(g as u32)).map(|v| val_of_det(&v));
+            let d = self
+                .det
+                .global_get(GlobalAddr(g as u32))
+                .map(|v| val_of_det(&v));
             let r = val_of_ref(gi.ty, gi.value);
             if d.as_ref() != Some(&r) {
                 return Some(format!("global {g}: detwasm {d:?}, refmeter {r:?}"));
@@ -523,9 +533,12 @@ impl Pair {
             let d: Option<Vec<Val>> = d.map(|vs| vs.iter().map(val_of_det).collect());
             let r: Vec<Val> = ti.elems.iter().map(|s| val_of_ref(ti.elem, *s)).collect();
             if d.as_ref() != Some(&r) {
-                let at = d
-                    .as_ref()
-                    .map(|d| d.iter().zip(&r).position(|(a, b)| a != b).unwrap_or(d.len()));
+                let at = d.as_ref().map(|d| {
+                    d.iter()
+                        .zip(&r)
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(d.len())
+                });
                 return Some(format!(
                     "table {t}: differs at {at:?} (detwasm len {:?}, refmeter len {})",
                     d.map(|d| d.len()),

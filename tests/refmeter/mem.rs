@@ -79,7 +79,13 @@ fn load(s: &Store, stack: &mut Vec<u64>, mem: usize, m: &MemArg, size: usize) ->
     Ok(u64::from_le_bytes(buf))
 }
 
-fn store(s: &mut Store, stack: &mut Vec<u64>, mem: usize, m: &MemArg, size: usize) -> Result<(), Trap> {
+fn store(
+    s: &mut Store,
+    stack: &mut Vec<u64>,
+    mem: usize,
+    m: &MemArg,
+    size: usize,
+) -> Result<(), Trap> {
     let v = pop(stack);
     let addr = pop32(stack);
     let at = range(s, mem, addr, m, size as u64)?;

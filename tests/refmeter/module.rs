@@ -327,7 +327,8 @@ impl RModule {
                     let type_index = to_validate.ty;
                     let ty = m.types[type_index as usize].clone();
                     let fv = to_validate.into_validator(Default::default());
-                    m.codes.push(Rc::new(decode_body(fv, &body, type_index, &ty)?));
+                    m.codes
+                        .push(Rc::new(decode_body(fv, &body, type_index, &ty)?));
                 }
                 _ => {}
             }
@@ -382,8 +383,7 @@ fn decode_body(
         ops.push(op);
     }
     let (end_of, else_of) = match_structure(&ops)?;
-    let height =
-        1 + ty.params.len() as u64 + locals.len() as u64 + max_operands + max_labels;
+    let height = 1 + ty.params.len() as u64 + locals.len() as u64 + max_operands + max_labels;
     Ok(Code {
         type_index,
         nparams: ty.params.len(),

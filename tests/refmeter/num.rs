@@ -207,9 +207,7 @@ pub fn exec_numeric(op: &O<'_>, stack: &mut Vec<u64>) -> Option<Result<(), Trap>
             .map(|v| v as u64)
             .map_err(trunc_trap)),
         O::I64TruncF32U => un!(|a| fl::i64_trunc_f32_u(a as u32).map_err(trunc_trap)),
-        O::I64TruncF64S => un!(|a| fl::i64_trunc_f64_s(a)
-            .map(|v| v as u64)
-            .map_err(trunc_trap)),
+        O::I64TruncF64S => un!(|a| fl::i64_trunc_f64_s(a).map(|v| v as u64).map_err(trunc_trap)),
         O::I64TruncF64U => un!(|a| fl::i64_trunc_f64_u(a).map_err(trunc_trap)),
         O::I32TruncSatF32S => un!(|a| Ok(w32(fl::i32_trunc_sat_f32_s(a as u32) as u32))),
         O::I32TruncSatF32U => un!(|a| Ok(w32(fl::i32_trunc_sat_f32_u(a as u32)))),

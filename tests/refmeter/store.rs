@@ -91,13 +91,36 @@ pub enum RExtern {
 /// One recorded mutation, undone in reverse order.
 #[derive(Debug)]
 pub enum Undo {
-    Mem { mem: usize, at: usize, old: Vec<u8> },
-    MemSize { mem: usize, len: usize },
-    Global { global: usize, old: u64 },
-    TableRange { table: usize, at: usize, old: Vec<u64> },
-    TableSize { table: usize, len: usize },
-    Elem { elem: usize, old: Vec<u64> },
-    Data { data: usize, old: Vec<u8> },
+    Mem {
+        mem: usize,
+        at: usize,
+        old: Vec<u8>,
+    },
+    MemSize {
+        mem: usize,
+        len: usize,
+    },
+    Global {
+        global: usize,
+        old: u64,
+    },
+    TableRange {
+        table: usize,
+        at: usize,
+        old: Vec<u64>,
+    },
+    TableSize {
+        table: usize,
+        len: usize,
+    },
+    Elem {
+        elem: usize,
+        old: Vec<u64>,
+    },
+    Data {
+        data: usize,
+        old: Vec<u8>,
+    },
 }
 
 /// The whole reference state.
@@ -298,7 +321,9 @@ impl Store {
     }
 
     pub fn alloc_table(&mut self, elem: VT, min: u64, max: Option<u64>, init: u64) -> usize {
-        let max = max.unwrap_or(u64::from(u32::MAX)).min(self.max_table_elements);
+        let max = max
+            .unwrap_or(u64::from(u32::MAX))
+            .min(self.max_table_elements);
         self.tables.push(TableInst {
             elem,
             max,
