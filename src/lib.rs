@@ -18,6 +18,8 @@ pub mod float;
 pub mod gas;
 mod module;
 mod runtime;
+pub mod session;
+pub mod text;
 pub mod translate;
 pub mod validate;
 pub mod value;
@@ -29,7 +31,8 @@ pub use error::{Error, LinkError};
 pub use exec::{Trap, TrapCode, PAGE_SIZE};
 pub use module::{Export, ExternKind, Import, Module};
 pub use runtime::{
-    Caller, Extern, GlobalAddr, HostFunc, InstanceAddr, MemAddr, Store, TableAddr, TagAddr,
+    Caller, Extern, GlobalAddr, HostCall, HostCallOutcome, HostFunc, InstanceAddr, MemAddr,
+    Replayed, Store, TableAddr, TagAddr, TraceHook,
 };
 pub use value::{
     ExnAddr, ExternType, FuncAddr, FuncType, GlobalType, MemoryType, TableType, TypeLimits,

@@ -327,7 +327,7 @@ fn conformance_modules_match_the_reference_meter() {
             files.extend(data::proposal(p));
         }
         files.retain(|f| f.name.ends_with(".wast"));
-        files.sort_by(|a, b| (a.parent, a.name).cmp(&(b.parent, b.name)));
+        files.sort_by(|a, b| (&a.parent, &a.name).cmp(&(&b.parent, &b.name)));
         let mut pairs = Vec::new();
         let mut skipped = 0;
         for f in &files {

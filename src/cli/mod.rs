@@ -14,7 +14,6 @@
 mod run;
 mod summary;
 mod validate;
-mod value;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

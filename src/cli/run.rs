@@ -4,11 +4,11 @@
 use crate::{Config, Engine, Error, Extern, ExternKind, FuncType, Module, Store, Trap, Value};
 
 use super::summary::{print_summary, Outcome};
-use super::value::{format_value, parse_value};
 use super::{
     one_line, print_err, print_out, read_module_file, RunArgs, UserError, EXIT_INTERNAL, EXIT_OK,
     EXIT_TRAP, EXIT_USER_ERROR,
 };
+use crate::text::{format_value, parse_value};
 
 /// Why a run stopped before printing results.
 enum Failure {

@@ -320,7 +320,7 @@ impl RModule {
                         });
                     }
                 }
-                Payload::CodeSectionEntry(body) => {
+                Payload::CodeSectionEntry(_) => {
                     let wasmparser::ValidPayload::Func(to_validate, body) = valid else {
                         return Err("code entry without a function validator".into());
                     };

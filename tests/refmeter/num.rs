@@ -86,7 +86,7 @@ pub fn exec_numeric(op: &O<'_>, stack: &mut Vec<u64>) -> Option<Result<(), Trap>
                 Ok(w32((x / y) as u32))
             }
         }),
-        O::I32DivU => bin!(|a, c| match (c as u32) {
+        O::I32DivU => bin!(|a, c| match c as u32 {
             0 => Err(Trap::DIV_BY_ZERO),
             y => Ok(w32(a as u32 / y)),
         }),

@@ -1,4 +1,4 @@
-//! Parsing command-line arguments into [`Value`]s by their parameter type, and printing
+//! The text form of values: parsing command-line arguments into [`Value`]s by their parameter type, and printing
 //! result values. Pure string conversions: no I/O. Depends on `value`.
 //!
 //! Integers: decimal (signed, or unsigned up to the type's width) or `0x` hex, with an
@@ -14,7 +14,7 @@ use crate::{FuncAddr, ValType, Value};
 ///
 /// # Errors
 /// A message naming the argument and the type when it does not parse or does not fit.
-pub(super) fn parse_value(text: &str, ty: ValType) -> Result<Value, String> {
+pub fn parse_value(text: &str, ty: ValType) -> Result<Value, String> {
     let bad = || format!("cannot parse '{text}' as {ty}");
     match ty {
         ValType::I32 => {
@@ -130,7 +130,7 @@ fn parse_f64_bits(text: &str) -> Option<u64> {
 }
 
 /// Formats a result value for printing.
-pub(super) fn format_value(value: &Value) -> String {
+pub fn format_value(value: &Value) -> String {
     match *value {
         Value::I32(v) => v.to_string(),
         Value::I64(v) => v.to_string(),

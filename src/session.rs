@@ -1,0 +1,220 @@
+//! One deterministic run of a module: the main job of detwasm (`detwasm run`).
+//!
+//! [`run`] validates the module against the profile and the WASI host's allowlist,
+//! instantiates it with the deterministic WASI host, invokes `_start` (or a named
+//! export) under the gas limit, and returns everything observable: exit code or trap,
+//! results, gas used, stdout, stderr and the final preopened trees. Nothing here does
+//! real I/O; the caller loads directories and writes outputs.
+//! Depends on module, runtime, wasi, validate.
+
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::exec::{Trap, TrapCode};
+use crate::module::Module;
+use crate::runtime::{Extern, Store, TraceHook};
+use crate::validate;
+use crate::value::{FuncAddr, Value};
+use crate::wasi::{self, EchoSink, Preopen, Wasi, WasiConfig};
+use std::sync::{Arc, Mutex};
+
+/// What to run and with which inputs. Every field that can change the outcome is here.
+pub struct RunConfig {
+    /// Engine configuration: limits, stack model, gas limit (`Config::gas_limit`).
+    pub config: Config,
+    /// The WASI inputs: args (args[0] is the module's file name), env, seed, clock
+    /// start, stdin, preopens, file system limits.
+    pub wasi: WasiConfig,
+    /// The export to invoke with its arguments; `None` runs `_start` with none.
+    pub invoke: Option<(String, Vec<String>)>,
+    /// Whether to record the gas profile.
+    pub gas_profile: bool,
+    /// Where stdout and stderr bytes go as the guest writes them (they are always
+    /// captured too).
+    pub echo: Option<EchoSink>,
+    /// A trace hook to install for the run (recording or replaying host calls).
+    pub trace_hook: Option<Box<dyn TraceHook>>,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            config: Config::default(),
+            wasi: WasiConfig::default(),
+            invoke: None,
+            gas_profile: false,
+            echo: None,
+            trace_hook: None,
+        }
+    }
+}
+
+/// Everything observable about a finished run.
+pub struct RunOutcome {
+    /// The guest's exit code: `proc_exit`'s status, or 0 when `_start` returned.
+    /// `None` when the run trapped.
+    pub exit_code: Option<i32>,
+    /// The trap that ended the run, if any (never `TrapCode::Exit`).
+    pub trap: Option<Trap>,
+    /// Name of the function where the trap happened, if any.
+    pub trap_func: Option<String>,
+    /// Results of an `--invoke`d function.
+    pub results: Vec<Value>,
+    /// Gas used by instantiation and the run, in gas units.
+    pub gas_used: u64,
+    /// The gas limit, in gas units.
+    pub gas_limit: u64,
+    /// Everything written to stdout.
+    pub stdout: Vec<u8>,
+    /// Everything written to stderr.
+    pub stderr: Vec<u8>,
+    /// The preopened trees as the run left them, with their guest paths.
+    pub preopens: Vec<Preopen>,
+    /// Gas profile as folded stacks, when asked for.
+    pub gas_profile_folded: Option<String>,
+    /// Self gas per function, largest first, when the profile was asked for.
+    pub gas_by_function: Vec<(String, u64)>,
+    /// The trace hook, handed back after the run.
+    pub trace_hook: Option<Box<dyn TraceHook>>,
+    /// The store after the run, for state digests.
+    pub store: Store,
+    /// The instance that ran, if instantiation got that far.
+    pub instance: Option<crate::runtime::InstanceAddr>,
+}
+
+/// Parses a command-line argument as a value of type `ty` (SPEC.md §Values): integers
+/// in decimal or `0x` hex, floats in decimal, `inf`, `nan` or `nan:0xPAYLOAD`.
+///
+/// # Errors
+/// A message naming the argument when it does not parse.
+pub fn parse_arg(ty: crate::value::ValType, text: &str) -> Result<Value, String> {
+    crate::text::parse_value(text, ty)
+}
+
+/// Runs `bytes` as a WASI command (or invokes one export) under `rc`.
+///
+/// # Errors
+/// `Error::Validate` when the module is malformed, outside the profile, beyond a limit
+/// or imports something the host does not provide (every such import is listed);
+/// `Error::Invoke` for a missing export or bad arguments. Traps are not errors: they
+/// are in the outcome.
+pub fn run(bytes: &[u8], mut rc: RunConfig) -> Result<RunOutcome, Error> {
+    validate::validate(bytes, &rc.config, Some(&wasi::allowlist()))?;
+    let engine = Engine::new(rc.config.clone());
+    let module = Module::new(&engine, bytes)?;
+    let mut host = Wasi::new(rc.wasi).map_err(|e| Error::Invoke(e.to_string()))?;
+    host.set_echo(rc.echo.take());
+    let host = Arc::new(Mutex::new(host));
+    let mut store = Store::new(&engine);
+    store.set_gas_profiling(rc.gas_profile);
+    store.set_trace_hook(rc.trace_hook.take());
+    let provided = wasi::link(&mut store, Arc::clone(&host));
+    let imports: Vec<Extern> = wasi::imports_for(&module, &provided)?;
+    let mut trap: Option<Trap> = None;
+    let mut exit_code = None;
+    let mut results = Vec::new();
+    let mut instance = None;
+    match store.instantiate(&module, &imports) {
+        Err(Error::Trap(t)) => trap = Some(t),
+        Err(e) => return Err(e),
+        Ok(inst) => {
+            instance = Some(inst);
+            let (name, args) = match &rc.invoke {
+                Some((n, a)) => (n.as_str(), a.clone()),
+                None => ("_start", Vec::new()),
+            };
+            let func = match store.instance_export(inst, name) {
+                Some(Extern::Func(f)) => f,
+                _ => {
+                    return Err(Error::Invoke(format!(
+                        "the module exports no function `{name}`"
+                    )))
+                }
+            };
+            let values = typed_args(&store, func, &args)?;
+            match store.invoke(func, &values) {
+                Ok(r) => {
+                    results = r;
+                    exit_code = Some(0);
+                }
+                Err(Error::Trap(t)) => trap = Some(t),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    if let Some(t) = &trap {
+        if let Some(status) = t.exit_status() {
+            exit_code = Some(status);
+            trap = None;
+        }
+    }
+    let trap_func = trap
+        .as_ref()
+        .and_then(|t| t.func())
+        .map(|f| store.func_name(f));
+    let (stdout, stderr, preopens) = {
+        let mut h = host
+            .lock()
+            .map_err(|_| Error::Internal("wasi state poisoned"))?;
+        let preopens = h
+            .preopens()
+            .map(|(p, t)| Preopen {
+                guest_path: p.to_string(),
+                tree: t.clone(),
+            })
+            .collect();
+        (h.take_stdout(), h.take_stderr(), preopens)
+    };
+    let (gas_profile_folded, gas_by_function) = if rc.gas_profile {
+        let by = store
+            .gas_profile_by_function()
+            .into_iter()
+            .map(|(f, g)| (store.func_name(f), g))
+            .collect();
+        (Some(store.gas_profile_folded()), by)
+    } else {
+        (None, Vec::new())
+    };
+    Ok(RunOutcome {
+        exit_code,
+        trap,
+        trap_func,
+        results,
+        gas_used: store.gas_used(),
+        gas_limit: rc.config.gas_limit,
+        stdout,
+        stderr,
+        preopens,
+        gas_profile_folded,
+        gas_by_function,
+        trace_hook: store.take_trace_hook(),
+        store,
+        instance,
+    })
+}
+
+fn typed_args(store: &Store, func: FuncAddr, args: &[String]) -> Result<Vec<Value>, Error> {
+    let ty = store
+        .func_type(func)
+        .ok_or(Error::Internal("function type"))?
+        .clone();
+    if ty.params().len() != args.len() {
+        return Err(Error::Invoke(format!(
+            "the function takes {} arguments ({ty}), {} given",
+            ty.params().len(),
+            args.len()
+        )));
+    }
+    ty.params()
+        .iter()
+        .zip(args)
+        .map(|(t, a)| parse_arg(*t, a).map_err(Error::Invoke))
+        .collect()
+}
+
+impl RunOutcome {
+    /// The trap code, if the run trapped.
+    pub fn trap_code(&self) -> Option<TrapCode> {
+        self.trap.as_ref().map(Trap::code)
+    }
+}
