@@ -96,7 +96,7 @@ pub fn cases() -> Vec<Case> {
     (local.get 0)
     (if (param i32) (result i32 i32) (i32.eqz (local.get 0))
       (then (i32.const 1))
-      (else (i32.const 2) (i32.add))))
+      (else (i32.const 2) (i32.add) (i32.const 9))))
   (func (export "loop_params") (param $n i32) (result i32)
     (i32.const 0) (local.get $n)
     (loop $l (param i32 i32) (result i32)
