@@ -252,7 +252,9 @@ fn run_summary() {
     assert_eq!(text.stdout, "6765\n");
     assert_eq!(
         text.stderr,
-        format!("exit_code=0\ntrap=none\ngas_used={gas_used}\ngas_limit=99999999\n")
+        format!(
+            "exit_code=0\ntrap=none\ngas_used={gas_used}\ngas_limit=99999999\nself_gas {gas_used} fib\n"
+        )
     );
 
     // Out of gas (SPEC.md §Gas): the run traps at the first instruction whose base cost
@@ -305,11 +307,12 @@ fn run_user_errors() {
     check_user_error(&["run", &simd, "--invoke", "f"], "invalid module");
     let imports = dir.wat(
         "imports.wasm",
-        r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))))"#,
+        r#"(module (import "env" "foo" (func)) (import "wasi_snapshot_preview1" "proc_raise" (func (param i32) (result i32))))"#,
     );
+    check_user_error(&["run", &imports, "--invoke", "f"], "\"env\" \"foo\"");
     check_user_error(
         &["run", &imports, "--invoke", "f"],
-        "wasi_snapshot_preview1.fd_write",
+        "\"wasi_snapshot_preview1\" \"proc_raise\"",
     );
     check_user_error(
         &["run", &fib, "--invoke", "fib", "abc"],

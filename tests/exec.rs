@@ -416,3 +416,40 @@ fn metering_off_charges_nothing_for_wasm_code() {
     assert_eq!(o.result, Ok(vec![Value::I32(1000)]));
     assert_eq!(o.gas_used, 0);
 }
+
+#[test]
+fn out_of_gas_inside_a_deep_call_chain_wastes_no_gas() {
+    // Regression: the rest of a caller's segment after a call must not be prepaid
+    // while the callee runs, or the callee runs out of gas early. With no dynamic
+    // costs, an out-of-gas stop at limit L leaves less than the largest base cost
+    // (5, `call`) unused, and the stop point only moves forward as L grows.
+    let mut last = 0;
+    for limit in 0..400u64 {
+        let o = run_with(with_gas(limit), RECURSE, "r", &[Value::I32(30)]);
+        if o.result.is_ok() {
+            continue;
+        }
+        assert_eq!(o.result, Err(TrapCode::OutOfGas));
+        assert!(limit - o.gas_used < 5, "limit {limit} used {}", o.gas_used);
+        assert!(o.gas_used >= last);
+        last = o.gas_used;
+    }
+}
+
+#[test]
+fn dynamic_charges_see_exactly_the_gas_of_executed_instructions() {
+    // memory.grow's dynamic cost must fit in what is left after the instructions
+    // before it, not after the prepaid rest of its segment.
+    let wat = r#"(module (memory 1)
+        (func (export "f") (result i32)
+            (memory.grow (i32.const 1)) drop
+            i32.const 1 i32.const 1 i32.add i32.const 1 i32.add drop
+            i32.const 7))"#;
+    // const 1 + grow 10 + 1024 = 1035 fits exactly; the rest needs 8 more.
+    let o = run_with(with_gas(1035), wat, "f", &[]);
+    assert_eq!(o.result, Err(TrapCode::OutOfGas));
+    assert_eq!(o.gas_used, 1035);
+    let o = run_with(with_gas(1043), wat, "f", &[]);
+    assert_eq!(o.result, Ok(vec![Value::I32(7)]));
+    assert_eq!(o.gas_used, 1043);
+}

@@ -42,37 +42,66 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check that a module is accepted by detwasm's profile and limits.
+    /// Check that a module is accepted by detwasm's profile, limits and WASI host.
     ///
-    /// Prints `valid` and exits 0, or prints the error and exits 1.
+    /// Prints `valid` and exits 0, or prints the error (every import the host does
+    /// not provide, each on its own line) and exits 1.
     Validate {
         /// The module, in the WebAssembly binary format.
         file: PathBuf,
     },
-    /// Instantiate a module and invoke one exported function.
+    /// Run a WASI command deterministically, or invoke one exported function.
     ///
-    /// Prints each result on its own line. On a trap, prints `trap: <message>` on stderr
-    /// and exits 134.
-    Run(RunArgs),
+    /// The program's stdout and stderr go to this process's stdout and stderr; the exit
+    /// code is the program's. With --invoke, each result is printed on its own line. On
+    /// a trap, prints `trap: <message> in <function>` on stderr and exits 134.
+    Run(Box<RunArgs>),
 }
 
 /// Arguments of `detwasm run`.
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// The module, in the WebAssembly binary format. It must have no imports.
+    /// The module, in the WebAssembly binary format: a WASI command (imports from
+    /// wasi_snapshot_preview1 only, exports _start), or any module with --invoke.
     file: PathBuf,
-    /// Name of the exported function to invoke.
+    /// Invoke this export instead of _start; ARGS are then its typed arguments.
     #[arg(long, value_name = "NAME")]
-    invoke: String,
-    /// Arguments of the function, parsed by its parameter types: integers in decimal or
-    /// 0x hex, floats in decimal or as inf, nan, nan:0xPAYLOAD. Put arguments such as
-    /// -inf, -nan or -0x10 after `--`.
+    invoke: Option<String>,
+    /// Without --invoke: the program's arguments (argv[1..]; argv[0] is the module's
+    /// file name). With --invoke: the function's arguments, parsed by its parameter
+    /// types: integers in decimal or 0x hex, floats in decimal or as inf, nan,
+    /// nan:0xPAYLOAD. Put arguments that start with '-' after `--`.
     #[arg(value_name = "ARGS", allow_negative_numbers = true)]
     args: Vec<String>,
-    /// Gas limit for instantiation and the call, in gas units (default: the engine's).
+    /// Gas limit of the run, in gas units (default 10000000000, SPEC.md §Gas).
     #[arg(long, value_name = "LIMIT")]
     gas: Option<u64>,
-    /// Print a summary (exit code, trap, gas) on stderr after the run.
+    /// Seed of the random stream random_get reads (SPEC.md §Host).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
+    /// Start of the virtual clock, nanoseconds since the Unix epoch (default
+    /// 2026-01-01T00:00:00Z).
+    #[arg(long, value_name = "NS")]
+    clock_start: Option<u64>,
+    /// Preload host directory HOST into memory and mount it at GUEST (default: the
+    /// same path); repeatable. The host directory is never written.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// An environment variable of the program; repeatable. Nothing is inherited.
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    envs: Vec<String>,
+    /// The program's stdin: a file, or `-` for this process's stdin read to its end
+    /// before the run (default: empty).
+    #[arg(long, value_name = "FILE")]
+    stdin: Option<PathBuf>,
+    /// After the run, write the final tree of every --dir mount under DIR/GUEST.
+    #[arg(long, value_name = "DIR")]
+    fs_out: Option<PathBuf>,
+    /// Write the gas profile as folded stacks (`caller;callee gas` lines) to FILE.
+    #[arg(long, value_name = "FILE")]
+    gas_profile: Option<PathBuf>,
+    /// Print a summary (exit code, trap, gas, top functions by gas) on stderr after the
+    /// run.
     #[arg(
         long,
         value_name = "FORMAT",

@@ -1,21 +1,49 @@
-//! `detwasm run FILE --invoke NAME [ARGS...]`: load, instantiate with no imports, invoke
-//! one export, print its results. Depends on the public library API only.
+//! `detwasm run [OPTIONS] FILE [ARGS...]`: one deterministic run through
+//! `session::run`, with the command line's inputs (directories read into memory,
+//! stdin read before the run) and outputs (stdout/stderr streamed, `--fs-out`,
+//! `--gas-profile`, `--summary`). Depends on the public library API only.
 
-use crate::{Config, Engine, Error, Extern, ExternKind, FuncType, Module, Store, Trap, Value};
+use std::io::Write;
+use std::path::Path;
+
+use crate::session::{self, RunConfig, RunOutcome};
+use crate::text::format_value;
+use crate::wasi::{fs::Dir, OutputStream, Preopen, WasiConfig};
+use crate::{Config, Error, ExternKind, Module};
 
 use super::summary::{print_summary, Outcome};
 use super::{
-    one_line, print_err, print_out, read_module_file, RunArgs, UserError, EXIT_INTERNAL, EXIT_OK,
-    EXIT_TRAP, EXIT_USER_ERROR,
+    one_line, print_err, print_out, read_module_file, RunArgs, UserError, EXIT_INTERNAL, EXIT_TRAP,
+    EXIT_USER_ERROR,
 };
-use crate::text::{format_value, parse_value};
 
-/// Why a run stopped before printing results.
+/// Runs `detwasm run` and returns the process exit code.
+pub(super) fn run_command(args: &RunArgs) -> u8 {
+    match run(args) {
+        Ok((code, outcome)) => {
+            if let Some(format) = args.summary {
+                print_summary(format, code, &outcome);
+            }
+            code
+        }
+        Err(Failure::User(err)) => {
+            print_err(&format!("error: {}\n", one_line(&err.0)));
+            EXIT_USER_ERROR
+        }
+        Err(Failure::Internal(message)) => {
+            print_err(&format!(
+                "internal error: {} (this is a bug in detwasm)\n",
+                one_line(&message)
+            ));
+            EXIT_INTERNAL
+        }
+    }
+}
+
+/// Why a run could not produce an outcome.
 enum Failure {
-    /// The command line, file or module is at fault: exit 2.
+    /// The command line, a file or the module is at fault: exit 2.
     User(UserError),
-    /// The guest trapped during instantiation or the call: exit 134.
-    Trap(Trap),
     /// detwasm itself is at fault: exit 70.
     Internal(String),
 }
@@ -26,122 +54,170 @@ impl From<UserError> for Failure {
     }
 }
 
-/// Maps a library error outside of a trap to a failure.
-fn library_failure(context: &str, err: Error) -> Failure {
-    match err {
-        Error::Trap(trap) => Failure::Trap(trap),
-        Error::Internal(message) => Failure::Internal(format!("{context}: {message}")),
-        other => Failure::User(UserError::new(format!("{context}: {other}"))),
-    }
-}
-
-/// Runs `detwasm run` and returns the exit code.
-pub(super) fn run_command(args: &RunArgs) -> u8 {
-    let mut outcome = None;
-    let code = match run(args, &mut outcome) {
-        Ok(results) => {
-            let mut text = String::new();
-            for value in &results {
-                text.push_str(&format_value(value));
-                text.push('\n');
-            }
-            print_out(&text);
-            EXIT_OK
-        }
-        Err(Failure::User(err)) => {
-            print_err(&format!("error: {}\n", one_line(&err.0)));
-            EXIT_USER_ERROR
-        }
-        Err(Failure::Trap(trap)) => {
-            print_err(&format!("trap: {}\n", one_line(&trap.to_string())));
-            EXIT_TRAP
-        }
-        Err(Failure::Internal(message)) => {
-            print_err(&format!(
-                "internal error: {} (this is a bug in detwasm)\n",
-                one_line(&message)
-            ));
-            EXIT_INTERNAL
-        }
-    };
-    if let (Some(format), Some(outcome)) = (args.summary, outcome) {
-        print_summary(format, code, &outcome);
-    }
-    code
-}
-
-/// Loads, instantiates and invokes. Fills `outcome` once execution has started
-/// (instantiation may run a start function), so the summary can report gas and traps.
-fn run(args: &RunArgs, outcome: &mut Option<Outcome>) -> Result<Vec<Value>, Failure> {
+fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
     let bytes = read_module_file(&args.file)?;
-    let engine = Engine::new(Config::default());
-    let module = Module::new(&engine, &bytes).map_err(|err| match err {
+    let mut config = Config::default();
+    if let Some(gas) = args.gas {
+        config.gas_limit = gas;
+    }
+    crate::validate::validate(&bytes, &config, Some(&crate::wasi::allowlist()))
+        .map_err(|err| UserError::new(format!("invalid module {}: {err}", args.file.display())))?;
+    // A clear message for a missing or mistyped export before anything runs.
+    if let Some(name) = &args.invoke {
+        if let Ok(module) = Module::new(&crate::Engine::new(config.clone()), &bytes) {
+            check_export(&module, name, &args.args)?;
+        }
+    }
+    let wasi = wasi_config(args)?;
+    let rc = RunConfig {
+        config,
+        wasi,
+        invoke: args.invoke.clone().map(|n| (n, args.args.clone())),
+        gas_profile: args.gas_profile.is_some() || args.summary.is_some(),
+        echo: Some(Box::new(|stream, bytes: &[u8]| {
+            // The guest's output goes out as it is written; a closed pipe is ignored.
+            let _ = match stream {
+                OutputStream::Stdout => std::io::stdout().lock().write_all(bytes),
+                OutputStream::Stderr => std::io::stderr().lock().write_all(bytes),
+            };
+        })),
+        trace_hook: None,
+    };
+    let outcome = session::run(&bytes, rc).map_err(|e| match e {
         Error::Validate(err) => Failure::User(UserError::new(format!(
             "invalid module {}: {err}",
             args.file.display()
         ))),
-        other => library_failure("cannot load module", other),
-    })?;
-    check_no_imports(&module)?;
-    let ty = exported_func_type(&module, &args.invoke)?;
-    let params = parse_args(&args.invoke, ty, &args.args)?;
-
-    let mut store = Store::new(&engine);
-    let gas_limit = args.gas.unwrap_or(engine.config().gas_limit);
-    store.set_gas_limit(gas_limit);
-    let result = instantiate_and_invoke(&mut store, &module, &args.invoke, &params);
-    *outcome = Some(Outcome {
-        trap: match &result {
-            Err(Failure::Trap(trap)) => Some(trap.code()),
-            _ => None,
-        },
-        gas_used: store.gas_used(),
-        gas_limit,
-    });
-    result
-}
-
-fn instantiate_and_invoke(
-    store: &mut Store,
-    module: &Module,
-    name: &str,
-    params: &[Value],
-) -> Result<Vec<Value>, Failure> {
-    let instance = store
-        .instantiate(module, &[])
-        .map_err(|err| library_failure("cannot instantiate module", err))?;
-    let func = match store.instance_export(instance, name) {
-        Some(Extern::Func(func)) => func,
-        _ => {
-            return Err(Failure::Internal(format!(
-                "export '{name}' of the instance is not the module's function export"
+        Error::Internal(m) => Failure::Internal(m.to_string()),
+        Error::Invoke(m) if args.invoke.is_none() && m.contains("`_start`") => {
+            Failure::User(UserError::new(format!(
+                "{m}; it is not a WASI command (use --invoke NAME to call another export)"
             )))
         }
+        other => Failure::User(UserError::new(other.to_string())),
+    })?;
+    let _ = std::io::stdout().flush();
+    write_outputs(args, &outcome)?;
+    let code = match (&outcome.trap, outcome.exit_code) {
+        (Some(trap), _) => {
+            let place = outcome
+                .trap_func
+                .as_deref()
+                .map(|f| format!(" in {f}"))
+                .unwrap_or_default();
+            print_err(&format!("trap: {}{place}\n", trap.code().message()));
+            EXIT_TRAP
+        }
+        (None, Some(status)) => {
+            let mut text = String::new();
+            for value in &outcome.results {
+                text.push_str(&format_value(value));
+                text.push('\n');
+            }
+            print_out(&text);
+            // A WASI exit status outside 0..=255 is reported modulo 256, as POSIX does.
+            (status & 0xff) as u8
+        }
+        (None, None) => return Err(Failure::Internal("run ended without outcome".into())),
     };
-    store
-        .invoke(func, params)
-        .map_err(|err| library_failure(&format!("cannot invoke '{name}'"), err))
+    let summary = Outcome {
+        trap: outcome.trap_code(),
+        gas_used: outcome.gas_used,
+        gas_limit: outcome.gas_limit,
+        top: outcome.gas_by_function.iter().take(10).cloned().collect(),
+    };
+    Ok((code, summary))
 }
 
-/// Rejects a module with imports: `run` has no host functions to offer yet.
-fn check_no_imports(module: &Module) -> Result<(), UserError> {
-    let imports = module.imports();
-    match imports.first() {
-        None => Ok(()),
-        Some(first) => Err(UserError::new(format!(
-            "the module has {} import(s), the first '{}.{}', but detwasm run provides no \
-             imports yet (WASI support is not implemented yet)",
-            imports.len(),
-            first.module,
-            first.name
-        ))),
+/// The WASI inputs of the run from the command line.
+fn wasi_config(args: &RunArgs) -> Result<WasiConfig, UserError> {
+    let mut w = WasiConfig::default();
+    let argv0 = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| args.file.display().to_string());
+    w.args.push(argv0);
+    if args.invoke.is_none() {
+        w.args.extend(args.args.iter().cloned());
     }
+    w.seed = args.seed;
+    if let Some(start) = args.clock_start {
+        w.clock_start_ns = start;
+    }
+    for e in &args.envs {
+        let Some((k, v)) = e.split_once('=') else {
+            return Err(UserError::new(format!("--env {e}: expected KEY=VALUE")));
+        };
+        w.env.push((k.to_string(), v.to_string()));
+    }
+    w.stdin = match &args.stdin {
+        None => Vec::new(),
+        Some(p) if p.as_os_str() == "-" => {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
+                .map_err(|e| UserError::new(format!("cannot read stdin: {e}")))?;
+            buf
+        }
+        Some(p) => std::fs::read(p)
+            .map_err(|e| UserError::new(format!("cannot read --stdin {}: {e}", p.display())))?,
+    };
+    for d in &args.dirs {
+        let (host, guest) = match d.split_once("::") {
+            Some((h, g)) => (h, g),
+            None => (d.as_str(), d.as_str()),
+        };
+        let tree = Dir::load_host(Path::new(host))
+            .map_err(|e| UserError::new(format!("cannot load --dir {host}: {e}")))?;
+        w.preopens.push(Preopen {
+            guest_path: guest.to_string(),
+            tree,
+        });
+    }
+    Ok(w)
 }
 
-/// The type of the exported function `name`, or a user error saying what is exported.
-fn exported_func_type<'m>(module: &'m Module, name: &str) -> Result<&'m FuncType, UserError> {
+/// Writes `--fs-out` and `--gas-profile` after the run.
+fn write_outputs(args: &RunArgs, outcome: &RunOutcome) -> Result<(), UserError> {
+    if let Some(out) = &args.fs_out {
+        for p in &outcome.preopens {
+            let rel = p.guest_path.trim_start_matches('/');
+            let dest = if rel.is_empty() {
+                out.clone()
+            } else {
+                out.join(rel)
+            };
+            p.tree.export_to_host(&dest).map_err(|e| {
+                UserError::new(format!("cannot write --fs-out {}: {e}", dest.display()))
+            })?;
+        }
+    }
+    if let (Some(path), Some(folded)) = (&args.gas_profile, &outcome.gas_profile_folded) {
+        std::fs::write(path, folded).map_err(|e| {
+            UserError::new(format!(
+                "cannot write --gas-profile {}: {e}",
+                path.display()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Checks that `name` is an exported function taking as many arguments as given.
+fn check_export(module: &Module, name: &str, args: &[String]) -> Result<(), UserError> {
     if let Some(ty) = module.export_func_type(name) {
-        return Ok(ty);
+        if ty.params().len() != args.len() {
+            return Err(UserError::new(format!(
+                "'{name}' has type {ty} and takes {} argument(s), but {} were given",
+                ty.params().len(),
+                args.len()
+            )));
+        }
+        for (i, (text, &param)) in args.iter().zip(ty.params()).enumerate() {
+            crate::text::parse_value(text, param)
+                .map_err(|err| UserError::new(format!("argument {} of '{name}': {err}", i + 1)))?;
+        }
+        return Ok(());
     }
     if let Some(export) = module.exports().iter().find(|e| e.name == name) {
         let kind = match export.kind {
@@ -169,23 +245,4 @@ fn exported_func_type<'m>(module: &'m Module, name: &str) -> Result<&'m FuncType
     Err(UserError::new(format!(
         "no export named '{name}' ({known})"
     )))
-}
-
-/// Parses the command-line arguments by the function's parameter types.
-fn parse_args(name: &str, ty: &FuncType, args: &[String]) -> Result<Vec<Value>, UserError> {
-    if args.len() != ty.params().len() {
-        return Err(UserError::new(format!(
-            "'{name}' has type {ty} and takes {} argument(s), but {} were given",
-            ty.params().len(),
-            args.len()
-        )));
-    }
-    args.iter()
-        .zip(ty.params())
-        .enumerate()
-        .map(|(i, (text, &param))| {
-            parse_value(text, param)
-                .map_err(|err| UserError::new(format!("argument {} of '{name}': {err}", i + 1)))
-        })
-        .collect()
 }

@@ -13,6 +13,8 @@ pub(super) struct Outcome {
     pub gas_used: u64,
     /// The gas limit of the run, in gas units.
     pub gas_limit: u64,
+    /// The functions that used the most gas themselves, largest first.
+    pub top: Vec<(String, u64)>,
 }
 
 /// The stable name of a trap code in summaries: the variant in snake case.
@@ -26,12 +28,18 @@ pub(super) fn trap_name(code: TrapCode) -> &'static str {
 /// per line. JSON: `{"exit_code":N,"trap":"NAME"|null,"gas_used":N,"gas_limit":N}`.
 pub(super) fn print_summary(format: SummaryFormat, exit_code: u8, outcome: &Outcome) {
     let text = match format {
-        SummaryFormat::Text => format!(
-            "exit_code={exit_code}\ntrap={}\ngas_used={}\ngas_limit={}\n",
-            outcome.trap.map_or("none", trap_name),
-            outcome.gas_used,
-            outcome.gas_limit
-        ),
+        SummaryFormat::Text => {
+            let mut t = format!(
+                "exit_code={exit_code}\ntrap={}\ngas_used={}\ngas_limit={}\n",
+                outcome.trap.map_or("none", trap_name),
+                outcome.gas_used,
+                outcome.gas_limit
+            );
+            for (name, gas) in &outcome.top {
+                t.push_str(&format!("self_gas {gas} {name}\n"));
+            }
+            t
+        }
         SummaryFormat::Json => format!(
             "{{\"exit_code\":{exit_code},\"trap\":{},\"gas_used\":{},\"gas_limit\":{}}}\n",
             outcome.trap.map_or("null".to_string(), |code| format!(

@@ -1,5 +1,6 @@
-//! `detwasm validate FILE`: runs the validator with the default configuration and no
-//! import allowlist, and reports the verdict. Depends on `validate` and `config`.
+//! `detwasm validate FILE`: runs the validator with the default configuration and the
+//! WASI host's import allowlist (so every import `run` could not provide is listed),
+//! and reports the verdict. Depends on `validate` and `config`.
 
 use std::path::Path;
 
@@ -19,7 +20,7 @@ pub(super) fn validate_command(path: &Path) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
-    match crate::validate::validate(&bytes, &Config::default(), None) {
+    match crate::validate::validate(&bytes, &Config::default(), Some(&crate::wasi::allowlist())) {
         Ok(()) => {
             print_out("valid\n");
             EXIT_OK

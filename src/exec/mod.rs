@@ -866,6 +866,9 @@ impl Machine<'_> {
                         charge!(n * gas::MEMORY_GROW_GAS_PER_PAGE);
                         let m = &mut self.store.memories[mem];
                         m.data.resize((old + n) as usize * PAGE_SIZE, 0);
+                        // The resize may move the memory: `mem_ptr` and `mem_len`
+                        // must describe it before the next load or store.
+                        refresh!();
                         ss!(sp - 1, old);
                     }
                 }

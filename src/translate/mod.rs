@@ -600,6 +600,25 @@ impl<'e> Translator<'e> {
             },
         };
         self.emit(o, cost);
+        // A call or a dynamic charge ends its segment: whatever charges gas while the
+        // instruction runs (the callee, a host function, the dynamic cost) must see
+        // exactly the instructions executed so far charged, not the rest of a prepaid
+        // segment (SPEC.md §Gas, charging semantics).
+        if matches!(
+            o,
+            Op::Call(_)
+                | Op::CallIndirect { .. }
+                | Op::MemoryGrow
+                | Op::MemoryFill
+                | Op::MemoryCopy
+                | Op::MemoryInit(_)
+                | Op::TableGrow(_)
+                | Op::TableFill(_)
+                | Op::TableCopy { .. }
+                | Op::TableInit { .. }
+        ) {
+            self.new_segment();
+        }
         Ok(())
     }
 
