@@ -98,6 +98,11 @@ pub struct Config {
     /// of metering in benchmarks: no instruction is charged (host functions still
     /// charge), so runs are not bounded by gas. Default `true`.
     pub gas_metering: bool,
+    /// Take a checkpoint (SPEC.md §Trace, checkpoints) each time gas used is about to
+    /// pass a multiple of this many gas units; 0 (the default) takes none. Turning
+    /// checkpoints on also turns off fused ops so every checkpoint position is one wasm
+    /// instruction.
+    pub checkpoint_interval: u64,
 }
 
 impl Default for Config {
@@ -108,6 +113,7 @@ impl Default for Config {
             max_stack_height: 4_000_000,
             gas_limit: 10_000_000_000,
             gas_metering: true,
+            checkpoint_interval: 0,
         }
     }
 }

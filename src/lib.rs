@@ -31,7 +31,8 @@ pub use error::{Error, LinkError};
 pub use exec::{Trap, TrapCode, PAGE_SIZE};
 pub use module::{Export, ExternKind, Import, Module};
 pub use runtime::{
-    Caller, Extern, GlobalAddr, HostCall, HostCallOutcome, HostFunc, InstanceAddr, MemAddr,
+    Caller, Checkpoint, Extern, GlobalAddr, HostCall, HostCallOutcome, HostFunc, InstanceAddr,
+    MemAddr,
     Replayed, Store, TableAddr, TagAddr, TraceHook,
 };
 pub use value::{

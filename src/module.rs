@@ -400,6 +400,7 @@ impl Module {
                     type_arity: &type_arity,
                     max_control_depth: config.limits.max_control_depth,
                     metering: config.gas_metering,
+                    fuse: config.checkpoint_interval == 0,
                 };
                 let (compiled, a) =
                     translate_function(func, &body, &env, std::mem::take(&mut allocs), ty.0, ty.1)?;

@@ -19,6 +19,7 @@ use crate::wasi::{self, EchoSink, Preopen, Wasi, WasiConfig};
 use std::sync::{Arc, Mutex};
 
 /// What to run and with which inputs. Every field that can change the outcome is here.
+#[derive(Default)]
 pub struct RunConfig {
     /// Engine configuration: limits, stack model, gas limit (`Config::gas_limit`).
     pub config: Config,
@@ -34,19 +35,6 @@ pub struct RunConfig {
     pub echo: Option<EchoSink>,
     /// A trace hook to install for the run (recording or replaying host calls).
     pub trace_hook: Option<Box<dyn TraceHook>>,
-}
-
-impl Default for RunConfig {
-    fn default() -> Self {
-        RunConfig {
-            config: Config::default(),
-            wasi: WasiConfig::default(),
-            invoke: None,
-            gas_profile: false,
-            echo: None,
-            trace_hook: None,
-        }
-    }
 }
 
 /// Everything observable about a finished run.

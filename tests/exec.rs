@@ -453,3 +453,94 @@ fn dynamic_charges_see_exactly_the_gas_of_executed_instructions() {
     assert_eq!(o.result, Ok(vec![Value::I32(7)]));
     assert_eq!(o.gas_used, 1043);
 }
+
+struct Checkpoints(std::sync::Arc<std::sync::Mutex<Vec<detwasm::Checkpoint>>>);
+
+impl detwasm::TraceHook for Checkpoints {
+    fn host_call(&mut self, _: &detwasm::HostCall<'_>, _: &detwasm::HostCallOutcome<'_>) {}
+    fn checkpoint(&mut self, cp: &detwasm::Checkpoint) {
+        self.0.lock().unwrap().push(cp.clone());
+    }
+}
+
+fn checkpoints(
+    config: Config,
+    wat: &str,
+    func: &str,
+    args: &[Value],
+) -> (Outcome, Vec<detwasm::Checkpoint>) {
+    let engine = Engine::new(config);
+    let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
+    let mut store = Store::new(&engine);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    store.set_trace_hook(Some(Box::new(Checkpoints(seen.clone()))));
+    let inst = store.instantiate(&module, &[]).unwrap();
+    let Some(Extern::Func(f)) = store.instance_export(inst, func) else {
+        panic!()
+    };
+    let result = store.invoke(f, args).map_err(|e| match e {
+        Error::Trap(t) => t.code(),
+        e => panic!("{e}"),
+    });
+    let cps = seen.lock().unwrap().clone();
+    (
+        Outcome {
+            result,
+            gas_used: store.gas_used(),
+        },
+        cps,
+    )
+}
+
+#[test]
+fn checkpoints_fall_exactly_where_out_of_gas_would() {
+    let wat = r#"(module (memory 1)
+        (func $f (param i32) (result i32)
+            (i32.store (i32.mul (local.get 0) (i32.const 4)) (local.get 0))
+            (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+                (else (i32.add (local.get 0) (call $f (i32.sub (local.get 0) (i32.const 1)))))))
+        (func (export "run") (result i32) (drop (memory.grow (i32.const 1))) (call $f (i32.const 40))))"#;
+    let plain = run(wat, "run", &[]);
+    for n in [7u64, 50, 333] {
+        let config = Config {
+            checkpoint_interval: n,
+            ..Config::default()
+        };
+        let (o, cps) = checkpoints(config, wat, "run", &[]);
+        // Checkpoints never change results or gas.
+        assert_eq!(
+            (o.result.clone(), o.gas_used),
+            (plain.result.clone(), plain.gas_used)
+        );
+        // memory.grow's 1024-gas dynamic cost passes several boundaries at once: one
+        // checkpoint per instruction at most, so at least one per 1034 gas.
+        assert!(
+            cps.len() as u64 >= plain.gas_used / 1034,
+            "interval {n}: {} checkpoints",
+            cps.len()
+        );
+        for (i, cp) in cps.iter().enumerate() {
+            assert_eq!(cp.index, i as u64);
+            // The checkpoint is before an instruction with a nonzero cost: a run
+            // limited to the gas used there stops there, out of gas.
+            let limited = run_with(with_gas(cp.gas_used), wat, "run", &[]);
+            assert_eq!(
+                limited.result,
+                Err(TrapCode::OutOfGas),
+                "interval {n} checkpoint {i}"
+            );
+            assert_eq!(limited.gas_used, cp.gas_used, "interval {n} checkpoint {i}");
+        }
+        // Identical runs give identical checkpoints, digests included.
+        let (_, again) = checkpoints(
+            Config {
+                checkpoint_interval: n,
+                ..Config::default()
+            },
+            wat,
+            "run",
+            &[],
+        );
+        assert_eq!(cps, again);
+    }
+}

@@ -3,6 +3,7 @@
 //! traps and exception unwinding. Never decodes wasm bytes.
 //! Depends on translate (the bytecode), runtime (the store), float, gas.
 
+pub(crate) mod checkpoint;
 pub(crate) mod profile;
 mod trap;
 
@@ -42,6 +43,9 @@ struct Regs {
 enum Exit {
     Done,
     SwitchToStep,
+    /// The instruction at `regs.pc` would pass the next checkpoint boundary: take the
+    /// checkpoint, then run it (in step mode).
+    Checkpoint,
 }
 
 /// Why the loop stopped abnormally: a trap at the op `regs.pc - 1`.
@@ -60,6 +64,12 @@ struct Machine<'s> {
     trap_body: CompiledFunc,
     /// Config::gas_metering: when off, nothing is charged or refunded for wasm code.
     metering: bool,
+    /// Config::checkpoint_interval (0: no checkpoints).
+    cp_interval: u64,
+    /// Gas beyond the checkpoint fence: the loop sees only the gas up to the next
+    /// checkpoint boundary, so running into the fence is an out-of-gas fault that the
+    /// loop turns into a checkpoint. The real remaining gas is the loop's plus this.
+    fence: u64,
 }
 
 #[inline(always)]
@@ -170,6 +180,8 @@ pub(crate) fn invoke(
                 host_trap: None,
                 trap_body: empty_func(),
                 metering: config.gas_metering,
+                cp_interval: config.checkpoint_interval,
+                fence: 0,
             };
             m.run_invocation(func.0, &slots)?
         }
@@ -221,8 +233,61 @@ impl Machine<'_> {
                     return Ok(self.store.stack[regs.fp..regs.fp + n].to_vec());
                 }
                 Ok(Exit::SwitchToStep) => step = true,
+                Ok(Exit::Checkpoint) => {
+                    self.take_checkpoint(&regs);
+                    step = true;
+                }
                 Err(code) => return Err(self.fail(code, &regs)),
             }
+        }
+    }
+
+    /// Sets `fence` from the store's real remaining gas and the next checkpoint
+    /// boundary: the loop may use the gas up to the boundary.
+    fn refence(&mut self) {
+        self.fence = 0;
+        if self.cp_interval == 0 {
+            return;
+        }
+        let remaining = self.store.gas_remaining;
+        let used = self.store.gas_limit.saturating_sub(remaining);
+        let room = self.store.checkpoint_next.saturating_sub(used);
+        self.fence = remaining.saturating_sub(room);
+    }
+
+    /// Takes the checkpoint before the op at `regs.pc` and moves the boundary past it.
+    fn take_checkpoint(&mut self, regs: &Regs) {
+        let used = self
+            .store
+            .gas_limit
+            .saturating_sub(self.store.gas_remaining);
+        let Some((cf, inst)) = self.code_arc(regs.func) else {
+            return;
+        };
+        let cost = u64::from(cf.costs.get(regs.pc).copied().unwrap_or(0));
+        let offset = cf.offsets.get(regs.pc).copied().unwrap_or(0);
+        let func_index = self
+            .store
+            .instances
+            .get(inst)
+            .and_then(|i| i.funcs.iter().position(|a| *a == regs.func))
+            .unwrap_or(0) as u32;
+        let stack: Vec<u64> = self.store.stack[..regs.sp].to_vec();
+        let state_digest = checkpoint::state_digest(self.store, inst, &stack);
+        let cp = crate::runtime::Checkpoint {
+            index: self.store.checkpoint_index,
+            gas_used: used,
+            func: FuncAddr(regs.func),
+            func_index,
+            offset,
+            state_digest,
+        };
+        self.store.checkpoint_index += 1;
+        let n = self.cp_interval;
+        self.store.checkpoint_next = ((used + cost) / n + 1) * n;
+        if let Some(mut hook) = self.store.trace_hook.take() {
+            hook.checkpoint(&cp);
+            self.store.trace_hook = Some(hook);
         }
     }
 
@@ -275,7 +340,9 @@ impl Machine<'_> {
         let mut fp = regs.fp;
         let mut sp = regs.sp;
         let mut prepaid = regs.prepaid;
-        let mut gas = self.store.gas_remaining;
+        self.refence();
+        let mut gas = self.store.gas_remaining - self.fence;
+        let track = self.cp_interval > 0;
         // The current function's code and instance, as raw pointers so that they do
         // not borrow the store. NOTE: the store's function and instance lists are not
         // modified while code runs (host functions only see a `Caller`), and each
@@ -294,7 +361,24 @@ impl Machine<'_> {
                 regs.fp = fp;
                 regs.sp = sp;
                 regs.prepaid = prepaid;
-                self.store.gas_remaining = gas;
+                self.store.gas_remaining = gas + self.fence;
+            }};
+        }
+        macro_rules! reload_gas {
+            () => {{
+                self.refence();
+                gas = self.store.gas_remaining - self.fence;
+            }};
+        }
+        macro_rules! dirty {
+            ($addr:expr, $len:expr) => {{
+                if track {
+                    self.store
+                        .page_cache
+                        .entry(mem as u32)
+                        .or_default()
+                        .mark($addr as u64, $len as u64);
+                }
             }};
         }
         macro_rules! fault {
@@ -314,10 +398,20 @@ impl Machine<'_> {
         macro_rules! charge {
             ($amount:expr) => {{
                 let a: u64 = if self.metering { $amount } else { 0 };
+                if gas < a && self.fence > 0 {
+                    // A dynamic charge passes the checkpoint fence: no checkpoint
+                    // here; the next instruction takes it.
+                    gas += self.fence;
+                    self.fence = 0;
+                }
                 if gas < a {
                     fault!(TrapCode::OutOfGas);
                 }
                 gas -= a;
+                if track {
+                    save!();
+                    reload_gas!();
+                }
             }};
         }
         macro_rules! st {
@@ -407,6 +501,7 @@ impl Machine<'_> {
                 let bytes: [u8; $n] = $e;
                 // SAFETY: as for `load!`.
                 unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_ptr.add(a), $n) };
+                dirty!(a, $n);
                 sp -= 1;
             }};
         }
@@ -532,11 +627,11 @@ impl Machine<'_> {
                         match r {
                             Ok(nsp) => sp = nsp,
                             Err(code) => {
-                                gas = self.store.gas_remaining;
+                                reload_gas!();
                                 fault!(code)
                             }
                         }
-                        gas = self.store.gas_remaining;
+                        reload_gas!();
                         refresh!();
                         if $tail {
                             do_return!();
@@ -555,7 +650,7 @@ impl Machine<'_> {
                 fp = regs.fp;
                 sp = regs.sp;
                 prepaid = regs.prepaid;
-                gas = self.store.gas_remaining;
+                reload_gas!();
                 match caught {
                     Ok(at_label) => {
                         (cfp, inst) = self.enter(func);
@@ -580,6 +675,10 @@ impl Machine<'_> {
             let op = unsafe { *code.get_unchecked(pc) };
             if STEP && !prepaid {
                 let c = u64::from(cf!().costs[pc]);
+                if gas < c && self.fence > 0 {
+                    save!();
+                    return Ok(Exit::Checkpoint);
+                }
                 if gas < c {
                     // Charge the components of a fused op that fit, then stop before
                     // the first that does not (SPEC.md §Gas rule 1).
@@ -893,6 +992,7 @@ impl Machine<'_> {
                     let store = &mut *self.store;
                     let src = &store.datas[da].bytes[s as usize..(s + n) as usize];
                     store.memories[mem].data[d as usize..(d + n) as usize].copy_from_slice(src);
+                    dirty!(d, n);
                 }
                 Op::DataDrop(seg) => {
                     let da = self.store.instances[inst].datas[seg as usize] as usize;
@@ -912,6 +1012,7 @@ impl Machine<'_> {
                         fault!(TrapCode::MemoryOutOfBounds);
                     }
                     data.copy_within(s as usize..(s + n) as usize, d as usize);
+                    dirty!(d, n);
                 }
                 Op::MemoryFill => {
                     sp -= 3;
@@ -926,6 +1027,7 @@ impl Machine<'_> {
                         fault!(TrapCode::MemoryOutOfBounds);
                     }
                     data[d as usize..(d + n) as usize].fill(v);
+                    dirty!(d, n);
                 }
                 Op::LocalGet2(a, b) => {
                     ss!(sp, sg!(fp + a as usize));
@@ -1347,6 +1449,7 @@ fn empty_func() -> CompiledFunc {
         code: Box::new([Op::Unreachable]),
         costs: Box::new([0]),
         parts: Box::new([[0; 3]]),
+        offsets: Box::new([0]),
         handlers: Box::new([]),
     }
 }
@@ -1380,6 +1483,8 @@ fn call_host_func(
         args: &args,
     };
     let before = store.gas_remaining;
+    let track = store.engine.config().checkpoint_interval > 0;
+    let mut raw_mut = false;
     let mut access = crate::runtime::Access::default();
     let replayed = hook.as_deref_mut().and_then(|k| k.replay(&call));
     let outcome: Result<(), Trap> = match &replayed {
@@ -1394,12 +1499,28 @@ fn call_host_func(
                         .and_then(|m| store.memories.get_mut(m))
                         .map(|m| &mut m.data),
                     gas_remaining: &mut store.gas_remaining,
-                    access: hook.is_some().then_some(&mut access),
+                    access: (hook.is_some() || track).then_some(&mut access),
+                    raw_mut: false,
                 };
-                (h.f)(&mut caller, &args, &mut results)
+                let r = (h.f)(&mut caller, &args, &mut results);
+                raw_mut = caller.raw_mut;
+                r
             }
         }
     };
+    if let (true, Some(m)) = (track, mem) {
+        let cache = store.page_cache.entry(m as u32).or_default();
+        if raw_mut {
+            cache.mark_all();
+        }
+        let writes = match &replayed {
+            Some(r) => r.writes.as_slice(),
+            None => access.writes.as_slice(),
+        };
+        for (addr, data) in writes {
+            cache.mark(u64::from(*addr), data.len() as u64);
+        }
+    }
     if let Some(k) = hook.as_deref_mut() {
         use sha2::Digest;
         let reads_digest: [u8; 32] = access

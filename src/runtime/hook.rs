@@ -50,6 +50,24 @@ pub struct Replayed {
     pub gas_charged: u64,
 }
 
+/// A checkpoint: the state of the executing instance just before an instruction
+/// (SPEC.md §Trace, checkpoints).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// 0 for the first checkpoint of the store, then 1, 2, ...
+    pub index: u64,
+    /// Gas used before the instruction, in gas units.
+    pub gas_used: u64,
+    /// The executing function's store address.
+    pub func: FuncAddr,
+    /// Its index in its module's function index space.
+    pub func_index: u32,
+    /// Byte offset in the module binary of the instruction about to execute.
+    pub offset: u32,
+    /// The state digest: memories, globals, tables and value stack.
+    pub state_digest: [u8; 32],
+}
+
 /// Observes every host call made by wasm code or by `Store::invoke` of a host
 /// function. Installed with `Store::set_trace_hook`.
 pub trait TraceHook: Send {
@@ -61,4 +79,7 @@ pub trait TraceHook: Send {
     fn replay(&mut self, _call: &HostCall<'_>) -> Option<Replayed> {
         None
     }
+
+    /// Called at every checkpoint when `Config::checkpoint_interval` is not 0.
+    fn checkpoint(&mut self, _checkpoint: &Checkpoint) {}
 }

@@ -9,7 +9,7 @@
 mod hook;
 mod instantiate;
 
-pub use hook::{HostCall, HostCallOutcome, Replayed, TraceHook};
+pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
 
 use crate::engine::Engine;
 use crate::error::Error;
@@ -65,6 +65,8 @@ pub struct Caller<'a> {
     pub(crate) memory: Option<&'a mut Vec<u8>>,
     pub(crate) gas_remaining: &'a mut u64,
     pub(crate) access: Option<&'a mut Access>,
+    /// Set when the host took raw mutable access to memory (writes not recorded).
+    pub(crate) raw_mut: bool,
 }
 
 /// Guest memory accesses of one host call, kept while a trace hook is installed.
@@ -82,6 +84,7 @@ impl Caller<'_> {
 
     /// The calling instance's memory 0, writable, if it has one.
     pub fn memory_mut(&mut self) -> Option<&mut [u8]> {
+        self.raw_mut = true;
         self.memory.as_deref_mut().map(Vec::as_mut_slice)
     }
 
@@ -246,6 +249,11 @@ pub struct Store {
     pub(crate) stack: Vec<u64>,
     pub(crate) profiler: Option<Box<crate::exec::profile::Profiler>>,
     pub(crate) trace_hook: Option<Box<dyn TraceHook>>,
+    /// Page hashes of memories, for checkpoint digests.
+    pub(crate) page_cache: BTreeMap<u32, crate::exec::checkpoint::PageCache>,
+    /// The next checkpoint boundary (gas used) and the next checkpoint's index.
+    pub(crate) checkpoint_next: u64,
+    pub(crate) checkpoint_index: u64,
 }
 
 fn addr32(n: usize) -> Result<u32, Error> {
@@ -274,6 +282,9 @@ impl Store {
             stack: Vec::new(),
             profiler: None,
             trace_hook: None,
+            page_cache: BTreeMap::new(),
+            checkpoint_next: engine.config().checkpoint_interval,
+            checkpoint_index: 0,
         }
     }
 
@@ -571,5 +582,6 @@ impl Store {
     pub fn set_gas_limit(&mut self, limit: u64) {
         self.gas_limit = limit;
         self.gas_remaining = limit;
+        self.checkpoint_next = self.engine.config().checkpoint_interval;
     }
 }

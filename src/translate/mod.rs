@@ -26,6 +26,8 @@ pub(crate) struct TranslateEnv<'a> {
     pub max_control_depth: u32,
     /// Whether to emit `ConsumeGas` ops (Config::gas_metering).
     pub metering: bool,
+    /// Whether to fuse instructions into one op (off while checkpointing).
+    pub fuse: bool,
 }
 
 /// What kind of exception a handler catches (core §3.3.8 try_table).
@@ -83,6 +85,8 @@ pub struct CompiledFunc {
     pub parts: Box<[[u8; 3]]>,
     /// Exception handlers, innermost first for any covered position.
     pub handlers: Box<[Handler]>,
+    /// Byte offset in the module of the (first) wasm instruction each op stands for.
+    pub offsets: Box<[u32]>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -121,6 +125,9 @@ struct Translator<'e> {
     code: Vec<Op>,
     costs: Vec<u32>,
     parts: Vec<[u8; 3]>,
+    offsets: Vec<u32>,
+    /// Offset of the operator being translated.
+    cur_offset: u32,
     /// No op before this position may be fused with a later one (a label, a handler
     /// range boundary or branch data lies between).
     barrier: usize,
@@ -160,13 +167,16 @@ impl<'e> Translator<'e> {
     fn emit(&mut self, op: Op, cost: u32) -> usize {
         self.seg_cost += u64::from(cost);
         let n = self.code.len();
-        let last = (n > self.barrier).then(|| self.code[n - 1]);
-        let last2 = (n > self.barrier + 1).then(|| (self.code[n - 2], self.code[n - 1]));
+        let fuse = self.env.fuse;
+        let last = (fuse && n > self.barrier).then(|| self.code[n - 1]);
+        let last2 = (fuse && n > self.barrier + 1).then(|| (self.code[n - 2], self.code[n - 1]));
         if let Some(fused) = fuse3(last2, op) {
             self.code.truncate(n - 2);
             let (p0, p1) = (self.parts[n - 2][0], self.parts[n - 1][0]);
             self.costs.truncate(n - 2);
             self.parts.truncate(n - 2);
+            self.cur_offset = self.offsets[n - 2];
+            self.offsets.truncate(n - 2);
             return self.push(fused, [p0, p1, small(cost)]);
         }
         if let Some(fused) = fuse2(last, op) {
@@ -174,6 +184,8 @@ impl<'e> Translator<'e> {
             let p0 = self.parts[n - 1][0];
             self.costs.truncate(n - 1);
             self.parts.truncate(n - 1);
+            self.cur_offset = self.offsets[n - 1];
+            self.offsets.truncate(n - 1);
             return self.push(fused, [p0, small(cost), 0]);
         }
         self.push(op, [small(cost), 0, 0])
@@ -183,6 +195,7 @@ impl<'e> Translator<'e> {
         self.code.push(op);
         self.costs.push(parts.iter().map(|p| u32::from(*p)).sum());
         self.parts.push(parts);
+        self.offsets.push(self.cur_offset);
         self.code.len() - 1
     }
 
@@ -219,6 +232,7 @@ impl<'e> Translator<'e> {
         self.code.push(Op::ConsumeGas(0));
         self.costs.push(0);
         self.parts.push([0; 3]);
+        self.offsets.push(self.cur_offset);
         self.barrier = self.code.len();
         self.seg_head as u32
     }
@@ -868,6 +882,8 @@ pub(crate) fn translate_function(
         code: Vec::new(),
         costs: Vec::new(),
         parts: Vec::new(),
+        offsets: Vec::new(),
+        cur_offset: 0,
         barrier: 0,
         ctrl: Vec::new(),
         handlers: Vec::new(),
@@ -888,6 +904,7 @@ pub(crate) fn translate_function(
         let (op, offset) = ops.read_with_offset().map_err(wp)?;
         let h = v.operand_stack_height();
         v.op(offset, &op).map_err(wp)?;
+        t.cur_offset = u32::try_from(offset).unwrap_or(u32::MAX);
         t.op(&op, h, usize::try_from(offset).unwrap_or(usize::MAX))?;
         max_operands = max_operands.max(v.operand_stack_height()).max(h);
     }
@@ -907,6 +924,7 @@ pub(crate) fn translate_function(
         code: t.code.into_boxed_slice(),
         costs: t.costs.into_boxed_slice(),
         parts: t.parts.into_boxed_slice(),
+        offsets: t.offsets.into_boxed_slice(),
         handlers: handlers.into_iter().map(|(_, h)| h).collect(),
     };
     Ok((compiled, v.into_allocations()))
