@@ -544,3 +544,20 @@ fn checkpoints_fall_exactly_where_out_of_gas_would() {
         assert_eq!(cps, again);
     }
 }
+
+#[test]
+fn interval_one_checkpoints_every_instruction() {
+    // const 1 + const 1 + div_u 4 + const 1 + add 1: every instruction that would
+    // end above the current boundary gets a checkpoint; the first ends exactly at the
+    // first boundary (1), so the checkpoints are before the other four.
+    let config = Config {
+        checkpoint_interval: 1,
+        ..Config::default()
+    };
+    let (o, cps) = checkpoints(config, STRAIGHT, "f", &[]);
+    assert_eq!(o.result, Ok(vec![Value::I32(4)]));
+    let used: Vec<u64> = cps.iter().map(|c| c.gas_used).collect();
+    assert_eq!(used, vec![1, 2, 6, 7]);
+    let offsets: Vec<u32> = cps.iter().map(|c| c.offset).collect();
+    assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
+}

@@ -284,7 +284,9 @@ impl Machine<'_> {
         };
         self.store.checkpoint_index += 1;
         let n = self.cp_interval;
-        self.store.checkpoint_next = ((used + cost) / n + 1) * n;
+        // The next boundary is the first multiple of N at or above the end of this
+        // instruction's base cost, so with N = 1 every instruction gets one.
+        self.store.checkpoint_next = (used + cost).div_ceil(n).max(1) * n;
         if let Some(mut hook) = self.store.trace_hook.take() {
             hook.checkpoint(&cp);
             self.store.trace_hook = Some(hook);
