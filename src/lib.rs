@@ -20,6 +20,7 @@ mod module;
 mod runtime;
 pub mod session;
 pub mod text;
+pub mod trace;
 pub mod translate;
 pub mod validate;
 pub mod value;

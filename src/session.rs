@@ -4,8 +4,9 @@
 //! instantiates it with the deterministic WASI host, invokes `_start` (or a named
 //! export) under the gas limit, and returns everything observable: exit code or trap,
 //! results, gas used, stdout, stderr and the final preopened trees. Nothing here does
-//! real I/O; the caller loads directories and writes outputs.
-//! Depends on module, runtime, wasi, validate.
+//! real I/O; the caller loads directories and writes outputs. Every run records its
+//! hashed trace (SPEC.md §Trace) unless `TraceOptions::record` is off.
+//! Depends on module, runtime, wasi, validate, trace.
 
 use crate::config::Config;
 use crate::engine::Engine;
@@ -13,6 +14,7 @@ use crate::error::Error;
 use crate::exec::{Trap, TrapCode};
 use crate::module::Module;
 use crate::runtime::{Extern, Store, TraceHook};
+use crate::trace;
 use crate::validate;
 use crate::value::{FuncAddr, Value};
 use crate::wasi::{self, EchoSink, Preopen, Wasi, WasiConfig};
@@ -33,8 +35,26 @@ pub struct RunConfig {
     /// Where stdout and stderr bytes go as the guest writes them (they are always
     /// captured too).
     pub echo: Option<EchoSink>,
-    /// A trace hook to install for the run (recording or replaying host calls).
+    /// A trace hook to install for the run (recording or replaying host calls). It
+    /// sees every host call after the run's own trace recorder.
     pub trace_hook: Option<Box<dyn TraceHook>>,
+}
+
+/// How a run is traced (SPEC.md §Trace).
+pub struct TraceOptions {
+    /// Record the run's trace (on by default: every run has a trace hash).
+    pub record: bool,
+    /// Answer every host call from this recording instead of running the host.
+    pub replay: Option<crate::trace::Replay>,
+}
+
+impl Default for TraceOptions {
+    fn default() -> Self {
+        TraceOptions {
+            record: true,
+            replay: None,
+        }
+    }
 }
 
 /// Everything observable about a finished run.
@@ -68,6 +88,9 @@ pub struct RunOutcome {
     pub store: Store,
     /// The instance that ran, if instantiation got that far.
     pub instance: Option<crate::runtime::InstanceAddr>,
+    /// The run's trace (SPEC.md §Trace); `None` only when `TraceOptions::record` was
+    /// off.
+    pub trace: Option<crate::trace::Trace>,
 }
 
 /// Parses a command-line argument as a value of type `ty` (SPEC.md §Values): integers
@@ -86,16 +109,48 @@ pub fn parse_arg(ty: crate::value::ValType, text: &str) -> Result<Value, String>
 /// or imports something the host does not provide (every such import is listed);
 /// `Error::Invoke` for a missing export or bad arguments. Traps are not errors: they
 /// are in the outcome.
-pub fn run(bytes: &[u8], mut rc: RunConfig) -> Result<RunOutcome, Error> {
+pub fn run(bytes: &[u8], rc: RunConfig) -> Result<RunOutcome, Error> {
+    run_traced(bytes, rc, TraceOptions::default())
+}
+
+/// [`run`] with trace options: recording off (to measure its cost) or host calls
+/// answered from a recorded trace (`trace::replay`).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_traced(
+    bytes: &[u8],
+    mut rc: RunConfig,
+    opts: TraceOptions,
+) -> Result<RunOutcome, Error> {
     validate::validate(bytes, &rc.config, Some(&wasi::allowlist()))?;
     let engine = Engine::new(rc.config.clone());
     let module = Module::new(&engine, bytes)?;
+    let TraceOptions { record, replay } = opts;
+    let run_trace = (record || replay.is_some()).then(|| {
+        let (entry, args) = match &rc.invoke {
+            Some((n, a)) => (n.as_str(), a.as_slice()),
+            None => ("_start", &[][..]),
+        };
+        let values = trace::entry_values(&module, entry, args);
+        let start = trace::start_event(bytes, &rc.config, &rc.wasi, entry, &values);
+        trace::begin(start, replay, rc.trace_hook.take())
+    });
     let mut host = Wasi::new(rc.wasi).map_err(|e| Error::Invoke(e.to_string()))?;
     host.set_echo(rc.echo.take());
     let host = Arc::new(Mutex::new(host));
     let mut store = Store::new(&engine);
     store.set_gas_profiling(rc.gas_profile);
-    store.set_trace_hook(rc.trace_hook.take());
+    let run_trace = match run_trace {
+        Some((recorder, handle)) => {
+            store.set_trace_hook(Some(recorder));
+            Some(handle)
+        }
+        None => {
+            store.set_trace_hook(rc.trace_hook.take());
+            None
+        }
+    };
     let provided = wasi::link(&mut store, Arc::clone(&host));
     let imports: Vec<Extern> = wasi::imports_for(&module, &provided)?;
     let mut trap: Option<Trap> = None;
@@ -130,9 +185,11 @@ pub fn run(bytes: &[u8], mut rc: RunConfig) -> Result<RunOutcome, Error> {
             }
         }
     }
+    let mut exit_status = None;
     if let Some(t) = &trap {
         if let Some(status) = t.exit_status() {
             exit_code = Some(status);
+            exit_status = Some(status);
             trap = None;
         }
     }
@@ -144,7 +201,7 @@ pub fn run(bytes: &[u8], mut rc: RunConfig) -> Result<RunOutcome, Error> {
         let mut h = host
             .lock()
             .map_err(|_| Error::Internal("wasi state poisoned"))?;
-        let preopens = h
+        let preopens: Vec<Preopen> = h
             .preopens()
             .map(|(p, t)| Preopen {
                 guest_path: p.to_string(),
@@ -163,6 +220,23 @@ pub fn run(bytes: &[u8], mut rc: RunConfig) -> Result<RunOutcome, Error> {
     } else {
         (None, Vec::new())
     };
+    let (trace, trace_hook) = match run_trace {
+        Some(handle) => {
+            store.take_trace_hook();
+            let (t, inner) = handle.finish(&trace::Finished {
+                store: &store,
+                instance,
+                exit_status,
+                trap: trap.as_ref(),
+                results: &results,
+                stdout: &stdout,
+                stderr: &stderr,
+                preopens: &preopens,
+            })?;
+            (Some(t), inner)
+        }
+        None => (None, store.take_trace_hook()),
+    };
     Ok(RunOutcome {
         exit_code,
         trap,
@@ -175,9 +249,10 @@ pub fn run(bytes: &[u8], mut rc: RunConfig) -> Result<RunOutcome, Error> {
         preopens,
         gas_profile_folded,
         gas_by_function,
-        trace_hook: store.take_trace_hook(),
+        trace_hook,
         store,
         instance,
+        trace,
     })
 }
 

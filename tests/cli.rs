@@ -219,6 +219,21 @@ fn run_traps() {
     check_trap(&["run", &start, "--invoke", "f"], "unreachable");
 }
 
+/// The string value of `key` in a one-line JSON object.
+fn json_str(json: &str, key: &str) -> String {
+    let start = json.find(&format!("\"{key}\":\"")).expect("key") + key.len() + 4;
+    json[start..].split('"').next().expect("value").to_string()
+}
+
+/// The trace hash of a text summary.
+fn text_hash(summary: &str) -> String {
+    summary
+        .lines()
+        .find_map(|l| l.strip_prefix("trace_hash="))
+        .expect("trace_hash line")
+        .to_string()
+}
+
 #[test]
 fn run_summary() {
     let fib = program("fib.wasm");
@@ -230,7 +245,12 @@ fn run_summary() {
         json.starts_with(r#"{"exit_code":0,"trap":null,"gas_used":"#),
         "{json}"
     );
-    assert!(json.ends_with(r#","gas_limit":10000000000}"#), "{json}");
+    assert!(
+        json.contains(r#","gas_limit":10000000000,"trace_hash":""#),
+        "{json}"
+    );
+    let hash = json_str(json, "trace_hash");
+    assert_eq!(hash.len(), 64, "{json}");
     let gas_used = json_field(json, "gas_used");
     // Pinned: the gas schedule (SPEC.md §Gas, version 1) and the committed fib.wasm
     // determine it; a change of either must update this number.
@@ -253,7 +273,8 @@ fn run_summary() {
     assert_eq!(
         text.stderr,
         format!(
-            "exit_code=0\ntrap=none\ngas_used={gas_used}\ngas_limit=99999999\nself_gas {gas_used} fib\n"
+            "exit_code=0\ntrap=none\ngas_used={gas_used}\ngas_limit=99999999\ntrace_hash={}\nself_gas {gas_used} fib\n",
+            text_hash(&text.stderr)
         )
     );
 
@@ -283,7 +304,10 @@ fn run_summary() {
         json.starts_with(r#"{"exit_code":134,"trap":"out_of_gas","gas_used":"#),
         "{json}"
     );
-    assert!(json.ends_with(r#","gas_limit":100}"#), "{json}");
+    assert!(
+        json.contains(r#","gas_limit":100,"trace_hash":""#),
+        "{json}"
+    );
     assert_eq!(lines.next(), None);
     let gas_used = json_field(json, "gas_used");
     assert_eq!(gas_used, 100, "{json}");

@@ -13,6 +13,7 @@
 
 mod run;
 mod summary;
+mod trace_cmd;
 mod validate;
 
 use std::ffi::OsString;
@@ -56,6 +57,22 @@ enum Command {
     /// code is the program's. With --invoke, each result is printed on its own line. On
     /// a trap, prints `trap: <message> in <function>` on stderr and exits 134.
     Run(Box<RunArgs>),
+    /// Re-execute MODULE with every host call answered from TRACE (or, with --live,
+    /// against the real deterministic host) and compare the new trace with it.
+    ///
+    /// Prints `identical <hash>` and exits 0, or names the first divergent event with
+    /// its expected and actual values and exits 1.
+    Replay(Box<trace_cmd::ReplayArgs>),
+    /// Compare two trace files.
+    ///
+    /// Prints `identical <hash>` and exits 0, or names the first differing event and
+    /// field with both values and exits 1.
+    Diff(trace_cmd::DiffArgs),
+    /// Inspect trace files (SPEC.md §Trace).
+    Trace {
+        #[command(subcommand)]
+        command: trace_cmd::TraceCommand,
+    },
 }
 
 /// Arguments of `detwasm run`.
@@ -100,6 +117,9 @@ struct RunArgs {
     /// Write the gas profile as folded stacks (`caller;callee gas` lines) to FILE.
     #[arg(long, value_name = "FILE")]
     gas_profile: Option<PathBuf>,
+    /// Write the run's hashed execution trace (SPEC.md §Trace) to FILE.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
     /// Print a summary (exit code, trap, gas, top functions by gas) on stderr after the
     /// run.
     #[arg(
@@ -143,6 +163,9 @@ where
     match cli.command {
         Command::Validate { file } => validate::validate_command(&file),
         Command::Run(args) => run::run_command(&args),
+        Command::Replay(args) => trace_cmd::replay_command(&args),
+        Command::Diff(args) => trace_cmd::diff_command(&args),
+        Command::Trace { command } => trace_cmd::trace_command(&command),
     }
 }
 

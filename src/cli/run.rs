@@ -125,6 +125,7 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
         gas_used: outcome.gas_used,
         gas_limit: outcome.gas_limit,
         top: outcome.gas_by_function.iter().take(10).cloned().collect(),
+        trace_hash: super::trace_cmd::trace_hash(&outcome),
     };
     Ok((code, summary))
 }
@@ -191,6 +192,9 @@ fn write_outputs(args: &RunArgs, outcome: &RunOutcome) -> Result<(), UserError> 
                 UserError::new(format!("cannot write --fs-out {}: {e}", dest.display()))
             })?;
         }
+    }
+    if let Some(path) = &args.trace {
+        super::trace_cmd::write_trace(path, outcome)?;
     }
     if let (Some(path), Some(folded)) = (&args.gas_profile, &outcome.gas_profile_folded) {
         std::fs::write(path, folded).map_err(|e| {

@@ -15,6 +15,8 @@ pub(super) struct Outcome {
     pub gas_limit: u64,
     /// The functions that used the most gas themselves, largest first.
     pub top: Vec<(String, u64)>,
+    /// The run's trace hash (SPEC.md §Trace), hex.
+    pub trace_hash: Option<String>,
 }
 
 /// The stable name of a trap code in summaries: the variant in snake case.
@@ -25,15 +27,16 @@ pub(super) fn trap_name(code: TrapCode) -> &'static str {
 /// Prints the summary on stderr.
 ///
 /// Text: `exit_code=N`, `trap=NAME` (or `trap=none`), `gas_used=N`, `gas_limit=N`, one
-/// per line. JSON: `{"exit_code":N,"trap":"NAME"|null,"gas_used":N,"gas_limit":N}`.
+/// per line, then `trace_hash=HEX` and `self_gas N NAME` lines. JSON: `{"exit_code":N,"trap":"NAME"|null,"gas_used":N,"gas_limit":N,"trace_hash":"HEX"|null}`.
 pub(super) fn print_summary(format: SummaryFormat, exit_code: u8, outcome: &Outcome) {
     let text = match format {
         SummaryFormat::Text => {
             let mut t = format!(
-                "exit_code={exit_code}\ntrap={}\ngas_used={}\ngas_limit={}\n",
+                "exit_code={exit_code}\ntrap={}\ngas_used={}\ngas_limit={}\ntrace_hash={}\n",
                 outcome.trap.map_or("none", trap_name),
                 outcome.gas_used,
-                outcome.gas_limit
+                outcome.gas_limit,
+                outcome.trace_hash.as_deref().unwrap_or("none")
             );
             for (name, gas) in &outcome.top {
                 t.push_str(&format!("self_gas {gas} {name}\n"));
@@ -41,13 +44,17 @@ pub(super) fn print_summary(format: SummaryFormat, exit_code: u8, outcome: &Outc
             t
         }
         SummaryFormat::Json => format!(
-            "{{\"exit_code\":{exit_code},\"trap\":{},\"gas_used\":{},\"gas_limit\":{}}}\n",
+            "{{\"exit_code\":{exit_code},\"trap\":{},\"gas_used\":{},\"gas_limit\":{},\"trace_hash\":{}}}\n",
             outcome.trap.map_or("null".to_string(), |code| format!(
                 "\"{}\"",
                 trap_name(code)
             )),
             outcome.gas_used,
-            outcome.gas_limit
+            outcome.gas_limit,
+            outcome
+                .trace_hash
+                .as_ref()
+                .map_or("null".to_string(), |h| format!("\"{h}\""))
         ),
     };
     print_err(&text);

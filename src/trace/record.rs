@@ -1,0 +1,394 @@
+//! Recording a run (SPEC.md §Trace): the [`Recorder`] trace hook that `session::run`
+//! installs for every run, the start event built from the run configuration, and the
+//! end event built from the finished store. In replay mode the same recorder answers
+//! host calls from a recorded trace ([`Replay`]) and still records what the run does,
+//! so a replay has a trace hash of its own. The recorder only observes and substitutes
+//! recorded answers: it never changes gas or results on its own.
+//! Depends on `event`, `file`, `digest`, `runtime` (hook types, store), `session`
+//! (RunConfig), `wasi` (configuration, trees).
+
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+
+use super::codec::Digest32;
+use super::digest::{self, FuncIndex};
+use super::event::{
+    EndEvent, Event, HostCallEvent, HostCallRef, Outcome, StartEvent, TraceValue, TrapRecord,
+};
+use super::file::{Trace, TraceWriter, FORMAT_VERSION};
+use crate::config::{Config, Limits};
+use crate::exec::{Trap, TrapCode};
+use crate::module::Module;
+use crate::runtime::{HostCall, HostCallOutcome, InstanceAddr, Replayed, Store, TraceHook};
+use crate::value::Value;
+use crate::wasi::{Preopen, WasiConfig};
+
+/// A recorded trace prepared for answering host calls (`RunConfig::replay`).
+#[derive(Clone, Debug)]
+pub struct Replay {
+    pub(crate) start: StartEvent,
+    pub(crate) calls: Vec<HostCallEvent>,
+    pub(crate) end: EndEvent,
+}
+
+impl Replay {
+    /// The replay source for a checked trace's events.
+    ///
+    /// # Errors
+    /// `TraceError::Structure` when the events are not a start event, host calls and
+    /// an end event (unknown kinds are skipped).
+    pub fn from_events(events: &[Event]) -> Result<Replay, super::TraceError> {
+        let (Some(Event::Start(start)), Some(Event::End(end))) = (events.first(), events.last())
+        else {
+            return Err(super::TraceError::Structure(
+                "a replay needs a start event first and an end event last".into(),
+            ));
+        };
+        let calls = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::HostCall(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect();
+        Ok(Replay {
+            start: (**start).clone(),
+            calls,
+            end: end.clone(),
+        })
+    }
+
+    /// The recorded start event.
+    pub fn start(&self) -> &StartEvent {
+        &self.start
+    }
+}
+
+/// Where a replay is in the recorded host calls.
+struct Cursor {
+    replay: Replay,
+    next: usize,
+    stopped: bool,
+}
+
+/// The answer that stops a replay whose calls no longer match the recording.
+fn stop() -> Replayed {
+    Replayed {
+        results: Vec::new(),
+        trap: Some(Trap::new(TrapCode::HostError)),
+        writes: Vec::new(),
+        gas_charged: 0,
+    }
+}
+
+fn no_funcs(_: crate::value::FuncAddr) -> Option<u32> {
+    None
+}
+
+fn trace_values(vs: &[Value]) -> Vec<TraceValue> {
+    vs.iter()
+        .map(|v| TraceValue::from_value(v, &no_funcs))
+        .collect()
+}
+
+impl Cursor {
+    /// The recorded answer to `call`, and the recorded read digest, or the stopping
+    /// answer when the call is not the one recorded next.
+    fn answer(&mut self, call: &HostCall<'_>) -> (Replayed, Option<Digest32>) {
+        if self.stopped {
+            return (stop(), None);
+        }
+        let Some(ev) = self.replay.calls.get(self.next) else {
+            self.stopped = true;
+            return (stop(), None);
+        };
+        let same =
+            ev.module == call.module && ev.name == call.name && ev.args == trace_values(call.args);
+        let results: Option<Vec<Value>> = ev.results.iter().map(|v| v.to_value()).collect();
+        let Some(results) = results.filter(|_| same) else {
+            self.stopped = true;
+            return (stop(), None);
+        };
+        self.next += 1;
+        let trap = ev.trap.map(|t| match t.code {
+            TrapCode::Exit => Trap::exit(t.status),
+            code => Trap::new(code),
+        });
+        (
+            Replayed {
+                results,
+                trap,
+                writes: ev.writes.clone(),
+                gas_charged: ev.gas_charged,
+            },
+            Some(ev.reads_sha256),
+        )
+    }
+}
+
+/// State shared by the hook in the store and the session that finishes the trace.
+struct Shared {
+    writer: TraceWriter,
+    cursor: Option<Cursor>,
+    inner: Option<Box<dyn TraceHook>>,
+    /// The recorded read digest of the call just answered from the recording.
+    answered: Option<Digest32>,
+}
+
+/// The trace hook every run installs: records one event per host call and, in replay
+/// mode, answers host calls from the recording. Forwards everything to an inner hook
+/// (`RunConfig::trace_hook`) as well.
+pub struct Recorder(Arc<Mutex<Shared>>);
+
+impl TraceHook for Recorder {
+    fn host_call(&mut self, call: &HostCall<'_>, outcome: &HostCallOutcome<'_>) {
+        let Ok(mut guard) = self.0.lock() else { return };
+        let s = &mut *guard;
+        let reads = s.answered.take().unwrap_or(outcome.reads_digest);
+        let value = |v: &Value| TraceValue::from_value(v, &no_funcs);
+        s.writer.push_host_call_ref(HostCallRef {
+            module: call.module,
+            name: call.name,
+            args: call.args.iter().map(value),
+            results: outcome.results.iter().map(value),
+            trap: outcome.trap.map(|t| TrapRecord {
+                code: t.code(),
+                status: t.exit_status().unwrap_or(0),
+            }),
+            writes: outcome.writes,
+            reads_sha256: &reads,
+            gas_charged: outcome.gas_charged,
+            gas_used: outcome.gas_used,
+        });
+        if let Some(inner) = s.inner.as_mut() {
+            inner.host_call(call, outcome);
+        }
+    }
+
+    fn replay(&mut self, call: &HostCall<'_>) -> Option<Replayed> {
+        let Ok(mut guard) = self.0.lock() else {
+            return Some(stop());
+        };
+        let s = &mut *guard;
+        if let Some(cursor) = s.cursor.as_mut() {
+            let (answer, reads) = cursor.answer(call);
+            s.answered = reads;
+            return Some(answer);
+        }
+        s.inner.as_mut().and_then(|k| k.replay(call))
+    }
+}
+
+/// The session's handle on the recorder it installed.
+pub(crate) struct RunTrace(Arc<Mutex<Shared>>);
+
+/// Every limit of `config`, in [`super::event::LIMIT_NAMES`] order.
+fn limits_of(config: &Config) -> [u64; 19] {
+    let Limits {
+        max_module_bytes,
+        max_types,
+        max_funcs,
+        max_imports,
+        max_exports,
+        max_globals,
+        max_tables,
+        max_tags,
+        max_data_segments,
+        max_elem_segments,
+        max_locals_per_func,
+        max_func_body_bytes,
+        max_control_depth,
+        max_memory_pages,
+        max_table_elements,
+        max_data_bytes,
+        max_elem_items,
+    } = config.limits;
+    [
+        max_module_bytes,
+        u64::from(max_types),
+        u64::from(max_funcs),
+        u64::from(max_imports),
+        u64::from(max_exports),
+        u64::from(max_globals),
+        u64::from(max_tables),
+        u64::from(max_tags),
+        u64::from(max_data_segments),
+        u64::from(max_elem_segments),
+        u64::from(max_locals_per_func),
+        u64::from(max_func_body_bytes),
+        u64::from(max_control_depth),
+        u64::from(max_memory_pages),
+        u64::from(max_table_elements),
+        max_data_bytes,
+        max_elem_items,
+        u64::from(config.max_call_depth),
+        config.max_stack_height,
+    ]
+}
+
+/// The start event of a run of `bytes` under `config` and `wasi`, invoking `entry`
+/// with `entry_args`.
+pub fn start_event(
+    bytes: &[u8],
+    config: &Config,
+    wasi: &WasiConfig,
+    entry: &str,
+    entry_args: &[Value],
+) -> StartEvent {
+    let canonical: Vec<(String, crate::wasi::fs::Dir)> = wasi
+        .preopens
+        .iter()
+        .map(|p| {
+            (
+                p.guest_path.clone(),
+                p.tree.canonical(wasi.clock_start_ns).0,
+            )
+        })
+        .collect();
+    StartEvent {
+        format_version: FORMAT_VERSION,
+        module_sha256: digest::sha256(bytes),
+        entry: entry.to_string(),
+        entry_args: trace_values(entry_args),
+        gas_limit: config.gas_limit,
+        gas_metering: config.gas_metering,
+        gas_schedule_version: crate::gas::SCHEDULE_VERSION,
+        gas_schedule_sha256: digest::gas_schedule_sha256(),
+        host_schedule_version: crate::wasi::gas::HOST_SCHEDULE_VERSION,
+        host_schedule_sha256: digest::host_schedule_sha256(),
+        seed: wasi.seed,
+        clock_start_ns: wasi.clock_start_ns,
+        clock_step_ns: crate::wasi::clock::CLOCK_STEP_NS,
+        args: wasi.args.clone(),
+        env: wasi.env.clone(),
+        stdin_len: wasi.stdin.len() as u64,
+        stdin_sha256: digest::sha256(&wasi.stdin),
+        fs_sha256: digest::tree_digest(canonical.iter().map(|(p, t)| (p.as_str(), t))),
+        max_file_bytes: wasi.max_file_bytes,
+        max_fs_bytes: wasi.max_fs_bytes,
+        limits: limits_of(config),
+        checkpoint_interval: config.checkpoint_interval,
+    }
+}
+
+/// The typed arguments of `entry` as `module` declares them, if they parse (else the
+/// session reports the error itself).
+pub(crate) fn entry_values(module: &Module, entry: &str, args: &[String]) -> Vec<Value> {
+    let Some(ty) = module.export_func_type(entry) else {
+        return Vec::new();
+    };
+    if ty.params().len() != args.len() {
+        return Vec::new();
+    }
+    ty.params()
+        .iter()
+        .zip(args)
+        .map(|(t, a)| crate::text::parse_value(a, *t))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_default()
+}
+
+/// Starts the trace of a run: builds the start event (in replay mode, with the host
+/// inputs of the recording: a replay runs without them) and the recorder to install.
+pub(crate) fn begin(
+    mut start: StartEvent,
+    replay: Option<Replay>,
+    inner: Option<Box<dyn TraceHook>>,
+) -> (Box<dyn TraceHook>, RunTrace) {
+    if let Some(r) = &replay {
+        let rec = &r.start;
+        start.seed = rec.seed;
+        start.clock_start_ns = rec.clock_start_ns;
+        start.args = rec.args.clone();
+        start.env = rec.env.clone();
+        start.stdin_len = rec.stdin_len;
+        start.stdin_sha256 = rec.stdin_sha256;
+        start.fs_sha256 = rec.fs_sha256;
+        start.max_file_bytes = rec.max_file_bytes;
+        start.max_fs_bytes = rec.max_fs_bytes;
+    }
+    let mut writer = TraceWriter::new();
+    writer.push(&Event::Start(Box::new(start)));
+    let shared = Arc::new(Mutex::new(Shared {
+        writer,
+        cursor: replay.map(|replay| Cursor {
+            replay,
+            next: 0,
+            stopped: false,
+        }),
+        inner,
+        answered: None,
+    }));
+    (Box::new(Recorder(Arc::clone(&shared))), RunTrace(shared))
+}
+
+/// What a finished run hands to [`RunTrace::finish`].
+pub(crate) struct Finished<'a> {
+    pub store: &'a Store,
+    pub instance: Option<InstanceAddr>,
+    /// The `proc_exit` status, when the run ended by exiting.
+    pub exit_status: Option<i32>,
+    pub trap: Option<&'a Trap>,
+    pub results: &'a [Value],
+    pub stdout: &'a [u8],
+    pub stderr: &'a [u8],
+    pub preopens: &'a [Preopen],
+}
+
+impl RunTrace {
+    /// Appends the end event and returns the trace and the inner hook.
+    ///
+    /// # Errors
+    /// `Error::Internal` when the recorder's state was poisoned by a panic.
+    pub(crate) fn finish(
+        self,
+        f: &Finished<'_>,
+    ) -> Result<(Trace, Option<Box<dyn TraceHook>>), crate::Error> {
+        let inst = digest::run_instance(f.store, f.instance);
+        let funcs = FuncIndex::new(f.store, inst);
+        let lookup = |a| funcs.get(a);
+        let outcome = match (f.trap, f.exit_status) {
+            (Some(t), _) => Outcome::Trap {
+                code: t.code(),
+                func: t.func().and_then(|a| funcs.get(a)).unwrap_or(u32::MAX),
+                offset: u32::MAX,
+            },
+            (None, Some(status)) => Outcome::Exit(status),
+            (None, None) => Outcome::Returned(
+                f.results
+                    .iter()
+                    .map(|v| TraceValue::from_value(v, &lookup))
+                    .collect(),
+            ),
+        };
+        let (memory_sha256, globals_sha256, tables_sha256) =
+            digest::state_digests(f.store, inst, &funcs);
+        let mut end = EndEvent {
+            outcome,
+            gas_used: f.store.gas_used(),
+            memory_sha256,
+            globals_sha256,
+            tables_sha256,
+            fs_sha256: digest::tree_digest(
+                f.preopens.iter().map(|p| (p.guest_path.as_str(), &p.tree)),
+            ),
+            stdout_sha256: Sha256::digest(f.stdout).into(),
+            stderr_sha256: Sha256::digest(f.stderr).into(),
+        };
+        let shared = Arc::try_unwrap(self.0)
+            .map_err(|_| crate::Error::Internal("trace recorder still shared"))?
+            .into_inner()
+            .map_err(|_| crate::Error::Internal("trace recorder poisoned"))?;
+        let mut writer = shared.writer;
+        if let Some(c) = &shared.cursor {
+            // The host's side of the final state comes from the recording: a replay
+            // has no file system or streams of its own.
+            end.fs_sha256 = c.replay.end.fs_sha256;
+            end.stdout_sha256 = c.replay.end.stdout_sha256;
+            end.stderr_sha256 = c.replay.end.stderr_sha256;
+        }
+        writer.push(&Event::End(end));
+        Ok((writer.finish(), shared.inner))
+    }
+}

@@ -1,0 +1,209 @@
+//! Replaying a recorded trace (SPEC.md §Trace, replay): [`replay`] re-executes a
+//! module with every host call answered from the recording, [`replay_live`] re-runs
+//! it against the real deterministic host; both compare the new trace with the
+//! recorded one event by event and report the first divergence. Depends on `session`
+//! (one run), `file`, `record`, `show`.
+
+use super::codec::Digest32;
+use super::digest;
+use super::error::TraceError;
+use super::event::StartEvent;
+use super::file::{hex32, Trace};
+use super::record::Replay;
+use super::show::{diff_events, Divergence};
+use crate::config::{Config, Limits};
+use crate::error::Error;
+use crate::session::{self, RunConfig, RunOutcome, TraceOptions};
+
+/// Why a replay could not be carried out (a divergence is not an error: it is in the
+/// report).
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    /// The trace is unreadable or does not belong to the module or this build.
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+    /// The run itself failed before executing (validation, invocation).
+    #[error(transparent)]
+    Run(#[from] Error),
+}
+
+/// What a replay found.
+pub struct ReplayReport {
+    /// The trace of the replay run.
+    pub trace: Trace,
+    /// The recorded trace's hash.
+    pub recorded_hash: Digest32,
+    /// The first event where the replay differs from the recording, if any.
+    pub divergence: Option<Divergence>,
+    /// The replay run's outcome.
+    pub outcome: RunOutcome,
+}
+
+impl ReplayReport {
+    /// Whether the replay reproduced the recording bit for bit (same trace hash).
+    pub fn identical(&self) -> bool {
+        self.divergence.is_none() && self.trace.hash() == self.recorded_hash
+    }
+}
+
+/// Checks that `start` was recorded from `bytes` under this build's schedules.
+///
+/// # Errors
+/// `ModuleMismatch`, `ScheduleMismatch`.
+pub fn check_start(start: &StartEvent, bytes: &[u8]) -> Result<(), TraceError> {
+    let actual = digest::sha256(bytes);
+    if start.module_sha256 != actual {
+        return Err(TraceError::ModuleMismatch {
+            trace: hex32(&start.module_sha256),
+            actual: hex32(&actual),
+        });
+    }
+    let checks = [
+        (
+            "gas schedule version",
+            start.gas_schedule_version.to_string(),
+            crate::gas::SCHEDULE_VERSION.to_string(),
+        ),
+        (
+            "gas schedule sha256",
+            hex32(&start.gas_schedule_sha256),
+            hex32(&digest::gas_schedule_sha256()),
+        ),
+        (
+            "host schedule version",
+            start.host_schedule_version.to_string(),
+            crate::wasi::gas::HOST_SCHEDULE_VERSION.to_string(),
+        ),
+        (
+            "host schedule sha256",
+            hex32(&start.host_schedule_sha256),
+            hex32(&digest::host_schedule_sha256()),
+        ),
+        (
+            "clock step (ns)",
+            start.clock_step_ns.to_string(),
+            crate::wasi::clock::CLOCK_STEP_NS.to_string(),
+        ),
+    ];
+    for (what, trace, actual) in checks {
+        if trace != actual {
+            return Err(TraceError::ScheduleMismatch {
+                what,
+                trace,
+                actual,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn limit_u32(v: u64, name: &str) -> Result<u32, TraceError> {
+    u32::try_from(v)
+        .map_err(|_| TraceError::Structure(format!("limit {name} = {v} does not fit in 32 bits")))
+}
+
+/// The engine configuration a start event records.
+///
+/// # Errors
+/// `TraceError::Structure` for a 32-bit limit recorded above 2^32 - 1.
+pub fn config_of(start: &StartEvent) -> Result<Config, TraceError> {
+    let l = &start.limits;
+    let n = &super::event::LIMIT_NAMES;
+    let u = |i: usize| limit_u32(l[i], n[i]);
+    Ok(Config {
+        limits: Limits {
+            max_module_bytes: l[0],
+            max_types: u(1)?,
+            max_funcs: u(2)?,
+            max_imports: u(3)?,
+            max_exports: u(4)?,
+            max_globals: u(5)?,
+            max_tables: u(6)?,
+            max_tags: u(7)?,
+            max_data_segments: u(8)?,
+            max_elem_segments: u(9)?,
+            max_locals_per_func: u(10)?,
+            max_func_body_bytes: u(11)?,
+            max_control_depth: u(12)?,
+            max_memory_pages: u(13)?,
+            max_table_elements: u(14)?,
+            max_data_bytes: l[15],
+            max_elem_items: l[16],
+        },
+        max_call_depth: u(17)?,
+        max_stack_height: l[18],
+        gas_limit: start.gas_limit,
+        gas_metering: start.gas_metering,
+        checkpoint_interval: start.checkpoint_interval,
+    })
+}
+
+/// The `invoke` of a run configuration for the recorded entry point.
+fn invoke_of(start: &StartEvent) -> Option<(String, Vec<String>)> {
+    let args: Option<Vec<String>> = start
+        .entry_args
+        .iter()
+        .map(|v| v.to_value().map(|v| crate::text::format_value(&v)))
+        .collect();
+    Some((start.entry.clone(), args.unwrap_or_default()))
+}
+
+fn report(
+    recorded: &Trace,
+    recorded_events: &[super::Event],
+    outcome: RunOutcome,
+) -> Result<ReplayReport, ReplayError> {
+    let trace = outcome
+        .trace
+        .clone()
+        .ok_or(Error::Internal("a replay run recorded no trace"))?;
+    let actual = trace.events()?;
+    Ok(ReplayReport {
+        divergence: diff_events(recorded_events, &actual),
+        recorded_hash: recorded.hash(),
+        trace,
+        outcome,
+    })
+}
+
+/// Re-executes `bytes` with every host call answered from `recorded` (no file
+/// system, stdin or host inputs needed): each call must be the recorded one (same
+/// function and arguments) and gets the recorded results, memory writes, gas and
+/// trap. The replay's own trace is compared with the recording.
+///
+/// # Errors
+/// `ReplayError::Trace` when the trace is unreadable, was recorded from another
+/// module or under other schedules; `ReplayError::Run` when the run cannot start.
+pub fn replay(bytes: &[u8], recorded: &Trace) -> Result<ReplayReport, ReplayError> {
+    let events = recorded.events()?;
+    let source = Replay::from_events(&events)?;
+    check_start(source.start(), bytes)?;
+    let rc = RunConfig {
+        config: config_of(source.start())?,
+        invoke: invoke_of(source.start()),
+        ..RunConfig::default()
+    };
+    let opts = TraceOptions {
+        record: true,
+        replay: Some(source),
+    };
+    let outcome = session::run_traced(bytes, rc, opts)?;
+    report(recorded, &events, outcome)
+}
+
+/// Re-runs `bytes` under `rc` with the real deterministic host and compares the new
+/// trace with `recorded` event by event.
+///
+/// # Errors
+/// As [`replay`].
+pub fn replay_live(
+    bytes: &[u8],
+    recorded: &Trace,
+    rc: RunConfig,
+) -> Result<ReplayReport, ReplayError> {
+    let events = recorded.events()?;
+    let source = Replay::from_events(&events)?;
+    check_start(source.start(), bytes)?;
+    let outcome = session::run(bytes, rc)?;
+    report(recorded, &events, outcome)
+}

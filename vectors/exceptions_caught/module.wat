@@ -1,0 +1,25 @@
+;; try_table catches a thrown exception with its payload; catch_all_ref and throw_ref
+;; rethrow a second one that the outer handler catches.
+(module
+  (tag $e (param i32 i64))
+  (tag $f)
+  (func $thrower (param i32)
+    (if (local.get 0) (then (throw $f)))
+    (throw $e (i32.const 7) (i64.const -8)))
+  (func (export "f") (result i32 i64 i32)
+    (local $x i32) (local $y i64)
+    (block $h (result i32 i64)
+      (try_table (catch $e $h)
+        (call $thrower (i32.const 0)))
+      (unreachable))
+    (local.set $y) (local.set $x)
+    (local.get $x) (local.get $y)
+    (block $outer
+      (try_table (catch $f $outer)
+        (block $h2 (result exnref)
+          (try_table (catch_all_ref $h2)
+            (call $thrower (i32.const 1)))
+          (unreachable))
+        (throw_ref))
+      (unreachable))
+    (i32.const 99)))

@@ -1,0 +1,21 @@
+;; Arithmetic NaN results are the canonical positive NaN, whatever the operands' payloads
+;; and signs (SPEC.md §NaN): add, sub, mul, div, sqrt, min, max, nearest, demote, promote.
+(module
+  (func (export "f32") (param $x f32) (result f32 f32 f32 f32 f32 f32 f32 f32)
+    (f32.add (local.get $x) (f32.const 1))
+    (f32.sub (f32.const -nan:0x1234) (local.get $x))
+    (f32.mul (f32.const inf) (f32.const 0))
+    (f32.div (f32.const 0) (f32.const -0))
+    (f32.sqrt (f32.const -1))
+    (f32.min (local.get $x) (f32.const 1))
+    (f32.max (f32.const -nan:0x7) (local.get $x))
+    (f32.nearest (local.get $x)))
+  (func (export "f64") (param $x f64) (result f64 f64 f64 f64 f32)
+    (f64.add (local.get $x) (f64.const 1))
+    (f64.div (f64.const inf) (f64.const -inf))
+    (f64.promote_f32 (f32.const -nan:0x5))
+    (f64.floor (local.get $x))
+    (f32.demote_f64 (local.get $x)))
+  (func (export "both") (result f32 f32 f32 f32 f32 f32 f32 f32 f64 f64 f64 f64 f32)
+    (call 0 (f32.const -nan:0x2a))
+    (call 1 (f64.const -nan:0xbeef))))
