@@ -21,7 +21,7 @@ import sys
 MAGIC = b"dwtrace\x00"
 VERSION = 1
 DOMAIN = b"detwasm/trace"
-KIND_START, KIND_HOST_CALL, KIND_END = 1, 2, 3
+KIND_START, KIND_HOST_CALL, KIND_END, KIND_CHECKPOINT = 1, 2, 3, 4
 TRAP_NAMES = {
     1: "unreachable", 2: "integer_overflow", 3: "integer_divide_by_zero",
     4: "invalid_conversion_to_integer", 5: "memory_out_of_bounds",
@@ -229,9 +229,23 @@ def encode_end(e):
     return bytes(w.out)
 
 
+def parse_checkpoint(r):
+    return {"kind": "checkpoint", "index": r.u64("index"), "gas_used": r.u64("gas_used"),
+            "func_index": r.u32("func_index"), "offset": r.u32("offset"),
+            "state_sha256": r.digest("state_sha256")}
+
+
+def encode_checkpoint(e):
+    w = Writer()
+    w.u64(e["index"]); w.u64(e["gas_used"]); w.u32(e["func_index"]); w.u32(e["offset"])
+    w.digest(e["state_sha256"])
+    return bytes(w.out)
+
+
 PARSERS = {KIND_START: (parse_start, encode_start),
            KIND_HOST_CALL: (parse_host_call, encode_host_call),
-           KIND_END: (parse_end, encode_end)}
+           KIND_END: (parse_end, encode_end),
+           KIND_CHECKPOINT: (parse_checkpoint, encode_checkpoint)}
 
 
 def check_file(data):

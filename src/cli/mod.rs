@@ -68,6 +68,11 @@ enum Command {
     /// Prints `identical <hash>` and exits 0, or names the first differing event and
     /// field with both values and exits 1.
     Diff(trace_cmd::DiffArgs),
+    /// Find the first instruction at which two recordings of a run reach different
+    /// states, by re-executing both with ever finer checkpoints (SPEC.md §Trace).
+    ///
+    /// Prints where the states first differ and exits 1, or exits 0 when they never do.
+    Bisect(trace_cmd::BisectArgs),
     /// Inspect trace files (SPEC.md §Trace).
     Trace {
         #[command(subcommand)]
@@ -165,6 +170,7 @@ where
         Command::Run(args) => run::run_command(&args),
         Command::Replay(args) => trace_cmd::replay_command(&args),
         Command::Diff(args) => trace_cmd::diff_command(&args),
+        Command::Bisect(args) => trace_cmd::bisect_command(&args),
         Command::Trace { command } => trace_cmd::trace_command(&command),
     }
 }

@@ -55,6 +55,80 @@ pub(super) struct DiffArgs {
     b: PathBuf,
 }
 
+/// Arguments of `detwasm bisect`.
+#[derive(Debug, clap::Args)]
+pub(super) struct BisectArgs {
+    /// One recording of the run.
+    a: PathBuf,
+    /// Another recording of the same module and configuration.
+    b: PathBuf,
+    /// The module both recordings ran.
+    module: PathBuf,
+    /// Checkpoint interval of the first round, in gas units; it halves to 1.
+    #[arg(long, value_name = "GAS", default_value_t = 1024)]
+    interval: u64,
+}
+
+/// Runs `detwasm bisect A B MODULE`: re-executes both recordings (host calls answered
+/// from each) with ever finer checkpoints and names the first instruction before
+/// which their states differ. Exit 0 when no state differs, 1 when one does.
+pub(super) fn bisect_command(args: &BisectArgs) -> u8 {
+    let inputs = read_trace(&args.a).and_then(|a| Ok((a, read_trace(&args.b)?)));
+    let (a, b) = match inputs {
+        Ok(t) => t,
+        Err(e) => return user_error(&e),
+    };
+    let bytes = match std::fs::read(&args.module) {
+        Ok(b) => b,
+        Err(e) => {
+            return user_error(&UserError::new(format!(
+                "cannot read {}: {e}",
+                args.module.display()
+            )))
+        }
+    };
+    let show = |c: &Option<trace::CheckpointEvent>| match c {
+        None => "(run ended)".to_string(),
+        Some(c) => format!(
+            "checkpoint {} gas_used={} func={} offset=0x{:x} state={}",
+            c.index,
+            c.gas_used,
+            c.func_index,
+            c.offset,
+            trace::hex32(&c.state_sha256)
+        ),
+    };
+    match trace::bisect(&bytes, &a, &b, args.interval) {
+        Ok(None) => {
+            print_out(
+                "no checkpoint differs: the runs reach the same state before every instruction\n",
+            );
+            EXIT_OK
+        }
+        Ok(Some(d)) => {
+            let mut s = String::new();
+            let _ = writeln!(
+                s,
+                "states first differ at checkpoint interval {}",
+                d.interval
+            );
+            let _ = writeln!(s, "  last equal: {}", show(&d.last_equal));
+            let _ = writeln!(s, "  a: {}", show(&d.a));
+            let _ = writeln!(s, "  b: {}", show(&d.b));
+            if let (Some(x), 1) = (&d.a, d.interval) {
+                let _ = writeln!(
+                    s,
+                    "first instruction whose state differs: func {} at offset 0x{:x}",
+                    x.func_index, x.offset
+                );
+            }
+            print_out(&s);
+            EXIT_INVALID
+        }
+        Err(e) => user_error(&UserError::new(e.to_string())),
+    }
+}
+
 /// `detwasm trace` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub(super) enum TraceCommand {

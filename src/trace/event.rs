@@ -284,9 +284,46 @@ pub struct EndEvent {
     pub stderr_sha256: Digest32,
 }
 
+/// A checkpoint (SPEC.md §Trace checkpoints): the state before an instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointEvent {
+    /// 0 for the run's first checkpoint, then 1, 2, ...
+    pub index: u64,
+    /// Gas used before the instruction.
+    pub gas_used: u64,
+    /// The executing function's index in its module.
+    pub func_index: u32,
+    /// Byte offset of the instruction in the module binary.
+    pub offset: u32,
+    /// The state digest.
+    pub state_sha256: Digest32,
+}
+
+impl CheckpointEvent {
+    fn encode(&self, e: &mut Enc) {
+        e.u64(self.index);
+        e.u64(self.gas_used);
+        e.u32(self.func_index);
+        e.u32(self.offset);
+        e.digest(&self.state_sha256);
+    }
+
+    fn decode(d: &mut Dec<'_>) -> Result<CheckpointEvent, TraceError> {
+        Ok(CheckpointEvent {
+            index: d.u64("checkpoint index")?,
+            gas_used: d.u64("checkpoint gas_used")?,
+            func_index: d.u32("checkpoint func_index")?,
+            offset: d.u32("checkpoint offset")?,
+            state_sha256: d.digest("checkpoint state_sha256")?,
+        })
+    }
+}
+
 /// One trace event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// A checkpoint.
+    Checkpoint(CheckpointEvent),
     /// The start event.
     Start(Box<StartEvent>),
     /// A host call.
@@ -345,6 +382,7 @@ impl Event {
             Event::Start(_) => KIND_START,
             Event::HostCall(_) => KIND_HOST_CALL,
             Event::End(_) => KIND_END,
+            Event::Checkpoint(_) => KIND_CHECKPOINT,
             Event::Other { kind, .. } => *kind,
         }
     }
@@ -361,6 +399,7 @@ impl Event {
             Event::Start(s) => s.encode(&mut e),
             Event::HostCall(c) => c.encode(&mut e),
             Event::End(x) => x.encode(&mut e),
+            Event::Checkpoint(c) => c.encode(&mut e),
             Event::Other { payload, .. } => e.buf.extend_from_slice(payload),
         }
         e.buf
@@ -376,6 +415,7 @@ impl Event {
             KIND_START => Event::Start(Box::new(StartEvent::decode(&mut d)?)),
             KIND_HOST_CALL => Event::HostCall(HostCallEvent::decode(&mut d)?),
             KIND_END => Event::End(EndEvent::decode(&mut d)?),
+            KIND_CHECKPOINT => Event::Checkpoint(CheckpointEvent::decode(&mut d)?),
             _ => {
                 return Ok(Event::Other {
                     kind,

@@ -11,6 +11,7 @@
 //! Nothing here does I/O. Depends on session, runtime (hook types, store), wasi
 //! (configuration, trees, schedule constants), gas, value, exec (trap codes), sha2.
 
+mod bisect;
 mod codec;
 mod digest;
 mod error;
@@ -20,6 +21,7 @@ mod record;
 mod replay;
 mod show;
 
+pub use bisect::{bisect, Bisection};
 pub use codec::Digest32;
 pub use digest::{
     gas_schedule_listing, gas_schedule_sha256, host_schedule_listing, host_schedule_sha256, sha256,
@@ -27,8 +29,9 @@ pub use digest::{
 };
 pub use error::TraceError;
 pub use event::{
-    kind_name, trap_code_of, valtype_byte, EndEvent, Event, HostCallEvent, Outcome, StartEvent,
-    TraceValue, TrapRecord, KIND_CHECKPOINT, KIND_END, KIND_HOST_CALL, KIND_START, LIMIT_NAMES,
+    kind_name, trap_code_of, valtype_byte, CheckpointEvent, EndEvent, Event, HostCallEvent,
+    Outcome, StartEvent, TraceValue, TrapRecord, KIND_CHECKPOINT, KIND_END, KIND_HOST_CALL,
+    KIND_START, LIMIT_NAMES,
 };
 pub use file::{
     chain_next, chain_start, hex32, read_events, ReadTrace, Trace, TraceWriter, DOMAIN_TAG,

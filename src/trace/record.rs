@@ -166,6 +166,22 @@ impl TraceHook for Recorder {
         }
     }
 
+    fn checkpoint(&mut self, cp: &crate::runtime::Checkpoint) {
+        let Ok(mut guard) = self.0.lock() else { return };
+        let s = &mut *guard;
+        s.writer
+            .push(&Event::Checkpoint(super::event::CheckpointEvent {
+                index: cp.index,
+                gas_used: cp.gas_used,
+                func_index: cp.func_index,
+                offset: cp.offset,
+                state_sha256: cp.state_digest,
+            }));
+        if let Some(inner) = s.inner.as_mut() {
+            inner.checkpoint(cp);
+        }
+    }
+
     fn replay(&mut self, call: &HostCall<'_>) -> Option<Replayed> {
         let Ok(mut guard) = self.0.lock() else {
             return Some(stop());

@@ -139,7 +139,7 @@ pub fn config_of(start: &StartEvent) -> Result<Config, TraceError> {
 }
 
 /// The `invoke` of a run configuration for the recorded entry point.
-fn invoke_of(start: &StartEvent) -> Option<(String, Vec<String>)> {
+pub(crate) fn invoke_of(start: &StartEvent) -> Option<(String, Vec<String>)> {
     let args: Option<Vec<String>> = start
         .entry_args
         .iter()

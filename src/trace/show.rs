@@ -176,6 +176,13 @@ pub fn event_fields(e: &Event) -> Vec<(String, FieldValue)> {
             push(&mut f, "stdout_sha256", jdigest(&x.stdout_sha256));
             push(&mut f, "stderr_sha256", jdigest(&x.stderr_sha256));
         }
+        Event::Checkpoint(c) => {
+            push(&mut f, "index", c.index.to_string());
+            push(&mut f, "gas_used", c.gas_used.to_string());
+            push(&mut f, "func_index", c.func_index.to_string());
+            push(&mut f, "offset", c.offset.to_string());
+            push(&mut f, "state_sha256", jdigest(&c.state_sha256));
+        }
         Event::Other { kind, payload } => {
             push(&mut f, "kind_byte", kind.to_string());
             f.push(("payload".into(), FieldValue::Bytes(payload.clone())));
