@@ -38,6 +38,8 @@ struct Regs {
     fp: usize,
     sp: usize,
     prepaid: bool,
+    /// For an out-of-gas stop inside a fused op: the component it stopped at.
+    part: Option<u8>,
 }
 
 enum Exit {
@@ -219,6 +221,7 @@ impl Machine<'_> {
             fp: 0,
             sp: nlocals as usize,
             prepaid: true,
+            part: None,
         };
         let mut step = false;
         loop {
@@ -265,7 +268,7 @@ impl Machine<'_> {
             return;
         };
         let cost = u64::from(cf.costs.get(regs.pc).copied().unwrap_or(0));
-        let offset = cf.offsets.get(regs.pc).copied().unwrap_or(0);
+        let offset = cf.offsets.get(regs.pc).map_or(0, |o| o[0]);
         let func_index = self
             .store
             .instances
@@ -327,9 +330,18 @@ impl Machine<'_> {
         }
         self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
         self.frames.clear();
+        // The wasm instruction that trapped: the component an out-of-gas stop reached,
+        // else the last component of the op (only the last can trap).
+        let part = regs.part.unwrap_or_else(|| {
+            wasm_code(self.store, regs.func)
+                .and_then(|c| c.parts.get(at))
+                .map_or(0, |p| {
+                    p.iter().filter(|x| **x > 0).count().saturating_sub(1) as u8
+                })
+        });
         match self.host_trap.take() {
             Some(t) => t.located(FuncAddr(regs.func), at),
-            None => Trap::at(code, FuncAddr(regs.func), at),
+            None => Trap::at(code, FuncAddr(regs.func), at).with_part(part),
         }
     }
 
@@ -684,13 +696,16 @@ impl Machine<'_> {
                 if gas < c {
                     // Charge the components of a fused op that fit, then stop before
                     // the first that does not (SPEC.md §Gas rule 1).
+                    let mut k = 0u8;
                     for part in cf!().parts[pc] {
                         let part = u64::from(part);
                         if gas < part {
                             break;
                         }
                         gas -= part;
+                        k += 1;
                     }
+                    regs.part = Some(k);
                     pc += 1;
                     fault!(TrapCode::OutOfGas);
                 }
@@ -1451,7 +1466,7 @@ fn empty_func() -> CompiledFunc {
         code: Box::new([Op::Unreachable]),
         costs: Box::new([0]),
         parts: Box::new([[0; 3]]),
-        offsets: Box::new([0]),
+        offsets: Box::new([[0; 3]]),
         handlers: Box::new([]),
     }
 }

@@ -109,6 +109,8 @@ pub struct Trap {
     func: u32,
     pos: u32,
     status: i32,
+    /// Which wasm instruction of the op at `pos` trapped (ops may fuse several).
+    part: u8,
 }
 
 impl Trap {
@@ -119,7 +121,18 @@ impl Trap {
             func: u32::MAX,
             pos: 0,
             status: 0,
+            part: 0,
         }
+    }
+
+    pub(crate) fn with_part(mut self, part: u8) -> Trap {
+        self.part = part;
+        self
+    }
+
+    /// Which wasm instruction of the op at [`Trap::pos`] trapped (0 for the first).
+    pub fn part(&self) -> u8 {
+        self.part
     }
 
     /// A request to end the run with exit status `status` (WASI `proc_exit`).
@@ -151,6 +164,7 @@ impl Trap {
             func: func.0,
             pos: u32::try_from(pos).unwrap_or(u32::MAX),
             status: 0,
+            part: 0,
         }
     }
 

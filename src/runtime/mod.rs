@@ -461,6 +461,19 @@ impl Store {
         }
     }
 
+    /// The byte offset in its module of the wasm instruction where `trap` happened, if
+    /// it happened in a wasm function.
+    pub fn trap_offset(&self, trap: &Trap) -> Option<u32> {
+        let f = self.funcs.get(trap.func()?.0 as usize)?;
+        let FuncKind::Wasm { code, .. } = &f.kind else {
+            return None;
+        };
+        code.offsets
+            .get(trap.pos() as usize)
+            .and_then(|o| o.get(usize::from(trap.part())))
+            .copied()
+    }
+
     /// The type of a function, if the address is valid.
     pub fn func_type(&self, func: FuncAddr) -> Option<&FuncType> {
         let f = self.funcs.get(func.0 as usize)?;

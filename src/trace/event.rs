@@ -257,8 +257,8 @@ pub enum Outcome {
         /// Index of the function in the module's function index space, or
         /// `u32::MAX` when the trap happened outside any function.
         func: u32,
-        /// Byte offset of the trapping instruction in the module; `u32::MAX` (not
-        /// reported) in format version 1.
+        /// Byte offset of the trapping instruction in the module binary; `u32::MAX`
+        /// when the trap happened outside any function.
         offset: u32,
     },
 }

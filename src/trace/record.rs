@@ -368,7 +368,7 @@ impl RunTrace {
             (Some(t), _) => Outcome::Trap {
                 code: t.code(),
                 func: t.func().and_then(|a| funcs.get(a)).unwrap_or(u32::MAX),
-                offset: u32::MAX,
+                offset: f.store.trap_offset(t).unwrap_or(u32::MAX),
             },
             (None, Some(status)) => Outcome::Exit(status),
             (None, None) => Outcome::Returned(

@@ -85,8 +85,9 @@ pub struct CompiledFunc {
     pub parts: Box<[[u8; 3]]>,
     /// Exception handlers, innermost first for any covered position.
     pub handlers: Box<[Handler]>,
-    /// Byte offset in the module of the (first) wasm instruction each op stands for.
-    pub offsets: Box<[u32]>,
+    /// Byte offset in the module of each wasm instruction an op stands for, in order
+    /// (as `parts`; unused entries 0).
+    pub offsets: Box<[[u32; 3]]>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -125,7 +126,7 @@ struct Translator<'e> {
     code: Vec<Op>,
     costs: Vec<u32>,
     parts: Vec<[u8; 3]>,
-    offsets: Vec<u32>,
+    offsets: Vec<[u32; 3]>,
     /// Offset of the operator being translated.
     cur_offset: u32,
     /// No op before this position may be fused with a later one (a label, a handler
@@ -175,27 +176,35 @@ impl<'e> Translator<'e> {
             let (p0, p1) = (self.parts[n - 2][0], self.parts[n - 1][0]);
             self.costs.truncate(n - 2);
             self.parts.truncate(n - 2);
-            self.cur_offset = self.offsets[n - 2];
+            let offs = [
+                self.offsets[n - 2][0],
+                self.offsets[n - 1][0],
+                self.cur_offset,
+            ];
             self.offsets.truncate(n - 2);
-            return self.push(fused, [p0, p1, small(cost)]);
+            return self.push_at(fused, [p0, p1, small(cost)], offs);
         }
         if let Some(fused) = fuse2(last, op) {
             self.code.truncate(n - 1);
             let p0 = self.parts[n - 1][0];
             self.costs.truncate(n - 1);
             self.parts.truncate(n - 1);
-            self.cur_offset = self.offsets[n - 1];
+            let offs = [self.offsets[n - 1][0], self.cur_offset, 0];
             self.offsets.truncate(n - 1);
-            return self.push(fused, [p0, small(cost), 0]);
+            return self.push_at(fused, [p0, small(cost), 0], offs);
         }
         self.push(op, [small(cost), 0, 0])
     }
 
     fn push(&mut self, op: Op, parts: [u8; 3]) -> usize {
+        self.push_at(op, parts, [self.cur_offset, 0, 0])
+    }
+
+    fn push_at(&mut self, op: Op, parts: [u8; 3], offsets: [u32; 3]) -> usize {
         self.code.push(op);
         self.costs.push(parts.iter().map(|p| u32::from(*p)).sum());
         self.parts.push(parts);
-        self.offsets.push(self.cur_offset);
+        self.offsets.push(offsets);
         self.code.len() - 1
     }
 
@@ -232,7 +241,7 @@ impl<'e> Translator<'e> {
         self.code.push(Op::ConsumeGas(0));
         self.costs.push(0);
         self.parts.push([0; 3]);
-        self.offsets.push(self.cur_offset);
+        self.offsets.push([self.cur_offset, 0, 0]);
         self.barrier = self.code.len();
         self.seg_head as u32
     }
