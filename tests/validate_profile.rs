@@ -837,20 +837,25 @@ fn limit_max_memory_pages_min() {
 }
 
 #[test]
-fn limit_max_memory_pages_declared_max() {
-    over(
+fn declared_maxima_above_the_limits_are_accepted() {
+    // SPEC.md §Limits: only the declared minimum is limited; growth stops at the limit.
+    for wat in [
         "(module (memory 1 5))",
-        limits_with(|l| l.max_memory_pages = 2),
-        "max_memory_pages",
-        5,
-        2,
-    );
+        r#"(module (import "env" "m" (memory 1 9)))"#,
+        "(module (table 1 20 funcref))",
+    ] {
+        let limits = limits_with(|l| {
+            l.max_memory_pages = 2;
+            l.max_table_elements = 10;
+        });
+        assert!(limits::check(&wasm(wat), &limits).is_ok(), "{wat}");
+    }
 }
 
 #[test]
 fn limit_max_memory_pages_import() {
     over(
-        r#"(module (import "env" "m" (memory 1 9)))"#,
+        r#"(module (import "env" "m" (memory 9 9)))"#,
         limits_with(|l| l.max_memory_pages = 8),
         "max_memory_pages",
         9,
@@ -868,7 +873,7 @@ fn limit_max_table_elements() {
         10,
     );
     over(
-        r#"(module (import "env" "t" (table 1 20 externref)))"#,
+        r#"(module (import "env" "t" (table 20 20 externref)))"#,
         limits_with(|l| l.max_table_elements = 10),
         "max_table_elements",
         20,
