@@ -618,7 +618,15 @@ impl HostCallEvent {
         let args = decode_values(d, "host args")?;
         let results = decode_values(d, "host results")?;
         let code = decode_trap_code(d, "host trap code")?;
+        let at = d.offset();
         let status = d.i32("host trap status")?;
+        // Canonical encoding: only an exit (code 16) carries a status.
+        if code != 16 && status != 0 {
+            return Err(TraceError::Malformed {
+                offset: at,
+                message: format!("host trap status {status} without an exit"),
+            });
+        }
         let trap = trap_code_of(code).map(|code| TrapRecord { code, status });
         let n = d.count(12, "writes")?;
         let mut writes = Vec::with_capacity(n);
