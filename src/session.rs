@@ -12,11 +12,11 @@ use crate::config::Config;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::exec::{Trap, TrapCode};
-use crate::module::Module;
+use crate::module::{ExternKind, Module};
 use crate::runtime::{Extern, Store, TraceHook};
 use crate::trace;
 use crate::validate;
-use crate::value::{FuncAddr, Value};
+use crate::value::Value;
 use crate::wasi::{self, EchoSink, Preopen, Wasi, WasiConfig};
 use std::sync::{Arc, Mutex};
 
@@ -123,17 +123,18 @@ pub fn run_traced(
     mut rc: RunConfig,
     opts: TraceOptions,
 ) -> Result<RunOutcome, Error> {
-    validate::validate(bytes, &rc.config, Some(&wasi::allowlist()))?;
     let engine = Engine::new(rc.config.clone());
+    // Module::new validates the profile and the limits; only the imports are left.
     let module = Module::new(&engine, bytes)?;
+    validate::imports::check(bytes, &wasi::allowlist())?;
+    let (entry, entry_text) = match &rc.invoke {
+        Some((n, a)) => (n.clone(), a.clone()),
+        None => ("_start".to_string(), Vec::new()),
+    };
+    let entry_values = entry_args(&module, &entry, &entry_text)?;
     let TraceOptions { record, replay } = opts;
     let run_trace = (record || replay.is_some()).then(|| {
-        let (entry, args) = match &rc.invoke {
-            Some((n, a)) => (n.as_str(), a.as_slice()),
-            None => ("_start", &[][..]),
-        };
-        let values = trace::entry_values(&module, entry, args);
-        let start = trace::start_event(bytes, &rc.config, &rc.wasi, entry, &values);
+        let start = trace::start_event(bytes, &rc.config, &rc.wasi, &entry, &entry_values);
         trace::begin(start, replay, rc.trace_hook.take())
     });
     let mut host = Wasi::new(rc.wasi).map_err(|e| Error::Invoke(e.to_string()))?;
@@ -162,20 +163,11 @@ pub fn run_traced(
         Err(e) => return Err(e),
         Ok(inst) => {
             instance = Some(inst);
-            let (name, args) = match &rc.invoke {
-                Some((n, a)) => (n.as_str(), a.clone()),
-                None => ("_start", Vec::new()),
-            };
-            let func = match store.instance_export(inst, name) {
+            let func = match store.instance_export(inst, &entry) {
                 Some(Extern::Func(f)) => f,
-                _ => {
-                    return Err(Error::Invoke(format!(
-                        "the module exports no function `{name}`"
-                    )))
-                }
+                _ => return Err(Error::Internal("the checked entry export is missing")),
             };
-            let values = typed_args(&store, func, &args)?;
-            match store.invoke(func, &values) {
+            match store.invoke(func, &entry_values) {
                 Ok(r) => {
                     results = r;
                     exit_code = Some(0);
@@ -256,22 +248,55 @@ pub fn run_traced(
     })
 }
 
-fn typed_args(store: &Store, func: FuncAddr, args: &[String]) -> Result<Vec<Value>, Error> {
-    let ty = store
-        .func_type(func)
-        .ok_or(Error::Internal("function type"))?
-        .clone();
+/// The entry point's typed arguments, checked against the module before anything
+/// runs: `name` must be an exported function taking exactly `args`, each parsing as
+/// its parameter type (`text::parse_value`).
+///
+/// # Errors
+/// `Error::Invoke` naming what is wrong: no such export (listing the exported
+/// functions), an export of another kind, a wrong argument count, an argument that
+/// does not parse.
+pub fn entry_args(module: &Module, name: &str, args: &[String]) -> Result<Vec<Value>, Error> {
+    let Some(ty) = module.export_func_type(name) else {
+        if let Some(export) = module.exports().iter().find(|e| e.name == name) {
+            let kind = match export.kind {
+                ExternKind::Func => "function",
+                ExternKind::Table => "table",
+                ExternKind::Memory => "memory",
+                ExternKind::Global => "global",
+                ExternKind::Tag => "tag",
+            };
+            return Err(Error::Invoke(format!(
+                "export '{name}' is a {kind}, not a function"
+            )));
+        }
+        let funcs: Vec<&str> = module
+            .exports()
+            .iter()
+            .filter(|e| e.kind == ExternKind::Func)
+            .map(|e| e.name.as_str())
+            .collect();
+        let known = if funcs.is_empty() {
+            "the module exports no function".to_string()
+        } else {
+            format!("exported functions: {}", funcs.join(", "))
+        };
+        return Err(Error::Invoke(format!("no export named '{name}' ({known})")));
+    };
     if ty.params().len() != args.len() {
         return Err(Error::Invoke(format!(
-            "the function takes {} arguments ({ty}), {} given",
+            "'{name}' has type {ty} and takes {} argument(s), but {} were given",
             ty.params().len(),
             args.len()
         )));
     }
-    ty.params()
-        .iter()
-        .zip(args)
-        .map(|(t, a)| parse_arg(*t, a).map_err(Error::Invoke))
+    args.iter()
+        .zip(ty.params())
+        .enumerate()
+        .map(|(i, (text, &param))| {
+            parse_arg(param, text)
+                .map_err(|err| Error::Invoke(format!("argument {} of '{name}': {err}", i + 1)))
+        })
         .collect()
 }
 

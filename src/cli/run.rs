@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::session::{self, RunConfig, RunOutcome};
 use crate::text::format_value;
 use crate::wasi::{fs::Dir, OutputStream, Preopen, WasiConfig};
-use crate::{Config, Error, ExternKind, Module};
+use crate::{Config, Error};
 
 use super::summary::{print_summary, Outcome};
 use super::{
@@ -60,14 +60,6 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
     if let Some(gas) = args.gas {
         config.gas_limit = gas;
     }
-    crate::validate::validate(&bytes, &config, Some(&crate::wasi::allowlist()))
-        .map_err(|err| UserError::new(format!("invalid module {}: {err}", args.file.display())))?;
-    // A clear message for a missing or mistyped export before anything runs.
-    if let Some(name) = &args.invoke {
-        if let Ok(module) = Module::new(&crate::Engine::new(config.clone()), &bytes) {
-            check_export(&module, name, &args.args)?;
-        }
-    }
     let wasi = wasi_config(args)?;
     let rc = RunConfig {
         config,
@@ -89,7 +81,7 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
             args.file.display()
         ))),
         Error::Internal(m) => Failure::Internal(m.to_string()),
-        Error::Invoke(m) if args.invoke.is_none() && m.contains("`_start`") => {
+        Error::Invoke(m) if args.invoke.is_none() && m.contains("'_start'") => {
             Failure::User(UserError::new(format!(
                 "{m}; it is not a WASI command (use --invoke NAME to call another export)"
             )))
@@ -205,48 +197,4 @@ fn write_outputs(args: &RunArgs, outcome: &RunOutcome) -> Result<(), UserError> 
         })?;
     }
     Ok(())
-}
-
-/// Checks that `name` is an exported function taking as many arguments as given.
-fn check_export(module: &Module, name: &str, args: &[String]) -> Result<(), UserError> {
-    if let Some(ty) = module.export_func_type(name) {
-        if ty.params().len() != args.len() {
-            return Err(UserError::new(format!(
-                "'{name}' has type {ty} and takes {} argument(s), but {} were given",
-                ty.params().len(),
-                args.len()
-            )));
-        }
-        for (i, (text, &param)) in args.iter().zip(ty.params()).enumerate() {
-            crate::text::parse_value(text, param)
-                .map_err(|err| UserError::new(format!("argument {} of '{name}': {err}", i + 1)))?;
-        }
-        return Ok(());
-    }
-    if let Some(export) = module.exports().iter().find(|e| e.name == name) {
-        let kind = match export.kind {
-            ExternKind::Func => "function",
-            ExternKind::Table => "table",
-            ExternKind::Memory => "memory",
-            ExternKind::Global => "global",
-            ExternKind::Tag => "tag",
-        };
-        return Err(UserError::new(format!(
-            "export '{name}' is a {kind}, not a function"
-        )));
-    }
-    let funcs: Vec<&str> = module
-        .exports()
-        .iter()
-        .filter(|e| e.kind == ExternKind::Func)
-        .map(|e| e.name.as_str())
-        .collect();
-    let known = if funcs.is_empty() {
-        "the module exports no function".to_string()
-    } else {
-        format!("exported functions: {}", funcs.join(", "))
-    };
-    Err(UserError::new(format!(
-        "no export named '{name}' ({known})"
-    )))
 }

@@ -37,7 +37,7 @@ pub use file::{
     chain_next, chain_start, hex32, read_events, ReadTrace, Trace, TraceWriter, DOMAIN_TAG,
     FORMAT_VERSION, MAGIC,
 };
-pub(crate) use record::{begin, entry_values, Finished};
+pub(crate) use record::{begin, Finished};
 pub use record::{start_event, Recorder, Replay};
 pub use replay::{check_start, config_of, replay, replay_live, ReplayError, ReplayReport};
 pub use show::{

@@ -19,7 +19,6 @@ use super::event::{
 use super::file::{Trace, TraceWriter, FORMAT_VERSION};
 use crate::config::{Config, Limits};
 use crate::exec::{Trap, TrapCode};
-use crate::module::Module;
 use crate::runtime::{HostCall, HostCallOutcome, InstanceAddr, Replayed, Store, TraceHook};
 use crate::value::Value;
 use crate::wasi::{Preopen, WasiConfig};
@@ -286,23 +285,6 @@ pub fn start_event(
         limits: limits_of(config),
         checkpoint_interval: config.checkpoint_interval,
     }
-}
-
-/// The typed arguments of `entry` as `module` declares them, if they parse (else the
-/// session reports the error itself).
-pub(crate) fn entry_values(module: &Module, entry: &str, args: &[String]) -> Vec<Value> {
-    let Some(ty) = module.export_func_type(entry) else {
-        return Vec::new();
-    };
-    if ty.params().len() != args.len() {
-        return Vec::new();
-    }
-    ty.params()
-        .iter()
-        .zip(args)
-        .map(|(t, a)| crate::text::parse_value(a, *t))
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap_or_default()
 }
 
 /// Starts the trace of a run: builds the start event (in replay mode, with the host
