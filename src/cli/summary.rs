@@ -19,11 +19,6 @@ pub(super) struct Outcome {
     pub trace_hash: Option<String>,
 }
 
-/// The stable name of a trap code in summaries: the variant in snake case.
-pub(super) fn trap_name(code: TrapCode) -> &'static str {
-    code.name()
-}
-
 /// Prints the summary on stderr.
 ///
 /// Text: `exit_code=N`, `trap=NAME` (or `trap=none`), `gas_used=N`, `gas_limit=N`, one
@@ -33,7 +28,7 @@ pub(super) fn print_summary(format: SummaryFormat, exit_code: u8, outcome: &Outc
         SummaryFormat::Text => {
             let mut t = format!(
                 "exit_code={exit_code}\ntrap={}\ngas_used={}\ngas_limit={}\ntrace_hash={}\n",
-                outcome.trap.map_or("none", trap_name),
+                outcome.trap.map_or("none", TrapCode::name),
                 outcome.gas_used,
                 outcome.gas_limit,
                 outcome.trace_hash.as_deref().unwrap_or("none")
@@ -47,7 +42,7 @@ pub(super) fn print_summary(format: SummaryFormat, exit_code: u8, outcome: &Outc
             "{{\"exit_code\":{exit_code},\"trap\":{},\"gas_used\":{},\"gas_limit\":{},\"trace_hash\":{}}}\n",
             outcome.trap.map_or("null".to_string(), |code| format!(
                 "\"{}\"",
-                trap_name(code)
+                code.name()
             )),
             outcome.gas_used,
             outcome.gas_limit,

@@ -23,11 +23,13 @@ pub const PAGE_SIZE: usize = 65536;
 /// One suspended activation: the caller's function, where it resumes and its frame
 /// pointer.
 #[derive(Copy, Clone, Debug)]
+///
+/// A suspended caller never has prepaid gas: the translator ends a segment at every
+/// call, so the op it resumes at is the head of a new segment (a `ConsumeGas`).
 struct Frame {
     func: u32,
     ret_pc: u32,
     fp: u32,
-    prepaid: bool,
 }
 
 /// The live registers of the interpreter, saved when the loop exits.
@@ -296,36 +298,19 @@ impl Machine<'_> {
         }
     }
 
-    /// Turns a fault into a trap: refunds what every live activation prepaid and will
+    /// Turns a fault into a trap: refunds what the trapping activation prepaid and will
     /// not execute (SPEC.md §Gas), and drops the frames.
     fn fail(&mut self, code: TrapCode, regs: &Regs) -> Trap {
         let at = regs.pc.saturating_sub(1);
-        let mut refund = 0u64;
-        if !self.metering {
-            self.frames.clear();
-        }
-        let mut per_frame: Vec<(usize, u64)> = Vec::new();
-        if regs.prepaid && self.metering {
-            if let Some(c) = wasm_code(self.store, regs.func) {
-                let r = unexecuted_gas(c, at + 1);
-                refund += r;
-                per_frame.push((self.frames.len() + 1, r));
-            }
-        }
-        for (i, f) in self.frames.iter().enumerate() {
-            if f.prepaid {
-                if let Some(c) = wasm_code(self.store, f.func) {
-                    let r = unexecuted_gas(c, f.ret_pc as usize);
-                    refund += r;
-                    per_frame.push((i + 1, r));
-                }
-            }
-        }
+        // Only the trapping activation can have prepaid gas it will not use: callers'
+        // segments end at their calls (see `Frame`).
+        let refund = match wasm_code(self.store, regs.func) {
+            Some(c) if regs.prepaid && self.metering => unexecuted_gas(c, at + 1),
+            _ => 0,
+        };
         if let Some(p) = self.store.profiler.as_deref_mut() {
             p.flush(self.store.gas_remaining);
-            for (depth, r) in per_frame {
-                p.refund(depth, r);
-            }
+            p.refund(p.path.len(), refund);
             p.path.clear();
         }
         self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
@@ -547,7 +532,8 @@ impl Machine<'_> {
                         func = f.func;
                         pc = f.ret_pc as usize;
                         fp = f.fp as usize;
-                        prepaid = f.prepaid;
+                        // The caller resumes at a segment head (see `Frame`).
+                        prepaid = false;
                         (cfp, inst) = self.enter(func);
                         refresh!();
                     }
@@ -604,7 +590,6 @@ impl Machine<'_> {
                                 func,
                                 ret_pc: pc as u32,
                                 fp: fp as u32,
-                                prepaid,
                             });
                             fp = sp - np;
                         }
@@ -1447,7 +1432,8 @@ impl Machine<'_> {
                 Some(f) => {
                     regs.func = f.func;
                     regs.fp = f.fp as usize;
-                    regs.prepaid = f.prepaid;
+                    // Nothing after the call site is prepaid (see `Frame`).
+                    regs.prepaid = false;
                     at = (f.ret_pc as usize).saturating_sub(1);
                     regs.pc = f.ret_pc as usize;
                 }
