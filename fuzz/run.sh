@@ -9,7 +9,9 @@
 # disagreed with both detwasm and the reference meter are logged in
 # fuzz/artifacts/oracle for triage. `differential_eh` builds wasmtime (heavy): it is
 # built without a sanitizer into its own target dir (fuzz/target/eh). The longer
-# documented run is `fuzz/run.sh 3600` (an hour per target).
+# documented run is `fuzz/run.sh 3600` (an hour per target). FUZZ_SEED=N passes
+# -seed=N to libFuzzer (CI sets it so its runs are repeatable; unset, every run
+# explores afresh).
 set -euo pipefail
 secs="${1:-60}"
 shift || true
@@ -38,6 +40,9 @@ for t in "${targets[@]}"; do
         replay) opts=(-max_len=4096 -timeout=60 -rss_limit_mb=4096) ;;
         *) opts=(-max_len=8192 -len_control=0 -timeout=120 -rss_limit_mb=4096) ;;
     esac
+    if [ -n "${FUZZ_SEED:-}" ]; then
+        opts+=(-seed="$FUZZ_SEED")
+    fi
     log="artifacts/$t/run.log"
     if "$bin" "corpus/$t" "seeds/$t" -max_total_time="$secs" -print_final_stats=1 \
         -artifact_prefix="artifacts/$t/" "${opts[@]}" >"$log" 2>&1; then
@@ -45,6 +50,8 @@ for t in "${targets[@]}"; do
     else
         r="FAILED (see fuzz/$log)"
         status=1
+        # The crash report (libFuzzer's and the harness's) is what CI must show.
+        grep -v '^#[0-9]' "$log" | tail -n 80 >&2 || true
     fi
     execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')"
     cov="$(grep -o 'DONE *cov: [0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')"

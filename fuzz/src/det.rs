@@ -1,9 +1,9 @@
 //! The detwasm side: one store with one instance of the fuzzed module, invoked by
-//! export name with zero arguments under a per-invocation gas limit, its state read
+//! export name with the fuzzer's arguments under a per-invocation gas limit, its state read
 //! through the public API (`instance_state`, `memory_data`, `global_get`,
 //! `table_elements`).
 
-use detwasm::{Engine, Error, Extern, ExternKind, InstanceAddr, Module, Store, Value};
+use detwasm::{Engine, Error, Extern, ExternKind, InstanceAddr, Module, Store, ValType, Value};
 
 use super::{Item, Outcome, Snapshot, Val};
 
@@ -17,6 +17,19 @@ pub fn val(v: &Value) -> Val {
         Value::FuncRef(r) => Val::Func(r.map(|a| a.0)),
         Value::ExternRef(r) => Val::Extern(r),
         Value::ExnRef(r) => Val::Exn(r.is_some()),
+    }
+}
+
+/// The detwasm value of an argument (references are null: see `arbitrary_args`).
+pub fn value(v: &Val) -> Value {
+    match *v {
+        Val::I32(x) => Value::I32(x as i32),
+        Val::I64(x) => Value::I64(x as i64),
+        Val::F32(x) => Value::F32(x),
+        Val::F64(x) => Value::F64(x),
+        Val::Func(_) => Value::FuncRef(None),
+        Val::Extern(_) => Value::ExternRef(None),
+        Val::Exn(_) => Value::ExnRef(None),
     }
 }
 
@@ -74,20 +87,23 @@ impl Det {
             .collect()
     }
 
-    /// Invokes export `name` with zero arguments and gas `limit`.
-    pub fn call(&mut self, name: &str, limit: u64) -> (Outcome, u64) {
+    /// The parameter types of function export `name`.
+    pub fn param_types(&self, name: &str) -> Vec<ValType> {
+        self.module
+            .export_func_type(name)
+            .expect("function export")
+            .params()
+            .to_vec()
+    }
+
+    /// Invokes export `name` with `args` (numbers by bits, null references) and gas
+    /// `limit`.
+    pub fn call(&mut self, name: &str, args: &[Val], limit: u64) -> (Outcome, u64) {
         let inst = self.inst.expect("instantiated");
         let Some(Extern::Func(f)) = self.store.instance_export(inst, name) else {
             panic!("detwasm lost function export {name:?}");
         };
-        let args: Vec<Value> = self
-            .store
-            .func_type(f)
-            .expect("func type")
-            .params()
-            .iter()
-            .map(|t| t.default_value())
-            .collect();
+        let args: Vec<Value> = args.iter().map(value).collect();
         self.store.set_gas_limit(limit);
         let r = self.store.invoke(f, &args);
         (outcome(r), self.store.gas_used())

@@ -1,5 +1,6 @@
 //! The `determinism` target's checks (see `fuzz_targets/determinism.rs`). A record is
-//! the list of steps (instantiation, then each exported function in export order) with
+//! the list of steps (instantiation, then each exported function in export order, with
+//! arguments drawn once per case by `arbitrary_args`) with
 //! each step's outcome, gas used and the full instance state after it.
 
 use arbitrary::Unstructured;
@@ -8,7 +9,7 @@ use detwasm::{Engine, Module};
 use super::det::Det;
 use super::diff::Report;
 use super::smith::{self, Flavor};
-use super::{Outcome, RunLimits, Snapshot};
+use super::{arbitrary_args, show_args, Outcome, RunLimits, Snapshot, Val};
 
 const MAX_CALLS: usize = 24;
 
@@ -26,7 +27,7 @@ struct Step {
 fn record(
     engine: &Engine,
     module: &Module,
-    exports: &[String],
+    exports: &[(String, Vec<Val>)],
     limits: &[u64],
     stop_after: Option<usize>,
     profile: bool,
@@ -42,13 +43,13 @@ fn record(
         state: det.full_state(),
     });
     if det.inst.is_some() {
-        for (i, name) in exports.iter().enumerate() {
+        for (i, (name, args)) in exports.iter().enumerate() {
             if stop_after.is_some_and(|n| steps.len() >= n) {
                 break;
             }
-            let (outcome, gas_used) = det.call(name, limits[i + 1]);
+            let (outcome, gas_used) = det.call(name, args, limits[i + 1]);
             steps.push(Step {
-                what: format!("call {name:?}"),
+                what: format!("call {name:?}{}", show_args(args)),
                 outcome,
                 gas_used,
                 state: det.full_state(),
@@ -90,11 +91,17 @@ pub fn run(data: &[u8]) {
             "detwasm rejected a valid module of the profile: {e}"
         )),
     };
-    let exports: Vec<String> = Det::new(engine.clone(), module.clone())
+    let det = Det::new(engine.clone(), module.clone());
+    let exports: Vec<(String, Vec<Val>)> = det
         .func_exports()
         .into_iter()
         .take(MAX_CALLS)
+        .map(|name| {
+            let args = arbitrary_args(&mut u, &det.param_types(&name));
+            (name, args)
+        })
         .collect();
+    drop(det);
     // Random per-step limits, the same for every run.
     let mut limits = vec![lim.gas];
     for _ in &exports {

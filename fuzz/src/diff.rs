@@ -2,7 +2,9 @@
 //! `differential_eh` (oracle wasmtime). One case: limits chosen by the fuzzer
 //! ([`RunLimits`]), a wasm-smith module of the profile, instantiated alone in detwasm,
 //! the reference meter and the oracle; then every exported function is invoked in
-//! export order with zero arguments. After each step:
+//! export order with arguments drawn from the fuzzer's bytes (`arbitrary_args`:
+//! special bit patterns, small integers or arbitrary bits; null references). After
+//! each step:
 //!
 //! - detwasm and the reference meter must agree exactly: outcome (values by bits,
 //!   references by address, trap by name), `gas_used`, and the exported state. This
@@ -24,13 +26,14 @@ use detwasm::{Engine, Module};
 use super::det::Det;
 use super::rf::Rf;
 use super::smith::{self, Flavor};
-use super::{Outcome, RunLimits, Snapshot};
+use super::{arbitrary_args, show_args, Outcome, RunLimits, Snapshot, Val};
 
 /// An engine the fuzzer compares detwasm with, on outcomes and exported state.
 pub trait Oracle {
     fn name(&self) -> &'static str;
     fn instantiate(&mut self, fuel: u64) -> Outcome;
-    fn call(&mut self, name: &str, fuel: u64) -> Outcome;
+    /// Invokes export `name` with `args` (numbers by bits, null references).
+    fn call(&mut self, name: &str, args: &[Val], fuel: u64) -> Outcome;
     fn snapshot(&mut self) -> Snapshot;
 }
 
@@ -41,8 +44,8 @@ impl Oracle for super::wasmi_side::Wasmi {
     fn instantiate(&mut self, fuel: u64) -> Outcome {
         super::wasmi_side::Wasmi::instantiate(self, fuel)
     }
-    fn call(&mut self, name: &str, fuel: u64) -> Outcome {
-        super::wasmi_side::Wasmi::call(self, name, fuel)
+    fn call(&mut self, name: &str, args: &[Val], fuel: u64) -> Outcome {
+        super::wasmi_side::Wasmi::call(self, name, args, fuel)
     }
     fn snapshot(&mut self) -> Snapshot {
         super::wasmi_side::Wasmi::snapshot(self)
@@ -237,17 +240,18 @@ pub fn run_capped(
     }
 
     for name in det.func_exports().into_iter().take(MAX_CALLS) {
+        let args = arbitrary_args(&mut u, &det.param_types(&name));
         let mut limit = limits.gas;
         if probe && u.arbitrary::<bool>().unwrap_or(false) {
-            let (o, total) = rf.dry_gas(&name, limits.gas);
+            let (o, total) = rf.dry_gas(&name, &args, limits.gas);
             if total > 0 && o.trap_name() != Some("out_of_gas") {
                 limit = u.int_in_range(0..=total - 1).unwrap_or(total - 1);
                 rep.step(format!("probe {name:?}: total {total}, limit {limit}"));
             }
         }
-        let (d, dg) = det.call(&name, limit);
-        let (r, rg) = rf.call(&name, limit);
-        let step = format!("call {name:?} limit {limit}");
+        let (d, dg) = det.call(&name, &args, limit);
+        let (r, rg) = rf.call(&name, &args, limit);
+        let step = format!("call {name:?}{} limit {limit}", show_args(&args));
         rep.step(format!(
             "{step}: detwasm {d} gas {dg} | refmeter {r} gas {rg}"
         ));
@@ -258,7 +262,7 @@ pub fn run_capped(
             ));
         }
         oracle_step(&mut rep, &mut oracle, &step, &d, dg, &det, |o, fuel| {
-            o.call(&name, fuel)
+            o.call(&name, &args, fuel)
         });
     }
     if std::env::var_os("DETWASM_FUZZ_VERBOSE").is_some() {

@@ -64,6 +64,72 @@ impl fmt::Display for Val {
     }
 }
 
+/// Interesting bit patterns for numeric arguments: range ends, signs, signed zeros,
+/// infinities, canonical and non-canonical NaNs (quiet and signalling, both signs),
+/// subnormals and conversion boundaries.
+const SPECIAL_BITS: [u64; 24] = [
+    0,
+    1,
+    2,
+    0xff,
+    0xffff,
+    0x7fff_ffff,
+    0x8000_0000,
+    0xffff_ffff,
+    0x7fff_ffff_ffff_ffff,
+    0x8000_0000_0000_0000,
+    0xffff_ffff_ffff_ffff,
+    0x7fc0_0000,           // f32 canonical NaN
+    0xffc0_0001,           // f32 negative quiet NaN with a payload
+    0x7f80_0001,           // f32 signalling NaN
+    0x7f80_0000,           // f32 +inf
+    0x0000_0001,           // f32 smallest subnormal
+    0x4f00_0000,           // f32 2^31
+    0x7ff8_0000_0000_0000, // f64 canonical NaN
+    0xfff0_0000_0000_0001, // f64 negative signalling NaN
+    0x7ff4_0000_0000_0000, // f64 signalling NaN
+    0xfff0_0000_0000_0000, // f64 -inf
+    0x000f_ffff_ffff_ffff, // f64 largest subnormal
+    0x43e0_0000_0000_0000, // f64 2^63
+    0xc1e0_0000_0020_0000, // f64 just below -2^31
+];
+
+/// Arguments for a function with parameters `params`, drawn from the fuzzer's bytes:
+/// numbers are a special bit pattern ([`SPECIAL_BITS`], truncated to the type), a
+/// small integer, or arbitrary bits; references are null (addresses do not carry
+/// across engines). When the bytes run out every argument is zero.
+pub fn arbitrary_args(
+    u: &mut arbitrary::Unstructured<'_>,
+    params: &[detwasm::ValType],
+) -> Vec<Val> {
+    use detwasm::ValType as T;
+    params
+        .iter()
+        .map(|t| {
+            let bits: u64 = match u.int_in_range(0u8..=3).unwrap_or(0) {
+                0 => SPECIAL_BITS[u.choose_index(SPECIAL_BITS.len()).unwrap_or(0)],
+                1 => u.int_in_range(0u64..=16).unwrap_or(0),
+                _ => u.arbitrary().unwrap_or(0),
+            };
+            match t {
+                T::I32 => Val::I32(bits as u32),
+                T::I64 => Val::I64(bits),
+                T::F32 => Val::F32(bits as u32),
+                T::F64 => Val::F64(bits),
+                T::FuncRef => Val::Func(None),
+                T::ExternRef => Val::Extern(None),
+                T::ExnRef => Val::Exn(false),
+            }
+        })
+        .collect()
+}
+
+/// Shows arguments for a step log.
+pub fn show_args(args: &[Val]) -> String {
+    let v: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    format!("({})", v.join(", "))
+}
+
 /// How one invocation (or instantiation) ended, with trap names as SPEC.md §Traps
 /// spells them (`out_of_gas`, `call_stack_exhausted`, ...).
 #[derive(Clone, Debug, PartialEq, Eq)]

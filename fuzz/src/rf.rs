@@ -24,6 +24,15 @@ pub fn val(ty: VT, slot: u64) -> Val {
     }
 }
 
+/// The reference-meter slot of an argument (null references are slot 0).
+pub fn slot(v: &Val) -> u64 {
+    match *v {
+        Val::I32(x) | Val::F32(x) => u64::from(x),
+        Val::I64(x) | Val::F64(x) => x,
+        Val::Func(_) | Val::Extern(_) | Val::Exn(_) => 0,
+    }
+}
+
 /// One reference-meter instance of a module.
 pub struct Rf {
     pub module: Rc<RModule>,
@@ -66,11 +75,12 @@ impl Rf {
         }
     }
 
-    /// Invokes export `name` with zero arguments and gas `limit`.
-    pub fn call(&mut self, name: &str, limit: u64) -> (Outcome, u64) {
+    /// Invokes export `name` with `args` (numbers by bits, null references) and gas
+    /// `limit`.
+    pub fn call(&mut self, name: &str, args: &[Val], limit: u64) -> (Outcome, u64) {
         let f = self.func(name);
         let ty = self.store.funcs[f].ty.clone();
-        let args = vec![0u64; ty.params.len()];
+        let args: Vec<u64> = args.iter().map(slot).collect();
         self.store.set_gas_limit(limit);
         self.store.clear_dirty();
         let r = exec::invoke(&mut self.store, f, &args);
@@ -90,9 +100,9 @@ impl Rf {
     }
 
     /// The gas the invocation would use with `limit`, leaving the state unchanged.
-    pub fn dry_gas(&mut self, name: &str, limit: u64) -> (Outcome, u64) {
+    pub fn dry_gas(&mut self, name: &str, args: &[Val], limit: u64) -> (Outcome, u64) {
         self.store.begin_journal();
-        let r = self.call(name, limit);
+        let r = self.call(name, args, limit);
         self.store.rollback();
         r
     }

@@ -102,14 +102,22 @@ impl Wasmi {
         }
     }
 
-    pub fn call(&mut self, name: &str, fuel: u64) -> Outcome {
+    pub fn call(&mut self, name: &str, args: &[Val], fuel: u64) -> Outcome {
         let inst = self.inst.expect("instantiated");
         let f = inst.get_func(&self.store, name).expect("wasmi export");
         let ty = f.ty(&self.store);
         let args: Vec<WVal> = ty
             .params()
             .iter()
-            .map(|t| WVal::default_for_ty(*t))
+            .zip(args)
+            .map(|(t, a)| match *a {
+                Val::I32(x) => WVal::I32(x as i32),
+                Val::I64(x) => WVal::I64(x as i64),
+                Val::F32(x) => WVal::F32(wasmi::F32::from_bits(x)),
+                Val::F64(x) => WVal::F64(wasmi::F64::from_bits(x)),
+                // References are null (see `arbitrary_args`).
+                _ => WVal::default_for_ty(*t),
+            })
             .collect();
         let mut results: Vec<WVal> = ty
             .results()

@@ -123,7 +123,7 @@ impl Oracle for Wasmtime {
         }
     }
 
-    fn call(&mut self, name: &str, fuel: u64) -> Outcome {
+    fn call(&mut self, name: &str, args: &[Val], fuel: u64) -> Outcome {
         let inst = self.inst.expect("instantiated");
         let f = inst
             .get_func(&mut self.store, name)
@@ -131,7 +131,15 @@ impl Oracle for Wasmtime {
         let ty = f.ty(&self.store);
         let args: Vec<WVal> = ty
             .params()
-            .map(|t| WVal::default_for_ty(&t).expect("defaultable"))
+            .zip(args)
+            .map(|(t, a)| match *a {
+                Val::I32(x) => WVal::I32(x as i32),
+                Val::I64(x) => WVal::I64(x as i64),
+                Val::F32(x) => WVal::F32(x),
+                Val::F64(x) => WVal::F64(x),
+                // References are null (see `arbitrary_args`).
+                _ => WVal::default_for_ty(&t).expect("defaultable"),
+            })
             .collect();
         let mut results: Vec<WVal> = ty
             .results()
