@@ -5,6 +5,8 @@
 //! after the base cost and before the instruction acts, all or nothing (rule 2); calls
 //! check SPEC.md §Stack's depth and height limits before the callee's first instruction.
 //! Exceptions unwind across labels and frames without charging anything (rule 6).
+//! A trap records its site (function and byte offset of the trapping instruction) in
+//! the store; host functions of kind `Host::Replay` are answered by `replay_host`.
 //! Depends on the sibling modules and wasmparser.
 
 use std::rc::Rc;
@@ -14,12 +16,14 @@ use wasmparser::{Catch, Operator as O};
 use super::gas::base_cost;
 use super::module::Code;
 use super::num::exec_numeric;
-use super::store::{Exn, FuncKind, Store};
+use super::store::{Exn, FuncKind, Host, Store, TrapSite};
 use super::Trap;
 
 struct Frame {
     code: Rc<Code>,
     inst: usize,
+    /// The function's store address.
+    func: usize,
     pc: usize,
     locals_base: usize,
     label_base: usize,
@@ -59,8 +63,10 @@ struct Machine<'s> {
 }
 
 /// Invokes function address `func` with `args` (one slot each) and returns its results,
-/// or the trap that ended it. Gas is charged from `store`'s counter.
+/// or the trap that ended it. Gas is charged from `store`'s counter. On a trap inside
+/// a function, `store.trap_site` says where (else it is `None`).
 pub fn invoke(store: &mut Store, func: usize, args: &[u64]) -> Result<Vec<u64>, Trap> {
+    store.trap_site = None;
     let mut m = Machine {
         s: store,
         stack: args.to_vec(),
@@ -75,7 +81,17 @@ pub fn invoke(store: &mut Store, func: usize, args: &[u64]) -> Result<Vec<u64>, 
         let (code, depth) = (Rc::clone(&fr.code), m.frames.len());
         let calls = m.calls;
         while m.calls == calls && m.frames.len() == depth {
-            m.step(&code)?;
+            if let Err(t) = m.step(&code) {
+                // `step` advances the pc before anything can trap, so the trapping
+                // instruction of the innermost activation is the one before it (for a
+                // trap in a callee's entry check or in a host call, the call).
+                m.s.trap_site = m.frames.last().map(|fr| TrapSite {
+                    inst: fr.inst,
+                    func: fr.func,
+                    offset: fr.code.offsets[fr.pc - 1],
+                });
+                return Err(t);
+            }
         }
     }
     Ok(m.stack)
@@ -109,13 +125,22 @@ impl Machine<'_> {
     fn call(&mut self, f: usize) -> Result<(), Trap> {
         let func = &self.s.funcs[f];
         match &func.kind {
-            FuncKind::Host(_) => {
+            FuncKind::Host(Host::Nop) => {
                 // The spectest functions take their arguments and return nothing;
                 // their host cost is 0.
                 let (np, nr) = (func.ty.params.len(), func.ty.results.len());
                 let len = self.stack.len();
                 self.stack.truncate(len - np);
                 push_zeros(&mut self.stack, nr);
+                Ok(())
+            }
+            FuncKind::Host(Host::Replay(_)) => {
+                // Guest memory of a host call is the calling instance's memory 0.
+                let np = func.ty.params.len();
+                let args = self.stack.split_off(self.stack.len() - np);
+                let caller = self.frames.last().map(|fr| fr.inst);
+                let results = super::replay_host::answer(self.s, f, caller, &args)?;
+                self.stack.extend(results);
                 Ok(())
             }
             FuncKind::Wasm { inst, code } => {
@@ -126,13 +151,13 @@ impl Machine<'_> {
                     return Err(Trap::CALL_STACK_EXHAUSTED);
                 }
                 self.live += code.height;
-                self.push_frame(code, inst);
+                self.push_frame(code, inst, f);
                 Ok(())
             }
         }
     }
 
-    fn push_frame(&mut self, code: Rc<Code>, inst: usize) {
+    fn push_frame(&mut self, code: Rc<Code>, inst: usize, func: usize) {
         let locals_base = self.stack.len() - code.nparams;
         push_zeros(&mut self.stack, code.locals.len());
         self.calls += 1;
@@ -146,6 +171,7 @@ impl Machine<'_> {
         self.frames.push(Frame {
             code,
             inst,
+            func,
             pc: 0,
             locals_base,
             label_base,
@@ -173,7 +199,7 @@ impl Machine<'_> {
                 let args_at = self.stack.len() - code.nparams;
                 self.stack.drain(cur.locals_base..args_at);
                 self.labels.truncate(cur.label_base);
-                self.push_frame(code, inst);
+                self.push_frame(code, inst, f);
                 Ok(())
             }
         }
@@ -275,8 +301,8 @@ impl Machine<'_> {
         let fr = self.frames.last_mut().expect("a frame");
         let (inst, pc, locals_base) = (fr.inst, fr.pc, fr.locals_base);
         let op = &code.ops[pc];
-        self.s.charge(base_cost(op))?;
         fr.pc = pc + 1;
+        self.s.charge(base_cost(op))?;
         if let Some(r) = exec_numeric(op, &mut self.stack) {
             return r;
         }

@@ -5,9 +5,16 @@
 //! detwasm's translator, interpreter or gas table (only `detwasm::float` for float
 //! arithmetic, which is tested on its own), so agreement between the two is evidence
 //! that both follow the text. It does not validate: it is only fed modules that
-//! detwasm's `Module::new` accepted. Depends on wasmparser and `detwasm::float`;
-//! only `lockstep`, the harness that runs it beside detwasm and compares, uses
-//! detwasm's public API.
+//! detwasm's `Module::new` accepted. WASI imports are answered by `replay_host` from a
+//! recorded list of host calls (plain data), so the meter needs no WASI host.
+//! Depends on wasmparser and `detwasm::float`; only `lockstep`, the harness that runs
+//! it beside detwasm and compares, uses detwasm's public API.
+//!
+//! Two more files live here but outside this module tree, because they need
+//! dependencies the fuzz crate (which includes this tree) does not have:
+//! `digest.rs` (SPEC.md §Trace digests of the meter's state, with sha2) and
+//! `wasi_lockstep.rs` (the harness for WASI programs: detwasm traces replayed in the
+//! meter). `tests/gas_reference.rs` includes them by path.
 
 pub mod exec;
 pub mod gas;
@@ -15,6 +22,7 @@ pub mod lockstep;
 pub mod mem;
 pub mod module;
 pub mod num;
+pub mod replay_host;
 pub mod store;
 
 pub use module::RModule;

@@ -19,10 +19,11 @@ use super::{FnTy, VT};
 /// A constant expression, its operators without the final `end`.
 pub type ConstExpr = Vec<Operator<'static>>;
 
-/// The kind of an import (detwasm's linker has checked its type).
+/// The kind of an import (detwasm's linker has checked its type); a function import
+/// carries its type index.
 #[derive(Clone, Copy, Debug)]
 pub enum ImportKind {
-    Func,
+    Func(u32),
     Table,
     Memory,
     Global,
@@ -83,6 +84,8 @@ pub struct Code {
     pub locals: Vec<VT>,
     /// The body's operators, the final `end` included.
     pub ops: Vec<Operator<'static>>,
+    /// The byte offset in the module binary of each operator (for trap sites).
+    pub offsets: Vec<u32>,
     /// For `block`, `loop`, `if`, `else` and `try_table` at pc: the pc of the matching
     /// `end`.
     pub end_of: Vec<u32>,
@@ -216,7 +219,7 @@ impl RModule {
                     for imp in r.into_imports() {
                         let imp = imp.map_err(|e| e.to_string())?;
                         let kind = match imp.ty {
-                            TypeRef::Func(_) | TypeRef::FuncExact(_) => ImportKind::Func,
+                            TypeRef::Func(t) | TypeRef::FuncExact(t) => ImportKind::Func(t),
                             TypeRef::Table(_) => ImportKind::Table,
                             TypeRef::Memory(_) => ImportKind::Memory,
                             TypeRef::Global(_) => ImportKind::Global,
@@ -364,6 +367,7 @@ fn decode_body(
     }
     let mut reader = body.get_operators_reader().map_err(|e| e.to_string())?;
     let mut ops = Vec::new();
+    let mut offsets = Vec::new();
     let (mut max_operands, mut max_labels) = (0u64, u64::from(fv.control_stack_height()));
     let mut br_tables = HashMap::new();
     while !reader.eof() {
@@ -377,6 +381,7 @@ fn decode_body(
             br_tables.insert(ops.len(), (list, targets.default()));
         }
         ops.push(op);
+        offsets.push(offset as u32);
     }
     let (end_of, else_of) = match_structure(&ops)?;
     let height = 1 + ty.params.len() as u64 + locals.len() as u64 + max_operands + max_labels;
@@ -385,6 +390,7 @@ fn decode_body(
         nresults: ty.results.len(),
         locals,
         ops,
+        offsets,
         end_of,
         else_of,
         br_tables,

@@ -13,15 +13,29 @@ use std::rc::Rc;
 use wasmparser::{ExternalKind, Operator};
 
 use super::module::{Code, ConstExpr, ImportKind, RModule, SegMode};
+use super::replay_host::ReplayHost;
 use super::{FnTy, Trap, VT};
 
 /// Bytes per memory page.
 pub const PAGE: u64 = 65536;
 
-/// A host function of the `spectest` module: the print functions do nothing.
+/// A host function: `Nop` is a `spectest` print function (does nothing, costs
+/// nothing); `Replay(i)` is import `i` of [`Store::replay`], answered from a recorded
+/// trace (`replay_host`).
 #[derive(Clone, Copy, Debug)]
 pub enum Host {
     Nop,
+    Replay(usize),
+}
+
+/// Where the last trap of [`super::exec::invoke`] happened: the activation's instance
+/// and function address, and the byte offset of the trapping instruction in the module
+/// binary (for a trap inside a host call, the calling instruction).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrapSite {
+    pub inst: usize,
+    pub func: usize,
+    pub offset: u32,
 }
 
 /// What a function address holds.
@@ -149,6 +163,10 @@ pub struct Store {
     pub dirty_tables: BTreeSet<usize>,
     /// Whether anything but exceptions changed since the last [`Store::clear_dirty`].
     pub mutated: bool,
+    /// The recorded host calls that answer `Host::Replay` functions, if any.
+    pub replay: Option<Box<ReplayHost>>,
+    /// Where the last invocation trapped, when it trapped inside a function.
+    pub trap_site: Option<TrapSite>,
 }
 
 impl Store {
@@ -175,6 +193,8 @@ impl Store {
             dirty_mems: BTreeSet::new(),
             dirty_tables: BTreeSet::new(),
             mutated: false,
+            replay: None,
+            trap_site: None,
         }
     }
 
@@ -404,7 +424,7 @@ impl Store {
         };
         for ((_, _, kind), ext) in module.imports.iter().zip(imports) {
             match (kind, *ext) {
-                (ImportKind::Func, RExtern::Func(a)) => inst.funcs.push(a),
+                (ImportKind::Func(_), RExtern::Func(a)) => inst.funcs.push(a),
                 (ImportKind::Table, RExtern::Table(a)) => inst.tables.push(a),
                 (ImportKind::Memory, RExtern::Memory(a)) => inst.mems.push(a),
                 (ImportKind::Global, RExtern::Global(a)) => inst.globals.push(a),
