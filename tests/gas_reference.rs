@@ -11,8 +11,9 @@
 //!   here (loops, calls, `call_indirect`, `memory.grow`, bulk memory, exceptions across
 //!   frames, tail calls, traps mid-segment, stack limits);
 //! - corpus C: the WASI programs, every case of `tests/programs/cases.json` (the C
-//!   programs of `tests/programs/` and the SQLite demo, the latter on a bounded prefix
-//!   of 25 M gas, see [`SQLITE_PREFIX_GAS`]). The meter has no WASI host: detwasm runs
+//!   programs of `tests/programs/` and the SQLite demo, the latter probed on a bounded
+//!   prefix of 25 M gas, see [`SQLITE_PREFIX_GAS`], and run whole at its total and at
+//!   one gas less). The meter has no WASI host: detwasm runs
 //!   each program with its deterministic host and records the trace, then the meter runs
 //!   the module with every WASI import answered from the trace's host call events
 //!   (same name and arguments, the recorded gas charged through the meter's counter,
@@ -658,6 +659,38 @@ fn wasi_programs_match_the_reference_meter() {
     }
     let refs: Vec<&String> = mismatches.iter().collect();
     write_mismatches("wasi", &refs);
+}
+
+/// The whole SQLite demo, beyond the prefix above: its main run (about 604 M gas, 2198
+/// host calls) through the meter at its total T, and again at T - 1, where both must
+/// stop with `out_of_gas` at the same instruction and state. Only these two limits:
+/// each costs a full run in both engines (about 27 s on the 2-core test machine).
+#[test]
+fn sqlite_demo_whole_run_matches_the_reference_meter() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut p = wasi_lockstep::programs(root)
+        .into_iter()
+        .find(|p| p.name == "sqlite_demo")
+        .expect("the sqlite_demo case");
+    p.edges_only = true;
+    let mut stats = wasi_lockstep::Stats::default();
+    let mut seed = 1;
+    let mismatches = wasi_lockstep::check_program(&p, &mut stats, &mut seed);
+    println!(
+        "gas_reference sqlite_demo whole: {}, {} meter runs, {} host calls answered, \
+         {} out-of-gas limits probed; {} mismatches",
+        stats.last,
+        stats.runs,
+        stats.answered,
+        stats.oog_limits,
+        mismatches.len()
+    );
+    assert_eq!(stats.runs, 2, "T and T - 1");
+    for m in mismatches.iter().take(40) {
+        println!("    MISMATCH {m}");
+    }
+    let refs: Vec<&String> = mismatches.iter().collect();
+    write_mismatches("sqlite-whole", &refs);
 }
 
 // ---------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ pub struct Program {
     /// Gas limit of the main run (the default limit unless the case is bounded to a
     /// prefix).
     pub main_limit: u64,
+    /// Probe only the total T and T - 1 (for runs too long to repeat more often).
+    pub edges_only: bool,
 }
 
 /// Loads every case of `tests/programs/cases.json` under `root` as the command line
@@ -99,6 +101,7 @@ pub fn programs(root: &Path) -> Vec<Program> {
             wasi,
             exit: case["exit"].as_i64().expect("exit") as i32,
             main_limit: Config::default().gas_limit,
+            edges_only: false,
         });
     }
     out
@@ -513,7 +516,12 @@ pub fn check_program(p: &Program, stats: &mut Stats, seed: &mut u64) -> Vec<Stri
         ));
     }
     stats.last = format!("{t} gas, {} host calls", main.calls.len());
-    for limit in probe_limits(t, &main.calls, seed) {
+    let limits = if p.edges_only {
+        vec![t, t.saturating_sub(1)]
+    } else {
+        probe_limits(t, &main.calls, seed)
+    };
+    for limit in limits {
         let det = det_run(p, limit);
         let m = meter_run(p, &det);
         stats.runs += 1;
