@@ -10,85 +10,42 @@
 //! calls its entry point REPS times and checks every result), and reports
 //! (count(3) - count(1)) / 2: the instructions of one call, without process start-up,
 //! translation or instantiation. Needs `valgrind` on the PATH. The programs, entry
-//! points and expected results are those of `benches/execute.rs` (see
-//! benches/programs/README.md); the figures are written up in BENCHMARKS.md.
+//! points, expected results and engine runners are shared with `benches/execute.rs`
+//! (`benches/common/`, see benches/programs/README.md); the figures are written up in BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
 use std::process::Command;
 
-/// One program: name, export, argument, and the expected result's bits (i32 results
-/// zero-extended, f64 results as their bits).
-const PROGRAMS: &[(&str, &str, i32, u64)] = &[
-    ("fib", "fib", 25, 75025),
-    ("sha256", "sha256_bench", 10, (-1511106770i32) as u32 as u64),
-    ("matmul", "matmul", 64, 0xbfdb_0000_0000_0000),
-];
+mod common;
+
+use common::{detwasm_engine, wasm_bytes, wasmi_engine, DetwasmRunner, WasmiRunner, PROGRAMS};
 
 const ENGINES: &[&str] = &["detwasm", "detwasm-nogas", "wasmi", "wasmi-fuel"];
 
-fn wasm_bytes(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("benches/programs")
-        .join(format!("{name}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|err| panic!("reading {}: {err}", path.display()))
-}
-
 /// Loads `program` in `engine` and calls it `reps` times, checking each result.
 fn run(engine: &str, program: &str, reps: u32) {
-    let &(_, export, arg, expected) = PROGRAMS
+    let p = PROGRAMS
         .iter()
-        .find(|p| p.0 == program)
+        .find(|p| p.name == program)
         .unwrap_or_else(|| panic!("unknown program {program}"));
-    let bytes = wasm_bytes(program);
+    let bytes = wasm_bytes(p);
     match engine {
         "detwasm" | "detwasm-nogas" => {
-            let engine = detwasm::Engine::new(detwasm::Config {
-                gas_metering: engine == "detwasm",
-                ..detwasm::Config::default()
-            });
+            let engine = detwasm_engine(engine == "detwasm");
             let module = detwasm::Module::new(&engine, &bytes).unwrap();
-            let mut store = detwasm::Store::new(&engine);
-            store.set_gas_limit(1 << 60);
-            let inst = store.instantiate(&module, &[]).unwrap();
-            let Some(detwasm::Extern::Func(f)) = store.instance_export(inst, export) else {
-                panic!("no export {export}");
-            };
+            let mut runner = DetwasmRunner::new(&engine, &module, p.export);
             for _ in 0..reps {
-                let r = store.invoke(f, &[detwasm::Value::I32(arg)]).unwrap();
-                let bits = match r.as_slice() {
-                    [detwasm::Value::I32(v)] => u64::from(*v as u32),
-                    [detwasm::Value::F64(b)] => *b,
-                    other => panic!("unexpected results {other:?}"),
-                };
-                assert_eq!(bits, expected, "{program} on detwasm");
+                assert_eq!(runner.call(p.arg), p.expected, "{program} on detwasm");
             }
         }
         "wasmi" | "wasmi-fuel" => {
             let fuel = engine == "wasmi-fuel";
-            let mut config = wasmi::Config::default();
-            config.compilation_mode(wasmi::CompilationMode::Eager);
-            config.consume_fuel(fuel);
-            let engine = wasmi::Engine::new(&config);
+            let engine = wasmi_engine(fuel);
             let module = wasmi::Module::new(&engine, &bytes).unwrap();
-            let mut store = wasmi::Store::new(&engine, ());
-            let linker = wasmi::Linker::<()>::new(&engine);
-            let inst = linker.instantiate_and_start(&mut store, &module).unwrap();
-            let f = inst.get_func(&store, export).unwrap();
-            let mut results = [wasmi::Val::I32(0)];
+            let mut runner = WasmiRunner::new(&engine, &module, p.export, fuel);
             for _ in 0..reps {
-                if fuel {
-                    store.set_fuel(u64::MAX).unwrap();
-                }
-                f.call(&mut store, &[wasmi::Val::I32(arg)], &mut results)
-                    .unwrap();
-                let bits = match &results[0] {
-                    wasmi::Val::I32(v) => u64::from(*v as u32),
-                    wasmi::Val::F64(v) => v.to_bits(),
-                    other => panic!("unexpected result {other:?}"),
-                };
-                assert_eq!(bits, expected, "{program} on wasmi");
+                assert_eq!(runner.call(p.arg), p.expected, "{program} on wasmi");
             }
         }
         other => panic!("unknown engine {other}"),
@@ -134,7 +91,7 @@ fn main() {
         "{:<8} {:>14} {:>14} {:>14} {:>14} {:>8} {:>8} {:>8} {:>8}",
         "program", "detwasm", "det-nogas", "wasmi", "wasmi-fuel", "A/N", "F/W", "A/W", "A/F"
     );
-    for &(program, ..) in PROGRAMS {
+    for program in PROGRAMS.iter().map(|p| p.name) {
         let per_call: Vec<f64> = ENGINES
             .iter()
             .map(|e| {
