@@ -57,7 +57,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_module_bytes: 64 * 1024 * 1024,
+            max_module_bytes: 256 * 1024 * 1024,
             max_types: 100_000,
             max_funcs: 1_000_000,
             max_imports: 100_000,
@@ -72,7 +72,7 @@ impl Default for Limits {
             max_control_depth: 10_000,
             max_memory_pages: 16_384,
             max_table_elements: 10_000_000,
-            max_data_bytes: 64 * 1024 * 1024,
+            max_data_bytes: 256 * 1024 * 1024,
             max_elem_items: 10_000_000,
         }
     }
@@ -115,5 +115,180 @@ impl Default for Config {
             gas_metering: true,
             checkpoint_interval: 0,
         }
+    }
+}
+
+/// Reads one numbered limit of a [`Config`].
+type LimitGet = fn(&Config) -> u64;
+/// Writes one numbered limit of a [`Config`]; `None` when the value does not fit.
+type LimitSet = fn(&mut Config, u64) -> Option<()>;
+
+macro_rules! limit_u64 {
+    ($name:literal, $($field:ident).+) => {
+        (
+            $name,
+            (|c: &Config| c.$($field).+) as LimitGet,
+            (|c: &mut Config, v: u64| {
+                c.$($field).+ = v;
+                Some(())
+            }) as LimitSet,
+        )
+    };
+}
+
+macro_rules! limit_u32 {
+    ($name:literal, $($field:ident).+) => {
+        (
+            $name,
+            (|c: &Config| u64::from(c.$($field).+)) as LimitGet,
+            (|c: &mut Config, v: u64| {
+                c.$($field).+ = u32::try_from(v).ok()?;
+                Some(())
+            }) as LimitSet,
+        )
+    };
+}
+
+/// The one table of a configuration's named numbers: the 17 SPEC.md §Limits fields in
+/// table order, then the §Stack numbers `max_call_depth` and `max_stack_height`. This
+/// is the order of the trace start event's `limits` field (SPEC.md §Trace events) and
+/// the names `detwasm run --limit NAME=VALUE` accepts.
+static LIMIT_TABLE: [(&str, LimitGet, LimitSet); 19] = [
+    limit_u64!("max_module_bytes", limits.max_module_bytes),
+    limit_u32!("max_types", limits.max_types),
+    limit_u32!("max_funcs", limits.max_funcs),
+    limit_u32!("max_imports", limits.max_imports),
+    limit_u32!("max_exports", limits.max_exports),
+    limit_u32!("max_globals", limits.max_globals),
+    limit_u32!("max_tables", limits.max_tables),
+    limit_u32!("max_tags", limits.max_tags),
+    limit_u32!("max_data_segments", limits.max_data_segments),
+    limit_u32!("max_elem_segments", limits.max_elem_segments),
+    limit_u32!("max_locals_per_func", limits.max_locals_per_func),
+    limit_u32!("max_func_body_bytes", limits.max_func_body_bytes),
+    limit_u32!("max_control_depth", limits.max_control_depth),
+    limit_u32!("max_memory_pages", limits.max_memory_pages),
+    limit_u32!("max_table_elements", limits.max_table_elements),
+    limit_u64!("max_data_bytes", limits.max_data_bytes),
+    limit_u64!("max_elem_items", limits.max_elem_items),
+    limit_u32!("max_call_depth", max_call_depth),
+    limit_u64!("max_stack_height", max_stack_height),
+];
+
+/// Names of the numbers of [`LIMIT_TABLE`], in its order (SPEC.md §Limits, then
+/// §Stack).
+pub const LIMIT_NAMES: [&str; 19] = [
+    "max_module_bytes",
+    "max_types",
+    "max_funcs",
+    "max_imports",
+    "max_exports",
+    "max_globals",
+    "max_tables",
+    "max_tags",
+    "max_data_segments",
+    "max_elem_segments",
+    "max_locals_per_func",
+    "max_func_body_bytes",
+    "max_control_depth",
+    "max_memory_pages",
+    "max_table_elements",
+    "max_data_bytes",
+    "max_elem_items",
+    "max_call_depth",
+    "max_stack_height",
+];
+
+/// A named limit that [`Config::set_limit`] cannot set.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    /// No limit has this name.
+    #[error("unknown limit '{0}'")]
+    UnknownName(String),
+    /// The value does not fit the limit's type (a 32-bit count above 4294967295).
+    #[error("{name} = {value} does not fit in 32 bits (at most 4294967295)")]
+    TooLarge {
+        /// The limit's name.
+        name: &'static str,
+        /// The value given.
+        value: u64,
+    },
+}
+
+impl Config {
+    /// Every named number, in [`LIMIT_NAMES`] order: the §Limits fields, then
+    /// `max_call_depth` and `max_stack_height` (SPEC.md §Trace events, `limits`).
+    pub fn limit_values(&self) -> [u64; 19] {
+        let mut out = [0u64; 19];
+        for (slot, (_, get, _)) in out.iter_mut().zip(LIMIT_TABLE.iter()) {
+            *slot = get(self);
+        }
+        out
+    }
+
+    /// The named number `name` (a [`LIMIT_NAMES`] entry), or `None` for another name.
+    pub fn limit(&self, name: &str) -> Option<u64> {
+        LIMIT_TABLE
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, get, _)| get(self))
+    }
+
+    /// Sets the named number `name` (a [`LIMIT_NAMES`] entry) to `value`.
+    ///
+    /// # Errors
+    /// [`LimitError::UnknownName`] for a name not in [`LIMIT_NAMES`];
+    /// [`LimitError::TooLarge`] when a 32-bit limit gets a value above 2^32 - 1.
+    pub fn set_limit(&mut self, name: &str, value: u64) -> Result<(), LimitError> {
+        let Some((n, _, set)) = LIMIT_TABLE.iter().find(|(n, _, _)| *n == name) else {
+            return Err(LimitError::UnknownName(name.to_string()));
+        };
+        set(self, value).ok_or(LimitError::TooLarge { name: n, value })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_table_names_every_field_once_in_spec_order() {
+        for (i, (name, _, _)) in LIMIT_TABLE.iter().enumerate() {
+            assert_eq!(*name, LIMIT_NAMES[i]);
+        }
+        // Each entry reads and writes its own field: setting entry i to a distinct
+        // value changes exactly entry i.
+        for (i, name) in LIMIT_NAMES.iter().enumerate() {
+            let mut c = Config::default();
+            let before = c.limit_values();
+            c.set_limit(name, 12_345 + i as u64).unwrap();
+            let after = c.limit_values();
+            for j in 0..19 {
+                if j == i {
+                    assert_eq!(after[j], 12_345 + i as u64, "{name}");
+                } else {
+                    assert_eq!(after[j], before[j], "{name} changed {}", LIMIT_NAMES[j]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn set_limit_rejects_unknown_names_and_32_bit_overflow() {
+        let mut c = Config::default();
+        assert_eq!(
+            c.set_limit("max_nothing", 1),
+            Err(LimitError::UnknownName("max_nothing".into()))
+        );
+        assert!(matches!(
+            c.set_limit("max_funcs", 1 << 32),
+            Err(LimitError::TooLarge {
+                name: "max_funcs",
+                ..
+            })
+        ));
+        c.set_limit("max_module_bytes", 1 << 40).unwrap();
+        assert_eq!(c.limit("max_module_bytes"), Some(1 << 40));
+        assert_eq!(c.limit("max_nothing"), None);
     }
 }

@@ -38,6 +38,10 @@ pub struct RunConfig {
     /// A trace hook to install for the run (recording or replaying host calls). It
     /// sees every host call after the run's own trace recorder.
     pub trace_hook: Option<Box<dyn TraceHook>>,
+    /// A stream that continues stdin after `wasi.stdin`, read as the guest reads
+    /// (SPEC.md §Host stdio); the CLI's inherited stdin. The bytes taken from it are
+    /// recorded in the trace's start event.
+    pub stdin_stream: Option<wasi::StdinStream>,
 }
 
 /// How a run is traced (SPEC.md §Trace).
@@ -139,6 +143,7 @@ pub fn run_traced(
     });
     let mut host = Wasi::new(rc.wasi).map_err(|e| Error::Invoke(e.to_string()))?;
     host.set_echo(rc.echo.take());
+    host.set_stdin_stream(rc.stdin_stream.take());
     let host = Arc::new(Mutex::new(host));
     let mut store = Store::new(&engine);
     store.set_gas_profiling(rc.gas_profile);
@@ -189,7 +194,7 @@ pub fn run_traced(
         .as_ref()
         .and_then(|t| t.func())
         .map(|f| store.func_name(f));
-    let (stdout, stderr, preopens) = {
+    let (stdout, stderr, preopens, stdin_held) = {
         let mut h = host
             .lock()
             .map_err(|_| Error::Internal("wasi state poisoned"))?;
@@ -200,7 +205,8 @@ pub fn run_traced(
                 tree: t.clone(),
             })
             .collect();
-        (h.take_stdout(), h.take_stderr(), preopens)
+        let stdin_held = h.stdin_held().to_vec();
+        (h.take_stdout(), h.take_stderr(), preopens, stdin_held)
     };
     let (gas_profile_folded, gas_by_function) = if rc.gas_profile {
         let by = store
@@ -224,6 +230,7 @@ pub fn run_traced(
                 stdout: &stdout,
                 stderr: &stderr,
                 preopens: &preopens,
+                stdin: &stdin_held,
             })?;
             (Some(t), inner)
         }

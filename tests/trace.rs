@@ -449,7 +449,7 @@ fn show_prints_one_json_object_per_event() {
         lines[0]
     );
     assert!(lines[0].contains("\"env\":[[\"A\",\"1\"],[\"EMPTY\",\"\"],[\"X\",\"a=b\"]]"));
-    assert!(lines[0].contains("\"limits\":{\"max_module_bytes\":67108864,"));
+    assert!(lines[0].contains("\"limits\":{\"max_module_bytes\":268435456,"));
     assert!(lines[1].contains("\"func\":\"wasi_snapshot_preview1.args_sizes_get\""));
     assert!(
         lines[1].contains("\"writes\":[{\"addr\":256,\"len\":4,\"data\":\"04000000\"}"),

@@ -56,6 +56,7 @@ enum Command {
     /// The program's stdout and stderr go to this process's stdout and stderr; the exit
     /// code is the program's. With --invoke, each result is printed on its own line. On
     /// a trap, prints `trap: <message> in <function>` on stderr and exits 134.
+    #[command(override_usage = "detwasm run [OPTIONS] FILE [ARGS]...")]
     Run(Box<RunArgs>),
     /// Re-execute MODULE with every host call answered from TRACE (or, with --live,
     /// against the real deterministic host) and compare the new trace with it.
@@ -83,21 +84,41 @@ enum Command {
 /// Arguments of `detwasm run`.
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// The module, in the WebAssembly binary format: a WASI command (imports from
-    /// wasi_snapshot_preview1 only, exports _start), or any module with --invoke.
-    file: PathBuf,
+    /// FILE, then ARGS. FILE is the module, in the WebAssembly binary format: a WASI
+    /// command (imports from wasi_snapshot_preview1 only, exports _start), or any
+    /// module with --invoke. ARGS, without --invoke: the program's arguments
+    /// (argv[1..]; argv[0] is the module's file name); with --invoke: the function's
+    /// arguments, parsed by its parameter types (integers in decimal or 0x hex, floats
+    /// in decimal or as inf, nan, nan:0xPAYLOAD). Options go before FILE: everything
+    /// after FILE is passed on unchanged (`-v`, `--help`, `-e`, `--gas`); a `--` right
+    /// after FILE is dropped, any later one passed on.
+    #[arg(
+        value_name = "FILE",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    module_and_args: Vec<String>,
     /// Invoke this export instead of _start; ARGS are then its typed arguments.
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
-    /// Without --invoke: the program's arguments (argv[1..]; argv[0] is the module's
-    /// file name). With --invoke: the function's arguments, parsed by its parameter
-    /// types: integers in decimal or 0x hex, floats in decimal or as inf, nan,
-    /// nan:0xPAYLOAD. Put arguments that start with '-' after `--`.
-    #[arg(value_name = "ARGS", allow_negative_numbers = true)]
+    /// FILE, split from `module_and_args` by [`RunArgs::split_positionals`].
+    #[arg(skip)]
+    file: PathBuf,
+    /// ARGS, split from `module_and_args` by [`RunArgs::split_positionals`].
+    #[arg(skip)]
     args: Vec<String>,
-    /// Gas limit of the run, in gas units (default 10000000000, SPEC.md §Gas).
+    /// Gas limit of the run, in gas units (SPEC.md §Gas). Default: no limit in practice
+    /// (18446744073709551615 = 2^64 - 1, shown as gas_limit by --summary).
     #[arg(long, value_name = "LIMIT")]
     gas: Option<u64>,
+    /// Set a deterministic limit: NAME is a SPEC.md §Limits field (max_module_bytes,
+    /// max_funcs, ...), a §Stack number (max_call_depth, max_stack_height) or a §Host
+    /// filesystem limit (max_file_bytes, max_fs_bytes); VALUE an unsigned integer
+    /// (decimal or 0x hex). Repeatable; recorded in the trace's start event.
+    #[arg(long = "limit", value_name = "NAME=VALUE")]
+    limits: Vec<String>,
     /// Seed of the random stream random_get reads (SPEC.md §Host).
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
@@ -112,9 +133,10 @@ struct RunArgs {
     /// An environment variable of the program; repeatable. Nothing is inherited.
     #[arg(long = "env", value_name = "KEY=VALUE")]
     envs: Vec<String>,
-    /// The program's stdin: a file, or `-` for this process's stdin read to its end
-    /// before the run (default: empty).
-    #[arg(long, value_name = "FILE")]
+    /// The program's stdin: FILE's bytes, `none` for an empty stdin, or `-` for this
+    /// process's stdin (the default: inherited; read as the program reads it, see
+    /// SPEC.md §Host stdio).
+    #[arg(long, value_name = "FILE|none|-")]
     stdin: Option<PathBuf>,
     /// After the run, write the final tree of every --dir mount under DIR/GUEST.
     #[arg(long, value_name = "DIR")]
@@ -135,6 +157,19 @@ struct RunArgs {
         default_missing_value = "text"
     )]
     summary: Option<SummaryFormat>,
+}
+
+impl RunArgs {
+    /// Splits FILE from the guest's ARGS, dropping a `--` right after FILE.
+    fn split_positionals(&mut self) {
+        let mut rest = std::mem::take(&mut self.module_and_args).into_iter();
+        self.file = PathBuf::from(rest.next().unwrap_or_default());
+        let mut args: Vec<String> = rest.collect();
+        if args.first().is_some_and(|a| a == "--") {
+            args.remove(0);
+        }
+        self.args = args;
+    }
 }
 
 /// How `--summary` prints.
@@ -167,7 +202,10 @@ where
     };
     match cli.command {
         Command::Validate { file } => validate::validate_command(&file),
-        Command::Run(args) => run::run_command(&args),
+        Command::Run(mut args) => {
+            args.split_positionals();
+            run::run_command(&args)
+        }
         Command::Replay(args) => trace_cmd::replay_command(&args),
         Command::Diff(args) => trace_cmd::diff_command(&args),
         Command::Bisect(args) => trace_cmd::bisect_command(&args),

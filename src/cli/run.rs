@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::session::{self, RunConfig, RunOutcome};
 use crate::text::format_value;
-use crate::wasi::{fs::Dir, OutputStream, Preopen, WasiConfig};
+use crate::wasi::{fs::Dir, OutputStream, Preopen, StdinStream, WasiConfig};
 use crate::{Config, Error};
 
 use super::summary::{print_summary, Outcome};
@@ -56,11 +56,15 @@ impl From<UserError> for Failure {
 
 fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
     let bytes = read_module_file(&args.file)?;
-    let mut config = Config::default();
-    if let Some(gas) = args.gas {
-        config.gas_limit = gas;
+    let mut config = Config {
+        gas_limit: args.gas.unwrap_or(DEFAULT_CLI_GAS_LIMIT),
+        ..Config::default()
+    };
+    let mut wasi = wasi_config(args)?;
+    for text in &args.limits {
+        set_limit(&mut config, &mut wasi, text)?;
     }
-    let wasi = wasi_config(args)?;
+    let stdin_stream = stdin_stream(args);
     let rc = RunConfig {
         config,
         wasi,
@@ -74,6 +78,7 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
             };
         })),
         trace_hook: None,
+        stdin_stream,
     };
     let outcome = session::run(&bytes, rc).map_err(|e| match e {
         Error::Validate(err) => Failure::User(UserError::new(format!(
@@ -122,6 +127,75 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
     Ok((code, summary))
 }
 
+/// `run`'s gas limit without `--gas`: 2^64 - 1 gas units, no limit in practice (a
+/// CLI user running their own program expects it to finish; SPEC.md §Gas).
+pub const DEFAULT_CLI_GAS_LIMIT: u64 = u64::MAX;
+
+/// Names `--limit` accepts besides [`crate::config::LIMIT_NAMES`]: the §Host
+/// filesystem limits of [`WasiConfig`].
+const WASI_LIMIT_NAMES: [&str; 2] = ["max_file_bytes", "max_fs_bytes"];
+
+/// Applies one `--limit NAME=VALUE`.
+fn set_limit(config: &mut Config, wasi: &mut WasiConfig, text: &str) -> Result<(), UserError> {
+    let valid = || {
+        crate::config::LIMIT_NAMES
+            .iter()
+            .chain(WASI_LIMIT_NAMES.iter())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(UserError::new(format!(
+            "--limit {text}: expected NAME=VALUE (names: {})",
+            valid()
+        )));
+    };
+    let value = parse_u64(value).ok_or_else(|| {
+        UserError::new(format!(
+            "--limit {text}: '{value}' is not an unsigned integer (decimal or 0x hex)"
+        ))
+    })?;
+    match name {
+        "max_file_bytes" => wasi.max_file_bytes = value,
+        "max_fs_bytes" => wasi.max_fs_bytes = value,
+        _ => config.set_limit(name, value).map_err(|e| match e {
+            crate::config::LimitError::UnknownName(_) => UserError::new(format!(
+                "--limit {text}: unknown limit '{name}' (names: {})",
+                valid()
+            )),
+            other => UserError::new(format!("--limit {text}: {other}")),
+        })?,
+    }
+    Ok(())
+}
+
+/// An unsigned integer in decimal or `0x` hex, underscores allowed between digits.
+fn parse_u64(text: &str) -> Option<u64> {
+    let t = text.trim().replace('_', "");
+    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) if !hex.is_empty() => u64::from_str_radix(hex, 16).ok(),
+        Some(_) => None,
+        None if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t.parse().ok(),
+        None => None,
+    }
+}
+
+/// The inherited stdin as a stream (SPEC.md §Host stdio): without `--stdin` or with
+/// `--stdin -`. A regular file redirected to stdin is a stream too; a terminal is read
+/// interactively (a read returns what one line gives).
+fn stdin_stream(args: &RunArgs) -> Option<StdinStream> {
+    let inherit = match &args.stdin {
+        None => true,
+        Some(p) => p.as_os_str() == "-",
+    };
+    if !inherit {
+        return None;
+    }
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    Some(StdinStream::new(Box::new(std::io::stdin()), interactive))
+}
+
 /// The WASI inputs of the run from the command line.
 fn wasi_config(args: &RunArgs) -> Result<WasiConfig, UserError> {
     let mut w = WasiConfig::default();
@@ -145,13 +219,9 @@ fn wasi_config(args: &RunArgs) -> Result<WasiConfig, UserError> {
         w.env.push((k.to_string(), v.to_string()));
     }
     w.stdin = match &args.stdin {
+        // Inherited stdin is a stream the host reads as the guest does (stdin_stream).
         None => Vec::new(),
-        Some(p) if p.as_os_str() == "-" => {
-            let mut buf = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
-                .map_err(|e| UserError::new(format!("cannot read stdin: {e}")))?;
-            buf
-        }
+        Some(p) if p.as_os_str() == "-" || p.as_os_str() == "none" => Vec::new(),
         Some(p) => std::fs::read(p)
             .map_err(|e| UserError::new(format!("cannot read --stdin {}: {e}", p.display())))?,
     };

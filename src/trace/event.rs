@@ -138,27 +138,7 @@ fn decode_values(d: &mut Dec<'_>, what: &'static str) -> Result<Vec<TraceValue>,
 
 /// Names of the limits a start event records, in encoding order: every
 /// [`crate::Limits`] field, then `max_call_depth` and `max_stack_height`.
-pub const LIMIT_NAMES: [&str; 19] = [
-    "max_module_bytes",
-    "max_types",
-    "max_funcs",
-    "max_imports",
-    "max_exports",
-    "max_globals",
-    "max_tables",
-    "max_tags",
-    "max_data_segments",
-    "max_elem_segments",
-    "max_locals_per_func",
-    "max_func_body_bytes",
-    "max_control_depth",
-    "max_memory_pages",
-    "max_table_elements",
-    "max_data_bytes",
-    "max_elem_items",
-    "max_call_depth",
-    "max_stack_height",
-];
+pub use crate::config::LIMIT_NAMES;
 
 /// The first event: what ran, under which configuration (SPEC.md §Trace, start event).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -113,6 +113,36 @@ impl TraceWriter {
         self.frame(KIND_HOST_CALL);
     }
 
+    /// This file with its first event replaced by `event` and the chain recomputed,
+    /// for a start event whose stdin fields are known only at the end of the run (a
+    /// stdin stream, SPEC.md §Host stdio). O(file size).
+    pub(crate) fn replace_first(self, event: &Event) -> TraceWriter {
+        let mut out = TraceWriter::new();
+        out.push(event);
+        let mut at = MAGIC.len() + 4;
+        let mut index = 0u64;
+        while let Some(&kind) = self.buf.get(at) {
+            let Some(len) = self
+                .buf
+                .get(at + 1..at + 9)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .and_then(|b| usize::try_from(u64::from_le_bytes(b)).ok())
+            else {
+                break;
+            };
+            let Some(payload) = self.buf.get(at + 9..at + 9 + len) else {
+                break;
+            };
+            if index > 0 {
+                out.scratch.buf.extend_from_slice(payload);
+                out.frame(kind);
+            }
+            index += 1;
+            at += 9 + len;
+        }
+        out
+    }
+
     /// Events so far.
     pub fn count(&self) -> u64 {
         self.count

@@ -17,7 +17,7 @@ use super::event::{
     EndEvent, Event, HostCallEvent, HostCallRef, Outcome, StartEvent, TraceValue, TrapRecord,
 };
 use super::file::{Trace, TraceWriter, FORMAT_VERSION};
-use crate::config::{Config, Limits};
+use crate::config::Config;
 use crate::exec::{Trap, TrapCode};
 use crate::runtime::{HostCall, HostCallOutcome, InstanceAddr, Replayed, Store, TraceHook};
 use crate::value::Value;
@@ -129,6 +129,8 @@ impl Cursor {
 /// State shared by the hook in the store and the session that finishes the trace.
 struct Shared {
     writer: TraceWriter,
+    /// The start event as first written.
+    start: StartEvent,
     cursor: Option<Cursor>,
     inner: Option<Box<dyn TraceHook>>,
     /// The recorded read digest of the call just answered from the recording.
@@ -200,46 +202,7 @@ pub(crate) struct RunTrace(Arc<Mutex<Shared>>);
 
 /// Every limit of `config`, in [`super::event::LIMIT_NAMES`] order.
 fn limits_of(config: &Config) -> [u64; 19] {
-    let Limits {
-        max_module_bytes,
-        max_types,
-        max_funcs,
-        max_imports,
-        max_exports,
-        max_globals,
-        max_tables,
-        max_tags,
-        max_data_segments,
-        max_elem_segments,
-        max_locals_per_func,
-        max_func_body_bytes,
-        max_control_depth,
-        max_memory_pages,
-        max_table_elements,
-        max_data_bytes,
-        max_elem_items,
-    } = config.limits;
-    [
-        max_module_bytes,
-        u64::from(max_types),
-        u64::from(max_funcs),
-        u64::from(max_imports),
-        u64::from(max_exports),
-        u64::from(max_globals),
-        u64::from(max_tables),
-        u64::from(max_tags),
-        u64::from(max_data_segments),
-        u64::from(max_elem_segments),
-        u64::from(max_locals_per_func),
-        u64::from(max_func_body_bytes),
-        u64::from(max_control_depth),
-        u64::from(max_memory_pages),
-        u64::from(max_table_elements),
-        max_data_bytes,
-        max_elem_items,
-        u64::from(config.max_call_depth),
-        config.max_stack_height,
-    ]
+    config.limit_values()
 }
 
 /// The start event of a run of `bytes` under `config` and `wasi`, invoking `entry`
@@ -307,9 +270,10 @@ pub(crate) fn begin(
         start.max_fs_bytes = rec.max_fs_bytes;
     }
     let mut writer = TraceWriter::new();
-    writer.push(&Event::Start(Box::new(start)));
+    writer.push(&Event::Start(Box::new(start.clone())));
     let shared = Arc::new(Mutex::new(Shared {
         writer,
+        start,
         cursor: replay.map(|replay| Cursor {
             replay,
             next: 0,
@@ -332,6 +296,8 @@ pub(crate) struct Finished<'a> {
     pub stdout: &'a [u8],
     pub stderr: &'a [u8],
     pub preopens: &'a [Preopen],
+    /// Every stdin byte the host held (`Wasi::stdin_held`).
+    pub stdin: &'a [u8],
 }
 
 impl RunTrace {
@@ -379,6 +345,15 @@ impl RunTrace {
             .into_inner()
             .map_err(|_| crate::Error::Internal("trace recorder poisoned"))?;
         let mut writer = shared.writer;
+        let stdin_len = f.stdin.len() as u64;
+        if shared.cursor.is_none() && stdin_len != shared.start.stdin_len {
+            // Bytes were taken from a stdin stream: the start event records every
+            // stdin byte the host held (SPEC.md §Trace events), known only now.
+            let mut start = shared.start;
+            start.stdin_len = stdin_len;
+            start.stdin_sha256 = digest::sha256(f.stdin);
+            writer = writer.replace_first(&Event::Start(Box::new(start)));
+        }
         if let Some(c) = &shared.cursor {
             // The host's side of the final state comes from the recording: a replay
             // has no file system or streams of its own.

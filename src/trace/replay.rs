@@ -11,7 +11,7 @@ use super::event::StartEvent;
 use super::file::{hex32, Trace};
 use super::record::Replay;
 use super::show::{diff_events, Divergence};
-use crate::config::{Config, Limits};
+use crate::config::Config;
 use crate::error::Error;
 use crate::session::{self, RunConfig, RunOutcome, TraceOptions};
 
@@ -97,45 +97,23 @@ pub fn check_start(start: &StartEvent, bytes: &[u8]) -> Result<(), TraceError> {
     Ok(())
 }
 
-fn limit_u32(v: u64, name: &str) -> Result<u32, TraceError> {
-    u32::try_from(v)
-        .map_err(|_| TraceError::Structure(format!("limit {name} = {v} does not fit in 32 bits")))
-}
-
 /// The engine configuration a start event records.
 ///
 /// # Errors
 /// `TraceError::Structure` for a 32-bit limit recorded above 2^32 - 1.
 pub fn config_of(start: &StartEvent) -> Result<Config, TraceError> {
-    let l = &start.limits;
-    let n = &super::event::LIMIT_NAMES;
-    let u = |i: usize| limit_u32(l[i], n[i]);
-    Ok(Config {
-        limits: Limits {
-            max_module_bytes: l[0],
-            max_types: u(1)?,
-            max_funcs: u(2)?,
-            max_imports: u(3)?,
-            max_exports: u(4)?,
-            max_globals: u(5)?,
-            max_tables: u(6)?,
-            max_tags: u(7)?,
-            max_data_segments: u(8)?,
-            max_elem_segments: u(9)?,
-            max_locals_per_func: u(10)?,
-            max_func_body_bytes: u(11)?,
-            max_control_depth: u(12)?,
-            max_memory_pages: u(13)?,
-            max_table_elements: u(14)?,
-            max_data_bytes: l[15],
-            max_elem_items: l[16],
-        },
-        max_call_depth: u(17)?,
-        max_stack_height: l[18],
+    let mut config = Config {
         gas_limit: start.gas_limit,
         gas_metering: start.gas_metering,
         checkpoint_interval: start.checkpoint_interval,
-    })
+        ..Config::default()
+    };
+    for (name, &value) in super::event::LIMIT_NAMES.iter().zip(&start.limits) {
+        config.set_limit(name, value).map_err(|_| {
+            TraceError::Structure(format!("limit {name} = {value} does not fit in 32 bits"))
+        })?;
+    }
+    Ok(config)
 }
 
 /// The `invoke` of a run configuration for the recorded entry point.

@@ -25,6 +25,7 @@ mod guest_mem;
 mod poll;
 mod proc;
 pub mod random;
+mod stdin;
 
 use std::fmt;
 
@@ -32,6 +33,7 @@ pub use errno::Errno;
 pub use funcs::{allowlist, imports_for, link, provided_names, WASI_MODULE};
 pub use guest_mem::AccessLog;
 pub use random::RandomStream;
+pub use stdin::StdinStream;
 
 use clock::Clock;
 use fs::fd_table::{FdEntry, FdKind, FdTable, MAX_OPEN_FDS};
@@ -74,7 +76,8 @@ pub struct WasiConfig {
     /// Unix epoch; also the times of preloaded files. Default:
     /// [`DEFAULT_CLOCK_START_NS`].
     pub clock_start_ns: u64,
-    /// The bytes fd 0 reads, then end of file. Default: empty.
+    /// The bytes fd 0 reads first; then the stream set with [`Wasi::set_stdin_stream`]
+    /// (if any), then end of file. Default: empty.
     pub stdin: Vec<u8>,
     /// Directory trees, as fds 3, 4, ... in this order. Default: none.
     pub preopens: Vec<Preopen>,
@@ -129,8 +132,7 @@ pub struct Wasi {
     env: Vec<(String, String)>,
     pub(crate) clock: Clock,
     pub(crate) random: RandomStream,
-    pub(crate) stdin: Vec<u8>,
-    pub(crate) stdin_pos: usize,
+    pub(crate) stdin: stdin::Stdin,
     stdout: Vec<u8>,
     stderr: Vec<u8>,
     echo: Option<EchoSink>,
@@ -274,8 +276,7 @@ impl Wasi {
             env: config.env,
             clock: Clock::new(config.clock_start_ns),
             random: RandomStream::new(config.seed),
-            stdin: config.stdin,
-            stdin_pos: 0,
+            stdin: stdin::Stdin::new(config.stdin),
             stdout: Vec::new(),
             stderr: Vec::new(),
             echo: None,
@@ -288,6 +289,18 @@ impl Wasi {
             record_access: false,
             access_log: AccessLog::default(),
         })
+    }
+
+    /// Continues stdin after [`WasiConfig::stdin`]'s bytes with `stream`, read as the
+    /// guest reads (SPEC.md §Host stdio).
+    pub fn set_stdin_stream(&mut self, stream: Option<StdinStream>) {
+        self.stdin.set_stream(stream);
+    }
+
+    /// Every stdin byte the host held so far: [`WasiConfig::stdin`], then the bytes
+    /// taken from the stdin stream (SPEC.md §Trace, start event `stdin_sha256`).
+    pub fn stdin_held(&self) -> &[u8] {
+        self.stdin.held()
     }
 
     /// Takes the stdout captured so far, leaving the capture empty.

@@ -41,13 +41,15 @@ impl Event {
 }
 
 /// Readiness of fd `fd` for `kind`: bytes available to read (file: size minus
-/// position; stdin: what is left), 0 for writes, or `EBADF` when the fd is not open
+/// position; stdin: the bytes held and not yet read, after taking one byte from the
+/// stdin stream when none is held), 0 for writes, or `EBADF` when the fd is not open
 /// or cannot do it.
-fn fd_readiness(wasi: &Wasi, fd: u32, kind: u8) -> Result<u64, Errno> {
-    let entry = wasi.fds.get(fd)?;
+fn fd_readiness(wasi: &mut Wasi, fd: u32, kind: u8) -> Result<u64, Errno> {
+    let entry = wasi.fds.get(fd)?.clone();
     match (&entry.kind, kind) {
         (FdKind::Stdin, EVENTTYPE_FD_READ) => {
-            Ok(wasi.stdin.len().saturating_sub(wasi.stdin_pos) as u64)
+            wasi.stdin.fill(1);
+            Ok(wasi.stdin.available().len() as u64)
         }
         (FdKind::Stdout | FdKind::Stderr, EVENTTYPE_FD_WRITE) => Ok(0),
         (FdKind::File { tree, ino, pos }, EVENTTYPE_FD_READ) => {

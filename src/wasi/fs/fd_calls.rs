@@ -179,9 +179,10 @@ pub(crate) fn fd_read(
     if entry.kind == FdKind::Stdin {
         let iovs = read_iovecs(mem, iovs, iovs_len)?;
         mem.check(nread, 4)?;
-        let pos = wasi.stdin_pos as u64;
-        let n = read_into(mem, &iovs, &wasi.stdin, pos, nread)?;
-        wasi.stdin_pos += usize::try_from(n).map_err(|_| Fail::internal())?;
+        wasi.stdin.fill(total_len(&iovs));
+        let n = read_into(mem, &iovs, wasi.stdin.available(), 0, nread)?;
+        wasi.stdin
+            .consume(usize::try_from(n).map_err(|_| Fail::internal())?);
         return Ok(());
     }
     let (tree, ino, pos) = file_of(&entry, RIGHT_FD_READ, Errno::Badf)?;

@@ -1,0 +1,180 @@
+//! fd 0 (SPEC.md §Host stdio): the configured stdin bytes, then, when the embedder
+//! installs one, a stream read as the guest reads it (the CLI's inherited stdin), then
+//! end of file.
+//!
+//! A read of n bytes returns n bytes, or every byte left before the end of the stream:
+//! the host reads the stream until it has them (a pipe's short reads never reach the
+//! guest), so the bytes the guest sees depend only on the stream's contents. An
+//! interactive stream (a terminal) is the exception: a read returns what one read of
+//! the stream gives, as a terminal program expects. Every byte taken from the stream is
+//! kept, so the run's trace can record the stdin the host held (SPEC.md §Trace, start
+//! event). Depends on nothing but std.
+
+use std::fmt;
+use std::io::Read;
+
+/// The most bytes taken from the stream by one read of it, in bytes.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// A stream that continues stdin after [`super::WasiConfig::stdin`]'s bytes: the
+/// embedder's (or the CLI's inherited) stdin, read only as the guest asks for bytes.
+pub struct StdinStream {
+    reader: Box<dyn Read + Send>,
+    interactive: bool,
+}
+
+impl StdinStream {
+    /// A stream read through `reader`. With `interactive` (a terminal), a guest read
+    /// returns after one read of `reader` that gives at least one byte; otherwise the
+    /// host reads until the guest's request is filled or `reader` ends. A read error
+    /// other than `Interrupted` ends the stream.
+    pub fn new(reader: Box<dyn Read + Send>, interactive: bool) -> StdinStream {
+        StdinStream {
+            reader,
+            interactive,
+        }
+    }
+}
+
+impl fmt::Debug for StdinStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StdinStream")
+            .field("interactive", &self.interactive)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The state of fd 0 during a run.
+#[derive(Debug, Default)]
+pub(crate) struct Stdin {
+    /// The configured bytes, then every byte taken from the stream, in order.
+    held: Vec<u8>,
+    /// Bytes the guest has consumed.
+    pos: usize,
+    /// The stream after the configured bytes, until it ends.
+    stream: Option<StdinStream>,
+}
+
+impl Stdin {
+    /// Stdin holding `bytes`, then end of file.
+    pub(crate) fn new(bytes: Vec<u8>) -> Stdin {
+        Stdin {
+            held: bytes,
+            pos: 0,
+            stream: None,
+        }
+    }
+
+    /// Continues stdin with `stream` after the configured bytes.
+    pub(crate) fn set_stream(&mut self, stream: Option<StdinStream>) {
+        self.stream = stream;
+    }
+
+    /// Makes at least `want` bytes available to the guest, or every byte left before
+    /// the end of the stream (interactive: at least one, when `want` > 0).
+    pub(crate) fn fill(&mut self, want: u64) {
+        let Some(stream) = self.stream.as_mut() else {
+            return;
+        };
+        let mut chunk = Vec::new();
+        while ((self.held.len() - self.pos) as u64) < want {
+            let missing = want - (self.held.len() - self.pos) as u64;
+            let len = usize::try_from(missing)
+                .unwrap_or(CHUNK_BYTES)
+                .min(CHUNK_BYTES);
+            chunk.resize(len, 0);
+            match stream.reader.read(&mut chunk) {
+                Ok(0) => {
+                    self.stream = None;
+                    return;
+                }
+                Ok(n) => {
+                    self.held.extend_from_slice(&chunk[..n.min(len)]);
+                    if stream.interactive {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    self.stream = None;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The bytes available to the guest without reading the stream.
+    pub(crate) fn available(&self) -> &[u8] {
+        &self.held[self.pos..]
+    }
+
+    /// Marks `n` available bytes consumed.
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.held.len());
+    }
+
+    /// Every byte the host held: the configured bytes and those taken from the stream.
+    pub(crate) fn held(&self) -> &[u8] {
+        &self.held
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that gives at most `step` bytes per read, like a pipe.
+    struct Trickle {
+        data: Vec<u8>,
+        at: usize,
+        step: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.step).min(self.data.len() - self.at);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    fn trickle(data: &[u8], step: usize, interactive: bool) -> Stdin {
+        let mut s = Stdin::new(b"ab".to_vec());
+        s.set_stream(Some(StdinStream::new(
+            Box::new(Trickle {
+                data: data.to_vec(),
+                at: 0,
+                step,
+            }),
+            interactive,
+        )));
+        s
+    }
+
+    #[test]
+    fn reads_are_filled_whatever_the_stream_gives_per_read() {
+        for step in [1, 3, 1000] {
+            let mut s = trickle(b"cdefghij", step, false);
+            s.fill(5);
+            assert_eq!(s.available(), b"abcde", "step {step}");
+            s.consume(4);
+            s.fill(100);
+            assert_eq!(s.available(), b"efghij");
+            s.consume(6);
+            s.fill(1);
+            assert_eq!(s.available(), b"");
+            assert_eq!(s.held(), b"abcdefghij");
+        }
+    }
+
+    #[test]
+    fn interactive_reads_return_after_one_read() {
+        let mut s = trickle(b"cdefghij", 3, true);
+        s.consume(2);
+        s.fill(100);
+        assert_eq!(s.available(), b"cde");
+        s.fill(0);
+        assert_eq!(s.available(), b"cde");
+    }
+}
