@@ -112,7 +112,7 @@ static FUNCS: &[HostDef] = &[
         params: &[I, L, L],
         returns_errno: true,
         base_gas: CALL_BASE,
-        imp: |w, m, a| fd_calls::fd_allocate(w, m, a32(a, 0)?, a64(a, 1)?, a64(a, 2)?),
+        imp: |w, _, a| fd_calls::fd_allocate(w, a32(a, 0)?),
     },
     HostDef {
         name: "fd_close",
@@ -147,7 +147,7 @@ static FUNCS: &[HostDef] = &[
         params: &[I, L, L],
         returns_errno: true,
         base_gas: CALL_BASE,
-        imp: |w, _, a| fd_calls::fd_fdstat_set_rights(w, a32(a, 0)?, a64(a, 1)?, a64(a, 2)?),
+        imp: |w, _, a| fd_calls::fd_fdstat_set_rights(w, a32(a, 0)?),
     },
     HostDef {
         name: "fd_filestat_get",

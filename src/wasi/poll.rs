@@ -14,11 +14,10 @@ use super::Wasi;
 
 /// One decoded subscription.
 enum Sub {
-    /// A clock subscription: clock id and absolute deadline in that clock's terms,
-    /// or the errno that makes it fail at once.
-    Clock(Result<(u32, u64), Errno>),
-    /// An fd subscription: event type, and `nbytes` or the errno.
-    Fd(u8, Result<u64, Errno>),
+    /// A clock subscription: clock id and absolute deadline in that clock's terms.
+    Clock(u32, u64),
+    /// An fd subscription: event type and `nbytes`.
+    Fd(u8, u64),
 }
 
 /// An event to report.
@@ -65,10 +64,12 @@ fn fd_readiness(wasi: &mut Wasi, fd: u32, kind: u8) -> Result<u64, Errno> {
 
 /// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`.
 ///
-/// Subscriptions are decoded first. If any is an fd subscription or a clock
-/// subscription that fails (unknown clock id, unknown flags), the events are those
-/// plus every clock subscription whose deadline has passed, and the clock does not
-/// move. Otherwise the clock advances to the earliest deadline (relative timeouts
+/// Subscriptions are decoded first, in order; the first that cannot be waited on
+/// fails the whole call with its errno, as in wasmtime (an unknown clock id or
+/// unknown flags: `EINVAL`; an fd that is not open, or cannot do the subscribed
+/// direction: `EBADF`). If any is an fd subscription, the events are the fd events
+/// (ready at once) plus every clock subscription whose deadline has passed, and the
+/// clock does not move. Otherwise the clock advances to the earliest deadline (relative timeouts
 /// count from the clock's current value; absolute ones are taken as given; the clock
 /// never goes back), and every clock subscription whose deadline is then reached
 /// fires. Events are written in subscription order.
@@ -106,22 +107,20 @@ pub(crate) fn poll_oneoff(
                 let id = mem.read_u32(field(16)?)?;
                 let timeout = mem.read_u64(field(24)?)?;
                 let flags = mem.read_u16(field(40)?)?;
-                Sub::Clock(if flags & !SUBCLOCKFLAGS_ABSTIME != 0 {
-                    Err(Errno::Inval)
+                if flags & !SUBCLOCKFLAGS_ABSTIME != 0 {
+                    return Err(Errno::Inval.into());
+                }
+                let now = wasi.clock.peek(id)?;
+                let deadline = if flags & SUBCLOCKFLAGS_ABSTIME != 0 {
+                    timeout
                 } else {
-                    wasi.clock.peek(id).map(|now| {
-                        let deadline = if flags & SUBCLOCKFLAGS_ABSTIME != 0 {
-                            timeout
-                        } else {
-                            now.saturating_add(timeout)
-                        };
-                        (id, deadline)
-                    })
-                })
+                    now.saturating_add(timeout)
+                };
+                Sub::Clock(id, deadline)
             }
             EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE => {
                 let fd = mem.read_u32(field(16)?)?;
-                Sub::Fd(tag, fd_readiness(wasi, fd, tag))
+                Sub::Fd(tag, fd_readiness(wasi, fd, tag)?)
             }
             _ => return Err(Errno::Inval.into()),
         };
@@ -130,11 +129,11 @@ pub(crate) fn poll_oneoff(
     // The clock moves only if every subscription is a valid clock subscription; the
     // move is computed on a copy so every write is paid for before it takes effect.
     let mut clock = wasi.clock.clone();
-    if subs.iter().all(|(_, s)| matches!(s, Sub::Clock(Ok(_)))) {
+    if subs.iter().all(|(_, s)| matches!(s, Sub::Clock(..))) {
         let earliest = subs
             .iter()
             .filter_map(|(_, s)| match s {
-                Sub::Clock(Ok((id, deadline))) => {
+                Sub::Clock(id, deadline) => {
                     let now = clock.peek(*id).ok()?;
                     Some((deadline.saturating_sub(now), *id, *deadline))
                 }
@@ -148,7 +147,7 @@ pub(crate) fn poll_oneoff(
     let mut events = Vec::new();
     for (userdata, sub) in &subs {
         let event = match sub {
-            Sub::Clock(Ok((id, deadline))) => {
+            Sub::Clock(id, deadline) => {
                 if clock.peek(*id)? < *deadline {
                     continue;
                 }
@@ -159,17 +158,11 @@ pub(crate) fn poll_oneoff(
                     nbytes: 0,
                 }
             }
-            Sub::Clock(Err(e)) => Event {
+            Sub::Fd(kind, nbytes) => Event {
                 userdata: *userdata,
-                error: e.code(),
-                kind: EVENTTYPE_CLOCK,
-                nbytes: 0,
-            },
-            Sub::Fd(kind, r) => Event {
-                userdata: *userdata,
-                error: r.err().map_or(0, Errno::code),
+                error: 0,
                 kind: *kind,
-                nbytes: r.unwrap_or(0),
+                nbytes: *nbytes,
             },
         };
         events.push(event);

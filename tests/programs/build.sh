@@ -13,7 +13,7 @@ SYSROOT=${WASI_SYSROOT:-/usr}
 CFLAGS="--target=wasm32-wasi --sysroot=$SYSROOT -O2 -Wall -Wextra -Werror -Wno-unused-parameter"
 LDFLAGS="-Wl,--strip-debug"
 
-for src in args_env clock_rand exit_code floats fs_ops heap links wc; do
+for src in args_env clock_rand exit_code floats fs_ops heap links wasi_edges wasi_misc wc; do
     $CC $CFLAGS "$src.c" -o "$src.wasm" $LDFLAGS -lm
     echo "$src.wasm $(wc -c < "$src.wasm") bytes"
 done

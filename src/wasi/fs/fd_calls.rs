@@ -205,7 +205,12 @@ pub(crate) fn fd_pread(
     nread: u32,
 ) -> CallResult {
     let entry = wasi.fds.get(fd)?.clone();
-    let (tree, ino, _) = file_of(&entry, RIGHT_FD_READ, Errno::Spipe)?;
+    let stdio_errno = if entry.kind == FdKind::Stdin {
+        Errno::Spipe
+    } else {
+        Errno::Badf
+    };
+    let (tree, ino, _) = file_of(&entry, RIGHT_FD_READ, stdio_errno)?;
     let iovs = read_iovecs(mem, iovs, iovs_len)?;
     mem.check(nread, 4)?;
     read_into(mem, &iovs, file_data(wasi, tree, ino)?, offset, nread)?;
@@ -264,7 +269,12 @@ pub(crate) fn fd_pwrite(
     nwritten: u32,
 ) -> CallResult {
     let entry = wasi.fds.get(fd)?.clone();
-    let (tree, ino, _) = file_of(&entry, RIGHT_FD_WRITE, Errno::Spipe)?;
+    let stdio_errno = if entry.kind == FdKind::Stdin {
+        Errno::Badf
+    } else {
+        Errno::Spipe
+    };
+    let (tree, ino, _) = file_of(&entry, RIGHT_FD_WRITE, stdio_errno)?;
     let iovs = read_iovecs(mem, iovs, iovs_len)?;
     mem.check(nwritten, 4)?;
     let data = gather(mem, &iovs)?;
@@ -355,11 +365,11 @@ pub(crate) fn fd_fdstat_get(wasi: &mut Wasi, mem: &mut GuestMem, fd: u32, out: u
     mem.write(out, &b)
 }
 
-/// `fd_fdstat_set_flags(fd, flags)`: replaces the fdflags of a file or stdio fd
-/// (only `append` changes behaviour); `EBADF` for a directory.
+/// `fd_fdstat_set_flags(fd, flags)`: replaces the fdflags of a file (only `append`
+/// changes behaviour); `EBADF` for a directory or stdio.
 pub(crate) fn fd_fdstat_set_flags(wasi: &mut Wasi, fd: u32, flags: u32) -> CallResult {
     let entry = wasi.fds.get_mut(fd)?;
-    if matches!(entry.kind, FdKind::Dir { .. }) {
+    if !matches!(entry.kind, FdKind::File { .. }) {
         return Err(Errno::Badf.into());
     }
     let flags = u16::try_from(flags)
@@ -370,21 +380,11 @@ pub(crate) fn fd_fdstat_set_flags(wasi: &mut Wasi, fd: u32, flags: u32) -> CallR
     Ok(())
 }
 
-/// `fd_fdstat_set_rights(fd, base, inheriting)`: drops rights; asking for a right the
-/// fd lacks is `ENOTCAPABLE`.
-pub(crate) fn fd_fdstat_set_rights(
-    wasi: &mut Wasi,
-    fd: u32,
-    base: u64,
-    inheriting: u64,
-) -> CallResult {
-    let entry = wasi.fds.get_mut(fd)?;
-    if base & !entry.rights_base != 0 || inheriting & !entry.rights_inheriting != 0 {
-        return Err(Errno::Notcapable.into());
-    }
-    entry.rights_base = base;
-    entry.rights_inheriting = inheriting;
-    Ok(())
+/// `fd_fdstat_set_rights(fd, base, inheriting)`: not supported, as in wasmtime (rights
+/// are fixed when an fd is opened): `ENOTSUP` for an open fd, `EBADF` otherwise.
+pub(crate) fn fd_fdstat_set_rights(wasi: &mut Wasi, fd: u32) -> CallResult {
+    wasi.fds.get(fd)?;
+    Err(Errno::Notsup.into())
 }
 
 /// The `filestat` of inode `ino` of tree `tree`: `dev` is the tree's index + 1,
@@ -463,7 +463,10 @@ pub(crate) fn fd_filestat_set_size(
     size: u64,
 ) -> CallResult {
     let entry = wasi.fds.get(fd)?.clone();
-    let (tree, ino, _) = file_of(&entry, RIGHT_FD_WRITE, Errno::Inval)?;
+    if matches!(entry.kind, FdKind::File { .. }) && entry.rights_base & RIGHT_FD_WRITE == 0 {
+        return Err(Errno::Inval.into());
+    }
+    let (tree, ino, _) = file_of(&entry, RIGHT_FD_WRITE, Errno::Badf)?;
     resize(wasi, mem, tree, ino, size)
 }
 
@@ -510,7 +513,7 @@ pub(crate) fn set_times(
 }
 
 /// `fd_filestat_set_times(fd, atim, mtim, fst_flags)`: for files and directories;
-/// `EINVAL` for stdio.
+/// `EBADF` for stdio.
 pub(crate) fn fd_filestat_set_times(
     wasi: &mut Wasi,
     fd: u32,
@@ -518,7 +521,7 @@ pub(crate) fn fd_filestat_set_times(
     mtim: u64,
     flags: u32,
 ) -> CallResult {
-    let (tree, ino) = wasi.fds.get(fd)?.inode().ok_or(Errno::Inval)?;
+    let (tree, ino) = wasi.fds.get(fd)?.inode().ok_or(Errno::Badf)?;
     let flags = check_fst_flags(flags)?;
     set_times(wasi, tree, ino, atim, mtim, flags)?;
     Ok(())
@@ -527,7 +530,7 @@ pub(crate) fn fd_filestat_set_times(
 /// `fd_sync(fd)` and `fd_datasync(fd)`: nothing to flush; succeed for files.
 pub(crate) fn fd_sync(wasi: &mut Wasi, fd: u32) -> CallResult {
     let entry = wasi.fds.get(fd)?;
-    file_of(entry, 0, Errno::Inval)?;
+    file_of(entry, 0, Errno::Badf)?;
     Ok(())
 }
 
@@ -535,29 +538,20 @@ pub(crate) fn fd_sync(wasi: &mut Wasi, fd: u32) -> CallResult {
 /// and ignores it.
 pub(crate) fn fd_advise(wasi: &mut Wasi, fd: u32, advice: u32) -> CallResult {
     let entry = wasi.fds.get(fd)?;
-    file_of(entry, 0, Errno::Spipe)?;
+    file_of(entry, 0, Errno::Badf)?;
     if u8::try_from(advice).map_or(true, |a| a > ADVICE_MAX) {
         return Err(Errno::Inval.into());
     }
     Ok(())
 }
 
-/// `fd_allocate(fd, offset, len)`: zero-extends the file to `offset + len` bytes if it
-/// is shorter.
-pub(crate) fn fd_allocate(
-    wasi: &mut Wasi,
-    mem: &mut GuestMem,
-    fd: u32,
-    offset: u64,
-    len: u64,
-) -> CallResult {
-    let entry = wasi.fds.get(fd)?.clone();
-    let (tree, ino, _) = file_of(&entry, RIGHT_FD_WRITE, Errno::Spipe)?;
-    let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
-    if end > file_data(wasi, tree, ino)?.len() as u64 {
-        resize(wasi, mem, tree, ino, end)?;
+/// `fd_allocate(fd, offset, len)`: not supported, as in wasmtime: `ENOTSUP` for a
+/// file, `EBADF` for any other fd. Nothing is charged beyond the base cost.
+pub(crate) fn fd_allocate(wasi: &mut Wasi, fd: u32) -> CallResult {
+    match wasi.fds.get(fd)?.kind {
+        FdKind::File { .. } => Err(Errno::Notsup.into()),
+        _ => Err(Errno::Badf.into()),
     }
-    Ok(())
 }
 
 /// `fd_readdir(fd, buf, buf_len, cookie, bufused_ptr)`: the directory's entries from
@@ -574,11 +568,18 @@ pub(crate) fn fd_readdir(
     cookie: u64,
     bufused: u32,
 ) -> CallResult {
-    let (tree_idx, ino) = wasi.dir_fd(fd)?;
+    let FdKind::Dir {
+        tree: tree_idx,
+        ino,
+        ..
+    } = wasi.fds.get(fd)?.kind
+    else {
+        return Err(Errno::Badf.into());
+    };
     let tree = wasi.tree(tree_idx)?;
     let node = tree.node(ino).ok_or(Errno::Badf)?;
     let Body::Dir { entries, parent } = &node.body else {
-        return Err(Errno::Notdir.into());
+        return Err(Errno::Badf.into());
     };
     let parent = if ino == ROOT_INO || node.nlink == 0 {
         ino

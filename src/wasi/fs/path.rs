@@ -14,6 +14,20 @@ use super::tree::{Body, Dir, MAX_NAME_BYTES, MAX_PATH_BYTES, ROOT_INO};
 /// Symlinks followed during one resolution before it fails with `ELOOP`.
 pub const MAX_SYMLINK_HOPS: u32 = 32;
 
+/// Whether resolution follows a symlink named by the path's last component.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Follow {
+    /// Always (`lookupflags::symlink_follow`).
+    Always,
+    /// Only when the path ends with `/`; the symlink then stands for its target
+    /// followed by `/.` (as in POSIX path resolution), so a symlink to a directory
+    /// resolves to that directory without a name.
+    IfSlash,
+    /// Never, even with a trailing `/`: the calls that create or rename a name see
+    /// the symlink itself.
+    Never,
+}
+
 /// Where a path ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Last {
@@ -107,7 +121,7 @@ pub(crate) fn resolve(
     tree: &Dir,
     start: u64,
     path: &str,
-    follow_last: bool,
+    follow: Follow,
     mem: &mut GuestMem,
 ) -> CallResult<Resolved> {
     if path.is_empty() {
@@ -116,7 +130,7 @@ pub(crate) fn resolve(
     if path.starts_with('/') {
         return Err(Errno::Perm.into());
     }
-    let trailing_slash = path.ends_with('/');
+    let mut trailing_slash = path.ends_with('/');
     let mut stack = Vec::new();
     push_components(&mut stack, path, false)?;
     let mut cur = start;
@@ -173,8 +187,14 @@ pub(crate) fn resolve(
                     return Err(Errno::Noent.into());
                 };
                 let node = tree.node(child).ok_or(Errno::Noent)?;
+                let follows = !is_last
+                    || match follow {
+                        Follow::Always => true,
+                        Follow::IfSlash => trailing_slash,
+                        Follow::Never => false,
+                    };
                 match &node.body {
-                    Body::Symlink(target) if !is_last || follow_last || trailing_slash => {
+                    Body::Symlink(target) if follows => {
                         hops += 1;
                         if hops > MAX_SYMLINK_HOPS {
                             return Err(Errno::Loop.into());
@@ -185,7 +205,18 @@ pub(crate) fn resolve(
                         if target.starts_with('/') {
                             return Err(Errno::Perm.into());
                         }
-                        push_components(&mut stack, target, true)?;
+                        if is_last {
+                            if trailing_slash {
+                                // `link/` stands for `target/.`.
+                                stack.push(".".to_owned());
+                            } else if target.ends_with('/') {
+                                // The target's trailing `/` is the path's now.
+                                trailing_slash = true;
+                            }
+                            push_components(&mut stack, target, false)?;
+                        } else {
+                            push_components(&mut stack, target, true)?;
+                        }
                     }
                     _ if is_last => {
                         return Ok(Resolved {

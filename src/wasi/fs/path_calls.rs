@@ -15,12 +15,16 @@ use super::super::guest_mem::GuestMem;
 use super::super::Wasi;
 use super::fd_calls::{check_fst_flags, filestat_bytes, set_times, write_filestat};
 use super::fd_table::{FdEntry, FdKind};
-use super::path::{read_path, resolve, Last, Resolved};
+use super::path::{read_path, resolve, Follow, Last, Resolved};
 use super::tree::{Body, Dir, Node, ROOT_INO};
 
-/// Whether lookup flags ask to follow a final symlink.
-fn follows(lookup_flags: u32) -> bool {
-    lookup_flags & LOOKUPFLAGS_SYMLINK_FOLLOW != 0
+/// How lookup flags resolve a final symlink.
+fn follows(lookup_flags: u32) -> Follow {
+    if lookup_flags & LOOKUPFLAGS_SYMLINK_FOLLOW != 0 {
+        Follow::Always
+    } else {
+        Follow::IfSlash
+    }
 }
 
 /// Reads the path argument and resolves it in the tree of directory fd `fd`; returns
@@ -31,7 +35,7 @@ fn lookup(
     fd: u32,
     ptr: u32,
     len: u32,
-    follow: bool,
+    follow: Follow,
 ) -> CallResult<(usize, Resolved)> {
     let (tree, start) = wasi.dir_fd(fd)?;
     let path = read_path(mem, ptr, len)?;
@@ -131,8 +135,25 @@ pub(crate) fn path_open(
     if creat && want_dir {
         return Err(Errno::Inval.into());
     }
-    let follow = follows(dirflags) && !excl;
-    let (tree_idx, r) = lookup(wasi, mem, fd, ptr, len, follow)?;
+    let follow = if excl {
+        Follow::IfSlash
+    } else {
+        follows(dirflags)
+    };
+    let (tree_idx, start) = wasi.dir_fd(fd)?;
+    let path = read_path(mem, ptr, len)?;
+    let trimmed = path.trim_end_matches('/');
+    if creat && trimmed.len() < path.len() && !trimmed.is_empty() {
+        // Only a directory can be named with a trailing `/`, and `creat` makes files:
+        // whatever the path names (once it resolves), `EISDIR`.
+        resolve(wasi.tree(tree_idx)?, start, trimmed, follow, mem)?;
+        return Err(Errno::Isdir.into());
+    }
+    let r = resolve(wasi.tree(tree_idx)?, start, &path, follow, mem)?;
+    if creat && r.trailing_slash {
+        // The same through a followed symlink whose target ends with `/`.
+        return Err(Errno::Isdir.into());
+    }
     mem.check(out, 4)?;
     let tree = wasi.tree(tree_idx)?;
     // What to open: an existing inode, or a new file named `name` in `dir`.
@@ -240,7 +261,7 @@ pub(crate) fn path_create_directory(
     ptr: u32,
     len: u32,
 ) -> CallResult {
-    let (tree, r) = lookup(wasi, mem, fd, ptr, len, false)?;
+    let (tree, r) = lookup(wasi, mem, fd, ptr, len, Follow::Never)?;
     let Last::Name {
         dir,
         name,
@@ -267,7 +288,7 @@ pub(crate) fn path_remove_directory(
     ptr: u32,
     len: u32,
 ) -> CallResult {
-    let (tree_idx, r) = lookup(wasi, mem, fd, ptr, len, false)?;
+    let (tree_idx, r) = lookup(wasi, mem, fd, ptr, len, Follow::IfSlash)?;
     let tree = wasi.tree(tree_idx)?;
     let Last::Name { dir, name, node } = r.last else {
         return Err(Errno::Inval.into());
@@ -292,7 +313,7 @@ pub(crate) fn path_unlink_file(
     ptr: u32,
     len: u32,
 ) -> CallResult {
-    let (tree_idx, r) = lookup(wasi, mem, fd, ptr, len, false)?;
+    let (tree_idx, r) = lookup(wasi, mem, fd, ptr, len, Follow::IfSlash)?;
     let tree = wasi.tree(tree_idx)?;
     let Last::Name { dir, name, node } = &r.last else {
         return Err(Errno::Isdir.into());
@@ -323,9 +344,9 @@ pub(crate) fn path_readlink(
     buf_len: u32,
     bufused: u32,
 ) -> CallResult {
-    let (tree, r) = lookup(wasi, mem, fd, ptr, len, false)?;
-    let ino = r.node().ok_or(Errno::Noent)?;
-    let Some(Body::Symlink(target)) = wasi.tree(tree)?.node(ino).map(|n| &n.body) else {
+    let (tree, r) = lookup(wasi, mem, fd, ptr, len, Follow::IfSlash)?;
+    let (_, node) = existing(wasi.tree(tree)?, &r)?;
+    let Body::Symlink(target) = &node.body else {
         return Err(Errno::Inval.into());
     };
     let n = target
@@ -353,7 +374,11 @@ pub(crate) fn path_symlink(
     if target.is_empty() {
         return Err(Errno::Noent.into());
     }
-    let (tree, r) = lookup(wasi, mem, fd, new_ptr, new_len, false)?;
+    if target.starts_with('/') {
+        // No resolution could follow it (§Host paths), so it is refused at once.
+        return Err(Errno::Perm.into());
+    }
+    let (tree, r) = lookup(wasi, mem, fd, new_ptr, new_len, Follow::IfSlash)?;
     let (dir, name) = match r.last {
         Last::Itself(_) => return Err(Errno::Exist.into()),
         Last::Name {
@@ -391,16 +416,31 @@ pub(crate) fn path_link(
     new_ptr: u32,
     new_len: u32,
 ) -> CallResult {
+    if old_flags & LOOKUPFLAGS_SYMLINK_FOLLOW != 0 {
+        // Hard links to a symlink's target are not made (wasmtime refuses the flag).
+        return Err(Errno::Inval.into());
+    }
     let (old_tree, ro) = lookup(wasi, mem, old_fd, old_ptr, old_len, follows(old_flags))?;
     let (ino, node) = existing(wasi.tree(old_tree)?, &ro)?;
     if node.is_dir() {
         return Err(Errno::Perm.into());
     }
-    let (new_tree, rn) = lookup(wasi, mem, new_fd, new_ptr, new_len, false)?;
+    let (new_tree, rn) = lookup(wasi, mem, new_fd, new_ptr, new_len, Follow::IfSlash)?;
     if old_tree != new_tree {
         return Err(Errno::Xdev.into());
     }
     let (dir, name) = match rn.last {
+        Last::Name {
+            node: Some(existing),
+            ..
+        } if rn.trailing_slash
+            && !wasi
+                .tree(new_tree)?
+                .node(existing)
+                .is_some_and(Node::is_dir) =>
+        {
+            return Err(Errno::Notdir.into())
+        }
         Last::Itself(_) | Last::Name { node: Some(_), .. } => return Err(Errno::Exist.into()),
         Last::Name { .. } if rn.trailing_slash => return Err(Errno::Noent.into()),
         Last::Name { dir, name, .. } => (dir, name),
@@ -425,7 +465,7 @@ pub(crate) fn path_rename(
     new_ptr: u32,
     new_len: u32,
 ) -> CallResult {
-    let (old_tree, ro) = lookup(wasi, mem, old_fd, old_ptr, old_len, false)?;
+    let (old_tree, ro) = lookup(wasi, mem, old_fd, old_ptr, old_len, Follow::Never)?;
     let Last::Name {
         dir: old_dir,
         name: old_name,
@@ -435,7 +475,7 @@ pub(crate) fn path_rename(
         return Err(Errno::Busy.into());
     };
     let ino = old_node.ok_or(Errno::Noent)?;
-    let (new_tree, rn) = lookup(wasi, mem, new_fd, new_ptr, new_len, false)?;
+    let (new_tree, rn) = lookup(wasi, mem, new_fd, new_ptr, new_len, Follow::Never)?;
     let Last::Name {
         dir: new_dir,
         name: new_name,
