@@ -3,7 +3,8 @@
 //! Nothing of the real machine is read or written during a run: arguments and
 //! environment come from [`WasiConfig`], time from a virtual clock (`clock`), random
 //! bytes from a seeded SHA-256 stream (`random`), files from in-memory trees loaded
-//! before the run (`fs`), stdin from configured bytes; stdout and stderr are captured
+//! before the run (`fs`), stdin from configured bytes then an optional stream the
+//! embedder supplies, read only as the guest reads (`stdin`); stdout and stderr are captured
 //! in memory (and optionally echoed through a sink the embedder supplies). Every host
 //! call charges gas (`gas`) before it acts and reaches guest memory only through
 //! `guest_mem`. No `HashMap` is used, so no iteration order can reach the guest.
