@@ -341,6 +341,92 @@ fn structure_errors_are_named() {
     );
 }
 
+#[test]
+fn impossible_values_and_stray_checkpoints_are_malformed() {
+    let events = recorded(&vector("wasi_proc_exit")).events().unwrap();
+    let frames: Vec<(u8, Vec<u8>)> = events.iter().map(|e| (e.kind(), e.payload())).collect();
+    // The first argument of the first host call, rewritten as a reference value.
+    let at = 8 + "wasi_snapshot_preview1".len() + 8 + "fd_write".len() + 8;
+    let with_value = |ty: u8, bits: u64| {
+        let mut f = frames.clone();
+        f[1].1[at] = ty;
+        f[1].1[at + 1..at + 9].copy_from_slice(&bits.to_le_bytes());
+        raw_trace(&f)
+    };
+    for (ty, bits, ok) in [
+        (0x69u8, 0u64, true),
+        (0x69, 1, true),
+        (0x69, 2, false),
+        (0x70, 1 << 32, true),
+        (0x70, (1 << 32) + 1, false),
+    ] {
+        let bytes = with_value(ty, bits);
+        let read = Trace::from_bytes(&bytes).and_then(|t| t.events());
+        assert_eq!(read.is_ok(), ok, "type {ty:#x} bits {bits:#x}: {read:?}");
+        if !ok {
+            assert!(
+                read.unwrap_err().to_string().contains("cannot occur"),
+                "type {ty:#x}"
+            );
+        }
+        // The independent checker agrees (when python3 is there).
+        let path = std::env::temp_dir().join(format!(
+            "detwasm-value-{}-{ty}-{bits}.trace",
+            std::process::id()
+        ));
+        std::fs::write(&path, &bytes).unwrap();
+        let checker =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/check_trace.py");
+        if let Ok(out) = std::process::Command::new("python3")
+            .arg(&checker)
+            .arg(&path)
+            .output()
+        {
+            assert_eq!(
+                out.status.success(),
+                ok,
+                "checker on type {ty:#x} bits {bits:#x}"
+            );
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    // A checkpoint event in a trace recorded without checkpoints (interval 0).
+    assert_eq!(
+        match &events[0] {
+            Event::Start(s) => s.checkpoint_interval,
+            _ => unreachable!(),
+        },
+        0
+    );
+    let mut stray = frames.clone();
+    let mut cp = Vec::new();
+    for v in [0u64, 5] {
+        cp.extend_from_slice(&v.to_le_bytes());
+    }
+    cp.extend_from_slice(&[0u8; 40]);
+    stray.insert(1, (4, cp));
+    let stray = raw_trace(&stray);
+    let err = Trace::from_bytes(&stray)
+        .and_then(|t| t.events())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("checkpoint interval is 0"),
+        "{err}"
+    );
+    let path = std::env::temp_dir().join(format!("detwasm-stray-{}.trace", std::process::id()));
+    std::fs::write(&path, &stray).unwrap();
+    let checker = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/check_trace.py");
+    if let Ok(out) = std::process::Command::new("python3")
+        .arg(&checker)
+        .arg(&path)
+        .output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("checkpoint interval is 0"), "{text}");
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
 /// An event kind no version defines yet.
 const UNKNOWN_KIND: u8 = 9;
 

@@ -7,6 +7,10 @@ parsed fields and requires the same bytes, recomputes the hash chain and checks 
 trailer's count and hash. For a vector directory it also checks the trace against
 expected/result.txt (trace hash, event counts, gas, outcome and digests) and that
 expected/stdout and expected/stderr hash to the end event's digests.
+For a vectors directory it also rebuilds both schedule listings from SPEC.md alone
+(SPEC.md §Gas, schedule listing; §Host gas and §Host imports) and requires their
+SHA-256 to equal every start event's gas_schedule_sha256 / host_schedule_sha256 and
+the committed gas_schedule.txt / host_schedule.txt.
 
 Usage:
     check_trace.py VECTORS_DIR      check every vector that stores a trace.bin
@@ -84,6 +88,10 @@ class Reader:
         bits = self.u64(what)
         if t in (0x7F, 0x7D) and bits >> 32:
             raise Bad(f"{what}: 32-bit value with high bits")
+        if t == 0x70 and bits > 1 << 32:
+            raise Bad(f"{what}: funcref beyond any function index space")
+        if t == 0x69 and bits > 1:
+            raise Bad(f"{what}: exnref other than 0 or 1")
         return (t, bits)
 
     def values(self, what):
@@ -291,6 +299,8 @@ def check_file(data):
         raise Bad(f"bad event order: {kinds[:3]}...{kinds[-2:]}")
     if events[0]["format_version"] != version:
         raise Bad("start event version differs from the header")
+    if events[0]["checkpoint_interval"] == 0 and "checkpoint" in kinds:
+        raise Bad("a checkpoint event in a trace whose checkpoint interval is 0")
     return events, h.hex()
 
 
@@ -330,6 +340,91 @@ def read_kv(path):
     return out
 
 
+def spec_text():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "SPEC.md")
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def spec_section(spec, heading):
+    """The text of the section that starts with the line `heading`, up to the next
+    heading of any level."""
+    start = spec.index("\n" + heading + "\n") + len(heading) + 2
+    rest = spec[start:]
+    end = min((i for i in (rest.find("\n#"),) if i >= 0), default=len(rest))
+    return rest[:end]
+
+
+def gas_listing_from_spec(spec):
+    """SPEC.md §Gas, schedule listing: the gas-schedule block with class names
+    replaced by their costs."""
+    start = spec.index("```gas-schedule\n") + len("```gas-schedule\n")
+    block = spec[start:spec.index("```", start)]
+    cost = {}
+    out = []
+    for line in block.splitlines():
+        w = line.split(" ")
+        if w[0] == "version":
+            out.append("detwasm gas schedule " + w[1])
+        elif w[0] == "class":
+            cost[w[1]] = w[2]
+            out.append(line)
+        elif w[0] == "op":
+            out.append("op %s %s" % (w[1], cost[w[2]]))
+        else:
+            out.append(line)
+    return "".join(l + "\n" for l in out)
+
+
+def host_listing_from_spec(spec):
+    """SPEC.md §Trace digests: `detwasm host schedule V`, each §Host gas constant as
+    `NAME VALUE` in table order, then `func NAME BASE` for each function of §Host
+    imports in byte order of names (PATH_CALL_BASE for path_*, else CALL_BASE)."""
+    gas = spec_section(spec, "### §Host gas")
+    version = gas.split("host schedule version ", 1)[1].split(")", 1)[0]
+    consts = []
+    for line in gas.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[1].isdigit():
+            consts.append((cells[0].strip("`"), int(cells[1])))
+    imports = spec_section(spec, "### §Host imports")
+    funcs = set()
+    for line in imports.splitlines():
+        if not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        for i in (0, 2):
+            if i < len(cells) and cells[i].startswith("`"):
+                funcs.add(cells[i].strip("`"))
+    base = dict(consts)
+    out = ["detwasm host schedule " + version]
+    out += ["%s %d" % c for c in consts]
+    for name in sorted(funcs, key=lambda n: n.encode()):
+        cost = base["PATH_CALL_BASE"] if name.startswith("path_") else base["CALL_BASE"]
+        out.append("func %s %d" % (name, cost))
+    if len(funcs) != 45:
+        raise Bad("SPEC.md §Host imports lists %d functions, not 45" % len(funcs))
+    return "".join(l + "\n" for l in out)
+
+
+def check_schedules(root, traces):
+    """The listings rebuilt from SPEC.md against the committed files and every
+    start event."""
+    spec = spec_text()
+    for name, listing, field in (
+        ("gas_schedule.txt", gas_listing_from_spec(spec), "gas_schedule_sha256"),
+        ("host_schedule.txt", host_listing_from_spec(spec), "host_schedule_sha256"),
+    ):
+        digest = hashlib.sha256(listing.encode("ascii")).digest()
+        with open(os.path.join(root, name), "rb") as f:
+            if f.read() != listing.encode("ascii"):
+                raise Bad(f"{name} differs from the listing rebuilt from SPEC.md")
+        for vname, start in traces:
+            if start[field] != digest:
+                raise Bad(f"{vname}: {field} is not the hash of the listing rebuilt from SPEC.md")
+        print(f"ok {name} rebuilt from SPEC.md: {digest.hex()}")
+
+
 def check_vector(vdir):
     with open(os.path.join(vdir, "trace.bin"), "rb") as f:
         events, hexhash = check_file(f.read())
@@ -351,7 +446,7 @@ def check_vector(vdir):
         with open(os.path.join(vdir, "expected", stream), "rb") as f:
             if hashlib.sha256(f.read()).hexdigest() != got[stream + "_sha256"]:
                 raise Bad(f"expected/{stream} does not hash to the end event's digest")
-    return hexhash
+    return hexhash, events[0]
 
 
 def main(argv):
@@ -361,6 +456,7 @@ def main(argv):
     failed = 0
     if len(argv) == 2 and os.path.isdir(argv[1]):
         root = argv[1]
+        starts = []
         for name in sorted(os.listdir(root)):
             vdir = os.path.join(root, name)
             if not os.path.isfile(os.path.join(vdir, "trace.bin")):
@@ -368,10 +464,17 @@ def main(argv):
                     print(f"skip {name}: no trace.bin (hash-only vector)")
                 continue
             try:
-                print(f"ok {name} {check_vector(vdir)}")
+                hexhash, start = check_vector(vdir)
+                starts.append((name, start))
+                print(f"ok {name} {hexhash}")
             except (Bad, OSError, KeyError) as e:
                 failed += 1
                 print(f"FAIL {name}: {e}")
+        try:
+            check_schedules(root, starts)
+        except (Bad, OSError, KeyError, ValueError, IndexError) as e:
+            failed += 1
+            print(f"FAIL schedules: {e}")
     else:
         for path in argv[1:]:
             try:

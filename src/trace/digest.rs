@@ -414,4 +414,76 @@ mod tests {
         assert_eq!(names.len(), n, "duplicate operator in the gas listing");
         assert!(host_schedule_listing().contains("func fd_write 100\n"));
     }
+
+    /// The `gas-schedule` block of SPEC.md §Gas (schedule listing): the listing with
+    /// each operator's class name in place of its cost and `version V` as the first
+    /// line, so an implementation rebuilds the listing (and its hash) from SPEC.md alone.
+    fn gas_schedule_spec_block() -> String {
+        let mut s = format!("version {}\n", gas::SCHEDULE_VERSION);
+        for c in CLASSES {
+            s.push_str(&format!("class {} {}\n", class_name(c), c.cost()));
+        }
+        for op in listed_operators() {
+            s.push_str(&format!(
+                "op {} {}\n",
+                operator_name(&op),
+                class_name(gas::class_of(&op))
+            ));
+        }
+        for line in gas_schedule_listing()
+            .lines()
+            .filter(|l| l.starts_with("dynamic "))
+        {
+            s.push_str(line);
+            s.push('\n');
+        }
+        s
+    }
+
+    /// The fenced `gas-schedule` block of SPEC.md.
+    fn spec_block() -> String {
+        let spec = include_str!("../../SPEC.md");
+        let start = spec
+            .find("```gas-schedule\n")
+            .expect("SPEC.md has a gas-schedule block")
+            + "```gas-schedule\n".len();
+        let len = spec[start..].find("```").expect("the block ends");
+        spec[start..start + len].to_string()
+    }
+
+    #[test]
+    fn spec_lists_every_operator_with_its_class() {
+        let block = gas_schedule_spec_block();
+        if std::env::var("BLESS").as_deref() == Ok("1") {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/SPEC.md");
+            let spec = std::fs::read_to_string(path).unwrap();
+            let old = format!("```gas-schedule\n{}```", spec_block());
+            let new = format!("```gas-schedule\n{block}```");
+            std::fs::write(path, spec.replacen(&old, &new, 1)).unwrap();
+            return;
+        }
+        assert_eq!(
+            spec_block(),
+            block,
+            "SPEC.md's gas-schedule block is stale (BLESS=1)"
+        );
+        // The rule SPEC.md states rebuilds the listing from the block.
+        let cost: std::collections::BTreeMap<&str, &str> = block
+            .lines()
+            .filter_map(|l| l.strip_prefix("class "))
+            .filter_map(|l| l.split_once(' '))
+            .collect();
+        let mut rebuilt = String::new();
+        for line in block.lines() {
+            let words: Vec<&str> = line.split(' ').collect();
+            match words.as_slice() {
+                ["version", v] => rebuilt.push_str(&format!("detwasm gas schedule {v}\n")),
+                ["op", name, class] => {
+                    rebuilt.push_str(&format!("op {name} {}\n", cost[class]));
+                }
+                _ => rebuilt.push_str(&format!("{line}\n")),
+            }
+        }
+        assert_eq!(rebuilt, gas_schedule_listing());
+    }
 }

@@ -113,6 +113,19 @@ impl TraceValue {
                 message: format!("{ty} value with bits {bits:#x} above 32 bits"),
             });
         }
+        // A function index is below 2^32, so a funcref is at most 2^32; an exnref is
+        // 0 or 1 (SPEC.md §Trace encoding).
+        let impossible = match ty {
+            ValType::FuncRef => bits > 1 << 32,
+            ValType::ExnRef => bits > 1,
+            _ => false,
+        };
+        if impossible {
+            return Err(TraceError::Malformed {
+                offset: at,
+                message: format!("{ty} value {bits:#x} cannot occur"),
+            });
+        }
         Ok(TraceValue { ty, bits })
     }
 }

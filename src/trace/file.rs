@@ -310,6 +310,16 @@ pub fn read_events(bytes: &[u8]) -> Result<ReadTrace, TraceError> {
                 s.format_version
             )));
         }
+        if s.checkpoint_interval == 0 {
+            if let Some(i) = events
+                .iter()
+                .position(|e| matches!(e, Event::Checkpoint(_)))
+            {
+                return Err(TraceError::Structure(format!(
+                    "event {i} is a checkpoint, but the start event's checkpoint interval is 0"
+                )));
+            }
+        }
     }
     Ok(ReadTrace {
         events,
