@@ -11,6 +11,7 @@
 
 pub mod op;
 
+use crate::error::Error;
 use crate::gas;
 use crate::validate::ValidateError;
 use op::Op;
@@ -141,8 +142,10 @@ struct Translator<'e> {
     max_labels: u32,
 }
 
-fn internal(what: &'static str, offset: usize) -> ValidateError {
-    ValidateError::limit(what, 0, 0, offset)
+/// A broken translator invariant (validation excluded it): `Error::Internal`, never a
+/// validation error, so no one mistakes a detwasm bug for the module's fault.
+fn internal(what: &'static str) -> Error {
+    Error::Internal(what)
 }
 
 impl<'e> Translator<'e> {
@@ -315,7 +318,7 @@ impl<'e> Translator<'e> {
 
     /// Translates one operator that validation has just accepted. `h` is the operand
     /// height before the operator.
-    fn op(&mut self, op: &Operator<'_>, h: u32, offset: usize) -> Result<(), ValidateError> {
+    fn op(&mut self, op: &Operator<'_>, h: u32) -> Result<(), Error> {
         use Operator as O;
         let cost = gas::base_cost(op);
         // Control structure is tracked in unreachable code too.
@@ -399,7 +402,7 @@ impl<'e> Translator<'e> {
                 }
                 let (entry, else_fixup) = match self.ctrl.last() {
                     Some(c) => (c.entry_reachable, c.else_fixup),
-                    None => return Err(internal("else without if", offset)),
+                    None => return Err(internal("else without if")),
                 };
                 if entry {
                     let pc = self.new_segment();
@@ -416,7 +419,7 @@ impl<'e> Translator<'e> {
             }
             O::End => {
                 let Some(c) = self.ctrl.pop() else {
-                    return Err(internal("end without block", offset));
+                    return Err(internal("end without block"));
                 };
                 if c.kind == CtrlKind::Func {
                     if self.reachable {
@@ -615,7 +618,7 @@ impl<'e> Translator<'e> {
             | O::F64ReinterpretI64 => Op::Reinterpret,
             other => match numeric(other) {
                 Some(o) => o,
-                None => return Err(internal("operator outside the profile", offset)),
+                None => return Err(internal("operator outside the profile")),
             },
         };
         self.emit(o, cost);
@@ -849,9 +852,10 @@ fn numeric(op: &Operator<'_>) -> Option<Op> {
 /// Validates and translates one function body.
 ///
 /// # Errors
-/// `ValidateError` for an invalid body (wasmparser's message and offset) or a body
+/// `Error::Validate` for an invalid body (wasmparser's message and offset) or a body
 /// beyond `max_control_depth`: exactly the errors of `validate::body::walk_body`,
 /// which decides; translation itself rejects nothing a valid body can contain.
+/// `Error::Internal` when a translator invariant breaks (a bug in detwasm).
 ///
 /// # Complexity
 /// O(body size) in time and memory.
@@ -862,7 +866,7 @@ pub(crate) fn translate_function(
     allocs: FuncValidatorAllocations,
     num_params: u32,
     num_results: u32,
-) -> Result<(CompiledFunc, FuncValidatorAllocations), ValidateError> {
+) -> Result<(CompiledFunc, FuncValidatorAllocations), Error> {
     let mut t = Translator {
         env,
         code: Vec::new(),
@@ -893,7 +897,7 @@ pub(crate) fn translate_function(
         env.max_control_depth,
         |op, h, offset| {
             t.cur_offset = u32::try_from(offset).unwrap_or(u32::MAX);
-            t.op(op, h, offset)
+            t.op(op, h)
         },
     )?;
     let (num_locals, max_operands) = (facts.num_locals, facts.max_operands);

@@ -35,18 +35,19 @@ pub(crate) struct BodyFacts {
 ///   and offset).
 /// - `ValidateErrorKind::Limit` naming `max_control_depth`, with the depth reached
 ///   and the limit, at the offset of the opening instruction.
-/// - Whatever `visit` returns.
+/// - Whatever `visit` returns (the translator: `Error::Internal` for a broken
+///   invariant, never a property of the module).
 ///
 /// # Spec
 /// Core §3.3 instruction validation restricted by SPEC.md §Profile; SPEC.md §Limits
 /// (`max_control_depth`). O(body size).
-pub(crate) fn walk_body(
+pub(crate) fn walk_body<E: From<ValidateError>>(
     func: FuncToValidate<ValidatorResources>,
     body: &FunctionBody<'_>,
     allocs: FuncValidatorAllocations,
     max_control_depth: u32,
-    mut visit: impl FnMut(&Operator<'_>, u32, usize) -> Result<(), ValidateError>,
-) -> Result<BodyFacts, ValidateError> {
+    mut visit: impl FnMut(&Operator<'_>, u32, usize) -> Result<(), E>,
+) -> Result<BodyFacts, E> {
     let wp = |e: wasmparser::BinaryReaderError| ValidateError::from_wasmparser(&e);
     let mut v = func.into_validator(allocs);
     let mut reader = body.get_binary_reader();
@@ -70,12 +71,7 @@ pub(crate) fn walk_body(
             let depth = u64::from(v.control_stack_height());
             let max = u64::from(max_control_depth);
             if depth > max {
-                return Err(ValidateError::limit(
-                    "max_control_depth",
-                    depth,
-                    max,
-                    offset,
-                ));
+                return Err(ValidateError::limit("max_control_depth", depth, max, offset).into());
             }
         }
         visit(&op, h, offset)?;
