@@ -105,6 +105,45 @@ pub struct Config {
     pub checkpoint_interval: u64,
 }
 
+impl Config {
+    /// The part of the configuration that `Module::new` bakes into a module: the
+    /// shape limits it validated against, whether it emitted gas charges
+    /// (`gas_metering`) and whether it fused instructions (`checkpoint_interval == 0`).
+    /// A store only instantiates modules whose key equals its own engine's (SPEC.md
+    /// §Limits, §Gas).
+    pub(crate) fn translation_key(&self) -> TranslationKey {
+        TranslationKey {
+            limits: self.limits.clone(),
+            gas_metering: self.gas_metering,
+            fused: self.checkpoint_interval == 0,
+        }
+    }
+}
+
+/// What translation depends on in a [`Config`] (see `Config::translation_key`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TranslationKey {
+    pub limits: Limits,
+    pub gas_metering: bool,
+    pub fused: bool,
+}
+
+impl TranslationKey {
+    /// The name of the first setting in which `self` (a module's) differs from
+    /// `store` (a store's), if any.
+    pub(crate) fn first_difference(&self, store: &TranslationKey) -> Option<&'static str> {
+        if self.gas_metering != store.gas_metering {
+            Some("gas_metering")
+        } else if self.fused != store.fused {
+            Some("checkpoint_interval")
+        } else if self.limits != store.limits {
+            Some("limits")
+        } else {
+            None
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {

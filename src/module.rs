@@ -107,6 +107,9 @@ pub(crate) struct ModuleInner {
     pub datas: Vec<DataDef>,
     pub start: Option<u32>,
     pub func_names: BTreeMap<u32, String>,
+    /// The configuration the module was validated and translated under; a store
+    /// instantiates it only under the same key.
+    pub translation: crate::config::TranslationKey,
 }
 
 /// A validated, translated module. Clone is cheap (a shared pointer).
@@ -214,6 +217,7 @@ impl Module {
             datas: Vec::new(),
             start: None,
             func_names: BTreeMap::new(),
+            translation: config.translation_key(),
         };
         let mut type_arity: Vec<(u32, u32)> = Vec::new();
         let mut allocs = FuncValidatorAllocations::default();

@@ -32,7 +32,7 @@ TRAP_NAMES = {
     6: "table_out_of_bounds", 7: "undefined_element", 8: "uninitialized_element",
     9: "indirect_call_type_mismatch", 10: "call_stack_exhausted",
     11: "value_stack_exhausted", 12: "out_of_gas", 13: "uncaught_exception",
-    14: "host_error", 15: "null_reference", 16: "exit",
+    14: "host_error", 15: "null_reference", 16: "exit", 17: "internal",
 }
 VALTYPES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64",
             0x70: "funcref", 0x6F: "externref", 0x69: "exnref"}

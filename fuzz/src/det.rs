@@ -33,12 +33,21 @@ pub fn value(v: &Val) -> Value {
     }
 }
 
-/// The outcome of a detwasm result. `Error::Internal` and other non-trap errors are
-/// bugs: they panic with the message (the fuzzer's crash).
+/// The outcome of a trap. `TrapCode::Internal` is a bug in detwasm: it panics (the
+/// fuzzer's crash).
+pub fn trap_outcome(t: &detwasm::Trap) -> Outcome {
+    if t.code() == detwasm::TrapCode::Internal {
+        panic!("detwasm trapped with an internal error (a bug): {t}");
+    }
+    Outcome::Trap(t.code().name().to_string())
+}
+
+/// The outcome of a detwasm result. `Error::Internal`, `TrapCode::Internal` and other
+/// non-trap errors are bugs: they panic with the message (the fuzzer's crash).
 pub fn outcome(r: Result<Vec<Value>, Error>) -> Outcome {
     match r {
         Ok(vs) => Outcome::Values(vs.iter().map(val).collect()),
-        Err(Error::Trap(t)) => Outcome::Trap(t.code().name().to_string()),
+        Err(Error::Trap(t)) => trap_outcome(&t),
         Err(e) => panic!("detwasm returned a non-trap error while running: {e:?}"),
     }
 }
@@ -72,7 +81,7 @@ impl Det {
                 self.inst = Some(i);
                 (Outcome::Values(Vec::new()), gas)
             }
-            Err(Error::Trap(t)) => (Outcome::Trap(t.code().name().to_string()), gas),
+            Err(Error::Trap(t)) => (trap_outcome(&t), gas),
             Err(e) => panic!("detwasm instantiation failed with a non-trap error: {e:?}"),
         }
     }

@@ -118,6 +118,11 @@ pub fn replay(data: &[u8]) {
         Ok(o) => o,
         Err(e) => panic!("{what}: session::run failed: {e}"),
     };
+    if let Some(t) = recorded.trap.as_ref() {
+        if t.code() == detwasm::TrapCode::Internal {
+            panic!("{what}: detwasm trapped with an internal error (a bug): {t}");
+        }
+    }
     let Some(trace) = recorded.trace.as_ref() else {
         panic!("{what}: no trace recorded");
     };

@@ -2,7 +2,7 @@
 
 use arbitrary::Unstructured;
 use detwasm::validate::{profile, ValidateErrorKind};
-use detwasm::{Config, Engine, Error, ExternKind, Module, Store};
+use detwasm::{Config, Engine, Error, ExternKind, Module, Store, TrapCode};
 use wasmparser::{Validator, WasmFeatures};
 
 /// Gas for each step of the smoke run of an accepted module.
@@ -69,7 +69,12 @@ pub fn check(bytes: &[u8], valid_somewhere: bool) {
         Ok(_) | Err(Error::Validate(_)) => {}
         Err(e) => panic!("Module::new returned a non-validation error: {e:?}"),
     }
-    if standalone.is_ok() != loaded.is_ok() {
+    let same = match (&standalone, &loaded) {
+        (Ok(()), Ok(_)) => true,
+        (Err(a), Err(Error::Validate(b))) => a == b,
+        _ => false,
+    };
+    if !same {
         panic!(
             "validate() and Module::new disagree: validate {standalone:?}, Module::new {:?}",
             loaded.as_ref().err()
@@ -105,6 +110,9 @@ fn smoke_run(engine: &Engine, module: &Module) {
     store.set_gas_limit(SMOKE_GAS);
     let inst = match store.instantiate(module, &[]) {
         Ok(i) => i,
+        Err(Error::Trap(t)) if t.code() == TrapCode::Internal => {
+            panic!("instantiation trapped with an internal error (a bug): {t}")
+        }
         Err(Error::Trap(_)) => return,
         Err(e) => panic!("instantiation returned a non-trap error: {e:?}"),
     };
@@ -124,6 +132,9 @@ fn smoke_run(engine: &Engine, module: &Module) {
             .collect();
         store.set_gas_limit(SMOKE_GAS);
         match store.invoke(f, &args) {
+            Err(Error::Trap(t)) if t.code() == TrapCode::Internal => {
+                panic!("invoke trapped with an internal error (a bug): {t}")
+            }
             Ok(_) | Err(Error::Trap(_)) => {}
             Err(e) => panic!("invoke returned a non-trap error: {e:?}"),
         }

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::session::{self, RunConfig, RunOutcome};
 use crate::text::format_value;
 use crate::wasi::{fs::Dir, OutputStream, Preopen, StdinStream, WasiConfig};
-use crate::{Config, Error};
+use crate::{Config, Error, TrapCode};
 
 use super::summary::{print_summary, Outcome};
 use super::{
@@ -96,6 +96,10 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
     let _ = std::io::stdout().flush();
     write_outputs(args, &outcome)?;
     let code = match (&outcome.trap, outcome.exit_code) {
+        // detwasm's own fault, never the program's: reported as an internal error.
+        (Some(trap), _) if trap.code() == TrapCode::Internal => {
+            return Err(Failure::Internal(format!("{trap}")));
+        }
         (Some(trap), _) => {
             let place = outcome
                 .trap_func

@@ -201,7 +201,7 @@ impl Machine<'_> {
     fn run_invocation(&mut self, func: u32, args: &[u64]) -> Result<Vec<u64>, Trap> {
         let (units, nlocals, nops, nresults) = match wasm_code(self.store, func) {
             Some(c) => (c.stack_units, c.num_locals, c.max_operands, c.num_results),
-            None => return Err(Trap::new(TrapCode::HostError)),
+            None => return Err(Trap::new(TrapCode::Internal)),
         };
         if units > self.max_height || self.max_depth == 0 {
             return Err(Trap::at(TrapCode::CallStackExhausted, FuncAddr(func), 0));
@@ -743,10 +743,10 @@ impl Machine<'_> {
                                 branch!(target, drop, keep);
                             }
                         }
-                        _ => fault!(TrapCode::HostError),
+                        _ => fault!(TrapCode::Internal),
                     }
                 }
-                Op::BrTableEntry { .. } => fault!(TrapCode::HostError),
+                Op::BrTableEntry { .. } => fault!(TrapCode::Internal),
                 Op::Return => do_return!(),
                 Op::Call(idx) => {
                     // SAFETY: `instp` is the current instance (see `cf!`); validation
@@ -1319,10 +1319,10 @@ impl Machine<'_> {
     fn call_host(&mut self, callee: u32, sp: usize, mem: usize) -> Result<usize, TrapCode> {
         let store = &mut *self.store;
         let Some(f) = store.funcs.get(callee as usize) else {
-            return Err(TrapCode::HostError);
+            return Err(TrapCode::Internal);
         };
         let Some(ty) = store.types.get(f.ty as usize) else {
-            return Err(TrapCode::HostError);
+            return Err(TrapCode::Internal);
         };
         let np = ty.params().len();
         let base = sp - np;
@@ -1360,12 +1360,12 @@ impl Machine<'_> {
     fn unwind(&mut self, exn: u32, fresh: bool, regs: &mut Regs) -> Result<bool, Fault> {
         let (tag, payload) = match self.store.exns.get(exn as usize) {
             Some(e) => (e.tag, e.payload.clone()),
-            None => return Err(TrapCode::HostError),
+            None => return Err(TrapCode::Internal),
         };
         let mut at = regs.pc.saturating_sub(1);
         loop {
             let Some((cf, inst)) = self.code_arc(regs.func) else {
-                return Err(TrapCode::HostError);
+                return Err(TrapCode::Internal);
             };
             let mut found = None;
             for h in cf.handlers.iter() {
@@ -1468,14 +1468,14 @@ fn call_host_func(
     mem: Option<usize>,
 ) -> Result<Vec<Value>, Trap> {
     let Some(f) = store.funcs.get(func as usize) else {
-        return Err(Trap::new(TrapCode::HostError));
+        return Err(Trap::new(TrapCode::Internal));
     };
     let FuncKind::Host(h) = &f.kind else {
-        return Err(Trap::new(TrapCode::HostError));
+        return Err(Trap::new(TrapCode::Internal));
     };
     let h = h.clone();
     let Some(ty) = store.types.get(f.ty as usize) else {
-        return Err(Trap::new(TrapCode::HostError));
+        return Err(Trap::new(TrapCode::Internal));
     };
     let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
     let mut hook = store.trace_hook.take();
@@ -1600,4 +1600,88 @@ fn idiv64(a: i64, b: i64) -> Result<i64, TrapCode> {
         return Err(TrapCode::IntegerDivideByZero);
     }
     a.checked_div(b).ok_or(TrapCode::IntegerOverflow)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Internal faults are `TrapCode::Internal`, never `HostError`: the interpreter's
+    //! invariant checks, driven directly with states the public API cannot build.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::{Engine, Extern, FuncType, Module};
+
+    /// A store with one instantiated wasm function `f` (returns its address).
+    fn store_with_wasm_func() -> (Store, u32) {
+        let engine = Engine::default();
+        let bytes = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
+        let module = Module::new(&engine, &bytes).unwrap();
+        let mut store = Store::new(&engine);
+        let inst = store.instantiate(&module, &[]).unwrap();
+        let Some(Extern::Func(f)) = store.instance_export(inst, "f") else {
+            panic!("no export");
+        };
+        (store, f.0)
+    }
+
+    fn machine(store: &mut Store) -> Machine<'_> {
+        Machine {
+            store,
+            frames: Vec::new(),
+            height: 0,
+            max_height: 1000,
+            max_depth: 10,
+            host_trap: None,
+            trap_body: empty_func(),
+            metering: true,
+            cp_interval: 0,
+            fence: 0,
+        }
+    }
+
+    #[test]
+    fn a_host_call_to_a_wasm_function_is_an_internal_fault() {
+        let (mut store, f) = store_with_wasm_func();
+        let t = call_host_func(&mut store, f, Vec::new(), None).unwrap_err();
+        assert_eq!(t.code(), TrapCode::Internal);
+        let t = call_host_func(&mut store, 999, Vec::new(), None).unwrap_err();
+        assert_eq!(t.code(), TrapCode::Internal);
+    }
+
+    #[test]
+    fn running_a_host_function_as_wasm_is_an_internal_fault() {
+        let (mut store, _) = store_with_wasm_func();
+        let h = store.alloc_host_func(FuncType::new(vec![], vec![]), |_, _, _| Ok(()));
+        let t = machine(&mut store).run_invocation(h.0, &[]).unwrap_err();
+        assert_eq!(t.code(), TrapCode::Internal);
+    }
+
+    #[test]
+    fn unwinding_an_exception_that_does_not_exist_is_an_internal_fault() {
+        let (mut store, f) = store_with_wasm_func();
+        let mut regs = Regs {
+            func: f,
+            pc: 1,
+            fp: 0,
+            sp: 0,
+            prepaid: false,
+            part: None,
+        };
+        let r = machine(&mut store).unwind(7, false, &mut regs);
+        assert_eq!(r.err(), Some(TrapCode::Internal));
+    }
+
+    #[test]
+    fn the_internal_code_is_new_and_every_other_code_keeps_its_number() {
+        assert_eq!(TrapCode::Internal.as_u8(), 17);
+        assert_eq!(TrapCode::Internal.name(), "internal");
+        assert_ne!(TrapCode::Internal, TrapCode::HostError);
+        assert_eq!(TrapCode::HostError.as_u8(), 14);
+        assert_eq!(TrapCode::Exit.as_u8(), 16);
+        for b in 1..=17u8 {
+            let code = crate::trace::trap_code_of(b).unwrap();
+            assert_eq!(code.as_u8(), b);
+        }
+        assert_eq!(crate::trace::trap_code_of(18), None);
+    }
 }

@@ -41,6 +41,10 @@ pub enum TrapCode {
     /// The program asked to exit (WASI `proc_exit`); `Trap::exit_status` has the
     /// status. Not an error of the program, but it ends execution like a trap.
     Exit = 16,
+    /// An invariant of the interpreter broke: a bug in detwasm, never the guest's (or
+    /// a host function's) fault. Distinct from `HostError` so it is never blamed on
+    /// either (SPEC.md §Traps).
+    Internal = 17,
 }
 
 impl TrapCode {
@@ -63,6 +67,7 @@ impl TrapCode {
             TrapCode::HostError => "host error",
             TrapCode::NullReference => "null exception reference",
             TrapCode::Exit => "exit",
+            TrapCode::Internal => "internal error of detwasm (a bug)",
         }
     }
 
@@ -85,6 +90,7 @@ impl TrapCode {
             TrapCode::HostError => "host_error",
             TrapCode::NullReference => "null_reference",
             TrapCode::Exit => "exit",
+            TrapCode::Internal => "internal",
         }
     }
 

@@ -82,6 +82,14 @@ pub(super) fn instantiate(
     imports: &[Extern],
 ) -> Result<InstanceAddr, Error> {
     let m = &module.inner;
+    // A module translated without gas charges (or with fused ops, or under other
+    // limits) must not run in a store that promises them (SPEC.md §Gas).
+    if let Some(what) = m
+        .translation
+        .first_difference(&store.engine.config().translation_key())
+    {
+        return Err(Error::ConfigMismatch(what));
+    }
     if imports.len() != m.imports.len() {
         return Err(Error::Link(LinkError(format!(
             "expected {} imports, got {}",

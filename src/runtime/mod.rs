@@ -403,6 +403,9 @@ impl Store {
     /// (core §4.5.4).
     ///
     /// # Errors
+    /// `Error::ConfigMismatch` when `module` was created by an engine whose
+    /// configuration differs from this store's in `gas_metering`, in whether
+    /// `checkpoint_interval` is 0, or in `limits` (nothing is allocated then);
     /// `Error::Link` when the number or a type of the imports does not match;
     /// `Error::Trap` when an active segment is out of bounds or the start function
     /// traps. Segments applied before the failure stay applied, as the spec says.

@@ -352,6 +352,7 @@ pub fn trap_code_of(b: u8) -> Option<TrapCode> {
         14 => HostError,
         15 => NullReference,
         16 => Exit,
+        17 => Internal,
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@
 
 pub mod op;
 
+use crate::error::Error;
 use crate::gas;
 use crate::validate::ValidateError;
 use op::Op;
@@ -141,8 +142,10 @@ struct Translator<'e> {
     max_labels: u32,
 }
 
-fn internal(what: &'static str, offset: usize) -> ValidateError {
-    ValidateError::limit(what, 0, 0, offset)
+/// A broken translator invariant (validation excluded it): `Error::Internal`, never a
+/// validation error, so no one mistakes a detwasm bug for the module's fault.
+fn internal(what: &'static str) -> Error {
+    Error::Internal(what)
 }
 
 impl<'e> Translator<'e> {
@@ -315,20 +318,18 @@ impl<'e> Translator<'e> {
 
     /// Translates one operator that validation has just accepted. `h` is the operand
     /// height before the operator.
-    fn op(&mut self, op: &Operator<'_>, h: u32, offset: usize) -> Result<(), ValidateError> {
+    fn op(&mut self, op: &Operator<'_>, h: u32) -> Result<(), Error> {
         use Operator as O;
         let cost = gas::base_cost(op);
         // Control structure is tracked in unreachable code too.
         match op {
             O::Block { blockty } => {
                 let (p, r) = self.block_arity(*blockty);
-                self.check_depth(offset)?;
                 self.push_ctrl(CtrlKind::Block, h.saturating_sub(p), r, 0);
                 return Ok(());
             }
             O::Loop { blockty } => {
                 let (p, _) = self.block_arity(*blockty);
-                self.check_depth(offset)?;
                 let start = if self.reachable {
                     self.new_segment()
                 } else {
@@ -339,7 +340,6 @@ impl<'e> Translator<'e> {
             }
             O::If { blockty } => {
                 let (p, r) = self.block_arity(*blockty);
-                self.check_depth(offset)?;
                 let mut else_fixup = None;
                 if self.reachable {
                     else_fixup = Some(self.emit_plain(Op::BrIfEqz(0), cost));
@@ -353,7 +353,6 @@ impl<'e> Translator<'e> {
             }
             O::TryTable { try_table } => {
                 let (p, r) = self.block_arity(try_table.ty);
-                self.check_depth(offset)?;
                 let mut pending = Vec::new();
                 if self.reachable {
                     for catch in &try_table.catches {
@@ -403,7 +402,7 @@ impl<'e> Translator<'e> {
                 }
                 let (entry, else_fixup) = match self.ctrl.last() {
                     Some(c) => (c.entry_reachable, c.else_fixup),
-                    None => return Err(internal("else without if", offset)),
+                    None => return Err(internal("else without if")),
                 };
                 if entry {
                     let pc = self.new_segment();
@@ -420,7 +419,7 @@ impl<'e> Translator<'e> {
             }
             O::End => {
                 let Some(c) = self.ctrl.pop() else {
-                    return Err(internal("end without block", offset));
+                    return Err(internal("end without block"));
                 };
                 if c.kind == CtrlKind::Func {
                     if self.reachable {
@@ -619,7 +618,7 @@ impl<'e> Translator<'e> {
             | O::F64ReinterpretI64 => Op::Reinterpret,
             other => match numeric(other) {
                 Some(o) => o,
-                None => return Err(internal("operator outside the profile", offset)),
+                None => return Err(internal("operator outside the profile")),
             },
         };
         self.emit(o, cost);
@@ -641,20 +640,6 @@ impl<'e> Translator<'e> {
                 | Op::TableInit { .. }
         ) {
             self.new_segment();
-        }
-        Ok(())
-    }
-
-    fn check_depth(&self, offset: usize) -> Result<(), ValidateError> {
-        let depth = self.ctrl.len() as u64 + 1;
-        let max = u64::from(self.env.max_control_depth);
-        if depth > max {
-            return Err(ValidateError::limit(
-                "max_control_depth",
-                depth,
-                max,
-                offset,
-            ));
         }
         Ok(())
     }
@@ -867,8 +852,10 @@ fn numeric(op: &Operator<'_>) -> Option<Op> {
 /// Validates and translates one function body.
 ///
 /// # Errors
-/// `ValidateError` for an invalid body (wasmparser's message and offset) or a body
-/// beyond `max_control_depth`.
+/// `Error::Validate` for an invalid body (wasmparser's message and offset) or a body
+/// beyond `max_control_depth`: exactly the errors of `validate::body::walk_body`,
+/// which decides; translation itself rejects nothing a valid body can contain.
+/// `Error::Internal` when a translator invariant breaks (a bug in detwasm).
 ///
 /// # Complexity
 /// O(body size) in time and memory.
@@ -879,13 +866,7 @@ pub(crate) fn translate_function(
     allocs: FuncValidatorAllocations,
     num_params: u32,
     num_results: u32,
-) -> Result<(CompiledFunc, FuncValidatorAllocations), ValidateError> {
-    let wp = |e: wasmparser::BinaryReaderError| ValidateError::from_wasmparser(&e);
-    let mut v = func.into_validator(allocs);
-    let mut reader = body.get_binary_reader();
-    v.read_locals(&mut reader).map_err(wp)?;
-    let num_locals = v.len_locals();
-    reader.set_features(crate::validate::profile::features());
+) -> Result<(CompiledFunc, FuncValidatorAllocations), Error> {
     let mut t = Translator {
         env,
         code: Vec::new(),
@@ -907,17 +888,19 @@ pub(crate) fn translate_function(
     }
     t.barrier = t.code.len();
     t.push_ctrl(CtrlKind::Func, 0, num_results, 0);
-    let mut ops = wasmparser::OperatorsReader::new(reader);
-    let mut max_operands = 0u32;
-    while !ops.eof() {
-        let (op, offset) = ops.read_with_offset().map_err(wp)?;
-        let h = v.operand_stack_height();
-        v.op(offset, &op).map_err(wp)?;
-        t.cur_offset = u32::try_from(offset).unwrap_or(u32::MAX);
-        t.op(&op, h, usize::try_from(offset).unwrap_or(usize::MAX))?;
-        max_operands = max_operands.max(v.operand_stack_height()).max(h);
-    }
-    ops.finish().map_err(wp)?;
+    // The acceptance decision is `walk_body`'s alone (shared with
+    // `validate::validate`); the translator only emits code for what it accepted.
+    let facts = crate::validate::body::walk_body(
+        func,
+        body,
+        allocs,
+        env.max_control_depth,
+        |op, h, offset| {
+            t.cur_offset = u32::try_from(offset).unwrap_or(u32::MAX);
+            t.op(op, h)
+        },
+    )?;
+    let (num_locals, max_operands) = (facts.num_locals, facts.max_operands);
     t.close_segment();
     let _ = t.num_results;
     let mut handlers = t.handlers;
@@ -936,5 +919,5 @@ pub(crate) fn translate_function(
         offsets: t.offsets.into_boxed_slice(),
         handlers: handlers.into_iter().map(|(_, h)| h).collect(),
     };
-    Ok((compiled, v.into_allocations()))
+    Ok((compiled, facts.allocs))
 }

@@ -1,6 +1,6 @@
 //! The shape-limit pre-pass: one walk over a module's sections with
 //! `wasmparser::Parser` that checks every count and size of `crate::config::Limits`
-//! except `max_control_depth` (the translator checks that one while it walks operators).
+//! except `max_control_depth` (checked while operators are validated, by `body`).
 //! It decodes section entries and local declarations but never operators, and it does
 //! not validate: a module that passes may still be invalid. Depends on `config`,
 //! `profile` and `error`.

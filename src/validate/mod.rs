@@ -4,10 +4,12 @@
 //! type (`error`). Nothing executes here and no store is touched. Depends on `config`,
 //! `value` and wasmparser (pinned at 0.263.0).
 //!
-//! The translator validates function bodies itself, sharing one decode per operator
-//! with wasmparser's `FuncValidator`, and uses [`profile::features`] for that; this
-//! module's [`validate`] is the complete standalone check used by `detwasm validate`.
+//! The translator validates function bodies in lock step with translation, sharing one
+//! decode per operator, through the same body walk as [`validate`] (`body`), so
+//! [`validate`], the complete standalone check used by `detwasm validate`, accepts
+//! exactly the modules `Module::new` accepts, with the same error.
 
+pub(crate) mod body;
 pub mod error;
 pub mod imports;
 pub mod limits;
@@ -19,19 +21,25 @@ pub use imports::{
     convert_ref_type, convert_table_type, convert_valtype, ImportAllowlist,
 };
 
-use wasmparser::{Payload, Validator};
+use wasmparser::{FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator};
 
 use crate::config::Config;
 
-/// Checks a module binary completely: shape limits, then full wasmparser validation
-/// under the profile, then (if `allow` is given) the imports.
+/// Checks a module binary completely: shape limits, then wasmparser validation under
+/// the profile, section by section, each function body as it arrives with its control
+/// nesting checked against `max_control_depth`, then (if `allow` is given) the imports.
+///
+/// It makes the same decision as `Module::new` under an engine of `config`, with the
+/// same error: both run [`limits::check`] and then the same payload-by-payload walk
+/// with the same body check (`body::walk_body`).
 ///
 /// The order is fixed, so the error reported for a module that breaks several rules
-/// is deterministic: the first limit exceeded (`limits::check`), else wasmparser's
-/// first error, else every import that is not provided.
+/// is deterministic: the first limit exceeded (`limits::check`), else the first error
+/// in binary order of wasmparser or of `max_control_depth`, else every import that is
+/// not provided.
 ///
 /// # Errors
-/// - `ValidateErrorKind::Limit` from [`limits::check`].
+/// - `ValidateErrorKind::Limit` from [`limits::check`], or naming `max_control_depth`.
 /// - `ValidateErrorKind::Wasm` for a malformed or invalid module, or one using a
 ///   rejected proposal (then `feature` names it).
 /// - `ValidateErrorKind::Imports` from [`imports::check`].
@@ -48,7 +56,24 @@ pub fn validate(
     allow: Option<&imports::ImportAllowlist>,
 ) -> Result<(), ValidateError> {
     limits::check(bytes, &config.limits)?;
-    Validator::new_with_features(profile::features()).validate_all(bytes)?;
+    let wp = |e: wasmparser::BinaryReaderError| ValidateError::from_wasmparser(&e);
+    let mut validator = Validator::new_with_features(profile::features());
+    let mut allocs = FuncValidatorAllocations::default();
+    let mut parser = Parser::new(0);
+    parser.set_features(profile::features());
+    for payload in parser.parse_all(bytes) {
+        let payload = payload.map_err(wp)?;
+        if let ValidPayload::Func(func, body) = validator.payload(&payload).map_err(wp)? {
+            let facts = body::walk_body(
+                func,
+                &body,
+                std::mem::take(&mut allocs),
+                config.limits.max_control_depth,
+                |_, _, _| Ok::<(), ValidateError>(()),
+            )?;
+            allocs = facts.allocs;
+        }
+    }
     if let Some(allow) = allow {
         imports::check(bytes, allow)?;
     }

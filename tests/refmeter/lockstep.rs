@@ -124,6 +124,7 @@ pub fn trap_name(code: TrapCode) -> &'static str {
         TrapCode::HostError => "host_error",
         TrapCode::NullReference => "null_reference",
         TrapCode::Exit => "exit",
+        TrapCode::Internal => "internal",
     }
 }
 
