@@ -181,6 +181,13 @@ def parse_host_call(r):
         raise Bad(f"unknown trap code {e['trap_code']}")
     e["trap_status"] = r.i32("trap_status")
     e["writes"] = [(r.u32("address"), r.bytes("data")) for _ in range(r.count("writes", 12))]
+    # Canonical write runs (SPEC.md §Trace events): non-empty, increasing addresses,
+    # each starting after the previous run's end plus one (no overlap, no contact).
+    end = None
+    for i, (addr, data) in enumerate(e["writes"]):
+        if not data or (end is not None and addr <= end):
+            raise Bad(f"host call {e['name']}: write {i} at {addr} is not a canonical run")
+        end = addr + len(data)
     e["reads_sha256"] = r.digest("reads_sha256")
     e["gas_charged"] = r.u64("gas_charged")
     e["gas_used"] = r.u64("gas_used")

@@ -1525,16 +1525,15 @@ fn call_host_func(
         }
     }
     if let Some(k) = hook.as_deref_mut() {
-        use sha2::Digest;
-        let reads_digest: [u8; 32] = access
-            .reads
-            .take()
-            .unwrap_or_else(sha2::Sha256::new)
-            .finalize()
-            .into();
+        // SPEC.md §Trace events: canonical write runs and the digest of the read runs.
+        let reads_digest = access.reads_digest();
+        let canonical;
         let writes = match &replayed {
             Some(r) => r.writes.as_slice(),
-            None => access.writes.as_slice(),
+            None => {
+                canonical = access.canonical_writes();
+                canonical.as_slice()
+            }
         };
         k.host_call(
             &call,

@@ -6,9 +6,11 @@
 //! module's definitions, applies active segments in order and runs the start function.
 //! Depends on module, value, exec (to run code), config.
 
+mod access;
 mod hook;
 mod instantiate;
 
+pub(crate) use access::Access;
 pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
 
 use crate::engine::Engine;
@@ -69,13 +71,6 @@ pub struct Caller<'a> {
     pub(crate) raw_mut: bool,
 }
 
-/// Guest memory accesses of one host call, kept while a trace hook is installed.
-#[derive(Default)]
-pub(crate) struct Access {
-    pub writes: Vec<(u32, Vec<u8>)>,
-    pub reads: Option<sha2::Sha256>,
-}
-
 impl Caller<'_> {
     /// The calling instance's memory 0, if it has one.
     pub fn memory(&self) -> Option<&[u8]> {
@@ -112,11 +107,7 @@ impl Caller<'_> {
         let end = start.checked_add(usize::try_from(len).ok()?)?;
         let bytes = self.memory.as_deref()?.get(start..end)?.to_vec();
         if let Some(a) = self.access.as_deref_mut() {
-            use sha2::Digest;
-            let h = a.reads.get_or_insert_with(sha2::Sha256::new);
-            h.update(addr.to_le_bytes());
-            h.update(len.to_le_bytes());
-            h.update(&bytes);
+            a.reads.push((addr, bytes.clone()));
         }
         Some(bytes)
     }

@@ -623,10 +623,25 @@ impl HostCallEvent {
         }
         let trap = trap_code_of(code).map(|code| TrapRecord { code, status });
         let n = d.count(12, "writes")?;
-        let mut writes = Vec::with_capacity(n);
-        for _ in 0..n {
+        let mut writes: Vec<(u32, Vec<u8>)> = Vec::with_capacity(n);
+        // Canonical write runs: non-empty, in address order, neither overlapping nor
+        // touching the previous run (SPEC.md §Trace events).
+        let mut next_free = 0u64;
+        for i in 0..n {
+            let at = d.offset();
             let addr = d.u32("write address")?;
-            writes.push((addr, d.bytes("write data")?.to_vec()));
+            let data = d.bytes("write data")?.to_vec();
+            if data.is_empty() || (i > 0 && u64::from(addr) <= next_free) {
+                return Err(TraceError::Malformed {
+                    offset: at,
+                    message: format!(
+                        "write {i} at {addr} is not a canonical run (empty, out of address \
+                         order, or overlapping or touching the previous one)"
+                    ),
+                });
+            }
+            next_free = u64::from(addr) + data.len() as u64;
+            writes.push((addr, data));
         }
         Ok(HostCallEvent {
             module,

@@ -105,7 +105,7 @@ pub(crate) enum Fail {
     /// Return this errno to the guest; the run goes on.
     Errno(Errno),
     /// End the run with this trap (out of gas, `proc_exit`, or a bug in detwasm
-    /// reported as `TrapCode::HostError`).
+    /// reported as `TrapCode::Internal`).
     Trap(Trap),
 }
 
@@ -123,9 +123,9 @@ impl From<Trap> for Fail {
 
 impl Fail {
     /// A failure that is a bug in detwasm, never the guest's fault: it ends the run
-    /// with `TrapCode::HostError` rather than panicking.
+    /// with `TrapCode::Internal` rather than panicking.
     pub(crate) fn internal() -> Fail {
-        Fail::Trap(Trap::new(TrapCode::HostError))
+        Fail::Trap(Trap::new(TrapCode::Internal))
     }
 }
 

@@ -522,7 +522,7 @@ pub fn allowlist() -> ImportAllowlist {
 ///
 /// Each call charges its base gas ([`super::gas`]) on entry, then locks `wasi`.
 /// `errno` results are returned to the guest; out of gas, `proc_exit` (as
-/// `Trap::exit(status)`) and internal faults (`TrapCode::HostError`) end the run as
+/// `Trap::exit(status)`) and internal faults (`TrapCode::Internal`) end the run as
 /// traps.
 pub fn link(store: &mut Store, wasi: Arc<Mutex<Wasi>>) -> Vec<(String, String, Extern)> {
     FUNCS
@@ -556,7 +556,7 @@ fn call(
     results: &mut [Value],
 ) -> Result<(), Trap> {
     caller.charge_gas(def.base_gas)?;
-    let mut guard = wasi.lock().map_err(|_| Trap::new(TrapCode::HostError))?;
+    let mut guard = wasi.lock().map_err(|_| Trap::new(TrapCode::Internal))?;
     let state = &mut *guard;
     let mut log = std::mem::take(state.access_log_mut());
     log.clear();

@@ -140,7 +140,7 @@ impl<'c, 'a> GuestMem<'c, 'a> {
     /// Copies `data` into guest memory at `ptr`; the bytes must have been prepaid.
     ///
     /// # Errors
-    /// `EFAULT` when out of bounds; `TrapCode::HostError` when the write was not
+    /// `EFAULT` when out of bounds; `TrapCode::Internal` when the write was not
     /// prepaid (a bug in detwasm, never the guest's).
     pub(crate) fn write(&mut self, ptr: u32, data: &[u8]) -> CallResult {
         let len = data.len() as u64;
