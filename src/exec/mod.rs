@@ -166,10 +166,11 @@ pub(crate) fn invoke(
             let before = store.gas_remaining;
             let r = call_host_func(store, func.0, args.to_vec(), None);
             if let Some(p) = store.profiler.as_deref_mut() {
-                p.path = vec![func.0];
+                p.clear();
+                p.push(func.0);
                 p.last = before;
                 p.flush(store.gas_remaining);
-                p.path.clear();
+                p.clear();
             }
             return Ok(r?);
         }
@@ -209,8 +210,8 @@ impl Machine<'_> {
         self.height = units;
         if let Some(p) = self.store.profiler.as_deref_mut() {
             p.last = self.store.gas_remaining;
-            p.path.clear();
-            p.path.push(func);
+            p.clear();
+            p.push(func);
         }
         let need = nlocals as usize + nops as usize;
         let stack = &mut self.store.stack;
@@ -310,8 +311,8 @@ impl Machine<'_> {
         };
         if let Some(p) = self.store.profiler.as_deref_mut() {
             p.flush(self.store.gas_remaining);
-            p.refund(p.path.len(), refund);
-            p.path.clear();
+            p.refund(p.depth(), refund);
+            p.clear();
         }
         self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
         self.frames.clear();
@@ -515,7 +516,7 @@ impl Machine<'_> {
             () => {{
                 prof!(|p| {
                     p.flush(gas);
-                    p.path.pop();
+                    p.pop();
                 });
                 let n = cf!().num_results as usize;
                 for i in 0..n {
@@ -569,8 +570,8 @@ impl Machine<'_> {
                             self.height = units;
                             prof!(|p| {
                                 p.flush(gas);
-                                p.path.pop();
-                                p.path.push(callee);
+                                p.pop();
+                                p.push(callee);
                             });
                             for i in 0..np {
                                 ss!(fp + i, sg!(sp - np + i));
@@ -584,7 +585,7 @@ impl Machine<'_> {
                             self.height += ncf.stack_units;
                             prof!(|p| {
                                 p.flush(gas);
-                                p.path.push(callee);
+                                p.push(callee);
                             });
                             self.frames.push(Frame {
                                 func,
@@ -615,13 +616,13 @@ impl Machine<'_> {
                     None => {
                         prof!(|p| {
                             p.flush(gas);
-                            p.path.push(callee);
+                            p.push(callee);
                         });
                         save!();
                         let r = self.call_host(callee, sp, mem);
                         prof!(|p| {
                             p.flush(self.store.gas_remaining);
-                            p.path.pop();
+                            p.pop();
                         });
                         match r {
                             Ok(nsp) => sp = nsp,
@@ -1386,7 +1387,7 @@ impl Machine<'_> {
                 let refund = unexecuted_gas(&cf, at + 1);
                 self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
                 if let Some(p) = self.store.profiler.as_deref_mut() {
-                    p.refund(p.path.len(), refund);
+                    p.refund(p.depth(), refund);
                 }
             }
             if let Some(h) = found {
@@ -1419,7 +1420,7 @@ impl Machine<'_> {
             self.height -= cf.stack_units;
             if let Some(p) = self.store.profiler.as_deref_mut() {
                 if !self.frames.is_empty() {
-                    p.path.pop();
+                    p.pop();
                 }
             }
             match self.frames.pop() {

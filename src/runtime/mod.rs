@@ -553,21 +553,36 @@ impl Store {
     /// The gas profile: gas per call path (function addresses from the invocation's
     /// root to the charged function), in path order. The sum equals the gas used by
     /// invocations made while profiling was on. Empty when profiling is off.
+    ///
+    /// Recursion is folded: a call to a function already on the caller's path
+    /// continues that function's path, so `main;f;g;f` is counted as `main;f`, no path
+    /// repeats a function, and a recursion of any depth yields one path per distinct
+    /// function on it. Self gas per function ([`Store::gas_profile_by_function`]) is
+    /// unaffected: the last function of a path is always the one that was executing.
     pub fn gas_profile(&self) -> Vec<(Vec<FuncAddr>, u64)> {
         match &self.profiler {
             None => Vec::new(),
             Some(p) => p
-                .totals
-                .iter()
-                .filter(|(_, g)| **g > 0)
-                .map(|(path, g)| (path.iter().map(|a| FuncAddr(*a)).collect(), *g))
+                .paths()
+                .into_iter()
+                .map(|(path, g)| (path.into_iter().map(FuncAddr).collect(), g))
                 .collect(),
         }
     }
 
-    /// The gas profile as folded stacks, one `name;name;... gas` line per call path,
-    /// the format inferno, flamegraph.pl and speedscope load. Names come from
-    /// [`Store::func_name`].
+    /// Number of distinct call paths the gas profile has interned (0 when profiling is
+    /// off). Recursion is folded (see [`Store::gas_profile`]), so this is bounded by the
+    /// number of distinct acyclic call paths taken, not by the call depth: a recursion
+    /// through `k` functions adds at most `k` paths however deep it goes. Memory of the
+    /// profile is proportional to it (plus one `u32` per live activation).
+    pub fn gas_profile_node_count(&self) -> usize {
+        self.profiler.as_ref().map_or(0, |p| p.node_count())
+    }
+
+    /// The gas profile as folded stacks, one `name;name;... gas` line per call path
+    /// (recursion folded as in [`Store::gas_profile`]), the format inferno,
+    /// flamegraph.pl and speedscope load. Names come from [`Store::func_name`]. The
+    /// gas numbers sum to the gas used while profiling was on.
     pub fn gas_profile_folded(&self) -> String {
         let mut out = String::new();
         for (path, gas) in self.gas_profile() {
@@ -581,15 +596,13 @@ impl Store {
     }
 
     /// Self gas per function (the gas charged while it was the executing function),
-    /// largest first; ties in address order.
+    /// largest first; ties in address order. Empty when profiling is off.
     pub fn gas_profile_by_function(&self) -> Vec<(FuncAddr, u64)> {
-        let mut by: BTreeMap<FuncAddr, u64> = BTreeMap::new();
-        for (path, gas) in self.gas_profile() {
-            if let Some(f) = path.last() {
-                *by.entry(*f).or_insert(0) += gas;
-            }
-        }
-        let mut v: Vec<(FuncAddr, u64)> = by.into_iter().collect();
+        let by = match &self.profiler {
+            None => BTreeMap::new(),
+            Some(p) => p.by_function(),
+        };
+        let mut v: Vec<(FuncAddr, u64)> = by.into_iter().map(|(f, g)| (FuncAddr(f), g)).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }
