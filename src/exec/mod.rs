@@ -160,6 +160,11 @@ pub(crate) fn invoke(
             "arguments do not match the function type {ty}"
         )));
     }
+    for (i, a) in args.iter().enumerate() {
+        store
+            .check_value(a)
+            .map_err(|why| Error::Invoke(format!("argument {}: {why}", i + 1)))?;
+    }
     let slots: Vec<u64> = args.iter().map(Value::to_slot).collect();
     let results = match &f.kind {
         FuncKind::Host(_) => {
@@ -1309,7 +1314,12 @@ impl Machine<'_> {
         }
         let callee = (r - 1) as u32;
         let expected = i.types[type_idx as usize];
-        if self.store.funcs[callee as usize].ty != expected {
+        // Every reference entering the store is checked (`Store::check_value`), so the
+        // address is in range; a miss is a bug, not a panic.
+        let Some(f) = self.store.funcs.get(callee as usize) else {
+            return Err(TrapCode::Internal);
+        };
+        if f.ty != expected {
             return Err(TrapCode::IndirectCallTypeMismatch);
         }
         Ok(callee)
@@ -1479,6 +1489,7 @@ fn call_host_func(
         return Err(Trap::new(TrapCode::Internal));
     };
     let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
+    let ty_id = f.ty;
     let mut hook = store.trace_hook.take();
     let call = crate::runtime::HostCall {
         func: FuncAddr(func),
@@ -1512,6 +1523,24 @@ fn call_host_func(
             }
         }
     };
+    // A host function (or a recorded answer) must return values of the function's
+    // result types and references of this store, or the call fails with `HostError`.
+    let outcome = outcome.and_then(|()| {
+        let Some(ty) = store.types.get(ty_id as usize) else {
+            return Err(Trap::new(TrapCode::Internal));
+        };
+        let well_typed = results.len() == ty.results().len()
+            && results
+                .iter()
+                .zip(ty.results())
+                .all(|(v, t)| v.ty() == *t && store.check_value(v).is_ok());
+        if well_typed {
+            Ok(())
+        } else {
+            results = ty.results().iter().map(|t| t.default_value()).collect();
+            Err(Trap::new(TrapCode::HostError))
+        }
+    });
     if let (true, Some(m)) = (track, mem) {
         let cache = store.page_cache.entry(m as u32).or_default();
         if raw_mut {
