@@ -50,7 +50,10 @@ pub fn install(store: &mut Store, imports: &mut ImportMap) -> Result<(), String>
             content: value.ty(),
             mutable: false,
         };
-        add(imports, name, Extern::Global(store.alloc_global(ty, value)));
+        let global = store
+            .alloc_global(ty, value)
+            .map_err(|e| format!("spectest {name}: {e}"))?;
+        add(imports, name, Extern::Global(global));
     }
 
     let table_ty = TableType {

@@ -298,6 +298,18 @@ fn op_and_trap_sizes_stay_small() {
 /// Runs `func` with the gas profile on and checks the profile is exact: the sum of
 /// its lines equals gas used. Returns the folded profile.
 fn profiled(config: Config, wat: &str, func: &str, args: &[Value]) -> (Outcome, String) {
+    let (o, folded, _, _) = profiled_full(config, wat, func, args);
+    (o, folded)
+}
+
+/// As [`profiled`], also returning the profile's node count and self gas per function
+/// name.
+fn profiled_full(
+    config: Config,
+    wat: &str,
+    func: &str,
+    args: &[Value],
+) -> (Outcome, String, usize, Vec<(String, u64)>) {
     let engine = Engine::new(config);
     let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
     let mut store = Store::new(&engine);
@@ -319,13 +331,126 @@ fn profiled(config: Config, wat: &str, func: &str, args: &[Value]) -> (Outcome, 
         .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
         .sum();
     assert_eq!(folded_total, store.gas_used());
+    let by_function: Vec<(String, u64)> = store
+        .gas_profile_by_function()
+        .into_iter()
+        .map(|(f, g)| (store.func_name(f), g))
+        .collect();
+    let self_total: u64 = by_function.iter().map(|(_, g)| g).sum();
+    assert_eq!(self_total, store.gas_used(), "self gas sums to gas used");
     (
         Outcome {
             result,
             gas_used: store.gas_used(),
         },
         folded,
+        store.gas_profile_node_count(),
+        by_function,
     )
+}
+
+/// A non-recursive call tree where the same functions are reached along several
+/// paths: every path keeps its own line, exactly as before recursion folding (the
+/// expected text is the output of the unfolded profile of commit 22cbdd8).
+#[test]
+fn gas_profile_of_a_call_tree_is_unfolded() {
+    let wat = r#"(module
+        (func $w (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        (func $z (param i32) (result i32) (call $w (i32.mul (local.get 0) (i32.const 2))))
+        (func $x (param i32) (result i32) (i32.add (call $z (local.get 0)) (call $w (local.get 0))))
+        (func $y (param i32) (result i32) (call $z (call $z (local.get 0))))
+        (func (export "root") (param i32) (result i32)
+            (i32.add (call $x (local.get 0)) (call $y (local.get 0)))))"#;
+    let (o, folded, nodes, _) = profiled_full(Config::default(), wat, "root", &[Value::I32(3)]);
+    assert_eq!(o.result, Ok(vec![Value::I32(26)]));
+    assert_eq!(
+        folded,
+        "root 13\nroot;x 13\nroot;x;w 3\nroot;x;z 8\nroot;x;z;w 3\n\
+         root;y 11\nroot;y;z 16\nroot;y;z;w 6\n"
+    );
+    assert_eq!(nodes, 8, "one node per distinct path");
+}
+
+const RECURSION: &str = r#"(module
+    (func $f (param i32) (result i32)
+        (if (result i32) (local.get 0)
+            (then (i32.add (call $f (i32.sub (local.get 0) (i32.const 1))) (i32.const 2)))
+            (else (i32.const 0))))
+    (func (export "ret") (param i32) (result i32) (call $f (local.get 0)))
+    (func $t (param i32)
+        (if (local.get 0) (then (call $t (i32.sub (local.get 0) (i32.const 1)))))
+        unreachable)
+    (func (export "trap") (param i32) (call $t (local.get 0)))
+    (func $a (param i32) (result i32)
+        (if (result i32) (local.get 0)
+            (then (call $b (i32.sub (local.get 0) (i32.const 1))))
+            (else (i32.const 7))))
+    (func $b (param i32) (result i32) (i32.add (call $a (local.get 0)) (i32.const 1)))
+    (func (export "mutual") (param i32) (result i32) (call $a (local.get 0))))"#;
+
+/// Config for a 10 000-deep recursion.
+fn deep() -> Config {
+    Config {
+        max_call_depth: 30_000,
+        max_stack_height: 1 << 24,
+        ..Config::default()
+    }
+}
+
+/// Self recursion is folded into one path per function, whatever the depth, and self
+/// gas stays exact at every level (it is linear in the depth).
+#[test]
+fn gas_profile_folds_self_recursion() {
+    let (o, folded, nodes, _) = profiled_full(deep(), RECURSION, "ret", &[Value::I32(3)]);
+    assert_eq!(o.result, Ok(vec![Value::I32(6)]));
+    // Unfolded, this was ret 6, ret;f 12, ret;f;f 12, ret;f;f;f 12, ret;f;f;f;f 3.
+    assert_eq!(folded, "ret 6\nret;f 39\n");
+    assert_eq!(nodes, 2);
+    let self_f = |n: i32| {
+        let (o, _, nodes, by) = profiled_full(deep(), RECURSION, "ret", &[Value::I32(n)]);
+        assert_eq!(o.result, Ok(vec![Value::I32(2 * n)]));
+        assert_eq!(nodes, 2, "depth {n}");
+        by.iter().find(|(name, _)| name == "f").unwrap().1
+    };
+    let (f0, f1) = (self_f(0), self_f(1));
+    assert_eq!(self_f(10_000), f0 + 10_000 * (f1 - f0));
+}
+
+/// A 10 000-deep recursion that traps, with profiling on: the profile holds one node
+/// per distinct function on the path, the folded lines still sum to the gas used.
+#[test]
+fn gas_profile_of_a_deep_trapping_recursion_stays_small() {
+    let (o, folded, nodes, by) = profiled_full(deep(), RECURSION, "trap", &[Value::I32(10_000)]);
+    assert_eq!(o.result, Err(TrapCode::Unreachable));
+    assert_eq!(nodes, 2, "trap and t");
+    assert_eq!(folded.lines().count(), 2, "{folded}");
+    assert!(
+        folded.starts_with("trap ") && folded.contains("\ntrap;t "),
+        "{folded}"
+    );
+    assert_eq!(by.len(), 2);
+    // Running out of call stack at the configured depth folds the same way.
+    let shallow = Config {
+        max_call_depth: 10_000,
+        ..deep()
+    };
+    let (o, _, nodes, _) = profiled_full(shallow, RECURSION, "trap", &[Value::I32(20_000)]);
+    assert_eq!(o.result, Err(TrapCode::CallStackExhausted));
+    assert_eq!(nodes, 2);
+}
+
+/// Mutual recursion: `mutual;a;b;a` is counted as `mutual;a`, so a 10 000-deep
+/// alternation needs three nodes.
+#[test]
+fn gas_profile_folds_mutual_recursion() {
+    let (o, folded, nodes, _) = profiled_full(deep(), RECURSION, "mutual", &[Value::I32(10_000)]);
+    assert_eq!(o.result, Ok(vec![Value::I32(10_007)]));
+    assert_eq!(nodes, 3);
+    let paths: Vec<&str> = folded
+        .lines()
+        .map(|l| l.rsplit_once(' ').unwrap().0)
+        .collect();
+    assert_eq!(paths, ["mutual", "mutual;a", "mutual;a;b"]);
 }
 
 #[test]

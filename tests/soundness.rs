@@ -4,7 +4,10 @@
 //! Each test goes through the public API only. Depends on detwasm and wat.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use detwasm::{Config, Engine, Error, Extern, Module, Store};
+use detwasm::{
+    Config, Engine, Error, ExnAddr, Extern, FuncAddr, FuncType, GlobalType, Module, Store,
+    TableType, TrapCode, TypeLimits, ValType, Value,
+};
 
 /// A loop that counts down from its argument: gas proportional to the argument.
 const LOOP: &str = r#"(module (func (export "count") (param i32) (result i32)
@@ -84,4 +87,149 @@ fn runtime_only_settings_may_differ_and_the_store_meters_its_gas() {
     };
     store.invoke(f, &[detwasm::Value::I32(100)]).expect("runs");
     assert!(store.gas_used() > 100, "the loop was metered");
+}
+
+/// A function that stores its funcref argument in a table and calls through it, and
+/// one that rethrows its exnref argument.
+const CALL_REF: &str = r#"(module
+    (type $v (func))
+    (table 1 funcref)
+    (func $nop (export "nop"))
+    (func (export "call") (param funcref)
+      (table.set (i32.const 0) (local.get 0))
+      (call_indirect (type $v) (i32.const 0)))
+    (func (export "rethrow") (param exnref)
+      (throw_ref (local.get 0))))"#;
+
+/// A store with `CALL_REF` instantiated: the store and the export named `name`.
+fn call_ref_store() -> (Store, impl Fn(&Store, &str) -> FuncAddr) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(CALL_REF).expect("wat")).expect("module");
+    let mut store = Store::new(&engine);
+    let inst = store.instantiate(&module, &[]).expect("instantiate");
+    let export = move |store: &Store, name: &str| match store.instance_export(inst, name) {
+        Some(Extern::Func(f)) => f,
+        _ => panic!("no export {name}"),
+    };
+    (store, export)
+}
+
+#[test]
+fn reference_arguments_not_of_the_store_are_invoke_errors_not_panics() {
+    let (mut store, export) = call_ref_store();
+    let call = export(&store, "call");
+    let bogus = Value::FuncRef(Some(FuncAddr(1_000_000)));
+    match store.invoke(call, &[bogus]) {
+        Err(Error::Invoke(m)) => assert!(m.contains("not a function of this store"), "{m}"),
+        other => panic!("expected an invoke error, got {other:?}"),
+    }
+    // A funcref of another, larger store, out of range in this one.
+    let mut other = Store::new(&Engine::default());
+    let mut last = FuncAddr(0);
+    for _ in 0..10 {
+        last = other.alloc_host_func(FuncType::new(vec![], vec![]), |_, _, _| Ok(()));
+    }
+    assert!(matches!(
+        store.invoke(call, &[Value::FuncRef(Some(last))]),
+        Err(Error::Invoke(_))
+    ));
+    // An exnref that names no exception.
+    let rethrow = export(&store, "rethrow");
+    assert!(matches!(
+        store.invoke(rethrow, &[Value::ExnRef(Some(ExnAddr(3)))]),
+        Err(Error::Invoke(_))
+    ));
+    // The store is intact: a reference of the store still runs.
+    let nop = export(&store, "nop");
+    assert_eq!(store.invoke(call, &[Value::FuncRef(Some(nop))]), Ok(vec![]));
+}
+
+#[test]
+fn embedder_allocations_check_their_initial_values() {
+    let mut store = Store::new(&Engine::default());
+    let bogus = Value::FuncRef(Some(FuncAddr(7)));
+    let gt = GlobalType {
+        content: ValType::FuncRef,
+        mutable: true,
+    };
+    assert!(matches!(
+        store.alloc_global(gt, bogus),
+        Err(Error::Invoke(_))
+    ));
+    assert!(matches!(
+        store.alloc_global(gt, Value::I32(1)),
+        Err(Error::Invoke(_))
+    ));
+    let tt = TableType {
+        elem: ValType::FuncRef,
+        limits: TypeLimits { min: 1, max: None },
+    };
+    assert!(matches!(
+        store.alloc_table(tt, bogus),
+        Err(Error::Invoke(_))
+    ));
+    assert!(store.alloc_global(gt, Value::FuncRef(None)).is_ok());
+}
+
+/// Runs `(call $h)` where host function `h: [] -> [funcref]` (or `[] -> [i32]` when
+/// `i32`) writes `result`; the outcome of the call.
+fn host_returning(i32_result: bool, result: Value) -> Result<Vec<Value>, Error> {
+    let engine = Engine::default();
+    let ty = if i32_result { "i32" } else { "funcref" };
+    let wat = format!(
+        r#"(module (type $v (func))
+            (import "h" "h" (func $h (result {ty})))
+            (table 1 funcref)
+            (func (export "f") (result {ty}) (call $h)))"#
+    );
+    let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
+    let mut store = Store::new(&engine);
+    let rty = if i32_result {
+        ValType::I32
+    } else {
+        ValType::FuncRef
+    };
+    let h = store.alloc_host_func(FuncType::new(vec![], vec![rty]), move |_, _, out| {
+        out[0] = result;
+        Ok(())
+    });
+    let inst = store
+        .instantiate(&module, &[Extern::Func(h)])
+        .expect("instantiate");
+    let Some(Extern::Func(f)) = store.instance_export(inst, "f") else {
+        panic!("no export");
+    };
+    store.invoke(f, &[])
+}
+
+#[test]
+fn host_results_of_the_wrong_type_or_store_trap_with_host_error() {
+    let code = |r: Result<Vec<Value>, Error>| match r {
+        Err(Error::Trap(t)) => Some(t.code()),
+        _ => None,
+    };
+    assert_eq!(
+        code(host_returning(true, Value::I64(5))),
+        Some(TrapCode::HostError)
+    );
+    assert_eq!(
+        code(host_returning(
+            false,
+            Value::FuncRef(Some(FuncAddr(u32::MAX - 1)))
+        )),
+        Some(TrapCode::HostError)
+    );
+    // A host function invoked directly by the embedder is checked the same way.
+    let mut store = Store::new(&Engine::default());
+    let h = store.alloc_host_func(FuncType::new(vec![], vec![ValType::I32]), |_, _, out| {
+        out[0] = Value::F32(0);
+        Ok(())
+    });
+    assert_eq!(code(store.invoke(h, &[])), Some(TrapCode::HostError));
+    // Well-typed results pass.
+    assert_eq!(host_returning(true, Value::I32(5)), Ok(vec![Value::I32(5)]));
+    assert_eq!(
+        host_returning(false, Value::FuncRef(Some(FuncAddr(0)))),
+        Ok(vec![Value::FuncRef(Some(FuncAddr(0)))])
+    );
 }

@@ -160,16 +160,22 @@ pub(crate) fn invoke(
             "arguments do not match the function type {ty}"
         )));
     }
+    for (i, a) in args.iter().enumerate() {
+        store
+            .check_value(a)
+            .map_err(|why| Error::Invoke(format!("argument {}: {why}", i + 1)))?;
+    }
     let slots: Vec<u64> = args.iter().map(Value::to_slot).collect();
     let results = match &f.kind {
         FuncKind::Host(_) => {
             let before = store.gas_remaining;
             let r = call_host_func(store, func.0, args.to_vec(), None);
             if let Some(p) = store.profiler.as_deref_mut() {
-                p.path = vec![func.0];
+                p.clear();
+                p.push(func.0);
                 p.last = before;
                 p.flush(store.gas_remaining);
-                p.path.clear();
+                p.clear();
             }
             return Ok(r?);
         }
@@ -209,8 +215,8 @@ impl Machine<'_> {
         self.height = units;
         if let Some(p) = self.store.profiler.as_deref_mut() {
             p.last = self.store.gas_remaining;
-            p.path.clear();
-            p.path.push(func);
+            p.clear();
+            p.push(func);
         }
         let need = nlocals as usize + nops as usize;
         let stack = &mut self.store.stack;
@@ -310,8 +316,8 @@ impl Machine<'_> {
         };
         if let Some(p) = self.store.profiler.as_deref_mut() {
             p.flush(self.store.gas_remaining);
-            p.refund(p.path.len(), refund);
-            p.path.clear();
+            p.refund(p.depth(), refund);
+            p.clear();
         }
         self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
         self.frames.clear();
@@ -515,7 +521,7 @@ impl Machine<'_> {
             () => {{
                 prof!(|p| {
                     p.flush(gas);
-                    p.path.pop();
+                    p.pop();
                 });
                 let n = cf!().num_results as usize;
                 for i in 0..n {
@@ -569,8 +575,8 @@ impl Machine<'_> {
                             self.height = units;
                             prof!(|p| {
                                 p.flush(gas);
-                                p.path.pop();
-                                p.path.push(callee);
+                                p.pop();
+                                p.push(callee);
                             });
                             for i in 0..np {
                                 ss!(fp + i, sg!(sp - np + i));
@@ -584,7 +590,7 @@ impl Machine<'_> {
                             self.height += ncf.stack_units;
                             prof!(|p| {
                                 p.flush(gas);
-                                p.path.push(callee);
+                                p.push(callee);
                             });
                             self.frames.push(Frame {
                                 func,
@@ -615,13 +621,13 @@ impl Machine<'_> {
                     None => {
                         prof!(|p| {
                             p.flush(gas);
-                            p.path.push(callee);
+                            p.push(callee);
                         });
                         save!();
                         let r = self.call_host(callee, sp, mem);
                         prof!(|p| {
                             p.flush(self.store.gas_remaining);
-                            p.path.pop();
+                            p.pop();
                         });
                         match r {
                             Ok(nsp) => sp = nsp,
@@ -1308,7 +1314,12 @@ impl Machine<'_> {
         }
         let callee = (r - 1) as u32;
         let expected = i.types[type_idx as usize];
-        if self.store.funcs[callee as usize].ty != expected {
+        // Every reference entering the store is checked (`Store::check_value`), so the
+        // address is in range; a miss is a bug, not a panic.
+        let Some(f) = self.store.funcs.get(callee as usize) else {
+            return Err(TrapCode::Internal);
+        };
+        if f.ty != expected {
             return Err(TrapCode::IndirectCallTypeMismatch);
         }
         Ok(callee)
@@ -1386,7 +1397,7 @@ impl Machine<'_> {
                 let refund = unexecuted_gas(&cf, at + 1);
                 self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
                 if let Some(p) = self.store.profiler.as_deref_mut() {
-                    p.refund(p.path.len(), refund);
+                    p.refund(p.depth(), refund);
                 }
             }
             if let Some(h) = found {
@@ -1419,7 +1430,7 @@ impl Machine<'_> {
             self.height -= cf.stack_units;
             if let Some(p) = self.store.profiler.as_deref_mut() {
                 if !self.frames.is_empty() {
-                    p.path.pop();
+                    p.pop();
                 }
             }
             match self.frames.pop() {
@@ -1478,6 +1489,7 @@ fn call_host_func(
         return Err(Trap::new(TrapCode::Internal));
     };
     let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
+    let ty_id = f.ty;
     let mut hook = store.trace_hook.take();
     let call = crate::runtime::HostCall {
         func: FuncAddr(func),
@@ -1511,6 +1523,24 @@ fn call_host_func(
             }
         }
     };
+    // A host function (or a recorded answer) must return values of the function's
+    // result types and references of this store, or the call fails with `HostError`.
+    let outcome = outcome.and_then(|()| {
+        let Some(ty) = store.types.get(ty_id as usize) else {
+            return Err(Trap::new(TrapCode::Internal));
+        };
+        let well_typed = results.len() == ty.results().len()
+            && results
+                .iter()
+                .zip(ty.results())
+                .all(|(v, t)| v.ty() == *t && store.check_value(v).is_ok());
+        if well_typed {
+            Ok(())
+        } else {
+            results = ty.results().iter().map(|t| t.default_value()).collect();
+            Err(Trap::new(TrapCode::HostError))
+        }
+    });
     if let (true, Some(m)) = (track, mem) {
         let cache = store.page_cache.entry(m as u32).or_default();
         if raw_mut {

@@ -295,6 +295,10 @@ impl Store {
     }
 
     /// Allocates an unnamed host function of type `ty` with no base gas cost.
+    ///
+    /// The function must write values of `ty`'s result types into its results slice
+    /// (pre-filled with defaults), references only of this store; otherwise the call
+    /// traps with `TrapCode::HostError` (SPEC.md §Traps).
     pub fn alloc_host_func(
         &mut self,
         ty: FuncType,
@@ -310,6 +314,10 @@ impl Store {
     /// gas remaining the call traps with `OutOfGas` and the function does not run. The
     /// function charges dynamic costs itself with [`Caller::charge_gas`] (SPEC.md §Gas,
     /// host functions).
+    ///
+    /// As for [`Store::alloc_host_func`], results not of `ty`'s result types, or
+    /// references not of this store, make the call trap with `TrapCode::HostError`
+    /// (SPEC.md §Traps).
     pub fn alloc_named_host_func(
         &mut self,
         module: &str,
@@ -332,17 +340,42 @@ impl Store {
         addr
     }
 
+    /// Whether value `v`, given by the embedder or a host function, may enter this
+    /// store: a function reference must be the address of a function of this store
+    /// (below the number of functions allocated), an exception reference the address
+    /// of an exception of this store. `Err` says why not.
+    ///
+    /// A `FuncAddr` is a bare index: an address taken from another store that happens
+    /// to be in range here names this store's function at that address (calls through
+    /// it are still type-checked by `call_indirect`); only out-of-range addresses are
+    /// detected.
+    pub(crate) fn check_value(&self, v: &Value) -> Result<(), String> {
+        match v {
+            Value::FuncRef(Some(a)) if a.0 as usize >= self.funcs.len() => Err(format!(
+                "funcref {} is not a function of this store ({} functions)",
+                a.0,
+                self.funcs.len()
+            )),
+            Value::ExnRef(Some(a)) if a.0 as usize >= self.exns.len() => {
+                Err(format!("exnref {} is not an exception of this store", a.0))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Allocates a table of type `ty` with every element set to `init`.
     ///
     /// # Errors
     /// `Error::Limit` when the minimum exceeds `Limits::max_table_elements`;
-    /// `Error::Invoke` when `init` is not of the element type.
+    /// `Error::Invoke` when `init` is not of the element type, or is a reference that
+    /// is not of this store (a function address out of range).
     pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
         if init.ty() != ty.elem {
             return Err(Error::Invoke(
                 "table initial value of the wrong type".into(),
             ));
         }
+        self.check_value(&init).map_err(Error::Invoke)?;
         if ty.limits.min > self.engine.config().limits.max_table_elements {
             return Err(Error::Limit(
                 "table minimum above max_table_elements".into(),
@@ -373,13 +406,27 @@ impl Store {
     }
 
     /// Allocates a global of type `ty` holding `value`.
-    pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> GlobalAddr {
-        let addr = GlobalAddr(self.globals.len() as u32);
+    ///
+    /// # Errors
+    /// `Error::Invoke` when `value` is not of the global's content type, or is a
+    /// reference that is not of this store (a function address out of range; see
+    /// [`Store::invoke`] for the limit of that check); `Error::Limit` when the store
+    /// already holds 2^32 globals.
+    pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> Result<GlobalAddr, Error> {
+        if value.ty() != ty.content {
+            return Err(Error::Invoke(format!(
+                "global initial value of type {} for a global of type {}",
+                value.ty(),
+                ty.content
+            )));
+        }
+        self.check_value(&value).map_err(Error::Invoke)?;
+        let addr = GlobalAddr(addr32(self.globals.len())?);
         self.globals.push(GlobalInst {
             ty,
             value: value.to_slot(),
         });
-        addr
+        Ok(addr)
     }
 
     /// Allocates an exception tag whose payload types are `ty`'s parameters.
@@ -419,9 +466,21 @@ impl Store {
 
     /// Invokes a function with `args` and returns its results (core §4.5.5).
     ///
+    /// Host functions must fill their results with values of the function's result
+    /// types, and references of this store: a host function that returns anything else
+    /// traps with `TrapCode::HostError` (SPEC.md §Traps) at its call.
+    ///
     /// # Errors
-    /// `Error::Invoke` for a bad address or arguments that do not match the function's
-    /// parameters; `Error::Trap` when execution traps (gas, stack and every trap code).
+    /// `Error::Invoke` for a bad address, arguments that do not match the function's
+    /// parameters, or a reference argument that is not of this store (a function or
+    /// exception address out of range); `Error::Trap` when execution traps (gas, stack
+    /// and every trap code).
+    ///
+    /// Limit of the reference check: a [`FuncAddr`] is a bare index into this store's
+    /// functions, so a funcref taken from another store that happens to be in range
+    /// here cannot be told apart from this store's function at that address; it is
+    /// accepted and names that function (a `call_indirect` through it still checks
+    /// the function type). Only out-of-range addresses are rejected.
     pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Error> {
         exec::invoke(self, func, args)
     }
@@ -544,21 +603,36 @@ impl Store {
     /// The gas profile: gas per call path (function addresses from the invocation's
     /// root to the charged function), in path order. The sum equals the gas used by
     /// invocations made while profiling was on. Empty when profiling is off.
+    ///
+    /// Recursion is folded: a call to a function already on the caller's path
+    /// continues that function's path, so `main;f;g;f` is counted as `main;f`, no path
+    /// repeats a function, and a recursion of any depth yields one path per distinct
+    /// function on it. Self gas per function ([`Store::gas_profile_by_function`]) is
+    /// unaffected: the last function of a path is always the one that was executing.
     pub fn gas_profile(&self) -> Vec<(Vec<FuncAddr>, u64)> {
         match &self.profiler {
             None => Vec::new(),
             Some(p) => p
-                .totals
-                .iter()
-                .filter(|(_, g)| **g > 0)
-                .map(|(path, g)| (path.iter().map(|a| FuncAddr(*a)).collect(), *g))
+                .paths()
+                .into_iter()
+                .map(|(path, g)| (path.into_iter().map(FuncAddr).collect(), g))
                 .collect(),
         }
     }
 
-    /// The gas profile as folded stacks, one `name;name;... gas` line per call path,
-    /// the format inferno, flamegraph.pl and speedscope load. Names come from
-    /// [`Store::func_name`].
+    /// Number of distinct call paths the gas profile has interned (0 when profiling is
+    /// off). Recursion is folded (see [`Store::gas_profile`]), so this is bounded by the
+    /// number of distinct acyclic call paths taken, not by the call depth: a recursion
+    /// through `k` functions adds at most `k` paths however deep it goes. Memory of the
+    /// profile is proportional to it (plus one `u32` per live activation).
+    pub fn gas_profile_node_count(&self) -> usize {
+        self.profiler.as_ref().map_or(0, |p| p.node_count())
+    }
+
+    /// The gas profile as folded stacks, one `name;name;... gas` line per call path
+    /// (recursion folded as in [`Store::gas_profile`]), the format inferno,
+    /// flamegraph.pl and speedscope load. Names come from [`Store::func_name`]. The
+    /// gas numbers sum to the gas used while profiling was on.
     pub fn gas_profile_folded(&self) -> String {
         let mut out = String::new();
         for (path, gas) in self.gas_profile() {
@@ -572,15 +646,13 @@ impl Store {
     }
 
     /// Self gas per function (the gas charged while it was the executing function),
-    /// largest first; ties in address order.
+    /// largest first; ties in address order. Empty when profiling is off.
     pub fn gas_profile_by_function(&self) -> Vec<(FuncAddr, u64)> {
-        let mut by: BTreeMap<FuncAddr, u64> = BTreeMap::new();
-        for (path, gas) in self.gas_profile() {
-            if let Some(f) = path.last() {
-                *by.entry(*f).or_insert(0) += gas;
-            }
-        }
-        let mut v: Vec<(FuncAddr, u64)> = by.into_iter().collect();
+        let by = match &self.profiler {
+            None => BTreeMap::new(),
+            Some(p) => p.by_function(),
+        };
+        let mut v: Vec<(FuncAddr, u64)> = by.into_iter().map(|(f, g)| (FuncAddr(f), g)).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }

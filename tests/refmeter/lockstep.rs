@@ -251,7 +251,7 @@ impl Pair {
                 content: v.ty(),
                 mutable: false,
             };
-            let d = self.det.alloc_global(ty, v);
+            let d = self.det.alloc_global(ty, v).expect("spectest global");
             let r = self.rf.alloc_global(vt_of_det(v.ty()), slot_of_det(&v));
             out.push((name.to_string(), (Extern::Global(d), RExtern::Global(r))));
         }
