@@ -13,27 +13,18 @@ and makes the exit status 1.
 Usage: wasi_diff.py --detwasm PATH [CASE...]   (run with a python that has
 `wasmtime` installed; tests/wasi_differential.rs sets one up)
 """
-import argparse, hashlib, json, os, re, subprocess, sys, tempfile
+import argparse, json, os, re, subprocess, sys, tempfile
+
+from regen_expected import fs_manifest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def manifest(top, guest):
-    """The tree under `top` as sorted lines: `GUEST/path dir|file SIZE SHA256|symlink -> T`."""
-    lines = []
-    for dirpath, dirnames, filenames in os.walk(top):
-        for name in dirnames + filenames:
-            full = os.path.join(dirpath, name)
-            rel = guest.rstrip("/") + "/" + os.path.relpath(full, top)
-            if os.path.islink(full):
-                lines.append("%s symlink -> %s" % (rel, os.readlink(full)))
-            elif os.path.isdir(full):
-                lines.append("%s dir" % rel)
-            else:
-                data = open(full, "rb").read()
-                lines.append("%s file %d %s" % (rel, len(data), hashlib.sha256(data).hexdigest()))
-    return sorted(lines, key=os.fsencode)
+    """The tree under `top` as lines `GUEST/path dir|file SIZE SHA256|symlink -> T`,
+    in regen_expected.py's format (and order)."""
+    return ["%s/%s" % (guest.rstrip("/"), line) for line in fs_manifest(top)]
 
 
 def normalize(case, text, rules):
