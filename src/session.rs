@@ -95,6 +95,9 @@ pub struct RunOutcome {
     /// The run's trace (SPEC.md §Trace); `None` only when `TraceOptions::record` was
     /// off.
     pub trace: Option<crate::trace::Trace>,
+    /// In a replay (`TraceOptions::replay`), the first recorded host answer that the
+    /// recorded inputs contradict (SPEC.md §Trace replay); `None` otherwise.
+    pub replay_contradiction: Option<String>,
 }
 
 /// Parses a command-line argument as a value of type `ty` (SPEC.md §Values): integers
@@ -218,10 +221,10 @@ pub fn run_traced(
     } else {
         (None, Vec::new())
     };
-    let (trace, trace_hook) = match run_trace {
+    let (trace, trace_hook, replay_contradiction) = match run_trace {
         Some(handle) => {
             store.take_trace_hook();
-            let (t, inner) = handle.finish(&trace::Finished {
+            let (t, inner, contradiction) = handle.finish(&trace::Finished {
                 store: &store,
                 instance,
                 exit_status,
@@ -232,9 +235,9 @@ pub fn run_traced(
                 preopens: &preopens,
                 stdin: &stdin_held,
             })?;
-            (Some(t), inner)
+            (Some(t), inner, contradiction)
         }
-        None => (None, store.take_trace_hook()),
+        None => (None, store.take_trace_hook(), None),
     };
     Ok(RunOutcome {
         exit_code,
@@ -252,6 +255,7 @@ pub fn run_traced(
         store,
         instance,
         trace,
+        replay_contradiction,
     })
 }
 

@@ -184,6 +184,91 @@ fn diff_names_a_different_seed() {
     assert_eq!(report.trace.hash(), b.hash());
 }
 
+/// Replays `events` (the chain recomputed, as a forger would) from the trace alone and
+/// returns the contradiction it reports.
+fn contradiction_of(v: &Vector, events: &[Event]) -> String {
+    let forged = Trace::from_events(events);
+    let report = trace::replay(&v.module_bytes(), &forged).unwrap();
+    assert!(!report.identical(), "a forged trace replayed as identical");
+    report.contradiction.expect("a contradiction")
+}
+
+fn start_of(events: &mut [Event]) -> &mut trace::StartEvent {
+    match &mut events[0] {
+        Event::Start(s) => s,
+        _ => unreachable!("the first event is the start event"),
+    }
+}
+
+#[test]
+fn replay_checks_what_the_recorded_inputs_determine() {
+    // Untouched recordings replay as identical, noting what was not checked.
+    for name in [
+        "wasi_random",
+        "wasi_args_env",
+        "wasi_clock",
+        "wasi_stdio",
+        "prog_wc",
+    ] {
+        let v = vector(name);
+        let report = trace::replay(&v.module_bytes(), &recorded(&v)).unwrap();
+        assert!(report.identical(), "{name}: {:?}", report.contradiction);
+        assert!(report.fs_unchecked);
+    }
+    // A changed seed: the recorded random bytes are not the new seed's stream.
+    let v = vector("wasi_random");
+    let mut events = recorded(&v).events().unwrap();
+    start_of(&mut events).seed += 1;
+    let c = contradiction_of(&v, &events);
+    assert!(c.contains("random_get") && c.contains("seed"), "{c}");
+    // A changed environment value: environ_get's writes no longer follow from it.
+    let v = vector("wasi_args_env");
+    let mut events = recorded(&v).events().unwrap();
+    start_of(&mut events).env[0].1 = "2".into();
+    let c = contradiction_of(&v, &events);
+    assert!(c.contains("environ"), "{c}");
+    // An environment name no configuration accepts.
+    let mut events = recorded(&v).events().unwrap();
+    start_of(&mut events).env[0].0 = "A=B".into();
+    let c = contradiction_of(&v, &events);
+    assert!(c.contains("start event") && c.contains("A=B"), "{c}");
+    // A changed argument.
+    let mut events = recorded(&v).events().unwrap();
+    start_of(&mut events).args[1] = "other".into();
+    let c = contradiction_of(&v, &events);
+    assert!(c.contains("args_"), "{c}");
+    // A changed clock start: the recorded observations break the clock rule.
+    let v = vector("wasi_clock");
+    let mut events = recorded(&v).events().unwrap();
+    start_of(&mut events).clock_start_ns += 1;
+    let c = contradiction_of(&v, &events);
+    assert!(c.contains("clock"), "{c}");
+    // A changed stdout digest: it is not the digest of what the program wrote.
+    let v = vector("prog_wc");
+    let mut events = recorded(&v).events().unwrap();
+    let last = events.len() - 1;
+    if let Event::End(e) = &mut events[last] {
+        e.stdout_sha256[0] ^= 1;
+    }
+    let c = contradiction_of(&v, &events);
+    assert!(c.contains("stdout_sha256"), "{c}");
+    // Host gas that §Host gas does not give.
+    let v = vector("wasi_random");
+    let mut events = recorded(&v).events().unwrap();
+    let call = events
+        .iter_mut()
+        .find_map(|e| match e {
+            Event::HostCall(c) if c.name == "random_get" => Some(c),
+            _ => None,
+        })
+        .unwrap();
+    call.gas_charged += 1;
+    call.gas_used += 1;
+    let forged = Trace::from_events(&events);
+    let report = trace::replay(&v.module_bytes(), &forged).unwrap();
+    assert!(!report.identical());
+}
+
 #[test]
 fn identical_traces_have_no_difference() {
     let a = recorded(&vector("wasi_clock"));

@@ -310,13 +310,23 @@ pub(super) fn replay_command(args: &ReplayArgs) -> u8 {
     })();
     match result {
         Ok(r) if r.identical() => {
-            print_out(&format!("identical {}\n", r.trace.hash_hex()));
+            let note = if r.fs_unchecked {
+                " (file system answers taken from the trace; use --live to check them)"
+            } else {
+                ""
+            };
+            print_out(&format!("identical {}{note}\n", r.trace.hash_hex()));
             EXIT_OK
         }
         Ok(r) => {
-            let text = match &r.divergence {
-                Some(d) => divergence_text(d, &trace::hex32(&r.recorded_hash), &r.trace.hash_hex()),
-                None => format!(
+            let text = match (&r.divergence, &r.contradiction) {
+                (Some(d), _) => {
+                    divergence_text(d, &trace::hex32(&r.recorded_hash), &r.trace.hash_hex())
+                }
+                (None, Some(c)) => {
+                    format!("not identical: the recording contradicts its own inputs: {c}\n")
+                }
+                (None, None) => format!(
                     "the events are equal but the hashes differ: {} {}\n",
                     trace::hex32(&r.recorded_hash),
                     r.trace.hash_hex()

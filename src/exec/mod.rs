@@ -1501,7 +1501,12 @@ fn call_host_func(
     let track = store.engine.config().checkpoint_interval > 0;
     let mut raw_mut = false;
     let mut access = crate::runtime::Access::default();
-    let replayed = hook.as_deref_mut().and_then(|k| k.replay(&call));
+    let replayed = hook.as_deref_mut().and_then(|k| {
+        let view = mem
+            .and_then(|m| store.memories.get(m))
+            .map(|m| m.data.as_slice());
+        k.replay(&call, view)
+    });
     let outcome: Result<(), Trap> = match &replayed {
         Some(r) => apply_replayed(store, r, mem, &mut results),
         None => {

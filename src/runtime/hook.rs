@@ -76,7 +76,9 @@ pub trait TraceHook: Send {
 
     /// Called before every host call: `Some` answers it from a recording and the host
     /// function does not run (`host_call` is still called with the replayed outcome).
-    fn replay(&mut self, _call: &HostCall<'_>) -> Option<Replayed> {
+    /// `memory` is the calling instance's memory 0 as the call finds it, for checks
+    /// of what the recording says (a replay reads, never writes, through it).
+    fn replay(&mut self, _call: &HostCall<'_>, _memory: Option<&[u8]>) -> Option<Replayed> {
         None
     }
 

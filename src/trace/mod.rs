@@ -20,6 +20,7 @@ mod file;
 mod record;
 mod replay;
 mod show;
+mod verify;
 
 pub use bisect::{bisect, Bisection};
 pub use codec::Digest32;

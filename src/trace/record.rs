@@ -69,6 +69,8 @@ struct Cursor {
     replay: Replay,
     next: usize,
     stopped: bool,
+    /// Checks the recorded answers the recorded inputs determine.
+    verifier: super::verify::Verifier,
 }
 
 /// The answer that stops a replay whose calls no longer match the recording.
@@ -94,7 +96,11 @@ fn trace_values(vs: &[Value]) -> Vec<TraceValue> {
 impl Cursor {
     /// The recorded answer to `call`, and the recorded read digest, or the stopping
     /// answer when the call is not the one recorded next.
-    fn answer(&mut self, call: &HostCall<'_>) -> (Replayed, Option<Digest32>) {
+    fn answer(
+        &mut self,
+        call: &HostCall<'_>,
+        memory: Option<&[u8]>,
+    ) -> (Replayed, Option<Digest32>) {
         if self.stopped {
             return (stop(), None);
         }
@@ -109,6 +115,7 @@ impl Cursor {
             self.stopped = true;
             return (stop(), None);
         };
+        self.verifier.call(self.next, ev, memory);
         self.next += 1;
         let trap = ev.trap.map(|t| match t.code {
             TrapCode::Exit => Trap::exit(t.status),
@@ -183,17 +190,17 @@ impl TraceHook for Recorder {
         }
     }
 
-    fn replay(&mut self, call: &HostCall<'_>) -> Option<Replayed> {
+    fn replay(&mut self, call: &HostCall<'_>, memory: Option<&[u8]>) -> Option<Replayed> {
         let Ok(mut guard) = self.0.lock() else {
             return Some(stop());
         };
         let s = &mut *guard;
         if let Some(cursor) = s.cursor.as_mut() {
-            let (answer, reads) = cursor.answer(call);
+            let (answer, reads) = cursor.answer(call, memory);
             s.answered = reads;
             return Some(answer);
         }
-        s.inner.as_mut().and_then(|k| k.replay(call))
+        s.inner.as_mut().and_then(|k| k.replay(call, memory))
     }
 }
 
@@ -275,6 +282,7 @@ pub(crate) fn begin(
         writer,
         start,
         cursor: replay.map(|replay| Cursor {
+            verifier: super::verify::Verifier::new(&replay.start),
             replay,
             next: 0,
             stopped: false,
@@ -284,6 +292,10 @@ pub(crate) fn begin(
     }));
     (Box::new(Recorder(Arc::clone(&shared))), RunTrace(shared))
 }
+
+/// What [`RunTrace::finish`] gives back: the trace, the inner hook, and for a replay
+/// the first recorded answer that contradicts the recorded inputs.
+pub(crate) type Finish = (Trace, Option<Box<dyn TraceHook>>, Option<String>);
 
 /// What a finished run hands to [`RunTrace::finish`].
 pub(crate) struct Finished<'a> {
@@ -301,14 +313,13 @@ pub(crate) struct Finished<'a> {
 }
 
 impl RunTrace {
-    /// Appends the end event and returns the trace and the inner hook.
+    /// Appends the end event and returns the trace, the inner hook and, for a replay,
+    /// the first recorded answer that contradicts the recorded inputs
+    /// (`verify::Verifier`).
     ///
     /// # Errors
     /// `Error::Internal` when the recorder's state was poisoned by a panic.
-    pub(crate) fn finish(
-        self,
-        f: &Finished<'_>,
-    ) -> Result<(Trace, Option<Box<dyn TraceHook>>), crate::Error> {
+    pub(crate) fn finish(self, f: &Finished<'_>) -> Result<Finish, crate::Error> {
         let inst = digest::run_instance(f.store, f.instance);
         let funcs = FuncIndex::new(f.store, inst);
         let lookup = |a| funcs.get(a);
@@ -354,14 +365,16 @@ impl RunTrace {
             start.stdin_sha256 = digest::sha256(f.stdin);
             writer = writer.replace_first(&Event::Start(Box::new(start)));
         }
-        if let Some(c) = &shared.cursor {
+        let mut contradiction = None;
+        if let Some(c) = shared.cursor {
             // The host's side of the final state comes from the recording: a replay
             // has no file system or streams of its own.
             end.fs_sha256 = c.replay.end.fs_sha256;
             end.stdout_sha256 = c.replay.end.stdout_sha256;
             end.stderr_sha256 = c.replay.end.stderr_sha256;
+            contradiction = c.verifier.finish(&c.replay.end);
         }
         writer.push(&Event::End(end));
-        Ok((writer.finish(), shared.inner))
+        Ok((writer.finish(), shared.inner, contradiction))
     }
 }

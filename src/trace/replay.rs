@@ -35,6 +35,14 @@ pub struct ReplayReport {
     pub recorded_hash: Digest32,
     /// The first event where the replay differs from the recording, if any.
     pub divergence: Option<Divergence>,
+    /// The first recorded host answer that the recorded inputs contradict (a replay
+    /// from the trace checks the answers they determine: random stream, arguments,
+    /// environment, clock, stdout and stderr, their host gas, the start event's
+    /// inputs), if any.
+    pub contradiction: Option<String>,
+    /// Whether the file system's answers were taken from the trace unchecked (a
+    /// replay from the trace; `--live` checks them).
+    pub fs_unchecked: bool,
     /// The replay run's outcome.
     pub outcome: RunOutcome,
 }
@@ -42,7 +50,9 @@ pub struct ReplayReport {
 impl ReplayReport {
     /// Whether the replay reproduced the recording bit for bit (same trace hash).
     pub fn identical(&self) -> bool {
-        self.divergence.is_none() && self.trace.hash() == self.recorded_hash
+        self.divergence.is_none()
+            && self.contradiction.is_none()
+            && self.trace.hash() == self.recorded_hash
     }
 }
 
@@ -130,6 +140,7 @@ fn report(
     recorded: &Trace,
     recorded_events: &[super::Event],
     outcome: RunOutcome,
+    fs_unchecked: bool,
 ) -> Result<ReplayReport, ReplayError> {
     let trace = outcome
         .trace
@@ -138,6 +149,8 @@ fn report(
     let actual = trace.events()?;
     Ok(ReplayReport {
         divergence: diff_events(recorded_events, &actual),
+        contradiction: outcome.replay_contradiction.clone(),
+        fs_unchecked,
         recorded_hash: recorded.hash(),
         trace,
         outcome,
@@ -147,7 +160,9 @@ fn report(
 /// Re-executes `bytes` with every host call answered from `recorded` (no file
 /// system, stdin or host inputs needed): each call must be the recorded one (same
 /// function and arguments) and gets the recorded results, memory writes, gas and
-/// trap. The replay's own trace is compared with the recording.
+/// trap. The replay's own trace is compared with the recording, and the answers the
+/// recorded inputs determine are checked against them (`ReplayReport::contradiction`);
+/// the file system's answers (and stdin's) are taken from the trace.
 ///
 /// # Errors
 /// `ReplayError::Trace` when the trace is unreadable, was recorded from another
@@ -166,7 +181,7 @@ pub fn replay(bytes: &[u8], recorded: &Trace) -> Result<ReplayReport, ReplayErro
         replay: Some(source),
     };
     let outcome = session::run_traced(bytes, rc, opts)?;
-    report(recorded, &events, outcome)
+    report(recorded, &events, outcome, true)
 }
 
 /// Re-runs `bytes` under `rc` with the real deterministic host and compares the new
@@ -183,5 +198,5 @@ pub fn replay_live(
     let source = Replay::from_events(&events)?;
     check_start(source.start(), bytes)?;
     let outcome = session::run(bytes, rc)?;
-    report(recorded, &events, outcome)
+    report(recorded, &events, outcome, false)
 }
