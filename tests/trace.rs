@@ -252,6 +252,15 @@ fn replay_checks_what_the_recorded_inputs_determine() {
     }
     let c = contradiction_of(&v, &events);
     assert!(c.contains("stdout_sha256"), "{c}");
+    // A changed stdin digest, and a stdin shorter than what the program read.
+    let mut events = recorded(&v).events().unwrap();
+    start_of(&mut events).stdin_sha256[5] ^= 1;
+    let c = contradiction_of(&v, &events);
+    assert!(c.contains("stdin_sha256"), "{c}");
+    let mut events = recorded(&v).events().unwrap();
+    start_of(&mut events).stdin_len -= 1;
+    let c = contradiction_of(&v, &events);
+    assert!(c.contains("more than the"), "{c}");
     // Host gas that §Host gas does not give.
     let v = vector("wasi_random");
     let mut events = recorded(&v).events().unwrap();

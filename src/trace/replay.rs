@@ -162,7 +162,7 @@ fn report(
 /// function and arguments) and gets the recorded results, memory writes, gas and
 /// trap. The replay's own trace is compared with the recording, and the answers the
 /// recorded inputs determine are checked against them (`ReplayReport::contradiction`);
-/// the file system's answers (and stdin's) are taken from the trace.
+/// the file system's answers are taken from the trace.
 ///
 /// # Errors
 /// `ReplayError::Trace` when the trace is unreadable, was recorded from another

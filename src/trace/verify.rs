@@ -5,9 +5,9 @@
 //! `environ_*` answers against the recorded arguments and environment; `clock_time_get`
 //! answers against the clock rule (start, step, poll_oneoff only moving it forward);
 //! the stdout and stderr digests against the data of every `fd_write` to them (read
-//! from guest memory as the replay reaches the call); and the host gas of each of
-//! these calls against §Host gas. Answers that need the file system (and stdin
-//! reads) are taken from the trace unchecked. Depends on `event`, `digest`, `runtime`
+//! from guest memory as the replay reaches the call); stdin reads against the start
+//! event's stdin length and digest; and the host gas of each of these calls against
+//! §Host gas. Answers that need the file system are taken from the trace unchecked. Depends on `event`, `digest`, `runtime`
 //! (`Access` for canonical write runs), `wasi` (random stream, gas, clock constants).
 
 use std::collections::BTreeMap;
@@ -21,9 +21,10 @@ use crate::value::ValType;
 use crate::wasi::gas::{CALL_BASE, FILE_DATA_BYTE, GUEST_READ_BYTE, GUEST_WRITE_BYTE};
 use crate::wasi::RandomStream;
 
-/// Which captured stream an fd still names.
+/// Which stdio stream an fd still names.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Stream {
+    Stdin,
     Stdout,
     Stderr,
 }
@@ -41,6 +42,9 @@ pub(crate) struct Verifier {
     streams: BTreeMap<u32, Stream>,
     stdout: Sha256,
     stderr: Sha256,
+    /// The stdin bytes the guest was given, in order.
+    stdin: Sha256,
+    stdin_len: u64,
     failure: Option<String>,
 }
 
@@ -64,9 +68,11 @@ impl Verifier {
             random: RandomStream::new(start.seed),
             next_elapsed: Some(0),
             min_elapsed: 0,
-            streams: BTreeMap::from([(1, Stream::Stdout), (2, Stream::Stderr)]),
+            streams: BTreeMap::from([(0, Stream::Stdin), (1, Stream::Stdout), (2, Stream::Stderr)]),
             stdout: Sha256::new(),
             stderr: Sha256::new(),
+            stdin: Sha256::new(),
+            stdin_len: 0,
             failure: None,
         };
         v.check_start();
@@ -120,6 +126,7 @@ impl Verifier {
                 Ok(())
             }
             "fd_write" if ok => self.fd_write(ev, memory),
+            "fd_read" if ok => self.fd_read(ev, memory),
             "fd_close" if ok => {
                 if let Some(fd) = u32_arg(ev, 0) {
                     self.streams.remove(&fd);
@@ -258,7 +265,7 @@ impl Verifier {
         };
         // Only fd_close and fd_renumber move the streams (both followed above); any
         // other fd is a file, whose data the file system answers cover.
-        let Some(&stream) = self.streams.get(&fd) else {
+        let Some(&stream) = self.streams.get(&fd).filter(|s| **s != Stream::Stdin) else {
             return Ok(());
         };
         let Some(mem) = memory else {
@@ -281,7 +288,7 @@ impl Verifier {
         }
         match stream {
             Stream::Stdout => self.stdout.update(&data),
-            Stream::Stderr => self.stderr.update(&data),
+            _ => self.stderr.update(&data),
         }
         let n = data.len() as u64;
         let gas = CALL_BASE
@@ -291,8 +298,88 @@ impl Verifier {
         Self::expect_gas(ev, gas)
     }
 
+    /// A read of stdin: the bytes it wrote into its iovecs (in iovec order, `nread` of
+    /// them) continue the stdin the trace's start event describes.
+    fn fd_read(&mut self, ev: &HostCallEvent, memory: Option<&[u8]>) -> Result<(), String> {
+        let (Some(fd), Some(iovs), Some(count), Some(nread_ptr)) = (
+            u32_arg(ev, 0),
+            u32_arg(ev, 1),
+            u32_arg(ev, 2),
+            u32_arg(ev, 3),
+        ) else {
+            return Err("bad arguments".into());
+        };
+        if self.streams.get(&fd) != Some(&Stream::Stdin) {
+            return Ok(());
+        }
+        let mem = memory.ok_or_else(|| "it read stdin without a memory".to_string())?;
+        // The bytes as the recorded writes leave them.
+        let written = |at: u64| -> Option<u8> {
+            ev.writes.iter().find_map(|(addr, data)| {
+                let off = at.checked_sub(u64::from(*addr))?;
+                data.get(usize::try_from(off).ok()?).copied()
+            })
+        };
+        let read_u32 = |at: u64, f: &dyn Fn(u64) -> Option<u8>| -> Option<u32> {
+            let b = [f(at)?, f(at + 1)?, f(at + 2)?, f(at + 3)?];
+            Some(u32::from_le_bytes(b))
+        };
+        let from_memory = |at: u64| -> Option<u8> { mem.get(usize::try_from(at).ok()?).copied() };
+        let n = read_u32(u64::from(nread_ptr), &written)
+            .ok_or_else(|| "it wrote no nread".to_string())?;
+        let mut data = Vec::new();
+        for i in 0..u64::from(count) {
+            let entry = u64::from(iovs) + 8 * i;
+            let (Some(buf), Some(len)) = (
+                read_u32(entry, &from_memory),
+                read_u32(entry + 4, &from_memory),
+            ) else {
+                return Err("its iovecs are outside memory".into());
+            };
+            for j in 0..u64::from(len) {
+                if data.len() as u64 == u64::from(n) {
+                    break;
+                }
+                let at = u64::from(buf) + j;
+                // `nread` written over its own buffer hides the data there: unknown.
+                if at < u64::from(nread_ptr) + 4 && at + 1 > u64::from(nread_ptr) {
+                    return Ok(());
+                }
+                data.push(
+                    written(at).ok_or_else(|| "it reports more bytes than it wrote".to_string())?,
+                );
+            }
+        }
+        if data.len() as u64 != u64::from(n) {
+            return Err(format!("it reports {n} bytes, more than its iovecs hold"));
+        }
+        self.stdin.update(&data);
+        self.stdin_len += u64::from(n);
+        if self.stdin_len > self.start.stdin_len {
+            return Err(format!(
+                "the program read {} bytes of stdin, more than the {} the start event records",
+                self.stdin_len, self.start.stdin_len
+            ));
+        }
+        let gas = CALL_BASE
+            + GUEST_READ_BYTE * 8 * u64::from(count)
+            + FILE_DATA_BYTE * u64::from(n)
+            + GUEST_WRITE_BYTE * (u64::from(n) + 4);
+        Self::expect_gas(ev, gas)
+    }
+
     /// The first contradiction found, after checking the end event's stream digests.
     pub(crate) fn finish(mut self, end: &EndEvent) -> Option<String> {
+        if self.failure.is_none() && self.stdin_len == self.start.stdin_len {
+            // Every stdin byte the host held was read: they are the recorded stdin.
+            let stdin: Digest32 = self.stdin.clone().finalize().into();
+            if stdin != self.start.stdin_sha256 {
+                self.fail(
+                    "start event: stdin_sha256 is not the digest of the stdin the program read"
+                        .into(),
+                );
+            }
+        }
         if self.failure.is_none() {
             let out: Digest32 = self.stdout.clone().finalize().into();
             let err: Digest32 = self.stderr.clone().finalize().into();
