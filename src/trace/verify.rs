@@ -328,6 +328,7 @@ impl Verifier {
         let n = read_u32(u64::from(nread_ptr), &written)
             .ok_or_else(|| "it wrote no nread".to_string())?;
         let mut data = Vec::new();
+        let mut spans: Vec<(u64, u64)> = Vec::new();
         for i in 0..u64::from(count) {
             let entry = u64::from(iovs) + 8 * i;
             let (Some(buf), Some(len)) = (
@@ -336,12 +337,18 @@ impl Verifier {
             ) else {
                 return Err("its iovecs are outside memory".into());
             };
+            // Overlapping buffers: a later iovec's data hides an earlier one's.
+            let span = (u64::from(buf), u64::from(buf) + u64::from(len));
+            if spans.iter().any(|&(s, e)| span.0 < e && s < span.1) {
+                return Ok(());
+            }
+            spans.push(span);
             for j in 0..u64::from(len) {
                 if data.len() as u64 == u64::from(n) {
                     break;
                 }
                 let at = u64::from(buf) + j;
-                // `nread` written over its own buffer hides the data there: unknown.
+                // `nread` written over its own buffer hides the data there: unchecked.
                 if at < u64::from(nread_ptr) + 4 && at + 1 > u64::from(nread_ptr) {
                     return Ok(());
                 }
