@@ -253,8 +253,13 @@ impl Verifier {
             _ => {}
         }
         let step = self.start.clock_step_ns;
-        self.next_elapsed = Some(elapsed.saturating_add(step));
-        self.min_elapsed = elapsed.saturating_add(step);
+        if saturated {
+            // The value no longer shows the elapsed time: only a lower bound is left.
+            self.next_elapsed = None;
+        } else {
+            self.next_elapsed = Some(elapsed.saturating_add(step));
+            self.min_elapsed = elapsed.saturating_add(step);
+        }
         Self::expect_gas(ev, CALL_BASE + 8 * GUEST_WRITE_BYTE)
     }
 
