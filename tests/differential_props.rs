@@ -5,7 +5,8 @@
 //! per run, with the gas limit capped so a debug build stays quick. Each case is a
 //! wasm-smith module of the profile without exceptions; every exported function is
 //! invoked and outcomes, gas, out-of-gas points and exported state are compared (see
-//! `fuzz/src/diff.rs`). A failure prints the module as text. Depends on detwasm's
+//! `fuzz/src/diff.rs`). A failure prints the module as text. The `replay` target's
+//! driver runs here too, on random WASI inputs. Depends on detwasm's
 //! public API, wasm-smith, wasmi (with its `deterministic` feature), wasmprinter and
 //! proptest.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -54,4 +55,23 @@ fn differential_seed_corpus_replays() {
         n += 1;
     }
     assert!(n > 0, "no seeds in {}", dir.display());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        max_shrink_iters: 32,
+        ..ProptestConfig::default()
+    })]
+
+    /// The `replay` fuzz target's check with proptest's bytes: a WASI program of
+    /// tests/programs under random args, env, seed, clock start, stdin, tree and gas,
+    /// recorded, then replayed from its trace (every recorded answer the inputs
+    /// determine is checked, SPEC.md §Trace replay) and run live again: identical.
+    #[test]
+    fn random_wasi_runs_replay_identically(
+        bytes in proptest::collection::vec(any::<u8>(), 0..800)
+    ) {
+        detwasm_fuzz::trace_fuzz::replay(&bytes);
+    }
 }
