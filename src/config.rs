@@ -162,10 +162,10 @@ type LimitGet = fn(&Config) -> u64;
 /// Writes one numbered limit of a [`Config`]; `None` when the value does not fit.
 type LimitSet = fn(&mut Config, u64) -> Option<()>;
 
-macro_rules! limit_u64 {
-    ($name:literal, $($field:ident).+) => {
+/// The reader and writer of one field, `u64` or `u32` (a wider value does not fit).
+macro_rules! limit_access {
+    (u64, $($field:ident).+) => {
         (
-            $name,
             (|c: &Config| c.$($field).+) as LimitGet,
             (|c: &mut Config, v: u64| {
                 c.$($field).+ = v;
@@ -173,12 +173,8 @@ macro_rules! limit_u64 {
             }) as LimitSet,
         )
     };
-}
-
-macro_rules! limit_u32 {
-    ($name:literal, $($field:ident).+) => {
+    (u32, $($field:ident).+) => {
         (
-            $name,
             (|c: &Config| u64::from(c.$($field).+)) as LimitGet,
             (|c: &mut Config, v: u64| {
                 c.$($field).+ = u32::try_from(v).ok()?;
@@ -188,55 +184,43 @@ macro_rules! limit_u32 {
     };
 }
 
-/// The one table of a configuration's named numbers: the 17 SPEC.md §Limits fields in
-/// table order, then the §Stack numbers `max_call_depth` and `max_stack_height`. This
-/// is the order of the trace start event's `limits` field (SPEC.md §Trace events) and
-/// the names `detwasm run --limit NAME=VALUE` accepts.
-static LIMIT_TABLE: [(&str, LimitGet, LimitSet); 19] = [
-    limit_u64!("max_module_bytes", limits.max_module_bytes),
-    limit_u32!("max_types", limits.max_types),
-    limit_u32!("max_funcs", limits.max_funcs),
-    limit_u32!("max_imports", limits.max_imports),
-    limit_u32!("max_exports", limits.max_exports),
-    limit_u32!("max_globals", limits.max_globals),
-    limit_u32!("max_tables", limits.max_tables),
-    limit_u32!("max_tags", limits.max_tags),
-    limit_u32!("max_data_segments", limits.max_data_segments),
-    limit_u32!("max_elem_segments", limits.max_elem_segments),
-    limit_u32!("max_locals_per_func", limits.max_locals_per_func),
-    limit_u32!("max_func_body_bytes", limits.max_func_body_bytes),
-    limit_u32!("max_control_depth", limits.max_control_depth),
-    limit_u32!("max_memory_pages", limits.max_memory_pages),
-    limit_u32!("max_table_elements", limits.max_table_elements),
-    limit_u64!("max_data_bytes", limits.max_data_bytes),
-    limit_u64!("max_elem_items", limits.max_elem_items),
-    limit_u32!("max_call_depth", max_call_depth),
-    limit_u64!("max_stack_height", max_stack_height),
-];
+/// Defines [`LIMIT_NAMES`] and `LIMIT_TABLE` from one list, so names and fields
+/// cannot drift apart.
+macro_rules! limit_table {
+    ($($name:literal: $ty:ident $($field:ident).+;)*) => {
+        /// Names of a configuration's named numbers: the 17 SPEC.md §Limits fields in
+        /// table order, then the §Stack numbers `max_call_depth` and
+        /// `max_stack_height`. This is the order of the trace start event's `limits`
+        /// field (SPEC.md §Trace events) and the names `detwasm run --limit NAME=VALUE`
+        /// accepts.
+        pub const LIMIT_NAMES: [&str; 19] = [$($name),*];
 
-/// Names of the numbers of [`LIMIT_TABLE`], in its order (SPEC.md §Limits, then
-/// §Stack).
-pub const LIMIT_NAMES: [&str; 19] = [
-    "max_module_bytes",
-    "max_types",
-    "max_funcs",
-    "max_imports",
-    "max_exports",
-    "max_globals",
-    "max_tables",
-    "max_tags",
-    "max_data_segments",
-    "max_elem_segments",
-    "max_locals_per_func",
-    "max_func_body_bytes",
-    "max_control_depth",
-    "max_memory_pages",
-    "max_table_elements",
-    "max_data_bytes",
-    "max_elem_items",
-    "max_call_depth",
-    "max_stack_height",
-];
+        /// The reader and writer of each [`LIMIT_NAMES`] entry, in its order.
+        static LIMIT_TABLE: [(LimitGet, LimitSet); 19] = [$(limit_access!($ty, $($field).+)),*];
+    };
+}
+
+limit_table! {
+    "max_module_bytes": u64 limits.max_module_bytes;
+    "max_types": u32 limits.max_types;
+    "max_funcs": u32 limits.max_funcs;
+    "max_imports": u32 limits.max_imports;
+    "max_exports": u32 limits.max_exports;
+    "max_globals": u32 limits.max_globals;
+    "max_tables": u32 limits.max_tables;
+    "max_tags": u32 limits.max_tags;
+    "max_data_segments": u32 limits.max_data_segments;
+    "max_elem_segments": u32 limits.max_elem_segments;
+    "max_locals_per_func": u32 limits.max_locals_per_func;
+    "max_func_body_bytes": u32 limits.max_func_body_bytes;
+    "max_control_depth": u32 limits.max_control_depth;
+    "max_memory_pages": u32 limits.max_memory_pages;
+    "max_table_elements": u32 limits.max_table_elements;
+    "max_data_bytes": u64 limits.max_data_bytes;
+    "max_elem_items": u64 limits.max_elem_items;
+    "max_call_depth": u32 max_call_depth;
+    "max_stack_height": u64 max_stack_height;
+}
 
 /// A named limit that [`Config::set_limit`] cannot set.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -259,7 +243,7 @@ impl Config {
     /// `max_call_depth` and `max_stack_height` (SPEC.md §Trace events, `limits`).
     pub fn limit_values(&self) -> [u64; 19] {
         let mut out = [0u64; 19];
-        for (slot, (_, get, _)) in out.iter_mut().zip(LIMIT_TABLE.iter()) {
+        for (slot, (get, _)) in out.iter_mut().zip(LIMIT_TABLE.iter()) {
             *slot = get(self);
         }
         out
@@ -267,10 +251,8 @@ impl Config {
 
     /// The named number `name` (a [`LIMIT_NAMES`] entry), or `None` for another name.
     pub fn limit(&self, name: &str) -> Option<u64> {
-        LIMIT_TABLE
-            .iter()
-            .find(|(n, _, _)| *n == name)
-            .map(|(_, get, _)| get(self))
+        let i = LIMIT_NAMES.iter().position(|n| *n == name)?;
+        Some((LIMIT_TABLE[i].0)(self))
     }
 
     /// Sets the named number `name` (a [`LIMIT_NAMES`] entry) to `value`.
@@ -279,10 +261,13 @@ impl Config {
     /// [`LimitError::UnknownName`] for a name not in [`LIMIT_NAMES`];
     /// [`LimitError::TooLarge`] when a 32-bit limit gets a value above 2^32 - 1.
     pub fn set_limit(&mut self, name: &str, value: u64) -> Result<(), LimitError> {
-        let Some((n, _, set)) = LIMIT_TABLE.iter().find(|(n, _, _)| *n == name) else {
+        let Some(i) = LIMIT_NAMES.iter().position(|n| *n == name) else {
             return Err(LimitError::UnknownName(name.to_string()));
         };
-        set(self, value).ok_or(LimitError::TooLarge { name: n, value })
+        (LIMIT_TABLE[i].1)(self, value).ok_or(LimitError::TooLarge {
+            name: LIMIT_NAMES[i],
+            value,
+        })
     }
 }
 
@@ -292,9 +277,6 @@ mod tests {
 
     #[test]
     fn the_limit_table_names_every_field_once_in_spec_order() {
-        for (i, (name, _, _)) in LIMIT_TABLE.iter().enumerate() {
-            assert_eq!(*name, LIMIT_NAMES[i]);
-        }
         // Each entry reads and writes its own field: setting entry i to a distinct
         // value changes exactly entry i.
         for (i, name) in LIMIT_NAMES.iter().enumerate() {

@@ -208,7 +208,7 @@ pub fn run_traced(
                 tree: t.clone(),
             })
             .collect();
-        let stdin_held = h.stdin_held().to_vec();
+        let stdin_held = h.take_stdin_held();
         (h.take_stdout(), h.take_stderr(), preopens, stdin_held)
     };
     let (gas_profile_folded, gas_by_function) = if rc.gas_profile {

@@ -135,17 +135,23 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
 /// CLI user running their own program expects it to finish; SPEC.md §Gas).
 pub const DEFAULT_CLI_GAS_LIMIT: u64 = u64::MAX;
 
-/// Names `--limit` accepts besides [`crate::config::LIMIT_NAMES`]: the §Host
-/// filesystem limits of [`WasiConfig`].
-const WASI_LIMIT_NAMES: [&str; 2] = ["max_file_bytes", "max_fs_bytes"];
+/// Sets one §Host filesystem limit of a [`WasiConfig`], in bytes.
+type WasiLimitSet = fn(&mut WasiConfig, u64);
+
+/// The limits `--limit` accepts besides [`crate::config::LIMIT_NAMES`]: the §Host
+/// filesystem limits of [`WasiConfig`], with their setters.
+const WASI_LIMITS: [(&str, WasiLimitSet); 2] = [
+    ("max_file_bytes", |w, v| w.max_file_bytes = v),
+    ("max_fs_bytes", |w, v| w.max_fs_bytes = v),
+];
 
 /// Applies one `--limit NAME=VALUE`.
 fn set_limit(config: &mut Config, wasi: &mut WasiConfig, text: &str) -> Result<(), UserError> {
     let valid = || {
         crate::config::LIMIT_NAMES
             .iter()
-            .chain(WASI_LIMIT_NAMES.iter())
             .copied()
+            .chain(WASI_LIMITS.iter().map(|(n, _)| *n))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -160,18 +166,17 @@ fn set_limit(config: &mut Config, wasi: &mut WasiConfig, text: &str) -> Result<(
             "--limit {text}: '{value}' is not an unsigned integer (decimal or 0x hex)"
         ))
     })?;
-    match name {
-        "max_file_bytes" => wasi.max_file_bytes = value,
-        "max_fs_bytes" => wasi.max_fs_bytes = value,
-        _ => config.set_limit(name, value).map_err(|e| match e {
-            crate::config::LimitError::UnknownName(_) => UserError::new(format!(
-                "--limit {text}: unknown limit '{name}' (names: {})",
-                valid()
-            )),
-            other => UserError::new(format!("--limit {text}: {other}")),
-        })?,
+    if let Some((_, set)) = WASI_LIMITS.iter().find(|(n, _)| *n == name) {
+        set(wasi, value);
+        return Ok(());
     }
-    Ok(())
+    config.set_limit(name, value).map_err(|e| match e {
+        crate::config::LimitError::UnknownName(_) => UserError::new(format!(
+            "--limit {text}: unknown limit '{name}' (names: {})",
+            valid()
+        )),
+        other => UserError::new(format!("--limit {text}: {other}")),
+    })
 }
 
 /// An unsigned integer in decimal or `0x` hex, underscores allowed between digits.

@@ -207,11 +207,6 @@ impl TraceHook for Recorder {
 /// The session's handle on the recorder it installed.
 pub(crate) struct RunTrace(Arc<Mutex<Shared>>);
 
-/// Every limit of `config`, in [`super::event::LIMIT_NAMES`] order.
-fn limits_of(config: &Config) -> [u64; 19] {
-    config.limit_values()
-}
-
 /// The start event of a run of `bytes` under `config` and `wasi`, invoking `entry`
 /// with `entry_args`.
 pub fn start_event(
@@ -252,7 +247,7 @@ pub fn start_event(
         fs_sha256: digest::tree_digest(canonical.iter().map(|(p, t)| (p.as_str(), t))),
         max_file_bytes: wasi.max_file_bytes,
         max_fs_bytes: wasi.max_fs_bytes,
-        limits: limits_of(config),
+        limits: config.limit_values(),
         checkpoint_interval: config.checkpoint_interval,
     }
 }

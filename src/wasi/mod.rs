@@ -298,10 +298,11 @@ impl Wasi {
         self.stdin.set_stream(stream);
     }
 
-    /// Every stdin byte the host held so far: [`WasiConfig::stdin`], then the bytes
-    /// taken from the stdin stream (SPEC.md §Trace, start event `stdin_sha256`).
-    pub fn stdin_held(&self) -> &[u8] {
-        self.stdin.held()
+    /// Takes every stdin byte the host held so far: [`WasiConfig::stdin`], then the
+    /// bytes taken from the stdin stream (SPEC.md §Trace, start event
+    /// `stdin_sha256`). Reads after this see end of file.
+    pub fn take_stdin_held(&mut self) -> Vec<u8> {
+        self.stdin.take_held()
     }
 
     /// Takes the stdout captured so far, leaving the capture empty.

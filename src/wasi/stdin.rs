@@ -113,9 +113,12 @@ impl Stdin {
         self.pos = (self.pos + n).min(self.held.len());
     }
 
-    /// Every byte the host held: the configured bytes and those taken from the stream.
-    pub(crate) fn held(&self) -> &[u8] {
-        &self.held
+    /// Takes every byte the host held (the configured bytes and those taken from the
+    /// stream), leaving stdin at its end.
+    pub(crate) fn take_held(&mut self) -> Vec<u8> {
+        self.pos = 0;
+        self.stream = None;
+        std::mem::take(&mut self.held)
     }
 }
 
@@ -164,7 +167,8 @@ mod tests {
             s.consume(6);
             s.fill(1);
             assert_eq!(s.available(), b"");
-            assert_eq!(s.held(), b"abcdefghij");
+            assert_eq!(s.take_held(), b"abcdefghij");
+            assert_eq!(s.available(), b"");
         }
     }
 

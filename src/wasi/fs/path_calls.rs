@@ -420,7 +420,7 @@ pub(crate) fn path_link(
         // Hard links to a symlink's target are not made (wasmtime refuses the flag).
         return Err(Errno::Inval.into());
     }
-    let (old_tree, ro) = lookup(wasi, mem, old_fd, old_ptr, old_len, follows(old_flags))?;
+    let (old_tree, ro) = lookup(wasi, mem, old_fd, old_ptr, old_len, Follow::IfSlash)?;
     let (ino, node) = existing(wasi.tree(old_tree)?, &ro)?;
     if node.is_dir() {
         return Err(Errno::Perm.into());
