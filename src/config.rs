@@ -92,6 +92,10 @@ pub struct Config {
     /// Maximum stack height in the units of SPEC.md §Stack (value slots, label
     /// entries and frames). A call that would exceed it traps with `CallStackExhausted`.
     pub max_stack_height: u64,
+    /// Maximum number of exceptions reachable when a `throw` creates one (SPEC.md
+    /// §Exceptions): a `throw` that finds more traps with `ExceptionLimit`. A store
+    /// holds at most twice this many exceptions, reachable or not.
+    pub max_live_exceptions: u32,
     /// Gas available to one store, in gas units (SPEC.md §Gas).
     pub gas_limit: u64,
     /// Whether wasm instructions are metered. `false` exists only to measure the cost
@@ -150,6 +154,7 @@ impl Default for Config {
             limits: Limits::default(),
             max_call_depth: 10_000,
             max_stack_height: 4_000_000,
+            max_live_exceptions: 2048,
             gas_limit: 10_000_000_000,
             gas_metering: true,
             checkpoint_interval: 0,
@@ -190,13 +195,13 @@ macro_rules! limit_table {
     ($($name:literal: $ty:ident $($field:ident).+;)*) => {
         /// Names of a configuration's named numbers: the 17 SPEC.md §Limits fields in
         /// table order, then the §Stack numbers `max_call_depth` and
-        /// `max_stack_height`. This is the order of the trace start event's `limits`
+        /// `max_stack_height`, then §Exceptions' `max_live_exceptions`. This is the order of the trace start event's `limits`
         /// field (SPEC.md §Trace events) and the names `detwasm run --limit NAME=VALUE`
         /// accepts.
-        pub const LIMIT_NAMES: [&str; 19] = [$($name),*];
+        pub const LIMIT_NAMES: [&str; LIMIT_COUNT] = [$($name),*];
 
         /// The reader and writer of each [`LIMIT_NAMES`] entry, in its order.
-        static LIMIT_TABLE: [(LimitGet, LimitSet); 19] = [$(limit_access!($ty, $($field).+)),*];
+        static LIMIT_TABLE: [(LimitGet, LimitSet); LIMIT_COUNT] = [$(limit_access!($ty, $($field).+)),*];
     };
 }
 
@@ -220,7 +225,11 @@ limit_table! {
     "max_elem_items": u64 limits.max_elem_items;
     "max_call_depth": u32 max_call_depth;
     "max_stack_height": u64 max_stack_height;
+    "max_live_exceptions": u32 max_live_exceptions;
 }
+
+/// How many named numbers a [`Config`] has ([`LIMIT_NAMES`]).
+pub const LIMIT_COUNT: usize = 20;
 
 /// A named limit that [`Config::set_limit`] cannot set.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -240,9 +249,10 @@ pub enum LimitError {
 
 impl Config {
     /// Every named number, in [`LIMIT_NAMES`] order: the §Limits fields, then
-    /// `max_call_depth` and `max_stack_height` (SPEC.md §Trace events, `limits`).
-    pub fn limit_values(&self) -> [u64; 19] {
-        let mut out = [0u64; 19];
+    /// `max_call_depth`, `max_stack_height` and `max_live_exceptions` (SPEC.md §Trace
+    /// events, `limits`).
+    pub fn limit_values(&self) -> [u64; LIMIT_COUNT] {
+        let mut out = [0u64; LIMIT_COUNT];
         for (slot, (get, _)) in out.iter_mut().zip(LIMIT_TABLE.iter()) {
             *slot = get(self);
         }
@@ -284,7 +294,7 @@ mod tests {
             let before = c.limit_values();
             c.set_limit(name, 12_345 + i as u64).unwrap();
             let after = c.limit_values();
-            for j in 0..19 {
+            for j in 0..LIMIT_COUNT {
                 if j == i {
                     assert_eq!(after[j], 12_345 + i as u64, "{name}");
                 } else {

@@ -7,7 +7,7 @@
 use wasmparser::Operator;
 
 /// Version of the schedule below; bumped on any change of a cost.
-pub const SCHEDULE_VERSION: u32 = 1;
+pub const SCHEDULE_VERSION: u32 = 2;
 
 /// Dynamic cost of `memory.fill`, `memory.copy` and `memory.init`: gas per started
 /// 8-byte unit of the length operand (SPEC.md §Gas, dynamic costs).
@@ -17,6 +17,9 @@ pub const MEMORY_GROW_GAS_PER_PAGE: u64 = 1024;
 /// Dynamic cost of `table.grow`, `table.fill`, `table.copy` and `table.init`: gas per
 /// element.
 pub const TABLE_GAS_PER_ELEMENT: u64 = 1;
+/// Dynamic cost of a `throw` that collects exceptions: gas per unit of the
+/// collection's work W (SPEC.md §Exceptions). Version 2 of the schedule added it.
+pub const EXCEPTION_COLLECTION_GAS_PER_UNIT: u64 = 1;
 
 /// The cost class of an instruction, as SPEC.md §Gas tabulates it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

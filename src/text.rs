@@ -136,13 +136,13 @@ pub fn format_value(value: &Value) -> String {
         Value::I64(v) => v.to_string(),
         Value::F32(bits) => format_f32(bits),
         Value::F64(bits) => format_f64(bits),
-        Value::FuncRef(r) => format_ref("funcref", r.map(|FuncAddr(a)| a)),
-        Value::ExternRef(r) => format_ref("externref", r),
+        Value::FuncRef(r) => format_ref("funcref", r.map(|FuncAddr(a)| u64::from(a))),
+        Value::ExternRef(r) => format_ref("externref", r.map(u64::from)),
         Value::ExnRef(r) => format_ref("exnref", r.map(|a| a.0)),
     }
 }
 
-fn format_ref(kind: &str, addr: Option<u32>) -> String {
+fn format_ref(kind: &str, addr: Option<u64>) -> String {
     match addr {
         None => "null".to_string(),
         Some(addr) => format!("{kind}:{addr}"),

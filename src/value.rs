@@ -65,9 +65,11 @@ impl fmt::Display for ValType {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FuncAddr(pub u32);
 
-/// A store-wide exception address: an index into the store's caught exceptions.
+/// A store-wide exception address (SPEC.md §Exceptions): a number the store gives
+/// each exception it creates, in creation order, never reused, so an address the store
+/// has reclaimed names no exception rather than another one.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExnAddr(pub u32);
+pub struct ExnAddr(pub u64);
 
 /// A WebAssembly value (core §4.2.1). Floats are raw IEEE 754 bits.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -112,7 +114,7 @@ impl Value {
             Value::F64(v) => v,
             Value::FuncRef(r) => r.map_or(0, |a| u64::from(a.0) + 1),
             Value::ExternRef(r) => r.map_or(0, |a| u64::from(a) + 1),
-            Value::ExnRef(r) => r.map_or(0, |a| u64::from(a.0) + 1),
+            Value::ExnRef(r) => r.map_or(0, |a| a.0.wrapping_add(1)),
         }
     }
 
@@ -126,7 +128,7 @@ impl Value {
             ValType::F64 => Value::F64(slot),
             ValType::FuncRef => Value::FuncRef((slot != 0).then(|| FuncAddr(addr(slot)))),
             ValType::ExternRef => Value::ExternRef((slot != 0).then(|| addr(slot))),
-            ValType::ExnRef => Value::ExnRef((slot != 0).then(|| ExnAddr(addr(slot)))),
+            ValType::ExnRef => Value::ExnRef((slot != 0).then(|| ExnAddr(slot - 1))),
         }
     }
 }

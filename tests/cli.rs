@@ -656,7 +656,7 @@ fn run_sets_limits_by_name() {
     let out = detwasm(&["run", "--limit", "max_nothing=1", &fib]);
     assert!(out
         .stderr
-        .contains("max_stack_height, max_file_bytes, max_fs_bytes)"));
+        .contains("max_stack_height, max_live_exceptions, max_file_bytes, max_fs_bytes)"));
     assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
 }
 

@@ -337,19 +337,25 @@ fn wrong_magic_version_and_trailing_bytes_are_named() {
     b[0] = b'D';
     assert_eq!(Trace::from_bytes(&b), Err(TraceError::BadMagic));
     let mut b = bytes.clone();
-    b[8..12].copy_from_slice(&2u32.to_le_bytes());
+    // Version 1 (no max_live_exceptions in the start event) is refused, as is 3.
+    b[8..12].copy_from_slice(&1u32.to_le_bytes());
     let err = Trace::from_bytes(&b).unwrap_err();
     assert_eq!(
         err,
         TraceError::UnsupportedVersion {
-            found: 2,
-            supported: 1
+            found: 1,
+            supported: 2
         }
     );
     assert_eq!(
         err.to_string(),
-        "unsupported trace format version 2 (this detwasm reads version 1)"
+        "unsupported trace format version 1 (this detwasm reads version 2)"
     );
+    b[8..12].copy_from_slice(&3u32.to_le_bytes());
+    assert!(matches!(
+        Trace::from_bytes(&b),
+        Err(TraceError::UnsupportedVersion { found: 3, .. })
+    ));
     let mut b = bytes.clone();
     b.extend_from_slice(b"junk");
     assert!(matches!(

@@ -59,7 +59,7 @@ fn show_prints_json_lines() {
     let r = detwasm(&["trace", "show", "vectors/wasi_proc_exit/trace.bin"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert!(lines[0].starts_with("{\"index\":0,\"kind\":\"start\",\"format_version\":1,"));
+    assert!(lines[0].starts_with("{\"index\":0,\"kind\":\"start\",\"format_version\":2,"));
     assert!(lines[lines.len() - 2].contains("\"kind\":\"end\",\"outcome\":{\"exit\":7}"));
     assert_eq!(
         lines[lines.len() - 1],

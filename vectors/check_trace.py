@@ -23,7 +23,7 @@ import struct
 import sys
 
 MAGIC = b"dwtrace\x00"
-VERSION = 1
+VERSION = 2
 DOMAIN = b"detwasm/trace"
 KIND_START, KIND_HOST_CALL, KIND_END, KIND_CHECKPOINT = 1, 2, 3, 4
 TRAP_NAMES = {
@@ -33,6 +33,7 @@ TRAP_NAMES = {
     9: "indirect_call_type_mismatch", 10: "call_stack_exhausted",
     11: "value_stack_exhausted", 12: "out_of_gas", 13: "uncaught_exception",
     14: "host_error", 15: "null_reference", 16: "exit", 17: "internal",
+    18: "exception_limit",
 }
 VALTYPES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64",
             0x70: "funcref", 0x6F: "externref", 0x69: "exnref"}
@@ -144,7 +145,7 @@ def parse_start(r):
     e["fs_sha256"] = r.digest("fs_sha256")
     e["max_file_bytes"] = r.u64("max_file_bytes")
     e["max_fs_bytes"] = r.u64("max_fs_bytes")
-    e["limits"] = [r.u64("limit") for _ in range(19)]
+    e["limits"] = [r.u64("limit") for _ in range(20)]
     e["checkpoint_interval"] = r.u64("checkpoint_interval")
     return e
 

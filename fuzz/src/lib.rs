@@ -148,12 +148,12 @@ impl Outcome {
             _ => None,
         }
     }
-    /// Whether detwasm stopped on a resource limit (gas or §Stack), after which an
-    /// oracle with other limits cannot follow.
+    /// Whether detwasm stopped on a resource limit (gas, §Stack or §Exceptions), after
+    /// which an oracle with other limits cannot follow.
     pub fn is_resource_stop(&self) -> bool {
         matches!(
             self.trap_name(),
-            Some("out_of_gas" | "call_stack_exhausted")
+            Some("out_of_gas" | "call_stack_exhausted" | "exception_limit")
         )
     }
 }
@@ -248,6 +248,8 @@ pub struct RunLimits {
     pub gas: u64,
     pub max_call_depth: u32,
     pub max_stack_height: u64,
+    /// SPEC.md §Exceptions: small values make `throw` collect often.
+    pub max_live_exceptions: u32,
 }
 
 impl RunLimits {
@@ -265,10 +267,16 @@ impl RunLimits {
             0 => u.int_in_range(1u64..=2_000).unwrap_or(1),
             _ => 4_000_000,
         };
+        let max_live_exceptions = match u.int_in_range(0u8..=3).unwrap_or(0) {
+            0 => u.int_in_range(1u32..=8).unwrap_or(1),
+            1 => 64,
+            _ => 2048,
+        };
         RunLimits {
             gas,
             max_call_depth,
             max_stack_height,
+            max_live_exceptions,
         }
     }
 
@@ -277,6 +285,7 @@ impl RunLimits {
         detwasm::Config {
             max_call_depth: self.max_call_depth,
             max_stack_height: self.max_stack_height,
+            max_live_exceptions: self.max_live_exceptions,
             gas_limit: self.gas,
             ..detwasm::Config::default()
         }

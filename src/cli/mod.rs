@@ -114,8 +114,8 @@ struct RunArgs {
     #[arg(long, value_name = "LIMIT")]
     gas: Option<u64>,
     /// Set a deterministic limit: NAME is a SPEC.md §Limits field (max_module_bytes,
-    /// max_funcs, ...), a §Stack number (max_call_depth, max_stack_height) or a §Host
-    /// filesystem limit (max_file_bytes, max_fs_bytes); VALUE an unsigned integer
+    /// max_funcs, ...), a §Stack number (max_call_depth, max_stack_height),
+    /// max_live_exceptions (§Exceptions) or a §Host filesystem limit (max_file_bytes, max_fs_bytes); VALUE an unsigned integer
     /// (decimal or 0x hex). Repeatable; recorded in the trace's start event.
     #[arg(long = "limit", value_name = "NAME=VALUE")]
     limits: Vec<String>,

@@ -12,10 +12,11 @@ pub use trap::{Trap, TrapCode};
 use crate::error::Error;
 use crate::float;
 use crate::gas;
-use crate::runtime::{Caller, ExnInst, FuncKind, InstanceInst, Store};
+use crate::runtime::{Caller, FuncKind, InstanceInst, Store};
 use crate::translate::op::Op;
 use crate::translate::{CatchKind, CompiledFunc};
-use crate::value::{FuncAddr, Value};
+use crate::value::{FuncAddr, ValType, Value};
+use std::collections::BTreeSet;
 
 /// Size of a wasm page, in bytes (core §4.2.8).
 pub const PAGE_SIZE: usize = 65536;
@@ -62,6 +63,8 @@ struct Machine<'s> {
     height: u64,
     max_height: u64,
     max_depth: usize,
+    /// Config::max_live_exceptions (SPEC.md §Exceptions).
+    max_live_exceptions: u32,
     /// A trap raised by a host function, kept whole (it may carry an exit status).
     host_trap: Option<Trap>,
     /// A body that traps at once, returned by `enter` for a host function.
@@ -170,6 +173,9 @@ pub(crate) fn invoke(
         FuncKind::Host(_) => {
             let before = store.gas_remaining;
             let r = call_host_func(store, func.0, args.to_vec(), None);
+            if let Ok(results) = &r {
+                store.pin_exns(results);
+            }
             if let Some(p) = store.profiler.as_deref_mut() {
                 p.clear();
                 p.push(func.0);
@@ -187,6 +193,7 @@ pub(crate) fn invoke(
                 height: 0,
                 max_height: config.max_stack_height,
                 max_depth: config.max_call_depth as usize,
+                max_live_exceptions: config.max_live_exceptions,
                 host_trap: None,
                 trap_body: empty_func(),
                 metering: config.gas_metering,
@@ -196,11 +203,13 @@ pub(crate) fn invoke(
             m.run_invocation(func.0, &slots)?
         }
     };
-    Ok(results
+    let results: Vec<Value> = results
         .iter()
         .zip(ty.results())
         .map(|(s, t)| Value::from_slot(*t, *s))
-        .collect())
+        .collect();
+    store.pin_exns(&results);
+    Ok(results)
 }
 
 impl Machine<'_> {
@@ -780,10 +789,20 @@ impl Machine<'_> {
                     let tag = self.store.instances[inst].tags[tag_idx as usize];
                     let ty = self.store.tags[tag as usize].ty;
                     let n = self.store.types[ty as usize].params().len();
+                    let limit = u64::from(self.max_live_exceptions);
+                    if self.store.exns.len() as u64 >= limit.saturating_mul(2) {
+                        // SPEC.md §Exceptions: collect before creating, for a dynamic
+                        // cost; nothing changes if it cannot be paid.
+                        let (work, live) = tri!(self.mark_exceptions(func, pc, fp));
+                        charge!(work.saturating_mul(gas::EXCEPTION_COLLECTION_GAS_PER_UNIT));
+                        self.store.exns.retain(|a, _| live.contains(a));
+                        if live.len() as u64 >= limit {
+                            fault!(TrapCode::ExceptionLimit);
+                        }
+                    }
                     let payload: Box<[u64]> = st!()[sp - n..sp].into();
                     sp -= n;
-                    let exn = self.store.exns.len() as u32;
-                    self.store.exns.push(ExnInst { tag, payload });
+                    let exn = self.store.new_exn(tag, payload);
                     throw!(exn, true);
                 }
                 Op::ThrowRef => {
@@ -792,7 +811,7 @@ impl Machine<'_> {
                     if r == 0 {
                         fault!(TrapCode::NullReference);
                     }
-                    throw!((r - 1) as u32, false);
+                    throw!(r - 1, false);
                 }
                 Op::Drop => sp -= 1,
                 Op::Select => {
@@ -1343,6 +1362,7 @@ impl Machine<'_> {
             .zip(&store.stack[base..sp])
             .map(|(t, s)| Value::from_slot(*t, *s))
             .collect();
+        store.pin_exns(&args);
         let results = match call_host_func(store, callee, args, Some(mem)) {
             Ok(r) => r,
             Err(t) => {
@@ -1361,15 +1381,95 @@ impl Machine<'_> {
         Ok(need)
     }
 
+    /// The exceptions reachable at a `throw` in function `func` about to resume at
+    /// `pc` with frame pointer `fp`, and the collection's dynamic cost W (SPEC.md
+    /// §Exceptions): 1, plus 1 per activation, per `exnref` local and operand of every
+    /// activation, per `exnref` global and per element of every `exnref` table, plus,
+    /// for each reachable exception, 1 and its payload length.
+    ///
+    /// # Errors
+    /// `TrapCode::Internal` when a frame's function has no code (a broken invariant).
+    fn mark_exceptions(
+        &self,
+        func: u32,
+        pc: usize,
+        fp: usize,
+    ) -> Result<(u64, BTreeSet<u64>), Fault> {
+        let store = &*self.store;
+        let mut work = 1u64;
+        let mut pending: Vec<u64> = Vec::new();
+        let slot = |i: usize| store.stack.get(i).copied().unwrap_or(0);
+        // A reference slot: 0 for null, else address + 1 (SPEC.md §Values).
+        let visit = |pending: &mut Vec<u64>, s: u64| {
+            if s != 0 {
+                pending.push(s - 1);
+            }
+        };
+        let current = std::iter::once((func, pc as u32, fp as u32));
+        let callers = self.frames.iter().rev().map(|f| (f.func, f.ret_pc, f.fp));
+        for (func, resume, fp) in current.chain(callers) {
+            let code = wasm_code(store, func).ok_or(TrapCode::Internal)?;
+            work += 1;
+            let Some(map) = code.exn_map.as_deref() else {
+                continue;
+            };
+            let fp = fp as usize;
+            for &l in map.locals.iter() {
+                work += 1;
+                visit(&mut pending, slot(fp + l as usize));
+            }
+            let base = fp + code.num_locals as usize;
+            for pos in map.operands_at(resume) {
+                work += 1;
+                visit(&mut pending, slot(base + pos as usize));
+            }
+        }
+        for g in store
+            .globals
+            .iter()
+            .filter(|g| g.ty.content == ValType::ExnRef)
+        {
+            work += 1;
+            visit(&mut pending, g.value);
+        }
+        for t in store.tables.iter().filter(|t| t.ty.elem == ValType::ExnRef) {
+            work += t.elems.len() as u64;
+            for &e in &t.elems {
+                visit(&mut pending, e);
+            }
+        }
+        pending.extend(store.exns.iter().filter(|(_, e)| e.pinned).map(|(a, _)| *a));
+        let mut live = BTreeSet::new();
+        while let Some(a) = pending.pop() {
+            let Some(e) = store.exns.get(&a) else {
+                continue;
+            };
+            if !live.insert(a) {
+                continue;
+            }
+            work += 1 + e.payload.len() as u64;
+            let ty = store.tags.get(e.tag as usize).map(|t| t.ty);
+            let params = ty
+                .and_then(|t| store.types.get(t as usize))
+                .map(|t| t.params());
+            for (t, &v) in params.unwrap_or(&[]).iter().zip(e.payload.iter()) {
+                if *t == ValType::ExnRef {
+                    visit(&mut pending, v);
+                }
+            }
+        }
+        Ok((work, live))
+    }
+
     /// Unwinds to the innermost handler matching exception `exn` (core §4.4.11
     /// throw_ref). On a catch, `regs` hold the state to resume at; `Ok(false)` means
     /// the handler targets the function's own label, so the caller must return.
     ///
     /// A `fresh` exception (just made by `throw`, so nothing else refers to it) that a
-    /// handler catches without `_ref` is freed at once, so a throw-catch loop runs in
-    /// constant memory.
-    fn unwind(&mut self, exn: u32, fresh: bool, regs: &mut Regs) -> Result<bool, Fault> {
-        let (tag, payload) = match self.store.exns.get(exn as usize) {
+    /// handler catches without `_ref` is removed at once (SPEC.md §Exceptions), so a
+    /// throw-catch loop runs in constant memory.
+    fn unwind(&mut self, exn: u64, fresh: bool, regs: &mut Regs) -> Result<bool, Fault> {
+        let (tag, payload) = match self.store.exns.get(&exn) {
             Some(e) => (e.tag, e.payload.clone()),
             None => return Err(TrapCode::Internal),
         };
@@ -1413,13 +1513,13 @@ impl Machine<'_> {
                     sp += payload.len();
                 }
                 if push_ref {
-                    self.store.stack[sp] = u64::from(exn) + 1;
+                    self.store.stack[sp] = exn + 1;
                     sp += 1;
                 }
                 regs.sp = sp;
                 regs.prepaid = false;
-                if fresh && !push_ref && exn as usize + 1 == self.store.exns.len() {
-                    self.store.exns.pop();
+                if fresh && !push_ref {
+                    self.store.exns.remove(&exn);
                 }
                 if h.target == u32::MAX {
                     return Ok(false);
@@ -1465,6 +1565,7 @@ fn empty_func() -> CompiledFunc {
         parts: Box::new([[0; 3]]),
         offsets: Box::new([[0; 3]]),
         handlers: Box::new([]),
+        exn_map: None,
     }
 }
 
@@ -1665,6 +1766,7 @@ mod tests {
             height: 0,
             max_height: 1000,
             max_depth: 10,
+            max_live_exceptions: 2048,
             host_trap: None,
             trap_body: empty_func(),
             metering: true,
@@ -1706,16 +1808,18 @@ mod tests {
     }
 
     #[test]
-    fn the_internal_code_is_new_and_every_other_code_keeps_its_number() {
+    fn the_newest_codes_are_appended_and_every_other_code_keeps_its_number() {
         assert_eq!(TrapCode::Internal.as_u8(), 17);
+        assert_eq!(TrapCode::ExceptionLimit.as_u8(), 18);
+        assert_eq!(TrapCode::ExceptionLimit.name(), "exception_limit");
         assert_eq!(TrapCode::Internal.name(), "internal");
         assert_ne!(TrapCode::Internal, TrapCode::HostError);
         assert_eq!(TrapCode::HostError.as_u8(), 14);
         assert_eq!(TrapCode::Exit.as_u8(), 16);
-        for b in 1..=17u8 {
+        for b in 1..=18u8 {
             let code = crate::trace::trap_code_of(b).unwrap();
             assert_eq!(code.as_u8(), b);
         }
-        assert_eq!(crate::trace::trap_code_of(18), None);
+        assert_eq!(crate::trace::trap_code_of(19), None);
     }
 }

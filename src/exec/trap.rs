@@ -45,6 +45,9 @@ pub enum TrapCode {
     /// a host function's) fault. Distinct from `HostError` so it is never blamed on
     /// either (SPEC.md §Traps).
     Internal = 17,
+    /// A `throw` found more than `Config::max_live_exceptions` exceptions reachable
+    /// (SPEC.md §Exceptions).
+    ExceptionLimit = 18,
 }
 
 impl TrapCode {
@@ -68,6 +71,7 @@ impl TrapCode {
             TrapCode::NullReference => "null exception reference",
             TrapCode::Exit => "exit",
             TrapCode::Internal => "internal error of detwasm (a bug)",
+            TrapCode::ExceptionLimit => "too many live exceptions",
         }
     }
 
@@ -91,6 +95,7 @@ impl TrapCode {
             TrapCode::NullReference => "null_reference",
             TrapCode::Exit => "exit",
             TrapCode::Internal => "internal",
+            TrapCode::ExceptionLimit => "exception_limit",
         }
     }
 

@@ -192,6 +192,9 @@ pub(crate) struct DataInst {
 pub(crate) struct ExnInst {
     pub tag: u32,
     pub payload: Box<[u64]>,
+    /// Handed to the embedder or a host function: reachable for the store's lifetime
+    /// (SPEC.md §Exceptions).
+    pub pinned: bool,
 }
 
 pub(crate) struct InstanceInst {
@@ -234,7 +237,10 @@ pub struct Store {
     pub(crate) instances: Vec<InstanceInst>,
     pub(crate) elems: Vec<ElemInst>,
     pub(crate) datas: Vec<DataInst>,
-    pub(crate) exns: Vec<ExnInst>,
+    /// The exceptions the store holds, by address (SPEC.md §Exceptions).
+    pub(crate) exns: BTreeMap<u64, ExnInst>,
+    /// The address of the next exception created.
+    pub(crate) next_exn: u64,
     pub(crate) gas_limit: u64,
     pub(crate) gas_remaining: u64,
     pub(crate) stack: Vec<u64>,
@@ -267,7 +273,8 @@ impl Store {
             instances: Vec::new(),
             elems: Vec::new(),
             datas: Vec::new(),
-            exns: Vec::new(),
+            exns: BTreeMap::new(),
+            next_exn: 0,
             gas_limit: gas,
             gas_remaining: gas,
             stack: Vec::new(),
@@ -343,7 +350,8 @@ impl Store {
     /// Whether value `v`, given by the embedder or a host function, may enter this
     /// store: a function reference must be the address of a function of this store
     /// (below the number of functions allocated), an exception reference the address
-    /// of an exception of this store. `Err` says why not.
+    /// of an exception this store still holds (one it reclaimed is refused, never
+    /// taken for another: addresses are not reused). `Err` says why not.
     ///
     /// A `FuncAddr` is a bare index: an address taken from another store that happens
     /// to be in range here names this store's function at that address (calls through
@@ -356,11 +364,46 @@ impl Store {
                 a.0,
                 self.funcs.len()
             )),
-            Value::ExnRef(Some(a)) if a.0 as usize >= self.exns.len() => {
-                Err(format!("exnref {} is not an exception of this store", a.0))
-            }
+            Value::ExnRef(Some(a)) if !self.exns.contains_key(&a.0) => Err(format!(
+                "exnref {} is not a live exception of this store",
+                a.0
+            )),
             _ => Ok(()),
         }
+    }
+
+    /// Creates an exception of tag address `tag` with `payload` and returns its
+    /// address (SPEC.md §Exceptions: addresses are never reused).
+    pub(crate) fn new_exn(&mut self, tag: u32, payload: Box<[u64]>) -> u64 {
+        let addr = self.next_exn;
+        self.next_exn += 1;
+        self.exns.insert(
+            addr,
+            ExnInst {
+                tag,
+                payload,
+                pinned: false,
+            },
+        );
+        addr
+    }
+
+    /// Marks the exceptions `values` refer to as handed out: they stay reachable for
+    /// the store's lifetime (SPEC.md §Exceptions, root 4).
+    pub(crate) fn pin_exns(&mut self, values: &[Value]) {
+        for v in values {
+            if let Value::ExnRef(Some(a)) = v {
+                if let Some(e) = self.exns.get_mut(&a.0) {
+                    e.pinned = true;
+                }
+            }
+        }
+    }
+
+    /// How many exceptions the store holds, reachable or not: at most twice
+    /// `Config::max_live_exceptions` plus one at any time (SPEC.md §Exceptions).
+    pub fn exception_count(&self) -> usize {
+        self.exns.len()
     }
 
     /// Allocates a table of type `ty` with every element set to `init`.
@@ -534,6 +577,10 @@ impl Store {
     }
 
     /// The current value of a global, if the address is valid.
+    ///
+    /// An `exnref` read here is not kept alive by being read: once the store can no
+    /// longer reach it (SPEC.md §Exceptions), a later collection may reclaim it, and
+    /// `invoke` then refuses it as an argument (never takes it for another exception).
     pub fn global_get(&self, global: GlobalAddr) -> Option<Value> {
         let g = self.globals.get(global.0 as usize)?;
         Some(Value::from_slot(g.ty.content, g.value))
@@ -544,7 +591,8 @@ impl Store {
         self.memories.get(mem.0 as usize).map(|m| m.data.as_slice())
     }
 
-    /// The elements of a table, if the address is valid.
+    /// The elements of a table, if the address is valid. `exnref` elements stay valid
+    /// only while the store can reach them, as for [`Store::global_get`].
     pub fn table_elements(&self, table: TableAddr) -> Option<Vec<Value>> {
         let t = self.tables.get(table.0 as usize)?;
         Some(

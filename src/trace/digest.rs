@@ -218,6 +218,10 @@ fn schedule_text(first: &str, op_value: &dyn Fn(&Operator<'_>) -> String) -> Str
         "dynamic table.grow/fill/copy/init gas_per_element {}\n",
         gas::TABLE_GAS_PER_ELEMENT
     ));
+    s.push_str(&format!(
+        "dynamic throw.collection gas_per_unit {}\n",
+        gas::EXCEPTION_COLLECTION_GAS_PER_UNIT
+    ));
     s
 }
 

@@ -150,7 +150,8 @@ fn decode_values(d: &mut Dec<'_>, what: &'static str) -> Result<Vec<TraceValue>,
 }
 
 /// Names of the limits a start event records, in encoding order: every
-/// [`crate::Limits`] field, then `max_call_depth` and `max_stack_height`.
+/// [`crate::Limits`] field, then `max_call_depth`, `max_stack_height` and
+/// `max_live_exceptions`.
 pub use crate::config::LIMIT_NAMES;
 
 /// The first event: what ran, under which configuration (SPEC.md §Trace, start event).
@@ -197,7 +198,7 @@ pub struct StartEvent {
     /// `WasiConfig::max_fs_bytes`.
     pub max_fs_bytes: u64,
     /// The limits, in [`LIMIT_NAMES`] order.
-    pub limits: [u64; 19],
+    pub limits: [u64; crate::config::LIMIT_COUNT],
     /// `Config::checkpoint_interval`, in gas units (0: no checkpoints). Version 1
     /// records it but writes no checkpoint events.
     pub checkpoint_interval: u64,
@@ -353,6 +354,7 @@ pub fn trap_code_of(b: u8) -> Option<TrapCode> {
         15 => NullReference,
         16 => Exit,
         17 => Internal,
+        18 => ExceptionLimit,
         _ => return None,
     })
 }
@@ -506,7 +508,7 @@ impl StartEvent {
         let fs_sha256 = d.digest("fs_sha256")?;
         let max_file_bytes = d.u64("max_file_bytes")?;
         let max_fs_bytes = d.u64("max_fs_bytes")?;
-        let mut limits = [0u64; 19];
+        let mut limits = [0u64; crate::config::LIMIT_COUNT];
         for l in &mut limits {
             *l = d.u64("limit")?;
         }

@@ -12,7 +12,7 @@ use super::error::TraceError;
 use super::event::{Event, HostCallEvent, HostCallRef, KIND_END, KIND_HOST_CALL, KIND_START};
 
 /// The trace format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The first 8 bytes of every trace file.
 pub const MAGIC: [u8; 8] = *b"dwtrace\0";

@@ -9,14 +9,17 @@
 //! visited once and every fixup is patched once.
 //! Depends on validate (errors), gas (the schedule) and value.
 
+pub mod exn_map;
 pub mod op;
 
 use crate::error::Error;
 use crate::gas;
 use crate::validate::ValidateError;
+use exn_map::{ExnMap, ExnMapBuilder};
 use op::Op;
 use wasmparser::{
-    BlockType, FuncToValidate, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources,
+    BlockType, FuncToValidate, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator,
+    ValidatorResources,
 };
 
 /// Type information the translator needs about the module being translated.
@@ -89,6 +92,9 @@ pub struct CompiledFunc {
     /// Byte offset in the module of each wasm instruction an op stands for, in order
     /// (as `parts`; unused entries 0).
     pub offsets: Box<[[u32; 3]]>,
+    /// Where the frame holds `exnref` values, for the exception collection (SPEC.md
+    /// §Exceptions); `None` when it never does.
+    pub exn_map: Option<Box<ExnMap>>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -140,6 +146,10 @@ struct Translator<'e> {
     seg_cost: u64,
     num_results: u32,
     max_labels: u32,
+    /// The `exnref` mirror, made at the first operator (when the locals are known).
+    exn: Option<ExnMapBuilder>,
+    /// Code position just after the call or `throw` op the current operator emitted.
+    site_pc: Option<u32>,
 }
 
 /// A broken translator invariant (validation excluded it): `Error::Internal`, never a
@@ -314,6 +324,67 @@ impl<'e> Translator<'e> {
             pending_handlers: Vec::new(),
         });
         self.max_labels = self.max_labels.max(self.ctrl.len() as u32);
+    }
+
+    /// Keeps the `exnref` mirror in step with the validator after `op` (operand height
+    /// `h` before it, innermost control frame at `ctrl_height` before it), and records
+    /// the call or `throw` site `op` emitted, if any.
+    fn track_exn(
+        &mut self,
+        op: &Operator<'_>,
+        h: u32,
+        ctrl_height: u32,
+        v: &FuncValidator<ValidatorResources>,
+    ) -> Result<(), Error> {
+        use Operator as O;
+        let arity = |ti: Option<u32>| {
+            ti.and_then(|t| self.env.type_arity.get(t as usize))
+                .copied()
+                .unwrap_or((0, 0))
+        };
+        let func_type = |f: u32| {
+            use wasmparser::WasmModuleResources;
+            v.resources().type_index_of_function(f)
+        };
+        // Operands the frame keeps below a call's arguments; results it pushes.
+        let (keep, pushed) = match op {
+            O::Call { function_index } => {
+                let (p, r) = arity(func_type(*function_index));
+                (h.saturating_sub(p), r)
+            }
+            O::CallIndirect { type_index, .. } => {
+                let (p, r) = arity(Some(*type_index));
+                (h.saturating_sub(p + 1), r)
+            }
+            O::Throw { .. } => (h, 0),
+            O::Block { .. } | O::Loop { .. } | O::If { .. } | O::TryTable { .. } => {
+                let inner = self.ctrl.last().map_or(0, |c| c.height);
+                (0, v.operand_stack_height().saturating_sub(inner))
+            }
+            O::Else | O::End => (0, v.operand_stack_height().saturating_sub(ctrl_height)),
+            O::BrIf { relative_depth } => {
+                let idx = self.ctrl.len().checked_sub(1 + *relative_depth as usize);
+                (0, idx.map_or(0, |i| self.ctrl[i].label_arity))
+            }
+            O::Br { .. }
+            | O::BrTable { .. }
+            | O::Return
+            | O::Unreachable
+            | O::ThrowRef
+            | O::ReturnCall { .. }
+            | O::ReturnCallIndirect { .. } => (0, 0),
+            _ => (0, 1),
+        };
+        let exn = self.exn.get_or_insert_with(|| ExnMapBuilder::new(v));
+        if let Some(pc) = self.site_pc {
+            exn.site(pc, keep);
+        }
+        exn.sync(v, pushed);
+        #[cfg(test)]
+        if !exn.agrees(v) {
+            return Err(internal("exnref mirror disagrees with the validator"));
+        }
+        Ok(())
     }
 
     /// Translates one operator that validation has just accepted. `h` is the operand
@@ -535,7 +606,8 @@ impl<'e> Translator<'e> {
                 return Ok(());
             }
             O::Throw { tag_index } => {
-                self.emit(Op::Throw(*tag_index), cost);
+                let at = self.emit(Op::Throw(*tag_index), cost);
+                self.site_pc = Some(at as u32 + 1);
                 self.reachable = false;
                 return Ok(());
             }
@@ -621,7 +693,10 @@ impl<'e> Translator<'e> {
                 None => return Err(internal("operator outside the profile")),
             },
         };
-        self.emit(o, cost);
+        let at = self.emit(o, cost);
+        if matches!(o, Op::Call(_) | Op::CallIndirect { .. }) {
+            self.site_pc = Some(at as u32 + 1);
+        }
         // A call or a dynamic charge ends its segment: whatever charges gas while the
         // instruction runs (the callee, a host function, the dynamic cost) must see
         // exactly the instructions executed so far charged, not the rest of a prepaid
@@ -882,6 +957,8 @@ pub(crate) fn translate_function(
         seg_cost: 0,
         num_results,
         max_labels: 0,
+        exn: None,
+        site_pc: None,
     };
     if env.metering {
         t.push(Op::ConsumeGas(0), [0; 3]);
@@ -895,9 +972,12 @@ pub(crate) fn translate_function(
         body,
         allocs,
         env.max_control_depth,
-        |op, h, offset| {
+        |op, h, offset, v| {
             t.cur_offset = u32::try_from(offset).unwrap_or(u32::MAX);
-            t.op(op, h)
+            let ctrl_height = t.ctrl.last().map_or(0, |c| c.height);
+            t.site_pc = None;
+            t.op(op, h)?;
+            t.track_exn(op, h, ctrl_height, v)
         },
     )?;
     let (num_locals, max_operands) = (facts.num_locals, facts.max_operands);
@@ -918,6 +998,7 @@ pub(crate) fn translate_function(
         parts: t.parts.into_boxed_slice(),
         offsets: t.offsets.into_boxed_slice(),
         handlers: handlers.into_iter().map(|(_, h)| h).collect(),
+        exn_map: t.exn.and_then(ExnMapBuilder::finish),
     };
     Ok((compiled, facts.allocs))
 }

@@ -5,7 +5,8 @@
 //! Depends on `config` (the limit), `profile` and `error`.
 
 use wasmparser::{
-    FuncToValidate, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources,
+    FuncToValidate, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator,
+    ValidatorResources,
 };
 
 use super::error::ValidateError;
@@ -25,7 +26,8 @@ pub(crate) struct BodyFacts {
 /// Validates one function body and checks its control nesting against
 /// `max_control_depth`, calling `visit(op, height, offset)` after each operator is
 /// validated (and its nesting checked), where `height` is the operand stack height
-/// before the operator.
+/// before the operator; `visit` also sees the validator in its state after the
+/// operator (its operand types and module resources).
 ///
 /// The nesting depth after a `block`, `loop`, `if` or `try_table` is the validator's
 /// control stack height, which counts the function's own implicit block.
@@ -46,7 +48,12 @@ pub(crate) fn walk_body<E: From<ValidateError>>(
     body: &FunctionBody<'_>,
     allocs: FuncValidatorAllocations,
     max_control_depth: u32,
-    mut visit: impl FnMut(&Operator<'_>, u32, usize) -> Result<(), E>,
+    mut visit: impl FnMut(
+        &Operator<'_>,
+        u32,
+        usize,
+        &FuncValidator<ValidatorResources>,
+    ) -> Result<(), E>,
 ) -> Result<BodyFacts, E> {
     let wp = |e: wasmparser::BinaryReaderError| ValidateError::from_wasmparser(&e);
     let mut v = func.into_validator(allocs);
@@ -74,7 +81,7 @@ pub(crate) fn walk_body<E: From<ValidateError>>(
                 return Err(ValidateError::limit("max_control_depth", depth, max, offset).into());
             }
         }
-        visit(&op, h, offset)?;
+        visit(&op, h, offset, &v)?;
         max_operands = max_operands.max(v.operand_stack_height()).max(h);
     }
     ops.finish().map_err(wp)?;

@@ -89,7 +89,7 @@ pub fn slot_of_det(v: &Value) -> u64 {
         Value::F64(x) => x,
         Value::FuncRef(r) => r.map_or(0, |a| u64::from(a.0) + 1),
         Value::ExternRef(r) => r.map_or(0, |a| u64::from(a) + 1),
-        Value::ExnRef(r) => r.map_or(0, |a| u64::from(a.0) + 1),
+        Value::ExnRef(r) => r.map_or(0, |a| a.0 + 1),
     }
 }
 
@@ -125,6 +125,7 @@ pub fn trap_name(code: TrapCode) -> &'static str {
         TrapCode::NullReference => "null_reference",
         TrapCode::Exit => "exit",
         TrapCode::Internal => "internal",
+        TrapCode::ExceptionLimit => "exception_limit",
     }
 }
 

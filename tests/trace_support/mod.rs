@@ -113,6 +113,9 @@ impl Vector {
         if let Some(v) = self.num("max_stack_height") {
             rc.config.max_stack_height = v;
         }
+        if let Some(v) = self.num("max_live_exceptions") {
+            rc.config.max_live_exceptions = u32::try_from(v).unwrap();
+        }
         if let Some(v) = self.num("max_memory_pages") {
             rc.config.limits.max_memory_pages = u32::try_from(v).unwrap();
         }
