@@ -702,3 +702,35 @@ fn run_loads_a_module_above_the_default_size_with_limit() {
         "55\n",
     );
 }
+
+#[test]
+fn inspect_lists_functions_and_their_bytecode_with_wasm_offsets() {
+    let fib = "benches/programs/fib.wasm".to_string();
+    let out = detwasm(&["inspect", &fib]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.starts_with("func 0 $fib [i32] -> [i32]: "),
+        "{out:?}"
+    );
+    let out = detwasm(&["inspect", "--bytecode", &fib, "fib"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[1].contains("ConsumeGas") && lines[1].contains("segment head"),
+        "{out:?}"
+    );
+    // Every other op names the module offset of a wasm instruction and its gas.
+    assert!(lines[2..]
+        .iter()
+        .filter(|l| !l.contains("ConsumeGas"))
+        .all(|l| l.contains("; @0x") && l.contains(" gas ")));
+    assert!(out.stdout.contains("Call(0)  ; @0x"), "{out:?}");
+    // One function by index; unknown or imported functions are user errors.
+    let by_index = detwasm(&["inspect", "--bytecode", &fib, "0"]);
+    assert_eq!(by_index.stdout, out.stdout);
+    check_user_error(
+        &["inspect", &fib, "nope"],
+        "no function export named 'nope'",
+    );
+    check_user_error(&["inspect", &fib, "7"], "no function 7");
+}

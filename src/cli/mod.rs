@@ -1,4 +1,5 @@
-//! The `detwasm` command line: clap definitions and the `validate` and `run` commands.
+//! The `detwasm` command line: clap definitions and the `validate`, `run` and `inspect`
+//! commands.
 //! This is the only module that reads files or prints; everything it runs goes through
 //! the public library API (Engine, Module, Store) exactly as an embedder would.
 //! Depends on the whole library, and nothing depends on it except `main.rs`.
@@ -11,6 +12,7 @@
 //! - 70: an internal error of detwasm (a bug; please report it);
 //! - 134: the guest trapped (128 + SIGABRT, what a native program that aborts returns).
 
+mod inspect;
 mod run;
 mod summary;
 mod trace_cmd;
@@ -74,6 +76,13 @@ enum Command {
     ///
     /// Prints where the states first differ and exits 1, or exits 0 when they never do.
     Bisect(trace_cmd::BisectArgs),
+    /// Show what detwasm made of a module: one line per defined function, and with
+    /// --bytecode each function's internal code with the wasm offset and base gas of
+    /// every op (for reading a slow path or a translation bug; the format is not
+    /// stable).
+    ///
+    /// Exits 0, or 2 for an unreadable or rejected module or an unknown function.
+    Inspect(inspect::InspectArgs),
     /// Inspect trace files (SPEC.md §Trace).
     Trace {
         #[command(subcommand)]
@@ -210,6 +219,7 @@ where
         Command::Diff(args) => trace_cmd::diff_command(&args),
         Command::Bisect(args) => trace_cmd::bisect_command(&args),
         Command::Trace { command } => trace_cmd::trace_command(&command),
+        Command::Inspect(args) => inspect::inspect_command(&args),
     }
 }
 
