@@ -126,6 +126,18 @@ impl ExnMapBuilder {
         self.len = post;
     }
 
+    /// Whether local `index` is of type `exnref`.
+    pub(crate) fn is_exn_local(&self, index: u32) -> bool {
+        self.locals.binary_search(&index).is_ok()
+    }
+
+    /// Brings the mirror to height `post` after an op that pushed at most one value,
+    /// not an `exnref` (numeric, memory and most table operators).
+    pub(crate) fn sync_plain(&mut self, post: u32) {
+        self.truncate(post.saturating_sub(1));
+        self.len = post;
+    }
+
     /// Checks the mirror against a full scan of the validator's stack (tests only:
     /// O(height)).
     #[cfg(test)]

@@ -346,6 +346,9 @@ impl<'e> Translator<'e> {
             use wasmparser::WasmModuleResources;
             v.resources().type_index_of_function(f)
         };
+        if self.exn.is_none() {
+            self.exn = Some(ExnMapBuilder::new(v));
+        }
         // Operands the frame keeps below a call's arguments; results it pushes.
         let (keep, pushed) = match op {
             O::Call { function_index } => {
@@ -373,13 +376,33 @@ impl<'e> Translator<'e> {
             | O::ThrowRef
             | O::ReturnCall { .. }
             | O::ReturnCallIndirect { .. } => (0, 0),
-            _ => (0, 1),
+            // The operators that can push one reference of any type; every other
+            // operator pushes at most one value that is not an exnref.
+            O::LocalGet { local_index } | O::LocalTee { local_index } => {
+                let exn_local = self
+                    .exn
+                    .as_ref()
+                    .is_some_and(|e| e.is_exn_local(*local_index));
+                (0, if exn_local { 1 } else { u32::MAX })
+            }
+            O::GlobalGet { .. }
+            | O::TableGet { .. }
+            | O::RefNull { .. }
+            | O::Select
+            | O::TypedSelect { .. } => (0, 1),
+            _ => (0, u32::MAX),
         };
-        let exn = self.exn.get_or_insert_with(|| ExnMapBuilder::new(v));
+        let Some(exn) = self.exn.as_mut() else {
+            return Err(internal("exnref mirror missing"));
+        };
         if let Some(pc) = self.site_pc {
             exn.site(pc, keep);
         }
-        exn.sync(v, pushed);
+        if pushed == u32::MAX {
+            exn.sync_plain(v.operand_stack_height());
+        } else {
+            exn.sync(v, pushed);
+        }
         #[cfg(test)]
         if !exn.agrees(v) {
             return Err(internal("exnref mirror disagrees with the validator"));
