@@ -131,10 +131,19 @@ impl ExnMapBuilder {
         self.locals.binary_search(&index).is_ok()
     }
 
-    /// Brings the mirror to height `post` after an op that pushed at most one value,
-    /// not an `exnref` (numeric, memory and most table operators).
-    pub(crate) fn sync_plain(&mut self, post: u32) {
-        self.truncate(post.saturating_sub(1));
+    /// Brings the mirror to the validator's height after an op that pushed at most one
+    /// value, never an `exnref` (numeric, memory and most table operators, `drop`,
+    /// `local.set`): an `exnref` the mirror still has on top either stayed (the op
+    /// pushed nothing over it) or was replaced, which one type query tells.
+    pub(crate) fn sync_plain(&mut self, v: &FuncValidator<ValidatorResources>) {
+        let post = v.operand_stack_height();
+        self.truncate(post);
+        if post > 0 && self.top != NIL && self.nodes[self.top as usize].0 == post - 1 {
+            let still = v.get_operand_type(0).flatten().is_some_and(is_exn);
+            if !still {
+                self.top = self.nodes[self.top as usize].1;
+            }
+        }
         self.len = post;
     }
 

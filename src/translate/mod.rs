@@ -399,7 +399,7 @@ impl<'e> Translator<'e> {
             exn.site(pc, keep);
         }
         if pushed == u32::MAX {
-            exn.sync_plain(v.operand_stack_height());
+            exn.sync_plain(v);
         } else {
             exn.sync(v, pushed);
         }
