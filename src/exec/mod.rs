@@ -281,8 +281,8 @@ impl Machine<'_> {
             .store
             .instances
             .get(inst)
-            .and_then(|i| i.funcs.iter().position(|a| *a == regs.func))
-            .unwrap_or(0) as u32;
+            .and_then(|i| i.defined_func_index(regs.func))
+            .unwrap_or(0);
         let stack: Vec<u64> = self.store.stack[..regs.sp].to_vec();
         let state_digest = checkpoint::state_digest(self.store, inst, &stack);
         let cp = crate::runtime::Checkpoint {
