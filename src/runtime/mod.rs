@@ -539,10 +539,7 @@ impl Store {
         let FuncKind::Wasm { code, .. } = &f.kind else {
             return None;
         };
-        code.offsets
-            .get(trap.pos() as usize)
-            .and_then(|o| o.get(usize::from(trap.part())))
-            .copied()
+        code.offset(trap.pos() as usize, usize::from(trap.part()))
     }
 
     /// The type of a function, if the address is valid.
