@@ -67,8 +67,41 @@ pub(crate) enum ConstOp {
     I64Mul,
 }
 
-/// A constant expression.
-pub(crate) type ConstExpr = Box<[ConstOp]>;
+/// A constant expression. Nearly all are one instruction, kept inline (no allocation
+/// per global or element item).
+#[derive(Clone, Debug)]
+pub(crate) enum ConstExpr {
+    One(ConstOp),
+    Many(Box<[ConstOp]>),
+}
+
+impl ConstExpr {
+    /// The instructions, in order.
+    pub(crate) fn ops(&self) -> &[ConstOp] {
+        match self {
+            ConstExpr::One(op) => std::slice::from_ref(op),
+            ConstExpr::Many(ops) => ops,
+        }
+    }
+}
+
+/// The items of an element segment: function indices when the segment lists
+/// functions (4 bytes an item), else constant expressions.
+#[derive(Clone, Debug)]
+pub(crate) enum ElemItems {
+    Funcs(Box<[u32]>),
+    Exprs(Box<[ConstExpr]>),
+}
+
+impl ElemItems {
+    /// Number of items.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            ElemItems::Funcs(f) => f.len(),
+            ElemItems::Exprs(e) => e.len(),
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub(crate) enum ElemMode {
@@ -80,7 +113,7 @@ pub(crate) enum ElemMode {
 #[derive(Clone, Debug)]
 pub(crate) struct ElemDef {
     pub mode: ElemMode,
-    pub items: Vec<ConstExpr>,
+    pub items: ElemItems,
 }
 
 #[derive(Clone, Debug)]
@@ -182,7 +215,10 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Error> {
             }
         });
     }
-    Ok(out.into_boxed_slice())
+    Ok(match out.as_slice() {
+        [op] => ConstExpr::One(*op),
+        _ => ConstExpr::Many(out.into_boxed_slice()),
+    })
 }
 
 impl Module {
@@ -283,6 +319,8 @@ impl Module {
                     }
                 }
                 Payload::FunctionSection(reader) => {
+                    m.func_types.reserve_exact(reader.count() as usize);
+                    m.funcs.reserve_exact(reader.count() as usize);
                     for t in reader {
                         m.func_types.push(t.map_err(wp)?);
                     }
@@ -308,6 +346,7 @@ impl Module {
                     }
                 }
                 Payload::GlobalSection(reader) => {
+                    m.globals.reserve_exact(reader.count() as usize);
                     for g in reader {
                         let g = g.map_err(wp)?;
                         m.globals
@@ -346,19 +385,22 @@ impl Module {
                                 offset: const_expr(&offset_expr)?,
                             },
                         };
-                        let mut items = Vec::new();
-                        match e.items {
+                        let items = match e.items {
                             ElementItems::Functions(r) => {
+                                let mut funcs = Vec::with_capacity(r.count() as usize);
                                 for f in r {
-                                    items.push(vec![ConstOp::RefFunc(f.map_err(wp)?)].into());
+                                    funcs.push(f.map_err(wp)?);
                                 }
+                                ElemItems::Funcs(funcs.into_boxed_slice())
                             }
                             ElementItems::Expressions(_, r) => {
+                                let mut exprs = Vec::with_capacity(r.count() as usize);
                                 for x in r {
-                                    items.push(const_expr(&x.map_err(wp)?)?);
+                                    exprs.push(const_expr(&x.map_err(wp)?)?);
                                 }
+                                ElemItems::Exprs(exprs.into_boxed_slice())
                             }
-                        }
+                        };
                         m.elems.push(ElemDef { mode, items });
                     }
                 }

@@ -103,8 +103,8 @@ fn inspect(path: &Path, func: Option<&str>, bytecode: bool) -> Result<String, St
 /// Appends the bytecode listing of one function.
 fn listing(out: &mut String, code: &CompiledFunc) {
     for (pc, op) in code.code.iter().enumerate() {
-        let parts = code.parts.get(pc).copied().unwrap_or_default();
-        let offsets = code.offsets.get(pc).copied().unwrap_or_default();
+        let parts = code.parts(pc).unwrap_or_default();
+        let offsets = [0, 1, 2].map(|part| code.offset(pc, part).unwrap_or(0));
         // The wasm instructions this op stands for: the non-zero offsets, or the
         // first one (an op of one instruction at offset 0 cannot occur: a body starts
         // after the section headers).

@@ -127,11 +127,11 @@ fn trunc<T>(r: Result<T, float::TruncError>) -> Result<T, TrapCode> {
 /// will not execute when it leaves the segment abnormally.
 fn unexecuted_gas(f: &CompiledFunc, from: usize) -> u64 {
     let mut sum = 0u64;
-    for (op, cost) in f.code.iter().zip(f.costs.iter()).skip(from) {
+    for (op, side) in f.code.iter().zip(f.side.iter()).skip(from) {
         if matches!(op, Op::ConsumeGas(_)) {
             break;
         }
-        sum += u64::from(*cost);
+        sum += u64::from(side.cost());
     }
     sum
 }
@@ -284,14 +284,14 @@ impl Machine<'_> {
         let Some((cf, inst)) = self.code_arc(regs.func) else {
             return;
         };
-        let cost = u64::from(cf.costs.get(regs.pc).copied().unwrap_or(0));
-        let offset = cf.offsets.get(regs.pc).map_or(0, |o| o[0]);
+        let cost = u64::from(cf.cost(regs.pc).unwrap_or(0));
+        let offset = cf.offset(regs.pc, 0).unwrap_or(0);
         let func_index = self
             .store
             .instances
             .get(inst)
-            .and_then(|i| i.funcs.iter().position(|a| *a == regs.func))
-            .unwrap_or(0) as u32;
+            .and_then(|i| i.defined_func_index(regs.func))
+            .unwrap_or(0);
         let stack: Vec<u64> = self.store.stack[..regs.sp].to_vec();
         let state_digest = checkpoint::state_digest(self.store, inst, &stack);
         let cp = crate::runtime::Checkpoint {
@@ -334,7 +334,7 @@ impl Machine<'_> {
         // else the last component of the op (only the last can trap).
         let part = regs.part.unwrap_or_else(|| {
             wasm_code(self.store, regs.func)
-                .and_then(|c| c.parts.get(at))
+                .and_then(|c| c.parts(at))
                 .map_or(0, |p| {
                     p.iter().filter(|x| **x > 0).count().saturating_sub(1) as u8
                 })
@@ -688,7 +688,8 @@ impl Machine<'_> {
             // SAFETY: see above.
             let op = unsafe { *code.get_unchecked(pc) };
             if STEP && !prepaid {
-                let c = u64::from(cf!().costs[pc]);
+                let side = cf!().side[pc];
+                let c = u64::from(side.cost());
                 if gas < c && self.fence > 0 {
                     save!();
                     return Ok(Exit::Checkpoint);
@@ -697,7 +698,7 @@ impl Machine<'_> {
                     // Charge the components of a fused op that fit, then stop before
                     // the first that does not (SPEC.md §Gas rule 1).
                     let mut k = 0u8;
-                    for part in cf!().parts[pc] {
+                    for part in side.parts {
                         let part = u64::from(part);
                         if gas < part {
                             break;
@@ -1554,19 +1555,7 @@ impl Machine<'_> {
 }
 
 fn empty_func() -> CompiledFunc {
-    CompiledFunc {
-        num_params: 0,
-        num_results: 0,
-        num_locals: 0,
-        max_operands: 0,
-        stack_units: 0,
-        code: Box::new([Op::Unreachable]),
-        costs: Box::new([0]),
-        parts: Box::new([[0; 3]]),
-        offsets: Box::new([[0; 3]]),
-        handlers: Box::new([]),
-        exn_map: None,
-    }
+    CompiledFunc::unreachable_body()
 }
 
 /// Calls host function `func` with `args` (typed as its parameters) and memory `mem`

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::error::{Error, LinkError};
 use crate::exec::{self, Trap, TrapCode};
-use crate::module::{ConstOp, ElemMode, ExternKind, Module};
+use crate::module::{ConstOp, ElemItems, ElemMode, ExternKind, Module};
 use crate::value::{ExternType, FuncAddr, TypeLimits};
 use std::collections::BTreeMap;
 
@@ -27,6 +27,40 @@ fn link_err(module: &str, name: &str, why: &str) -> Error {
     Error::Link(LinkError(format!("{module}.{name}: {why}")))
 }
 
+fn is_binary(op: &ConstOp) -> bool {
+    !matches!(
+        op,
+        ConstOp::Const(_) | ConstOp::RefFunc(_) | ConstOp::GlobalGet(_)
+    )
+}
+
+/// The value of an instruction that pushes without popping.
+fn leaf(store: &Store, funcs: &[u32], globals: &[u32], op: &ConstOp) -> Result<u64, Error> {
+    match *op {
+        ConstOp::Const(c) => Ok(c),
+        ConstOp::RefFunc(i) => func_ref(funcs, i),
+        ConstOp::GlobalGet(i) => {
+            let a = globals
+                .get(i as usize)
+                .ok_or(Error::Internal("global.get index"))?;
+            Ok(store
+                .globals
+                .get(*a as usize)
+                .ok_or(Error::Internal("global address"))?
+                .value)
+        }
+        _ => Err(Error::Internal("const op")),
+    }
+}
+
+/// The slot of `ref.func i` (SPEC.md §Values: address plus 1).
+fn func_ref(funcs: &[u32], i: u32) -> Result<u64, Error> {
+    let a = funcs
+        .get(i as usize)
+        .ok_or(Error::Internal("ref.func index"))?;
+    Ok(u64::from(*a) + 1)
+}
+
 /// Evaluates a constant expression against the instance being built.
 pub(crate) fn eval_const(
     store: &Store,
@@ -34,25 +68,17 @@ pub(crate) fn eval_const(
     globals: &[u32],
     expr: &[ConstOp],
 ) -> Result<u64, Error> {
+    // One instruction (nearly every expression): no stack.
+    if let [op] = expr {
+        if !is_binary(op) {
+            return leaf(store, funcs, globals, op);
+        }
+    }
     let mut stack: Vec<u64> = Vec::with_capacity(4);
     for op in expr {
         let v = match *op {
-            ConstOp::Const(c) => c,
-            ConstOp::RefFunc(i) => {
-                let a = funcs
-                    .get(i as usize)
-                    .ok_or(Error::Internal("ref.func index"))?;
-                u64::from(*a) + 1
-            }
-            ConstOp::GlobalGet(i) => {
-                let a = globals
-                    .get(i as usize)
-                    .ok_or(Error::Internal("global.get index"))?;
-                store
-                    .globals
-                    .get(*a as usize)
-                    .ok_or(Error::Internal("global address"))?
-                    .value
+            ConstOp::Const(_) | ConstOp::RefFunc(_) | ConstOp::GlobalGet(_) => {
+                leaf(store, funcs, globals, op)?
             }
             bin => {
                 let b = stack.pop().ok_or(Error::Internal("const stack"))?;
@@ -176,6 +202,16 @@ pub(super) fn instantiate(
         }
     }
     let inst_idx = store.instances.len() as u32;
+    // Every list's final length is known: reserve exactly, never by doubling.
+    inst.funcs.reserve_exact(m.funcs.len());
+    store.funcs.reserve_exact(m.funcs.len());
+    inst.globals.reserve_exact(m.globals.len());
+    store.globals.reserve_exact(m.globals.len());
+    inst.tables.reserve_exact(m.tables.len());
+    inst.elems.reserve_exact(m.elems.len());
+    store.elems.reserve_exact(m.elems.len());
+    inst.datas.reserve_exact(m.datas.len());
+    store.datas.reserve_exact(m.datas.len());
     // Functions.
     for (i, code) in m.funcs.iter().enumerate() {
         let ty_idx = m.func_types[m.num_imported_funcs as usize + i];
@@ -191,14 +227,14 @@ pub(super) fn instantiate(
     }
     // Globals, in order; each may read imported and earlier globals.
     for (ty, init) in &m.globals {
-        let value = eval_const(store, &inst.funcs, &inst.globals, init)?;
+        let value = eval_const(store, &inst.funcs, &inst.globals, init.ops())?;
         inst.globals.push(store.globals.len() as u32);
         store.globals.push(GlobalInst { ty: *ty, value });
     }
     let limits = store.engine.config().limits.clone();
     for (ty, init) in &m.tables {
         let v = match init {
-            Some(e) => eval_const(store, &inst.funcs, &inst.globals, e)?,
+            Some(e) => eval_const(store, &inst.funcs, &inst.globals, e.ops())?,
             None => 0,
         };
         if ty.limits.min > limits.max_table_elements {
@@ -230,8 +266,17 @@ pub(super) fn instantiate(
     }
     for e in &m.elems {
         let mut items = Vec::with_capacity(e.items.len());
-        for x in &e.items {
-            items.push(eval_const(store, &inst.funcs, &inst.globals, x)?);
+        match &e.items {
+            ElemItems::Funcs(fs) => {
+                for f in fs.iter() {
+                    items.push(func_ref(&inst.funcs, *f)?);
+                }
+            }
+            ElemItems::Exprs(xs) => {
+                for x in xs.iter() {
+                    items.push(eval_const(store, &inst.funcs, &inst.globals, x.ops())?);
+                }
+            }
         }
         inst.elems.push(store.elems.len() as u32);
         store.elems.push(ElemInst { items });
@@ -263,23 +308,41 @@ pub(super) fn instantiate(
         };
         inst.exports.insert(e.name.clone(), ext);
     }
-    let funcs = inst.funcs.clone();
-    let globals = inst.globals.clone();
-    let elem_addrs = inst.elems.clone();
-    let data_addrs = inst.datas.clone();
-    let table_addrs = inst.tables.clone();
-    let mem_addrs = inst.mems.clone();
+    // Segments are applied with the instance's lists borrowed (no copies), and the
+    // instance is kept in the store even when a segment traps.
+    let segments = apply_segments(store, m, &inst);
     store.instances.push(inst);
     let addr = InstanceAddr(inst_idx);
+    segments?;
+    if let Some(start) = m.start {
+        let f = *store
+            .instances
+            .get(inst_idx as usize)
+            .and_then(|i| i.funcs.get(start as usize))
+            .ok_or(Error::Internal("start index"))?;
+        exec::invoke(store, FuncAddr(f), &[])?;
+    }
+    Ok(addr)
+}
+
+/// Applies the active element and data segments and drops the declarative ones
+/// (core §4.5.4 steps 14-16), given the new instance's address lists.
+fn apply_segments(
+    store: &mut Store,
+    m: &crate::module::ModuleInner,
+    inst: &InstanceInst,
+) -> Result<(), Error> {
+    let (funcs, globals) = (&inst.funcs, &inst.globals);
     // Active and declarative element segments, in order (core §4.5.4 steps 14-15).
     for (i, e) in m.elems.iter().enumerate() {
-        let ea = elem_addrs[i] as usize;
+        let ea = inst.elems[i] as usize;
         match &e.mode {
             ElemMode::Passive => {}
             ElemMode::Declared => store.elems[ea].items = Vec::new(),
             ElemMode::Active { table, offset } => {
-                let off = eval_const(store, &funcs, &globals, offset)? as u32;
-                let ta = *table_addrs
+                let off = eval_const(store, funcs, globals, offset.ops())? as u32;
+                let ta = *inst
+                    .tables
                     .get(*table as usize)
                     .ok_or(Error::Internal("elem table index"))? as usize;
                 let n = store.elems[ea].items.len();
@@ -293,10 +356,10 @@ pub(super) fn instantiate(
         }
     }
     for (i, d) in m.datas.iter().enumerate() {
-        let da = data_addrs[i] as usize;
+        let da = inst.datas[i] as usize;
         if let Some(offset) = &d.active {
-            let off = eval_const(store, &funcs, &globals, offset)? as u32;
-            let ma = *mem_addrs.first().ok_or(Error::Internal("data memory"))? as usize;
+            let off = eval_const(store, funcs, globals, offset.ops())? as u32;
+            let ma = *inst.mems.first().ok_or(Error::Internal("data memory"))? as usize;
             let n = d.bytes.len();
             let end = u64::from(off) + n as u64;
             if end > store.memories[ma].data.len() as u64 {
@@ -306,11 +369,5 @@ pub(super) fn instantiate(
             store.datas[da].dropped = true;
         }
     }
-    if let Some(start) = m.start {
-        let f = *funcs
-            .get(start as usize)
-            .ok_or(Error::Internal("start index"))?;
-        exec::invoke(store, FuncAddr(f), &[])?;
-    }
-    Ok(addr)
+    Ok(())
 }

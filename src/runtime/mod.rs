@@ -141,7 +141,9 @@ pub(crate) enum FuncKind {
         instance: u32,
         code: Arc<CompiledFunc>,
     },
-    Host(HostFuncInst),
+    /// Behind a pointer, so a `FuncInst` stays 24 bytes for the (many) wasm
+    /// functions; a host call clones the `Arc`, not the names.
+    Host(Arc<HostFuncInst>),
 }
 
 /// A host function with what the runtime needs to charge and name it.
@@ -215,6 +217,22 @@ impl InstanceInst {
     /// The instance's function addresses, by function index.
     pub(crate) fn funcs_ref(&self) -> &[u32] {
         &self.funcs
+    }
+
+    /// The module function index of `addr` when it is one of this instance's own
+    /// (defined, not imported) functions. O(1): instantiation allocates them at
+    /// consecutive addresses after the imports; a store where that does not hold
+    /// falls back to a scan.
+    pub(crate) fn defined_func_index(&self, addr: u32) -> Option<u32> {
+        let imported = self.module.inner.num_imported_funcs as usize;
+        let defined = self.funcs.get(imported..)?;
+        let base = *defined.first()?;
+        let at = addr
+            .checked_sub(base)
+            .map(|d| d as usize)
+            .filter(|d| defined.get(*d) == Some(&addr))
+            .or_else(|| defined.iter().position(|a| *a == addr))?;
+        u32::try_from(imported + at).ok()
     }
 
     /// The instance's global addresses, by global index.
@@ -337,12 +355,12 @@ impl Store {
         let addr = FuncAddr(self.funcs.len() as u32);
         self.funcs.push(FuncInst {
             ty,
-            kind: FuncKind::Host(HostFuncInst {
+            kind: FuncKind::Host(Arc::new(HostFuncInst {
                 f: Arc::new(f),
                 base_gas,
                 module: Arc::from(module),
                 name: Arc::from(name),
-            }),
+            })),
         });
         addr
     }
@@ -537,7 +555,7 @@ impl Store {
                 let Some(inst) = self.instances.get(*instance as usize) else {
                     return format!("func@{}", func.0);
                 };
-                let idx = inst.funcs.iter().position(|a| *a == func.0).unwrap_or(0) as u32;
+                let idx = inst.defined_func_index(func.0).unwrap_or(0);
                 if let Some(n) = inst.module.name_of_func(idx) {
                     return n.to_string();
                 }
@@ -564,10 +582,7 @@ impl Store {
         let FuncKind::Wasm { code, .. } = &f.kind else {
             return None;
         };
-        code.offsets
-            .get(trap.pos() as usize)
-            .and_then(|o| o.get(usize::from(trap.part())))
-            .copied()
+        code.offset(trap.pos() as usize, usize::from(trap.part()))
     }
 
     /// The type of a function, if the address is valid.

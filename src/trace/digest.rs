@@ -327,25 +327,40 @@ pub fn tree_digest<'a>(preopens: impl ExactSizeIterator<Item = (&'a str, &'a Dir
     s.done()
 }
 
-/// Maps function addresses of one instance to module function indices.
-pub(crate) struct FuncIndex(BTreeMap<u32, u32>);
+/// Maps function addresses of one instance to module function indices: the first
+/// index holding the address. The instance's own functions sit at consecutive
+/// addresses after its imports (`InstanceInst::defined_func_index`, O(1)); only the
+/// imports are kept in a map, so the map's size is the import count, not the function
+/// count.
+pub(crate) struct FuncIndex<'s> {
+    inst: Option<&'s crate::runtime::InstanceInst>,
+    imports: BTreeMap<u32, u32>,
+}
 
-impl FuncIndex {
+impl<'s> FuncIndex<'s> {
     /// The map for `inst` (empty without an instance).
-    pub(crate) fn new(store: &Store, inst: Option<InstanceAddr>) -> FuncIndex {
-        let mut map = BTreeMap::new();
-        if let Some(i) = inst.and_then(|i| store.instances.get(i.0 as usize)) {
-            for (idx, addr) in i.funcs_ref().iter().enumerate() {
-                map.entry(*addr)
+    pub(crate) fn new(store: &'s Store, inst: Option<InstanceAddr>) -> FuncIndex<'s> {
+        let inst = inst.and_then(|i| store.instances.get(i.0 as usize));
+        let mut imports = BTreeMap::new();
+        if let Some(i) = inst {
+            let n = i.module.inner.num_imported_funcs as usize;
+            for (idx, addr) in i.funcs_ref().iter().take(n).enumerate() {
+                imports
+                    .entry(*addr)
                     .or_insert(u32::try_from(idx).unwrap_or(u32::MAX));
             }
         }
-        FuncIndex(map)
+        FuncIndex { inst, imports }
     }
 
-    /// The module function index of `f`.
+    /// The module function index of `f`. An imported address comes first in the
+    /// index space; a defined function's address never appears among its own
+    /// instance's imports (it did not exist when they were resolved).
     pub(crate) fn get(&self, f: FuncAddr) -> Option<u32> {
-        self.0.get(&f.0).copied()
+        if let Some(i) = self.imports.get(&f.0) {
+            return Some(*i);
+        }
+        self.inst?.defined_func_index(f.0)
     }
 }
 
@@ -393,11 +408,13 @@ pub(crate) fn state_digests(
             .tables
             .get(a.0 as usize)
             .map_or(crate::value::ValType::FuncRef, |t| t.ty.elem);
-        let elems = store.table_elements(*a).unwrap_or_default();
+        // Straight from the slots: no copy of the table as values.
+        let elems = store.tables.get(a.0 as usize).map_or(&[][..], |t| &t.elems);
         t.u8(valtype_byte(ty));
         t.u64(elems.len() as u64);
-        for v in &elems {
-            t.u64(TraceValue::from_value(v, &lookup).bits);
+        for slot in elems {
+            let v = crate::value::Value::from_slot(ty, *slot);
+            t.u64(TraceValue::from_value(&v, &lookup).bits);
         }
     }
     (m.done(), g.done(), t.done())

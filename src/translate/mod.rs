@@ -80,21 +80,85 @@ pub struct CompiledFunc {
     pub stack_units: u64,
     /// The bytecode.
     pub code: Box<[Op]>,
-    /// Base gas of the wasm instructions each op stands for (0 for ops that stand for
-    /// structural instructions or are data).
-    pub costs: Box<[u32]>,
-    /// Base gas of each wasm instruction an op stands for, in order (up to three,
-    /// zero-padded); the sum is `costs`. Used for exact out-of-gas points inside
-    /// fused ops.
-    pub parts: Box<[[u8; 3]]>,
+    /// Per op (`side.len() == code.len()`): where its first wasm instruction is and
+    /// the base gas of each wasm instruction it stands for.
+    pub side: Box<[OpSide]>,
+    /// The byte offsets of the second and third wasm instructions of each fused op
+    /// (ops standing for more than one), by op position in increasing order; empty
+    /// (no allocation) for a body without fused ops.
+    fused: Box<[(u32, [u32; 2])]>,
     /// Exception handlers, innermost first for any covered position.
     pub handlers: Box<[Handler]>,
-    /// Byte offset in the module of each wasm instruction an op stands for, in order
-    /// (as `parts`; unused entries 0).
-    pub offsets: Box<[[u32; 3]]>,
     /// Where the frame holds `exnref` values, for the exception collection (SPEC.md
     /// §Exceptions); `None` when it never does.
     pub exn_map: Option<Box<ExnMap>>,
+}
+
+/// What an op stands for beyond its semantics: 8 bytes an op.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpSide {
+    /// Byte offset in the module of the first wasm instruction the op stands for.
+    pub offset: u32,
+    /// Base gas of each wasm instruction the op stands for, in order (up to three,
+    /// zero-padded; 0 for ops that stand for structural instructions or are data).
+    /// Used for exact out-of-gas points inside fused ops.
+    pub parts: [u8; 3],
+}
+
+impl OpSide {
+    /// Base gas of the wasm instructions the op stands for: the sum of `parts`.
+    pub fn cost(&self) -> u32 {
+        self.parts.iter().map(|p| u32::from(*p)).sum()
+    }
+}
+
+impl CompiledFunc {
+    /// A body of one `unreachable` op standing for nothing (no parameters, locals or
+    /// results).
+    pub(crate) fn unreachable_body() -> CompiledFunc {
+        CompiledFunc {
+            num_params: 0,
+            num_results: 0,
+            num_locals: 0,
+            max_operands: 0,
+            stack_units: 0,
+            code: Box::new([Op::Unreachable]),
+            side: Box::new([OpSide::default()]),
+            fused: Box::new([]),
+            handlers: Box::new([]),
+            exn_map: None,
+        }
+    }
+
+    /// Base gas of the wasm instructions op `pc` stands for; `None` past the end.
+    pub fn cost(&self, pc: usize) -> Option<u32> {
+        self.side.get(pc).map(OpSide::cost)
+    }
+
+    /// Base gas of each wasm instruction op `pc` stands for (zero-padded); `None`
+    /// past the end.
+    pub fn parts(&self, pc: usize) -> Option<[u8; 3]> {
+        self.side.get(pc).map(|s| s.parts)
+    }
+
+    /// Byte offset in the module of wasm instruction `part` (0, 1 or 2) of op `pc`:
+    /// 0 for a part the op does not have; `None` past the end or for a part above 2.
+    /// O(log fused ops).
+    pub fn offset(&self, pc: usize, part: usize) -> Option<u32> {
+        let first = self.side.get(pc)?.offset;
+        match part {
+            0 => Some(first),
+            1 | 2 => {
+                let pc = u32::try_from(pc).ok()?;
+                Some(
+                    self.fused
+                        .binary_search_by_key(&pc, |f| f.0)
+                        .map_or(0, |i| self.fused[i].1[part - 1]),
+                )
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -131,7 +195,6 @@ struct Ctrl {
 struct Translator<'e> {
     env: &'e TranslateEnv<'e>,
     code: Vec<Op>,
-    costs: Vec<u32>,
     parts: Vec<[u8; 3]>,
     offsets: Vec<[u32; 3]>,
     /// Offset of the operator being translated.
@@ -187,7 +250,6 @@ impl<'e> Translator<'e> {
         if let Some(fused) = fuse3(last2, op) {
             self.code.truncate(n - 2);
             let (p0, p1) = (self.parts[n - 2][0], self.parts[n - 1][0]);
-            self.costs.truncate(n - 2);
             self.parts.truncate(n - 2);
             let offs = [
                 self.offsets[n - 2][0],
@@ -200,7 +262,6 @@ impl<'e> Translator<'e> {
         if let Some(fused) = fuse2(last, op) {
             self.code.truncate(n - 1);
             let p0 = self.parts[n - 1][0];
-            self.costs.truncate(n - 1);
             self.parts.truncate(n - 1);
             let offs = [self.offsets[n - 1][0], self.cur_offset, 0];
             self.offsets.truncate(n - 1);
@@ -215,7 +276,6 @@ impl<'e> Translator<'e> {
 
     fn push_at(&mut self, op: Op, parts: [u8; 3], offsets: [u32; 3]) -> usize {
         self.code.push(op);
-        self.costs.push(parts.iter().map(|p| u32::from(*p)).sum());
         self.parts.push(parts);
         self.offsets.push(offsets);
         self.code.len() - 1
@@ -252,7 +312,6 @@ impl<'e> Translator<'e> {
         self.seg_head = self.code.len();
         self.seg_cost = 0;
         self.code.push(Op::ConsumeGas(0));
-        self.costs.push(0);
         self.parts.push([0; 3]);
         self.offsets.push([self.cur_offset, 0, 0]);
         self.barrier = self.code.len();
@@ -968,7 +1027,6 @@ pub(crate) fn translate_function(
     let mut t = Translator {
         env,
         code: Vec::new(),
-        costs: Vec::new(),
         parts: Vec::new(),
         offsets: Vec::new(),
         cur_offset: 0,
@@ -1016,10 +1074,23 @@ pub(crate) fn translate_function(
         num_locals,
         max_operands,
         stack_units,
+        side: t
+            .offsets
+            .iter()
+            .zip(&t.parts)
+            .map(|(o, p)| OpSide {
+                offset: o[0],
+                parts: *p,
+            })
+            .collect(),
+        fused: t
+            .offsets
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o[1] != 0 || o[2] != 0)
+            .map(|(pc, o)| (u32::try_from(pc).unwrap_or(u32::MAX), [o[1], o[2]]))
+            .collect(),
         code: t.code.into_boxed_slice(),
-        costs: t.costs.into_boxed_slice(),
-        parts: t.parts.into_boxed_slice(),
-        offsets: t.offsets.into_boxed_slice(),
         handlers: handlers.into_iter().map(|(_, h)| h).collect(),
         exn_map: t.exn.and_then(ExnMapBuilder::finish),
     };
