@@ -127,7 +127,7 @@ enum Mode {
 }
 
 /// One run; returns its time, host calls and trace size.
-fn run(case: &Case, mode: Mode) -> (Duration, u64, usize) {
+fn run(case: &Case, mode: Mode) -> (Duration, u64, u64) {
     let record = mode == Mode::On;
     let rc = RunConfig {
         wasi: case.wasi.clone(),
@@ -149,7 +149,7 @@ fn run(case: &Case, mode: Mode) -> (Duration, u64, usize) {
     assert_eq!(out.exit_code, Some(0), "{}", case.name);
     let (calls, size) = out
         .trace
-        .map_or((0, 0), |t| (t.event_count() - 2, t.as_bytes().len()));
+        .map_or((0, 0), |t| (t.event_count() - 2, t.len_bytes()));
     (elapsed, calls, size)
 }
 

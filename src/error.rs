@@ -33,6 +33,11 @@ pub enum Error {
     /// setting. Create the module with an engine of the store's configuration.
     #[error("module translated under a different configuration: {0} differs from the store's")]
     ConfigMismatch(&'static str),
+    /// The run's trace could not be kept in its anonymous temporary file (created,
+    /// written, patched or read back; SPEC.md §Trace): the message says which I/O
+    /// error. The run itself was not affected, but its trace is lost.
+    #[error("{0}")]
+    Spool(String),
     /// A condition validation should have excluded; a bug in detwasm.
     #[error("internal error: {0}")]
     Internal(&'static str),

@@ -3,9 +3,11 @@
 //! [`run`] validates the module against the profile and the WASI host's allowlist,
 //! instantiates it with the deterministic WASI host, invokes `_start` (or a named
 //! export) under the gas limit, and returns everything observable: exit code or trap,
-//! results, gas used, stdout, stderr and the final preopened trees. Nothing here does
-//! real I/O; the caller loads directories and writes outputs. Every run records its
-//! hashed trace (SPEC.md §Trace) unless `TraceOptions::record` is off.
+//! results, gas used, stdout and stderr (their lengths, and their first bytes up to a
+//! limit), the final preopened trees and the trace. Nothing here does real I/O; the
+//! caller loads directories and writes outputs. Every run records its hashed trace
+//! (SPEC.md §Trace) unless `TraceOptions::record` is off; the trace spools to an
+//! anonymous temporary file past `trace::TRACE_MEMORY_BYTES`.
 //! Depends on module, runtime, wasi, validate, trace.
 
 use crate::config::Config;
@@ -17,11 +19,13 @@ use crate::runtime::{Extern, Store, TraceHook};
 use crate::trace;
 use crate::validate;
 use crate::value::Value;
-use crate::wasi::{self, EchoSink, Preopen, Wasi, WasiConfig};
+use crate::wasi::{self, EchoSink, OutputStream, Preopen, Wasi, WasiConfig};
 use std::sync::{Arc, Mutex};
 
+/// The default of [`RunConfig::max_capture_bytes`]: 4 MiB, in bytes.
+pub const DEFAULT_MAX_CAPTURE_BYTES: u64 = 4 * 1024 * 1024;
+
 /// What to run and with which inputs. Every field that can change the outcome is here.
-#[derive(Default)]
 pub struct RunConfig {
     /// Engine configuration: limits, stack model, gas limit (`Config::gas_limit`).
     pub config: Config,
@@ -32,9 +36,15 @@ pub struct RunConfig {
     pub invoke: Option<(String, Vec<String>)>,
     /// Whether to record the gas profile.
     pub gas_profile: bool,
-    /// Where stdout and stderr bytes go as the guest writes them (they are always
-    /// captured too).
+    /// Where stdout and stderr bytes go as the guest writes them (they are also
+    /// captured, up to `max_capture_bytes`).
     pub echo: Option<EchoSink>,
+    /// How many of the first bytes written to each of stdout and stderr the outcome
+    /// keeps ([`RunOutcome::stdout`], [`RunOutcome::stderr`]), in bytes; default
+    /// [`DEFAULT_MAX_CAPTURE_BYTES`], so a run's memory does not grow with its
+    /// output. `u64::MAX` keeps everything; 0 keeps nothing (the CLI, which streams
+    /// the output through `echo`). The trace's digests always cover every byte.
+    pub max_capture_bytes: u64,
     /// A trace hook to install for the run (recording or replaying host calls). It
     /// sees every host call after the run's own trace recorder.
     pub trace_hook: Option<Box<dyn TraceHook>>,
@@ -42,6 +52,21 @@ pub struct RunConfig {
     /// (SPEC.md §Host stdio); the CLI's inherited stdin. The bytes taken from it are
     /// recorded in the trace's start event.
     pub stdin_stream: Option<wasi::StdinStream>,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            config: Config::default(),
+            wasi: WasiConfig::default(),
+            invoke: None,
+            gas_profile: false,
+            echo: None,
+            max_capture_bytes: DEFAULT_MAX_CAPTURE_BYTES,
+            trace_hook: None,
+            stdin_stream: None,
+        }
+    }
 }
 
 /// How a run is traced (SPEC.md §Trace).
@@ -76,10 +101,15 @@ pub struct RunOutcome {
     pub gas_used: u64,
     /// The gas limit, in gas units.
     pub gas_limit: u64,
-    /// Everything written to stdout.
+    /// The first `RunConfig::max_capture_bytes` bytes written to stdout (all of them
+    /// when `stdout.len() as u64 == stdout_len_bytes`).
     pub stdout: Vec<u8>,
-    /// Everything written to stderr.
+    /// The first `RunConfig::max_capture_bytes` bytes written to stderr.
     pub stderr: Vec<u8>,
+    /// How many bytes were written to stdout in all, in bytes.
+    pub stdout_len_bytes: u64,
+    /// How many bytes were written to stderr in all, in bytes.
+    pub stderr_len_bytes: u64,
     /// The preopened trees as the run left them, with their guest paths.
     pub preopens: Vec<Preopen>,
     /// Gas profile as folded stacks, when asked for.
@@ -92,9 +122,10 @@ pub struct RunOutcome {
     pub store: Store,
     /// The instance that ran, if instantiation got that far.
     pub instance: Option<crate::runtime::InstanceAddr>,
-    /// The run's trace (SPEC.md §Trace); `None` only when `TraceOptions::record` was
-    /// off.
-    pub trace: Option<crate::trace::Trace>,
+    /// The run's trace (SPEC.md §Trace), in memory up to
+    /// [`crate::trace::TRACE_MEMORY_BYTES`] and otherwise in an anonymous temporary
+    /// file; `None` only when `TraceOptions::record` was off.
+    pub trace: Option<crate::trace::SpooledTrace>,
     /// In a replay (`TraceOptions::replay`), the first recorded host answer that the
     /// recorded inputs contradict (SPEC.md §Trace replay); `None` otherwise.
     pub replay_contradiction: Option<String>,
@@ -114,8 +145,13 @@ pub fn parse_arg(ty: crate::value::ValType, text: &str) -> Result<Value, String>
 /// # Errors
 /// `Error::Validate` when the module is malformed, outside the profile, beyond a limit
 /// or imports something the host does not provide (every such import is listed);
-/// `Error::Invoke` for a missing export or bad arguments. Traps are not errors: they
-/// are in the outcome.
+/// `Error::Invoke` for a missing export or bad arguments; `Error::Spool` when the
+/// trace's temporary file fails. Traps are not errors: they are in the outcome.
+///
+/// Memory: besides the module, the guest's memories and tables, the preopened trees
+/// and the stdin bytes the host held, a run keeps at most
+/// [`crate::trace::TRACE_MEMORY_BYTES`] of trace and `max_capture_bytes` of each
+/// output stream, whatever the number of host calls and of bytes written.
 pub fn run(bytes: &[u8], rc: RunConfig) -> Result<RunOutcome, Error> {
     run_traced(bytes, rc, TraceOptions::default())
 }
@@ -146,6 +182,7 @@ pub fn run_traced(
     });
     let mut host = Wasi::new(rc.wasi).map_err(|e| Error::Invoke(e.to_string()))?;
     host.set_echo(rc.echo.take());
+    host.set_max_capture_bytes(rc.max_capture_bytes);
     host.set_stdin_stream(rc.stdin_stream.take());
     let host = Arc::new(Mutex::new(host));
     let mut store = Store::new(&engine);
@@ -197,7 +234,7 @@ pub fn run_traced(
         .as_ref()
         .and_then(|t| t.func())
         .map(|f| store.func_name(f));
-    let (stdout, stderr, preopens, stdin_held) = {
+    let (stdout, stderr, outputs, preopens, stdin_held) = {
         let mut h = host
             .lock()
             .map_err(|_| Error::Internal("wasi state poisoned"))?;
@@ -209,7 +246,15 @@ pub fn run_traced(
             })
             .collect();
         let stdin_held = h.take_stdin_held();
-        (h.take_stdout(), h.take_stderr(), preopens, stdin_held)
+        let outputs = [OutputStream::Stdout, OutputStream::Stderr]
+            .map(|s| (h.output_len_bytes(s), h.output_sha256(s)));
+        (
+            h.take_stdout(),
+            h.take_stderr(),
+            outputs,
+            preopens,
+            stdin_held,
+        )
     };
     let (gas_profile_folded, gas_by_function) = if rc.gas_profile {
         let by = store
@@ -230,8 +275,8 @@ pub fn run_traced(
                 exit_status,
                 trap: trap.as_ref(),
                 results: &results,
-                stdout: &stdout,
-                stderr: &stderr,
+                stdout_sha256: outputs[0].1,
+                stderr_sha256: outputs[1].1,
                 preopens: &preopens,
                 stdin: &stdin_held,
             })?;
@@ -248,6 +293,8 @@ pub fn run_traced(
         gas_limit: rc.config.gas_limit,
         stdout,
         stderr,
+        stdout_len_bytes: outputs[0].0,
+        stderr_len_bytes: outputs[1].0,
         preopens,
         gas_profile_folded,
         gas_by_function,

@@ -32,7 +32,7 @@ fn recorded(v: &Vector) -> Trace {
         Ok(bytes) => Trace::from_bytes(&bytes).unwrap(),
         Err(_) => {
             let out = session::run(&v.module_bytes(), v.run_config()).unwrap();
-            out.trace.unwrap()
+            out.trace.unwrap().into_trace().unwrap()
         }
     }
 }
@@ -615,7 +615,7 @@ fn recording_changes_nothing_and_forwards_to_the_embedders_hook() {
         assert_eq!(on.exit_code, off.exit_code);
         assert_eq!(on.trap, off.trap);
         assert_eq!(on.preopens, off.preopens);
-        let events = on.trace.unwrap().events().unwrap();
+        let events = on.trace.unwrap().into_trace().unwrap().events().unwrap();
         let names: Vec<String> = events
             .iter()
             .filter_map(|e| match e {
@@ -674,7 +674,7 @@ fn checkpoints_change_only_the_recorded_interval() {
     let mut rc = v.run_config();
     rc.config.checkpoint_interval = 10_000;
     let out = session::run(&v.module_bytes(), rc).unwrap();
-    let with = out.trace.unwrap();
+    let with = out.trace.unwrap().into_trace().unwrap();
     let without = recorded(&v);
     let d = trace::diff(&without, &with).unwrap().unwrap();
     assert_eq!((d.index, d.field.as_str()), (0, "checkpoint_interval"));

@@ -34,7 +34,7 @@ fn record(seed: u64, interval: u64) -> (Vec<u8>, trace::Trace) {
     rc.wasi.seed = seed;
     let out = session::run(&bytes, rc).unwrap();
     assert_eq!(out.exit_code, Some(0));
-    (bytes, out.trace.unwrap())
+    (bytes, out.trace.unwrap().into_trace().unwrap())
 }
 
 /// The byte offset of the first `call` in the module's code.

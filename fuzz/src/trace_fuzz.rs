@@ -123,9 +123,18 @@ pub fn replay(data: &[u8]) {
             panic!("{what}: detwasm trapped with an internal error (a bug): {t}");
         }
     }
-    let Some(trace) = recorded.trace.as_ref() else {
+    let Some(spooled) = recorded.trace.as_ref() else {
         panic!("{what}: no trace recorded");
     };
+    let mut file = Vec::new();
+    if let Err(e) = spooled.write_to(&mut file) {
+        panic!("{what}: cannot read the trace back: {e}");
+    }
+    let trace = match Trace::from_bytes(&file) {
+        Ok(t) => t,
+        Err(e) => panic!("{what}: the recorded trace does not read back: {e}"),
+    };
+    let trace = &trace;
     let report = match trace::replay(bytes, trace) {
         Ok(r) => r,
         Err(e) => panic!("{what}: replay failed: {e}"),
@@ -160,7 +169,7 @@ pub fn replay(data: &[u8]) {
         Ok(o) => o,
         Err(e) => panic!("{what}: second session::run failed: {e}"),
     };
-    let h2 = again.trace.as_ref().map(Trace::hash_hex);
+    let h2 = again.trace.as_ref().map(trace::SpooledTrace::hash_hex);
     if h2.as_deref() != Some(trace.hash_hex().as_str()) {
         panic!(
             "{what}: second live run hash {h2:?} != {}",

@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::session::{self, RunConfig, RunOutcome};
+use crate::session::{self, RunConfig, RunOutcome, TraceOptions};
 use crate::text::format_value;
 use crate::wasi::{fs::Dir, OutputStream, Preopen, StdinStream, WasiConfig};
 use crate::{Config, Error, TrapCode};
@@ -77,10 +77,17 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
                 OutputStream::Stderr => std::io::stderr().lock().write_all(bytes),
             };
         })),
+        // The output is streamed through `echo` as it is written: none is kept.
+        max_capture_bytes: 0,
         trace_hook: None,
         stdin_stream,
     };
-    let outcome = session::run(&bytes, rc).map_err(|e| match e {
+    // The trace is recorded when it is asked for: it changes no result (SPEC.md §Trace).
+    let opts = TraceOptions {
+        record: args.trace.is_some() || args.summary.is_some(),
+        replay: None,
+    };
+    let outcome = session::run_traced(&bytes, rc, opts).map_err(|e| match e {
         Error::Validate(err) => Failure::User(UserError::new(format!(
             "invalid module {}: {err}",
             args.file.display()

@@ -140,23 +140,25 @@ pub(super) enum TraceCommand {
     },
 }
 
-/// Writes the run's trace to `path` (`detwasm run --trace FILE`).
+/// Writes the run's trace to `path` (`detwasm run --trace FILE`), streaming it from
+/// the run's spool (memory: one 64 KiB buffer, whatever the trace's size).
 ///
 /// # Errors
-/// A user error naming the file when it cannot be written.
-// TODO(issue 5): `run.rs` calls this from `write_outputs` once `RunArgs` has `--trace`.
+/// A user error naming the file when it cannot be written (or the spool read back).
 pub(super) fn write_trace(path: &Path, outcome: &RunOutcome) -> Result<(), UserError> {
     let Some(t) = &outcome.trace else {
         return Ok(());
     };
-    std::fs::write(path, t.as_bytes())
-        .map_err(|e| UserError::new(format!("cannot write --trace {}: {e}", path.display())))
+    let fail =
+        |e: std::io::Error| UserError::new(format!("cannot write --trace {}: {e}", path.display()));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(fail)?);
+    t.write_to(&mut out).map_err(fail)?;
+    std::io::Write::flush(&mut out).map_err(fail)
 }
 
 /// The trace hash of a run as hex, for `--summary`.
-// TODO(issue 5): `summary.rs` prints it (`trace_hash=...`) once `run.rs` passes it.
 pub(super) fn trace_hash(outcome: &RunOutcome) -> Option<String> {
-    outcome.trace.as_ref().map(Trace::hash_hex)
+    outcome.trace.as_ref().map(trace::SpooledTrace::hash_hex)
 }
 
 fn read_trace(path: &Path) -> Result<Trace, UserError> {

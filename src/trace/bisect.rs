@@ -47,6 +47,9 @@ fn checkpoints(
     let Some(trace) = outcome.trace else {
         return Ok(Vec::new());
     };
+    let trace = trace
+        .into_trace()
+        .map_err(|e| crate::Error::Spool(format!("cannot read the trace back: {e}")))?;
     Ok(trace
         .events()?
         .into_iter()

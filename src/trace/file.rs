@@ -1,7 +1,8 @@
 //! The trace file and the hash chain (SPEC.md §Trace, file and chain): magic, format
 //! version, framed events, trailer with the event count and the trace hash.
-//! [`TraceWriter`] appends events as a run makes them, hashing as it goes; [`Trace`]
-//! holds a finished file; [`read_events`] checks a file completely (framing, chain,
+//! [`TraceWriter`] appends events in memory, hashing as it goes, and `SpoolWriter`
+//! does the same for a run, in a `spool` that moves to a temporary file past a size;
+//! [`Trace`] holds a finished file in memory; [`read_events`] checks a file completely (framing, chain,
 //! count, structure) before handing out its events. Reading is O(file size) in time
 //! and never allocates more than the file's size. Depends on `codec`, `event`, sha2.
 
@@ -10,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::codec::{Dec, Digest32, Enc};
 use super::error::TraceError;
 use super::event::{Event, HostCallEvent, HostCallRef, KIND_END, KIND_HOST_CALL, KIND_START};
+use super::spool::{self, Spool, SpooledTrace};
 
 /// The trace format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 2;
@@ -47,14 +49,92 @@ pub fn hex32(d: &Digest32) -> String {
     hex::encode(d)
 }
 
-/// Builds a trace file event by event.
+/// Where a trace's frames go: a plain buffer ([`TraceWriter`]) or a spool
+/// ([`SpoolWriter`]).
+trait Out {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Out for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+impl Out for Spool {
+    fn put(&mut self, bytes: &[u8]) {
+        Spool::put(self, bytes);
+    }
+}
+
+/// The header, framed events and running chain of a trace file being written.
 #[derive(Debug)]
-pub struct TraceWriter {
-    buf: Vec<u8>,
+struct Frames<O> {
+    out: O,
     hash: Digest32,
     count: u64,
     scratch: Enc,
 }
+
+impl<O: Out> Frames<O> {
+    fn new(mut out: O) -> Frames<O> {
+        out.put(&MAGIC);
+        out.put(&FORMAT_VERSION.to_le_bytes());
+        Frames {
+            out,
+            hash: chain_start(FORMAT_VERSION),
+            count: 0,
+            scratch: Enc::default(),
+        }
+    }
+
+    /// Frames the payload in `scratch` as an event of `kind`.
+    fn frame(&mut self, kind: u8) {
+        let payload = &self.scratch.buf;
+        self.hash = chain_next(&self.hash, kind, payload);
+        let mut head = [0u8; 9];
+        head[0] = kind;
+        head[1..].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+        self.out.put(&head);
+        self.out.put(payload);
+        self.count += 1;
+        self.scratch.buf.clear();
+    }
+
+    fn push(&mut self, event: &Event) {
+        self.scratch.buf.clear();
+        let payload = event.payload();
+        self.scratch.buf.extend_from_slice(&payload);
+        self.frame(event.kind());
+    }
+
+    fn push_host_call(&mut self, call: &HostCallEvent) {
+        self.scratch.buf.clear();
+        call.encode(&mut self.scratch);
+        self.frame(KIND_HOST_CALL);
+    }
+
+    fn push_host_call_ref<A, R>(&mut self, call: HostCallRef<'_, A, R>)
+    where
+        A: ExactSizeIterator<Item = super::event::TraceValue>,
+        R: ExactSizeIterator<Item = super::event::TraceValue>,
+    {
+        self.scratch.buf.clear();
+        call.encode(&mut self.scratch);
+        self.frame(KIND_HOST_CALL);
+    }
+
+    /// The trailer: the marker, the event count, the trace hash.
+    fn trailer(&mut self) {
+        self.out.put(&[TRAILER]);
+        self.out.put(&self.count.to_le_bytes());
+        self.out.put(&self.hash);
+    }
+}
+
+/// Builds a trace file event by event, in memory.
+#[derive(Debug)]
+pub struct TraceWriter(Frames<Vec<u8>>);
 
 impl Default for TraceWriter {
     fn default() -> Self {
@@ -65,41 +145,56 @@ impl Default for TraceWriter {
 impl TraceWriter {
     /// A file with its header and no events.
     pub fn new() -> TraceWriter {
-        let mut buf = Vec::with_capacity(4096);
-        buf.extend_from_slice(&MAGIC);
-        buf.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        TraceWriter {
-            buf,
-            hash: chain_start(FORMAT_VERSION),
-            count: 0,
-            scratch: Enc::default(),
-        }
-    }
-
-    fn frame(&mut self, kind: u8) {
-        let payload = &self.scratch.buf;
-        self.hash = chain_next(&self.hash, kind, payload);
-        self.buf.push(kind);
-        self.buf
-            .extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        self.buf.extend_from_slice(payload);
-        self.count += 1;
-        self.scratch.buf.clear();
+        TraceWriter(Frames::new(Vec::with_capacity(4096)))
     }
 
     /// Appends an event.
     pub fn push(&mut self, event: &Event) {
-        self.scratch.buf.clear();
-        let payload = event.payload();
-        self.scratch.buf.extend_from_slice(&payload);
-        self.frame(event.kind());
+        self.0.push(event);
     }
 
     /// Appends a host call event (without building an [`Event`]).
     pub fn push_host_call(&mut self, call: &HostCallEvent) {
-        self.scratch.buf.clear();
-        call.encode(&mut self.scratch);
-        self.frame(KIND_HOST_CALL);
+        self.0.push_host_call(call);
+    }
+
+    /// Events so far.
+    pub fn count(&self) -> u64 {
+        self.0.count
+    }
+
+    /// The chain value so far.
+    pub fn hash(&self) -> Digest32 {
+        self.0.hash
+    }
+
+    /// Appends the trailer and returns the finished trace.
+    pub fn finish(mut self) -> Trace {
+        self.0.trailer();
+        Trace {
+            bytes: self.0.out,
+            hash: self.0.hash,
+            events: self.0.count,
+        }
+    }
+}
+
+/// Builds a run's trace file event by event in a [`Spool`]: in memory up to
+/// `TRACE_MEMORY_BYTES`, then in an anonymous temporary file. I/O errors are kept
+/// and reported by [`SpoolWriter::replace_first`] and [`SpoolWriter::finish`].
+#[derive(Debug)]
+pub(crate) struct SpoolWriter(Frames<Spool>);
+
+impl SpoolWriter {
+    /// A file with its header and no events, keeping at most `max_memory_bytes` of it
+    /// in memory.
+    pub(crate) fn new(max_memory_bytes: usize) -> SpoolWriter {
+        SpoolWriter(Frames::new(Spool::new(max_memory_bytes)))
+    }
+
+    /// Appends an event.
+    pub(crate) fn push(&mut self, event: &Event) {
+        self.0.push(event);
     }
 
     /// Appends a host call event from borrowed fields.
@@ -108,61 +203,54 @@ impl TraceWriter {
         A: ExactSizeIterator<Item = super::event::TraceValue>,
         R: ExactSizeIterator<Item = super::event::TraceValue>,
     {
-        self.scratch.buf.clear();
-        call.encode(&mut self.scratch);
-        self.frame(KIND_HOST_CALL);
+        self.0.push_host_call_ref(call);
     }
 
-    /// This file with its first event replaced by `event` and the chain recomputed,
-    /// for a start event whose stdin fields are known only at the end of the run (a
-    /// stdin stream, SPEC.md §Host stdio). O(file size).
-    pub(crate) fn replace_first(self, event: &Event) -> TraceWriter {
-        let mut out = TraceWriter::new();
-        out.push(event);
-        let mut at = MAGIC.len() + 4;
-        let mut index = 0u64;
-        while let Some(&kind) = self.buf.get(at) {
-            let Some(len) = self
-                .buf
-                .get(at + 1..at + 9)
-                .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                .and_then(|b| usize::try_from(u64::from_le_bytes(b)).ok())
-            else {
-                break;
-            };
-            let Some(payload) = self.buf.get(at + 9..at + 9 + len) else {
-                break;
-            };
-            if index > 0 {
-                out.scratch.buf.extend_from_slice(payload);
-                out.frame(kind);
-            }
-            index += 1;
-            at += 9 + len;
+    /// Replaces the first event, the start event, by `event` and recomputes the
+    /// chain, for a start event whose stdin fields are known only at the end of the
+    /// run (a stdin stream, SPEC.md §Host stdio). `event` must encode to as many bytes
+    /// as the event it replaces (only the fixed-size `stdin_len` and `stdin_sha256`
+    /// differ): the record is patched in place and the chain recomputed by streaming
+    /// the frames. O(file size) time, O(1) memory.
+    ///
+    /// # Errors
+    /// An I/O error of the spool so far or of this rewrite; `InvalidInput` when the
+    /// new start event's size differs from the old one's.
+    pub(crate) fn replace_first(&mut self, event: &Event) -> std::io::Result<()> {
+        let payload = event.payload();
+        let head_at = spool::FIRST_FRAME;
+        let old_len = self.0.out.read_from(head_at, |r| {
+            let mut head = [0u8; 9];
+            r.read_exact(&mut head)?;
+            let mut len = [0u8; 8];
+            len.copy_from_slice(&head[1..]);
+            Ok((head[0], u64::from_le_bytes(len)))
+        })?;
+        if old_len != (event.kind(), payload.len() as u64) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the new start event's size differs from the recorded one's",
+            ));
         }
-        out
-    }
-
-    /// Events so far.
-    pub fn count(&self) -> u64 {
-        self.count
-    }
-
-    /// The chain value so far.
-    pub fn hash(&self) -> Digest32 {
-        self.hash
+        self.0.out.patch(head_at + 9, &payload)?;
+        let count = self.0.count;
+        self.0.hash = self
+            .0
+            .out
+            .read_from(head_at, |r| spool::rechain(r, count))?;
+        Ok(())
     }
 
     /// Appends the trailer and returns the finished trace.
-    pub fn finish(mut self) -> Trace {
-        self.buf.push(TRAILER);
-        self.buf.extend_from_slice(&self.count.to_le_bytes());
-        self.buf.extend_from_slice(&self.hash);
-        Trace {
-            bytes: self.buf,
-            hash: self.hash,
-            events: self.count,
-        }
+    ///
+    /// # Errors
+    /// The first I/O error of the spool.
+    pub(crate) fn finish(mut self) -> std::io::Result<SpooledTrace> {
+        self.0.trailer();
+        let len_bytes = self.0.out.len_bytes();
+        let (hash, count) = (self.0.hash, self.0.count);
+        let bytes = self.0.out.finish()?;
+        Ok(SpooledTrace::new(bytes, len_bytes, hash, count))
     }
 }
 
@@ -198,6 +286,15 @@ impl Trace {
     /// The file bytes, owned.
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
+    }
+
+    /// A trace from the parts of a file this build wrote (not checked again).
+    pub(crate) fn from_parts(bytes: Vec<u8>, hash: Digest32, events: u64) -> Trace {
+        Trace {
+            bytes,
+            hash,
+            events,
+        }
     }
 
     /// Reads and checks a trace file.

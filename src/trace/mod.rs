@@ -4,11 +4,13 @@
 //! answered from it), re-run live, diffed against another and shown as JSON lines.
 //!
 //! Layout: `codec` (the byte encoding), `event` (event types and payloads), `file`
-//! (file layout, hash chain, checked reading), `digest` (schedule, tree and state
-//! digests), `record` (the recorder hook `session::run` installs), `replay`, `show`
-//! (JSON lines and diff). The trace only observes: it never changes control flow, gas
-//! or results (a replay substitutes recorded host answers, which is its purpose).
-//! Nothing here does I/O. Depends on session, runtime (hook types, store), wasi
+//! (file layout, hash chain, checked reading), `spool` (a run's trace bytes: in memory
+//! up to a size, then in an anonymous temporary file), `digest` (schedule, tree and
+//! state digests), `record` (the recorder hook `session::run` installs), `replay`,
+//! `show` (JSON lines and diff). The trace only observes: it never changes control
+//! flow, gas or results (a replay substitutes recorded host answers, which is its
+//! purpose). The only I/O here is the spool's temporary file, which nothing observable
+//! depends on. Depends on session, runtime (hook types, store), wasi
 //! (configuration, trees, schedule constants), gas, value, exec (trap codes), sha2.
 
 mod bisect;
@@ -20,6 +22,7 @@ mod file;
 mod record;
 mod replay;
 mod show;
+mod spool;
 mod verify;
 
 pub use bisect::{bisect, Bisection};
@@ -44,6 +47,7 @@ pub use replay::{check_start, config_of, replay, replay_live, ReplayError, Repla
 pub use show::{
     diff_events, event_fields, event_json, event_label, json_str, Divergence, FieldValue,
 };
+pub use spool::{SpooledTrace, TRACE_MEMORY_BYTES};
 
 /// The first difference between two trace files.
 ///

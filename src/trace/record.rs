@@ -9,14 +9,13 @@
 
 use std::sync::{Arc, Mutex};
 
-use sha2::{Digest, Sha256};
-
 use super::codec::Digest32;
 use super::digest::{self, FuncIndex};
 use super::event::{
     EndEvent, Event, HostCallEvent, HostCallRef, Outcome, StartEvent, TraceValue, TrapRecord,
 };
-use super::file::{Trace, TraceWriter, FORMAT_VERSION};
+use super::file::{SpoolWriter, FORMAT_VERSION};
+use super::spool::{SpooledTrace, TRACE_MEMORY_BYTES};
 use crate::config::Config;
 use crate::exec::{Trap, TrapCode};
 use crate::runtime::{HostCall, HostCallOutcome, InstanceAddr, Replayed, Store, TraceHook};
@@ -135,7 +134,7 @@ impl Cursor {
 
 /// State shared by the hook in the store and the session that finishes the trace.
 struct Shared {
-    writer: TraceWriter,
+    writer: SpoolWriter,
     /// The start event as first written.
     start: StartEvent,
     cursor: Option<Cursor>,
@@ -271,7 +270,7 @@ pub(crate) fn begin(
         start.max_file_bytes = rec.max_file_bytes;
         start.max_fs_bytes = rec.max_fs_bytes;
     }
-    let mut writer = TraceWriter::new();
+    let mut writer = SpoolWriter::new(TRACE_MEMORY_BYTES);
     writer.push(&Event::Start(Box::new(start.clone())));
     let shared = Arc::new(Mutex::new(Shared {
         writer,
@@ -290,7 +289,7 @@ pub(crate) fn begin(
 
 /// What [`RunTrace::finish`] gives back: the trace, the inner hook, and for a replay
 /// the first recorded answer that contradicts the recorded inputs.
-pub(crate) type Finish = (Trace, Option<Box<dyn TraceHook>>, Option<String>);
+pub(crate) type Finish = (SpooledTrace, Option<Box<dyn TraceHook>>, Option<String>);
 
 /// What a finished run hands to [`RunTrace::finish`].
 pub(crate) struct Finished<'a> {
@@ -300,8 +299,10 @@ pub(crate) struct Finished<'a> {
     pub exit_status: Option<i32>,
     pub trap: Option<&'a Trap>,
     pub results: &'a [Value],
-    pub stdout: &'a [u8],
-    pub stderr: &'a [u8],
+    /// SHA-256 of everything written to stdout (`Wasi::output_sha256`).
+    pub stdout_sha256: Digest32,
+    /// SHA-256 of everything written to stderr.
+    pub stderr_sha256: Digest32,
     pub preopens: &'a [Preopen],
     /// Every stdin byte the host held (`Wasi::stdin_held`).
     pub stdin: &'a [u8],
@@ -313,7 +314,9 @@ impl RunTrace {
     /// (`verify::Verifier`).
     ///
     /// # Errors
-    /// `Error::Internal` when the recorder's state was poisoned by a panic.
+    /// `Error::Internal` when the recorder's state was poisoned by a panic;
+    /// `Error::Spool` when the trace's temporary file failed (written, patched or
+    /// read back).
     pub(crate) fn finish(self, f: &Finished<'_>) -> Result<Finish, crate::Error> {
         let inst = digest::run_instance(f.store, f.instance);
         let funcs = FuncIndex::new(f.store, inst);
@@ -343,8 +346,8 @@ impl RunTrace {
             fs_sha256: digest::tree_digest(
                 f.preopens.iter().map(|p| (p.guest_path.as_str(), &p.tree)),
             ),
-            stdout_sha256: Sha256::digest(f.stdout).into(),
-            stderr_sha256: Sha256::digest(f.stderr).into(),
+            stdout_sha256: f.stdout_sha256,
+            stderr_sha256: f.stderr_sha256,
         };
         let shared = Arc::try_unwrap(self.0)
             .map_err(|_| crate::Error::Internal("trace recorder still shared"))?
@@ -358,7 +361,9 @@ impl RunTrace {
             let mut start = shared.start;
             start.stdin_len = stdin_len;
             start.stdin_sha256 = digest::sha256(f.stdin);
-            writer = writer.replace_first(&Event::Start(Box::new(start)));
+            writer
+                .replace_first(&Event::Start(Box::new(start)))
+                .map_err(spool_error)?;
         }
         let mut contradiction = None;
         if let Some(c) = shared.cursor {
@@ -370,6 +375,12 @@ impl RunTrace {
             contradiction = c.verifier.finish(&c.replay.end);
         }
         writer.push(&Event::End(end));
-        Ok((writer.finish(), shared.inner, contradiction))
+        let trace = writer.finish().map_err(spool_error)?;
+        Ok((trace, shared.inner, contradiction))
     }
+}
+
+/// The run's error for an I/O failure of the trace's temporary file.
+fn spool_error(e: std::io::Error) -> crate::Error {
+    crate::Error::Spool(format!("cannot keep the trace in a temporary file: {e}"))
 }

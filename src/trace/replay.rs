@@ -43,7 +43,7 @@ pub struct ReplayReport {
     /// Whether the file system's answers were taken from the trace unchecked (a
     /// replay from the trace; `--live` checks them).
     pub fs_unchecked: bool,
-    /// The replay run's outcome.
+    /// The replay run's outcome (its `trace` taken out: it is `trace` above).
     pub outcome: RunOutcome,
 }
 
@@ -139,13 +139,17 @@ pub(crate) fn invoke_of(start: &StartEvent) -> Option<(String, Vec<String>)> {
 fn report(
     recorded: &Trace,
     recorded_events: &[super::Event],
-    outcome: RunOutcome,
+    mut outcome: RunOutcome,
     fs_unchecked: bool,
 ) -> Result<ReplayReport, ReplayError> {
+    // NOTE: the replay's trace is compared event by event, so it is loaded into
+    // memory, as the recorded one already is.
     let trace = outcome
         .trace
-        .clone()
-        .ok_or(Error::Internal("a replay run recorded no trace"))?;
+        .take()
+        .ok_or(Error::Internal("a replay run recorded no trace"))?
+        .into_trace()
+        .map_err(|e| Error::Spool(format!("cannot read the replay's trace back: {e}")))?;
     let actual = trace.events()?;
     Ok(ReplayReport {
         divergence: diff_events(recorded_events, &actual),

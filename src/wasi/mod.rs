@@ -4,8 +4,9 @@
 //! environment come from [`WasiConfig`], time from a virtual clock (`clock`), random
 //! bytes from a seeded SHA-256 stream (`random`), files from in-memory trees loaded
 //! before the run (`fs`), stdin from configured bytes then an optional stream the
-//! embedder supplies, read only as the guest reads (`stdin`); stdout and stderr are captured
-//! in memory (and optionally echoed through a sink the embedder supplies). Every host
+//! embedder supplies, read only as the guest reads (`stdin`); stdout and stderr are hashed
+//! and counted, captured in memory up to a limit the embedder sets, and optionally echoed
+//! through a sink the embedder supplies. Every host
 //! call charges gas (`gas`) before it acts and reaches guest memory only through
 //! `guest_mem`. No `HashMap` is used, so no iteration order can reach the guest.
 //!
@@ -29,6 +30,8 @@ pub mod random;
 mod stdin;
 
 use std::fmt;
+
+use sha2::{Digest, Sha256};
 
 pub use errno::Errno;
 pub use funcs::{allowlist, imports_for, link, provided_names, WASI_MODULE};
@@ -123,6 +126,30 @@ pub enum OutputStream {
 /// addition to the capture). The CLI uses it to echo to the real streams.
 pub type EchoSink = Box<dyn FnMut(OutputStream, &[u8]) + Send>;
 
+/// One output stream as captured: the digest and length of everything written, and
+/// the first bytes up to the capture limit.
+#[derive(Default)]
+struct Capture {
+    kept: Vec<u8>,
+    /// Bytes kept since the start, including those taken.
+    kept_total: u64,
+    len_bytes: u64,
+    sha256: Sha256,
+}
+
+impl Capture {
+    fn append(&mut self, data: &[u8], max_bytes: u64) {
+        self.sha256.update(data);
+        self.len_bytes = self.len_bytes.saturating_add(data.len() as u64);
+        let room = max_bytes.saturating_sub(self.kept_total);
+        let keep = usize::try_from(room).map_or(data.len(), |r| r.min(data.len()));
+        if let Some(head) = data.get(..keep) {
+            self.kept.extend_from_slice(head);
+            self.kept_total += keep as u64;
+        }
+    }
+}
+
 /// The state of the WASI host for one run: fd table, trees, clock, random stream,
 /// stdin position, captured stdout and stderr, and the exit status.
 ///
@@ -134,8 +161,9 @@ pub struct Wasi {
     pub(crate) clock: Clock,
     pub(crate) random: RandomStream,
     pub(crate) stdin: stdin::Stdin,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
+    stdout: Capture,
+    stderr: Capture,
+    max_capture_bytes: u64,
     echo: Option<EchoSink>,
     pub(crate) trees: Vec<Dir>,
     preopen_paths: Vec<String>,
@@ -153,8 +181,8 @@ impl fmt::Debug for Wasi {
             .field("args", &self.args)
             .field("env", &self.env)
             .field("preopens", &self.preopen_paths)
-            .field("stdout_bytes", &self.stdout.len())
-            .field("stderr_bytes", &self.stderr.len())
+            .field("stdout_bytes", &self.stdout.len_bytes)
+            .field("stderr_bytes", &self.stderr.len_bytes)
             .field("exit_status", &self.exit_status)
             .finish_non_exhaustive()
     }
@@ -278,8 +306,9 @@ impl Wasi {
             clock: Clock::new(config.clock_start_ns),
             random: RandomStream::new(config.seed),
             stdin: stdin::Stdin::new(config.stdin),
-            stdout: Vec::new(),
-            stderr: Vec::new(),
+            stdout: Capture::default(),
+            stderr: Capture::default(),
+            max_capture_bytes: u64::MAX,
             echo: None,
             trees,
             preopen_paths,
@@ -305,24 +334,53 @@ impl Wasi {
         self.stdin.take_held()
     }
 
-    /// Takes the stdout captured so far, leaving the capture empty.
+    /// Takes the stdout captured so far, leaving the capture empty: the first
+    /// [`Wasi::set_max_capture_bytes`] bytes written to stdout (all of them by
+    /// default), less those taken before.
     pub fn take_stdout(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.stdout)
+        std::mem::take(&mut self.stdout.kept)
     }
 
-    /// Takes the stderr captured so far, leaving the capture empty.
+    /// Takes the stderr captured so far, leaving the capture empty (as
+    /// [`Wasi::take_stdout`]).
     pub fn take_stderr(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.stderr)
+        std::mem::take(&mut self.stderr.kept)
     }
 
-    /// The stdout captured so far.
+    /// The stdout captured so far (as [`Wasi::take_stdout`] would take it).
     pub fn stdout(&self) -> &[u8] {
-        &self.stdout
+        &self.stdout.kept
     }
 
     /// The stderr captured so far.
     pub fn stderr(&self) -> &[u8] {
-        &self.stderr
+        &self.stderr.kept
+    }
+
+    /// Keeps at most the first `max_bytes` bytes written to each of stdout and stderr
+    /// in memory (default: no limit). Bytes past it are still echoed, counted and
+    /// hashed ([`Wasi::output_len_bytes`], [`Wasi::output_sha256`]), so a run's memory
+    /// need not grow with its output.
+    pub fn set_max_capture_bytes(&mut self, max_bytes: u64) {
+        self.max_capture_bytes = max_bytes;
+    }
+
+    /// How many bytes the guest wrote to `stream` in all, kept or not, in bytes.
+    pub fn output_len_bytes(&self, stream: OutputStream) -> u64 {
+        self.capture(stream).len_bytes
+    }
+
+    /// SHA-256 of every byte the guest wrote to `stream`, kept or not (the end
+    /// event's `stdout_sha256` and `stderr_sha256`, SPEC.md §Trace events).
+    pub fn output_sha256(&self, stream: OutputStream) -> [u8; 32] {
+        self.capture(stream).sha256.clone().finalize().into()
+    }
+
+    fn capture(&self, stream: OutputStream) -> &Capture {
+        match stream {
+            OutputStream::Stdout => &self.stdout,
+            OutputStream::Stderr => &self.stderr,
+        }
     }
 
     /// Sets (or with `None` removes) the sink that receives every stdout and stderr
@@ -443,11 +501,13 @@ impl Wasi {
         }
     }
 
-    /// Appends `data` to the captured stream and echoes it.
+    /// Appends `data` to the captured stream (its digest, its length, and the bytes
+    /// that fit in the capture limit) and echoes it.
     pub(crate) fn emit(&mut self, stream: OutputStream, data: &[u8]) {
+        let max = self.max_capture_bytes;
         match stream {
-            OutputStream::Stdout => self.stdout.extend_from_slice(data),
-            OutputStream::Stderr => self.stderr.extend_from_slice(data),
+            OutputStream::Stdout => self.stdout.append(data, max),
+            OutputStream::Stderr => self.stderr.append(data, max),
         }
         if let Some(echo) = self.echo.as_mut() {
             echo(stream, data);

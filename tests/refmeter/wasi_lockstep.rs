@@ -128,8 +128,12 @@ pub fn det_run(p: &Program, limit: u64) -> DetRun {
         ..RunConfig::default()
     };
     let outcome = session::run(&p.bytes, rc).unwrap_or_else(|e| panic!("{}: {e}", p.name));
-    let trace = outcome.trace.as_ref().expect("a recorded trace");
-    let events = trace.events().expect("trace reads back");
+    let trace = outcome.trace.expect("a recorded trace");
+    let events = trace
+        .into_trace()
+        .expect("trace reads back")
+        .events()
+        .expect("trace decodes");
     let (mut start, mut calls, mut end) = (None, Vec::new(), None);
     for (i, e) in events.into_iter().enumerate() {
         match e {

@@ -220,7 +220,11 @@ pub fn fs_text(preopens: &[Preopen]) -> String {
 
 /// The expected files of a vector for a run's outcome: (relative path, bytes).
 pub fn expected_files(v: &Vector, out: &RunOutcome) -> Vec<(String, Vec<u8>)> {
-    let trace = out.trace.as_ref().expect("every run has a trace");
+    let spooled = out.trace.as_ref().expect("every run has a trace");
+    let mut bytes = Vec::new();
+    spooled.write_to(&mut bytes).unwrap();
+    let trace = detwasm::trace::Trace::from_bytes(&bytes).unwrap();
+    assert_eq!(trace.hash(), spooled.hash(), "{}", v.name);
     let events = trace.events().unwrap();
     let Some(Event::End(end)) = events.last() else {
         panic!("{}: no end event", v.name)
