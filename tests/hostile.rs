@@ -177,10 +177,8 @@ impl TempDir {
     fn new(tag: &str) -> TempDir {
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "detwasm-hostile-{}-{n}-{tag}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("detwasm-hostile-{}-{n}-{tag}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
@@ -381,8 +379,6 @@ fn with_f(types: &[u8], type_count: u64, middle: impl FnOnce(Bin) -> Bin) -> Bin
 enum Expect {
     /// Rejected by validation with a `Limit` error naming this field.
     Limit(&'static str),
-    /// Rejected as malformed or invalid (not a limit).
-    Invalid,
     /// Trapped with this code.
     Trap(TrapCode),
     /// `--invoke` returned these values, as the binary prints them.
@@ -528,13 +524,6 @@ fn run_library(case: &Case) -> LibRun {
                 }
                 (0, 0)
             }
-            (Expect::Invalid, Err(Error::Validate(e))) => {
-                assert!(
-                    !matches!(e.kind, ValidateErrorKind::Limit { .. }),
-                    "{what}: {e}"
-                );
-                (0, 0)
-            }
             (expect, Ok(out)) => {
                 match expect {
                     Expect::Trap(code) => {
@@ -543,8 +532,11 @@ fn run_library(case: &Case) -> LibRun {
                     }
                     Expect::Results(want) => {
                         assert!(out.trap.is_none(), "{what}: trap {:?}", out.trap);
-                        let got: Vec<String> =
-                            out.results.iter().map(detwasm::text::format_value).collect();
+                        let got: Vec<String> = out
+                            .results
+                            .iter()
+                            .map(detwasm::text::format_value)
+                            .collect();
                         assert_eq!(got, *want, "{what}");
                     }
                     Expect::Exit(status) => {
@@ -556,7 +548,7 @@ fn run_library(case: &Case) -> LibRun {
                             String::from_utf8_lossy(&out.stdout)
                         );
                     }
-                    Expect::Limit(_) | Expect::Invalid => {
+                    Expect::Limit(_) => {
                         panic!("{what}: expected {expect:?}, the module was accepted")
                     }
                 }
@@ -608,7 +600,13 @@ fn variants(tmp: &TempDir) -> Vec<Vec<String>> {
         s(&["--summary=json"]),
         s(&["--summary", "--gas-profile", &profile]),
         s(&["--trace", &trace]),
-        s(&["--summary=json", "--gas-profile", &profile, "--trace", &trace]),
+        s(&[
+            "--summary=json",
+            "--gas-profile",
+            &profile,
+            "--trace",
+            &trace,
+        ]),
     ]
 }
 
@@ -652,10 +650,6 @@ fn run_cli(case: &Case, lib: &mut LibRun) -> (Duration, u64) {
                 assert_eq!(c.code, Some(2), "{what}: {c:?}");
                 assert!(first.starts_with("error: "), "{what}: {c:?}");
                 assert!(first.contains(field), "{what}: {c:?}");
-            }
-            Expect::Invalid => {
-                assert_eq!(c.code, Some(2), "{what}: {c:?}");
-                assert!(first.starts_with("error: "), "{what}: {c:?}");
             }
             Expect::Trap(code) => {
                 assert_eq!(c.code, Some(134), "{what}: {c:?}");
@@ -753,7 +747,6 @@ fn check_validate_cli(name: &str, wasm: &[u8], expect: &Expect) {
                 "{what}: {c:?}"
             );
         }
-        Expect::Invalid => assert_eq!(c.code, Some(1), "{what}: {c:?}"),
         _ => assert_eq!(
             (c.code, c.stdout.trim()),
             (Some(0), "valid"),
@@ -820,8 +813,10 @@ fn at_limit(field: &str, n: u64) -> Vec<u8> {
             b.vec_section(6, n, &repeat(&[0x7f, 0x00, 0x41, 0x00, 0x0b]))
         })
         .bytes(),
-        "max_tables" => with_f(FT_I32, 1, |b| b.vec_section(4, n, &repeat(&[0x70, 0x00, 0x00])))
-            .bytes(),
+        "max_tables" => with_f(FT_I32, 1, |b| {
+            b.vec_section(4, n, &repeat(&[0x70, 0x00, 0x00]))
+        })
+        .bytes(),
         "max_tags" => {
             let mut types = FT_I32.to_vec();
             types.extend_from_slice(FT_VOID);
@@ -1270,7 +1265,11 @@ fn elem_items(table: u64, items: u64) -> String {
 fn deep_nesting_and_recursion() {
     check_cases(vec![
         // max_control_depth counts the body: 9 999 blocks are depth 10 000.
-        Case::new("9999 nested blocks", nested_blocks(9_999), Expect::Results(&["7"])),
+        Case::new(
+            "9999 nested blocks",
+            nested_blocks(9_999),
+            Expect::Results(&["7"]),
+        ),
         Case::new(
             "10000 nested blocks",
             nested_blocks(10_000),
@@ -1329,16 +1328,24 @@ fn deep_nesting_and_recursion() {
 #[test]
 fn huge_br_table_and_many_locals() {
     check_cases(vec![
-        Case::new("br_table of 10^6 entries, hit", br_table(1_000_000), Expect::Results(&["1"]))
-            .invoke("f", &["999998"]),
+        Case::new(
+            "br_table of 10^6 entries, hit",
+            br_table(1_000_000),
+            Expect::Results(&["1"]),
+        )
+        .invoke("f", &["999998"]),
         Case::new(
             "br_table of 10^6 entries, default",
             br_table(1_000_000),
             Expect::Results(&["2"]),
         )
         .invoke("f", &["0xffffffff"]),
-        Case::wat("50000 locals", &many_locals(49_999), Expect::Results(&["0"]))
-            .invoke("f", &["3"]),
+        Case::wat(
+            "50000 locals",
+            &many_locals(49_999),
+            Expect::Results(&["0"]),
+        )
+        .invoke("f", &["3"]),
         // Each frame is about 50 000 slots: max_stack_height stops the recursion.
         Case::wat(
             "50000 locals, deep recursion",
@@ -1364,7 +1371,11 @@ fn huge_br_table_and_many_locals() {
 #[test]
 fn memory_and_table_bombs() {
     let mut cases = vec![
-        Case::wat("memory.grow to max_memory_pages", MEMORY_BOMB, Expect::Results(&["16555"])),
+        Case::wat(
+            "memory.grow to max_memory_pages",
+            MEMORY_BOMB,
+            Expect::Results(&["16555"]),
+        ),
         Case::wat(
             "memory.grow past a lowered max_memory_pages",
             MEMORY_BOMB,
@@ -1378,7 +1389,11 @@ fn memory_and_table_bombs() {
                  (memory.grow (i32.const 1))))"#,
             Expect::Results(&["-1"]),
         ),
-        Case::wat("table.grow to max_table_elements", TABLE_BOMB, Expect::Results(&["10000000"])),
+        Case::wat(
+            "table.grow to max_table_elements",
+            TABLE_BOMB,
+            Expect::Results(&["10000000"]),
+        ),
         Case::wat(
             "table.grow past a lowered max_table_elements",
             TABLE_BOMB,
@@ -1725,9 +1740,13 @@ fn hostile_wasi_pointers_and_lengths() {
     let cases = POINTER_PROBES
         .iter()
         .map(|(name, body, want)| {
-            Case::wat(*name, &wasi_probe("hello", body), Expect::Results(std::slice::from_ref(want)))
-                .dir()
-                .stdin(b"0123456789abcdefghijklmnopqrstuvwxyz")
+            Case::wat(
+                *name,
+                &wasi_probe("hello", body),
+                Expect::Results(std::slice::from_ref(want)),
+            )
+            .dir()
+            .stdin(b"0123456789abcdefghijklmnopqrstuvwxyz")
         })
         .collect();
     check_cases(cases);
@@ -1747,17 +1766,210 @@ fn symlink_loops_and_bombs() {
 
 #[test]
 fn directory_of_50k_entries() {
-    check_cases(vec![
-        Case::wat("50000-entry directory", &big_directory(50_000), Expect::Exit(0))
-            .start()
-            .dir(),
-    ]);
+    check_cases(vec![Case::wat(
+        "50000-entry directory",
+        &big_directory(50_000),
+        Expect::Exit(0),
+    )
+    .start()
+    .dir()]);
 }
 
 #[test]
 fn output_and_host_call_floods() {
     check_cases(vec![
         Case::wat("128 MiB to stdout", &flood_stdout(2048), Expect::Exit(0)).start(),
-        Case::wat("10^6 host calls", &flood_host_calls(1_000_000), Expect::Exit(0)).start(),
+        Case::wat(
+            "10^6 host calls",
+            &flood_host_calls(1_000_000),
+            Expect::Exit(0),
+        )
+        .start(),
     ]);
+}
+
+// ---------------------------------------------------------------------------------
+// Truncated and byte-flipped modules and traces.
+
+/// Runs `f` on this thread with the time and heap bounds of a run burning `gas` with
+/// no guest memory beyond `guest`; returns a description of a broken bound.
+fn bounded<T>(what: &str, gas: u64, guest: u64, f: impl FnOnce() -> T) -> (T, Option<String>) {
+    let start = Instant::now();
+    let (out, heap) = peak_heap(f);
+    let wall = start.elapsed();
+    let mut over = None;
+    if wall > time_bound(gas) {
+        over = Some(format!("{what}: took {wall:?} for {gas} gas"));
+    }
+    if heap > guest + SLACK_BYTES {
+        over = Some(format!("{what}: held {} MiB of heap", heap / MIB));
+    }
+    (out, over)
+}
+
+/// The mutations of a module or trace: every prefix up to 256 bytes, then every
+/// `step`-th prefix, and at every `step`-th byte (offset by 7) the byte inverted, its
+/// top bit flipped, zeroed and set to 0xff.
+fn mutations(bytes: &[u8], step: usize) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for len in (0..bytes.len().min(256)).chain((256..bytes.len()).step_by(step)) {
+        out.push((format!("prefix of {len} bytes"), bytes[..len].to_vec()));
+    }
+    for at in (7..bytes.len()).step_by(step) {
+        for (how, f) in [
+            ("inverted", (|b: u8| !b) as fn(u8) -> u8),
+            ("top bit flipped", |b| b ^ 0x80),
+            ("zeroed", |_| 0),
+            ("set to 0xff", |_| 0xff),
+        ] {
+            let mut m = bytes.to_vec();
+            m[at] = f(m[at]);
+            if m[at] != bytes[at] {
+                out.push((format!("byte {at} {how}"), m));
+            }
+        }
+    }
+    out
+}
+
+fn program(name: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
+}
+
+/// A mutated module through the library: validation and, if accepted, a run under
+/// 10^7 gas; never a panic or an internal error, within the bounds.
+fn library_module(what: &str, wasm: &[u8]) -> Option<String> {
+    const GAS: u64 = 10_000_000;
+    let caught = std::panic::catch_unwind(|| {
+        bounded(what, GAS, 0, || {
+            let rc = RunConfig {
+                config: Config {
+                    gas_limit: GAS,
+                    ..Config::default()
+                },
+                wasi: WasiConfig {
+                    args: vec!["m.wasm".into()],
+                    ..WasiConfig::default()
+                },
+                gas_profile: true,
+                ..RunConfig::default()
+            };
+            match session::run(wasm, rc) {
+                Ok(out) => {
+                    let internal = out.trap.as_ref().map(|t| t.code()) == Some(TrapCode::Internal);
+                    (!internal)
+                        .then_some(guest_bytes(&out))
+                        .ok_or("internal trap")
+                }
+                Err(Error::Internal(m)) => Err(m),
+                Err(_) => Ok(0),
+            }
+        })
+    });
+    match caught {
+        Err(_) => Some(format!("{what}: the library panicked")),
+        Ok((Err(m), _)) => Some(format!("{what}: internal error {m}")),
+        // A run whose guest grew memory is judged with that memory.
+        Ok((Ok(0), Some(over))) => Some(over),
+        Ok(_) => None,
+    }
+}
+
+/// The binary on one input: every command given must end cleanly within the bounds
+/// (10^7 gas at most for runs).
+fn binary_checks(what: &str, runs: &[Vec<String>], tmp: &TempDir) -> Vec<String> {
+    let mut over = Vec::new();
+    for args in runs {
+        let c = detwasm(args, None, tmp);
+        let label = format!("{what}: detwasm {}", args.join(" "));
+        if let Err(p) = std::panic::catch_unwind(|| assert_clean_exit(&label, &c)) {
+            over.push(p.downcast_ref::<String>().cloned().unwrap_or_default());
+        }
+        if c.wall > time_bound(10_000_000) {
+            over.push(format!("{label}: took {:?}", c.wall));
+        }
+        if c.peak_rss > SLACK_BYTES {
+            over.push(format!("{label}: peak RSS {} MiB", c.peak_rss / MIB));
+        }
+    }
+    over
+}
+
+#[test]
+fn truncated_and_flipped_modules() {
+    let wasm = program("tests/programs/wc.wasm");
+    let tmp = TempDir::new("modules");
+    let mut failures = Vec::new();
+    let all = mutations(&wasm, 151);
+    for (i, (how, m)) in all.iter().enumerate() {
+        let what = format!("wc.wasm {how}");
+        failures.extend(library_module(&what, m));
+        // The binary on one mutation in 25, under every variant.
+        if i % 25 == 0 {
+            let file = tmp.file("m.wasm", m);
+            let stdin = tmp.file("stdin", b"some words\n");
+            let mut runs = vec![vec!["validate".to_string(), file.clone()]];
+            for variant in variants(&tmp) {
+                let mut args = vec!["run".to_string(), "--gas".into(), "10000000".into()];
+                args.extend(variant);
+                args.extend(["--stdin".to_string(), stdin.clone(), file.clone()]);
+                runs.push(args);
+            }
+            failures.extend(binary_checks(&what, &runs, &tmp));
+        }
+    }
+    eprintln!("{} module mutations checked", all.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn truncated_and_flipped_traces() {
+    let wasm = program("tests/programs/wc.wasm");
+    let tmp = TempDir::new("traces");
+    let module = tmp.file("wc.wasm", &wasm);
+    let stdin = tmp.file("stdin", b"one two three\nfour five\n");
+    let trace_path = tmp.path("good.trace");
+    let rec = detwasm(
+        &[
+            "run".into(),
+            "--trace".into(),
+            trace_path.clone(),
+            "--stdin".into(),
+            stdin,
+            module.clone(),
+        ],
+        None,
+        &tmp,
+    );
+    assert_eq!(rec.code, Some(0), "{rec:?}");
+    let trace = std::fs::read(&trace_path).unwrap();
+    let mut failures = Vec::new();
+    let all = mutations(&trace, 13);
+    for (i, (how, t)) in all.iter().enumerate() {
+        let what = format!("wc trace {how}");
+        let caught = std::panic::catch_unwind(|| {
+            bounded(&what, 10_000_000, 0, || {
+                let _ = detwasm::trace::show_json_lines(t);
+                if let Ok(parsed) = detwasm::trace::Trace::from_bytes(t) {
+                    let _ = detwasm::trace::replay(&wasm, &parsed);
+                }
+            })
+        });
+        match caught {
+            Err(_) => failures.push(format!("{what}: the library panicked")),
+            Ok((_, Some(over))) => failures.push(over),
+            Ok(_) => {}
+        }
+        if i % 20 == 0 {
+            let file = tmp.file("m.trace", t);
+            let runs = vec![
+                vec!["trace".to_string(), "show".into(), file.clone()],
+                vec!["replay".to_string(), file.clone(), module.clone()],
+                vec!["diff".to_string(), trace_path.clone(), file.clone()],
+            ];
+            failures.extend(binary_checks(&what, &runs, &tmp));
+        }
+    }
+    eprintln!("{} trace mutations checked", all.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
