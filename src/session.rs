@@ -245,7 +245,7 @@ pub fn run_traced(
                 tree: t.clone(),
             })
             .collect();
-        let stdin_held = h.take_stdin_held();
+        let stdin_held = h.finish_stdin();
         let outputs = [OutputStream::Stdout, OutputStream::Stderr]
             .map(|s| (h.output_len_bytes(s), h.output_sha256(s)));
         (
@@ -278,7 +278,7 @@ pub fn run_traced(
                 stdout_sha256: outputs[0].1,
                 stderr_sha256: outputs[1].1,
                 preopens: &preopens,
-                stdin: &stdin_held,
+                stdin: stdin_held,
             })?;
             (Some(t), inner, contradiction)
         }

@@ -304,8 +304,9 @@ pub(crate) struct Finished<'a> {
     /// SHA-256 of everything written to stderr.
     pub stderr_sha256: Digest32,
     pub preopens: &'a [Preopen],
-    /// Every stdin byte the host held (`Wasi::stdin_held`).
-    pub stdin: &'a [u8],
+    /// Length, in bytes, and SHA-256 of every stdin byte the host held
+    /// (`Wasi::finish_stdin`).
+    pub stdin: (u64, Digest32),
 }
 
 impl RunTrace {
@@ -354,13 +355,13 @@ impl RunTrace {
             .into_inner()
             .map_err(|_| crate::Error::Internal("trace recorder poisoned"))?;
         let mut writer = shared.writer;
-        let stdin_len = f.stdin.len() as u64;
+        let (stdin_len, stdin_sha256) = f.stdin;
         if shared.cursor.is_none() && stdin_len != shared.start.stdin_len {
             // Bytes were taken from a stdin stream: the start event records every
             // stdin byte the host held (SPEC.md §Trace events), known only now.
             let mut start = shared.start;
             start.stdin_len = stdin_len;
-            start.stdin_sha256 = digest::sha256(f.stdin);
+            start.stdin_sha256 = stdin_sha256;
             writer
                 .replace_first(&Event::Start(Box::new(start)))
                 .map_err(spool_error)?;

@@ -327,11 +327,12 @@ impl Wasi {
         self.stdin.set_stream(stream);
     }
 
-    /// Takes every stdin byte the host held so far: [`WasiConfig::stdin`], then the
-    /// bytes taken from the stdin stream (SPEC.md §Trace, start event
-    /// `stdin_sha256`). Reads after this see end of file.
-    pub fn take_stdin_held(&mut self) -> Vec<u8> {
-        self.stdin.take_held()
+    /// The length, in bytes, and SHA-256 of every stdin byte the host held so far:
+    /// [`WasiConfig::stdin`], then the bytes taken from the stdin stream (SPEC.md
+    /// §Trace, start event `stdin_len` and `stdin_sha256`). The bytes themselves are
+    /// not kept once the guest consumed them. Reads after this see end of file.
+    pub fn finish_stdin(&mut self) -> (u64, [u8; 32]) {
+        self.stdin.finish_held()
     }
 
     /// Takes the stdout captured so far, leaving the capture empty: the first

@@ -7,11 +7,14 @@
 //! guest), so the bytes the guest sees depend only on the stream's contents. An
 //! interactive stream (a terminal) is the exception: a read returns what one read of
 //! the stream gives, as a terminal program expects. Every byte taken from the stream is
-//! kept, so the run's trace can record the stdin the host held (SPEC.md §Trace, start
-//! event). Depends on nothing but std.
+//! counted and hashed as it is taken, so the run's trace can record the stdin the host
+//! held (SPEC.md §Trace, start event) while consumed bytes are dropped: memory stays
+//! bounded by what the guest asked for and has not consumed. Depends on std and sha2.
 
 use std::fmt;
 use std::io::Read;
+
+use sha2::{Digest, Sha256};
 
 /// The most bytes taken from the stream by one read of it, in bytes.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -44,24 +47,37 @@ impl fmt::Debug for StdinStream {
     }
 }
 
+/// Consumed bytes are dropped from the buffer once at least this many have
+/// accumulated and they are at least half of it (amortized O(1) per byte).
+const COMPACT_BYTES: usize = 64 * 1024;
+
 /// The state of fd 0 during a run.
 #[derive(Debug, Default)]
 pub(crate) struct Stdin {
-    /// The configured bytes, then every byte taken from the stream, in order.
+    /// The bytes not yet dropped: from a point at or before the guest's position, to
+    /// the last byte held.
     held: Vec<u8>,
-    /// Bytes the guest has consumed.
+    /// Bytes of `held` the guest has consumed.
     pos: usize,
     /// The stream after the configured bytes, until it ends.
     stream: Option<StdinStream>,
+    /// Every byte the host held so far (the configured ones, then those taken from
+    /// the stream): count and running SHA-256.
+    total: u64,
+    hasher: Sha256,
 }
 
 impl Stdin {
     /// Stdin holding `bytes`, then end of file.
     pub(crate) fn new(bytes: Vec<u8>) -> Stdin {
+        let mut hasher = Sha256::new();
+        hasher.update(&bytes);
         Stdin {
+            total: bytes.len() as u64,
             held: bytes,
             pos: 0,
             stream: None,
+            hasher,
         }
     }
 
@@ -89,7 +105,10 @@ impl Stdin {
                     return;
                 }
                 Ok(n) => {
-                    self.held.extend_from_slice(&chunk[..n.min(len)]);
+                    let taken = &chunk[..n.min(len)];
+                    self.hasher.update(taken);
+                    self.total += taken.len() as u64;
+                    self.held.extend_from_slice(taken);
                     if stream.interactive {
                         return;
                     }
@@ -111,20 +130,56 @@ impl Stdin {
     /// Marks `n` available bytes consumed.
     pub(crate) fn consume(&mut self, n: usize) {
         self.pos = (self.pos + n).min(self.held.len());
+        if self.pos >= COMPACT_BYTES && self.pos * 2 >= self.held.len() {
+            self.held.drain(..self.pos);
+            self.pos = 0;
+        }
     }
 
-    /// Takes every byte the host held (the configured bytes and those taken from the
-    /// stream), leaving stdin at its end.
-    pub(crate) fn take_held(&mut self) -> Vec<u8> {
+    /// The length, in bytes, and SHA-256 of every byte the host held (the configured
+    /// bytes and those taken from the stream), leaving stdin at its end.
+    pub(crate) fn finish_held(&mut self) -> (u64, [u8; 32]) {
         self.pos = 0;
         self.stream = None;
-        std::mem::take(&mut self.held)
+        self.held = Vec::new();
+        (self.total, self.hasher.clone().finalize().into())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn held_of(bytes: &[u8]) -> (u64, [u8; 32]) {
+        (bytes.len() as u64, Sha256::digest(bytes).into())
+    }
+
+    #[test]
+    fn consumed_bytes_are_dropped_and_still_hashed() {
+        // 1 MiB through a stream, read 1000 bytes at a time: the buffer never holds
+        // much more than the compaction threshold.
+        let data: Vec<u8> = (0..1_048_576u32).map(|i| (i % 251) as u8).collect();
+        let mut s = Stdin::new(b"ab".to_vec());
+        s.set_stream(Some(StdinStream::new(
+            Box::new(std::io::Cursor::new(data.clone())),
+            false,
+        )));
+        let mut seen = Vec::new();
+        loop {
+            s.fill(1000);
+            let n = s.available().len().min(1000);
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&s.available()[..n]);
+            s.consume(n);
+            assert!(s.held.len() <= 2 * COMPACT_BYTES + 1000, "{}", s.held.len());
+        }
+        let mut all = b"ab".to_vec();
+        all.extend_from_slice(&data);
+        assert_eq!(seen, all);
+        assert_eq!(s.finish_held(), held_of(&all));
+    }
 
     /// A reader that gives at most `step` bytes per read, like a pipe.
     struct Trickle {
@@ -167,7 +222,7 @@ mod tests {
             s.consume(6);
             s.fill(1);
             assert_eq!(s.available(), b"");
-            assert_eq!(s.take_held(), b"abcdefghij");
+            assert_eq!(s.finish_held(), held_of(b"abcdefghij"));
             assert_eq!(s.available(), b"");
         }
     }
