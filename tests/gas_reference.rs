@@ -430,8 +430,33 @@ fn conformance_modules_match_the_reference_meter() {
 /// Instantiates `bytes` alone in a fresh pair and compares each `(export, args)` call,
 /// sampling out-of-gas points whatever the total.
 fn compare_program(origin: &str, bytes: &[u8], calls: &[(&str, Vec<Value>)], probe: bool) -> Pair {
-    let engine = Engine::default();
+    compare_program_with(origin, bytes, calls, probe, &detwasm::Config::default())
+}
+
+/// A pair whose detwasm engine has `config` and whose reference store has the same
+/// §Stack, §Limits growth and §Exceptions limits; `config.gas_limit` is the pair's
+/// main limit.
+fn pair_with(config: &detwasm::Config) -> (Engine, Pair) {
+    let engine = Engine::new(config.clone());
     let mut pair = Pair::new(&engine);
+    pair.rf.max_call_depth = u64::from(config.max_call_depth);
+    pair.rf.max_stack_height = config.max_stack_height;
+    pair.rf.max_live_exceptions = u64::from(config.max_live_exceptions);
+    pair.rf.max_memory_pages = u64::from(config.limits.max_memory_pages);
+    pair.rf.max_table_elements = u64::from(config.limits.max_table_elements);
+    (engine, pair)
+}
+
+/// [`compare_program`] under `config`.
+fn compare_program_with(
+    origin: &str,
+    bytes: &[u8],
+    calls: &[(&str, Vec<Value>)],
+    probe: bool,
+    config: &detwasm::Config,
+) -> Pair {
+    let (engine, mut pair) = pair_with(config);
+    pair.main_limit = config.gas_limit;
     let spectest = pair.install_spectest();
     let det = Module::new(&engine, bytes).unwrap_or_else(|e| panic!("{origin}: {e}"));
     let rf = Rc::new(RModule::decode(bytes).unwrap_or_else(|e| panic!("{origin}: {e}")));
@@ -525,6 +550,294 @@ fn wat_modules_match_the_reference_meter() {
         pairs.push(compare_program(case.name, &bytes, &calls, case.probe));
     }
     report("wat", &pairs, "");
+}
+
+/// The golden vectors (`vectors/`) whose module is a wat module without imports (the
+/// WASI ones are corpus C's business), each run in lock step with its `run.conf`'s
+/// invocation, arguments, gas limit (for instantiation and the unprobed run) and
+/// limits (`max_live_exceptions` included, so `exceptions_collected` and
+/// `trap_exception_limit` compare SPEC.md §Exceptions' collections), with out-of-gas
+/// probes below every total.
+#[test]
+fn vector_modules_match_the_reference_meter() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .expect("vectors")
+        .map(|e| e.expect("entry").path())
+        .filter(|d| d.join("module.wat").exists())
+        .collect();
+    dirs.sort();
+    let mut pairs = Vec::new();
+    let mut run = Vec::new();
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = wat::parse_file(dir.join("module.wat")).unwrap();
+        let rf = RModule::decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if !rf.imports.is_empty() {
+            continue;
+        }
+        let conf = std::fs::read_to_string(dir.join("run.conf")).unwrap_or_default();
+        let mut config = detwasm::Config::default();
+        let mut invoke = "_start".to_string();
+        let mut arg_text = Vec::new();
+        for line in conf.lines().filter(|l| !l.starts_with('#')) {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let (key, value) = (key.trim(), value.strip_prefix(' ').unwrap_or(value));
+            match key {
+                "invoke" => invoke = value.to_string(),
+                "arg" => arg_text.push(value.to_string()),
+                "gas_limit" => config.gas_limit = value.parse().unwrap(),
+                "trace" | "slow" => {}
+                _ => config
+                    .set_limit(key, value.parse().unwrap())
+                    .unwrap_or_else(|e| panic!("{name}: {key}: {e}")),
+            }
+        }
+        let Some(&(_, _, index)) = rf.exports.iter().find(|(n, _, _)| *n == invoke) else {
+            panic!("{name}: no export {invoke}");
+        };
+        let ty = &rf.types[rf.funcs[index as usize] as usize];
+        let args: Vec<Value> = arg_text
+            .iter()
+            .zip(&ty.params)
+            .map(|(a, t)| {
+                detwasm::text::parse_value(a, det_type(*t))
+                    .unwrap_or_else(|e| panic!("{name}: {a}: {e}"))
+            })
+            .collect();
+        let origin = format!("vectors/{name}");
+        let calls = [(invoke.as_str(), args)];
+        pairs.push(compare_program_with(&origin, &bytes, &calls, true, &config));
+        run.push(name);
+    }
+    for must in [
+        "exceptions_collected",
+        "trap_exception_limit",
+        "exceptions_caught",
+    ] {
+        assert!(run.iter().any(|n| n == must), "vector {must} not run");
+    }
+    report("vectors", &pairs, &format!(", {} vectors", run.len()));
+}
+
+/// detwasm's value type of a reference-meter type.
+fn det_type(t: refmeter::VT) -> detwasm::ValType {
+    use refmeter::VT;
+    match t {
+        VT::I32 => detwasm::ValType::I32,
+        VT::I64 => detwasm::ValType::I64,
+        VT::F32 => detwasm::ValType::F32,
+        VT::F64 => detwasm::ValType::F64,
+        VT::FuncRef => detwasm::ValType::FuncRef,
+        VT::ExternRef => detwasm::ValType::ExternRef,
+        VT::ExnRef => detwasm::ValType::ExnRef,
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// SPEC.md §Exceptions: collections under small max_live_exceptions. The modules are
+// those of tests/exceptions.rs (same text).
+
+/// Throws and drops `n` exceptions caught by reference.
+const DROP_LOOP: &str = r#"(module
+  (tag $e (param i32))
+  (func (export "run") (param $n i32)
+    (loop $l
+      (block $h (result exnref)
+        (try_table (catch_all_ref $h) (throw $e (local.get $n)))
+        (unreachable))
+      (drop)
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"#;
+
+/// Stores each caught exnref in the next element of a 100-element table.
+const HOARD: &str = r#"(module
+  (tag $e)
+  (table $t 100 exnref)
+  (global $count (export "count") (mut i32) (i32.const 0))
+  (func (export "run")
+    (local $x exnref)
+    (loop $l
+      (local.set $x
+        (block $h (result exnref)
+          (try_table (catch_all_ref $h) (throw $e))
+          (unreachable)))
+      (table.set $t (global.get $count) (local.get $x))
+      (global.set $count (i32.add (global.get $count) (i32.const 1)))
+      (br $l))))"#;
+
+/// A recursion: each frame keeps exnrefs in a local, a global chain (through a
+/// payload) and on its operand stack below the recursive call; the bottom churns.
+const ROOTS: &str = r#"(module
+  (tag $e (param i32))
+  (tag $link (param i32 exnref))
+  (global $chain (mut exnref) (ref.null exn))
+  (func $catch (param i32) (result exnref)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (throw $e (local.get 0)))
+      (unreachable)))
+  (func $payload (param exnref) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (throw_ref (local.get 0)))
+      (unreachable)))
+  (func $churn (param $n i32)
+    (loop $l
+      (drop (call $catch (local.get $n)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func $down (param $d i32) (param $churn i32) (result i32)
+    (local $mine exnref)
+    (local $acc i32)
+    (local.set $mine (call $catch (local.get $d)))
+    ;; Push a link (d, previous chain) onto the global chain.
+    (global.set $chain
+      (block $h (result exnref)
+        (try_table (catch_all_ref $h)
+          (throw $link (local.get $d) (global.get $chain)))
+        (unreachable)))
+    ;; An exnref on the operand stack below the recursive call.
+    (call $catch (i32.add (local.get $d) (i32.const 1000)))
+    (local.set $acc
+      (if (result i32) (local.get $d)
+        (then (call $down (i32.sub (local.get $d) (i32.const 1)) (local.get $churn)))
+        (else (call $churn (local.get $churn)) (i32.const 0))))
+    ;; acc + (payload(operand) - 1000) + payload(mine) = acc + 2d
+    call $payload
+    i32.const 1000
+    i32.sub
+    local.get $acc
+    i32.add
+    (call $payload (local.get $mine))
+    i32.add)
+  (func (export "run") (param i32 i32) (result i32)
+    (call $down (local.get 0) (local.get 1)))
+  (func (export "chain_sum") (result i32)
+    (local $sum i32)
+    (block $done
+      (loop $l
+        (br_if $done (ref.is_null (global.get $chain)))
+        (block $h (result i32 exnref)
+          (try_table (catch $link $h) (throw_ref (global.get $chain)))
+          (unreachable))
+        (global.set $chain)
+        (local.set $sum (i32.add (local.get $sum)))
+        (br $l)))
+    (local.get $sum)))"#;
+
+/// `make` returns a caught exception (handed to the embedder), `read` rethrows an
+/// exnref argument, `churn` throws and drops, `stash`/`clear` use an exnref global.
+const EMBEDDER: &str = r#"(module
+  (tag $e (param i32))
+  (global $g (export "g") (mut exnref) (ref.null exn))
+  (func $make (export "make") (param i32) (result exnref)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (throw $e (local.get 0)))
+      (unreachable)))
+  (func (export "read") (param exnref) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (throw_ref (local.get 0)))
+      (unreachable)))
+  (func (export "churn") (param $n i32)
+    (loop $l
+      (drop (call $make (local.get $n)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "stash") (param i32) (global.set $g (call $make (local.get 0))))
+  (func (export "clear") (global.set $g (ref.null exn))))"#;
+
+/// detwasm's default configuration with `max_live_exceptions = n`.
+fn live(n: u32) -> detwasm::Config {
+    detwasm::Config {
+        max_live_exceptions: n,
+        ..detwasm::Config::default()
+    }
+}
+
+#[test]
+fn exception_collections_match_the_reference_meter() {
+    let i = Value::I32;
+    let parse = |w: &str| wat::parse_str(w).unwrap();
+    let mut pairs = Vec::new();
+    for n in [1, 2, 3, 8] {
+        let origin = format!("DROP_LOOP max_live_exceptions={n}");
+        let calls = [
+            ("run", vec![i(10)]),
+            ("run", vec![i(25)]),
+            ("run", vec![i(3)]),
+        ];
+        pairs.push(compare_program_with(
+            &origin,
+            &parse(DROP_LOOP),
+            &calls,
+            true,
+            &live(n),
+        ));
+    }
+    for n in [1, 3, 10] {
+        let origin = format!("HOARD max_live_exceptions={n}");
+        let calls = [("run", vec![]), ("run", vec![])];
+        pairs.push(compare_program_with(
+            &origin,
+            &parse(HOARD),
+            &calls,
+            true,
+            &live(n),
+        ));
+    }
+    // 6 frames hold 18 reachable exceptions; limit 20 collects and succeeds until the
+    // global chain (which grows by 6 links a run) outgrows it, limit 10 traps at once.
+    for n in [10, 20, 60] {
+        let origin = format!("ROOTS max_live_exceptions={n}");
+        let calls = [
+            ("run", vec![i(5), i(50)]),
+            ("chain_sum", vec![]),
+            ("run", vec![i(2), i(30)]),
+            ("run", vec![i(0), i(7)]),
+            ("chain_sum", vec![]),
+        ];
+        pairs.push(compare_program_with(
+            &origin,
+            &parse(ROOTS),
+            &calls,
+            true,
+            &live(n),
+        ));
+    }
+    // Without probes the first exception made is address 0 on both sides: `make`'s
+    // result is handed out (pinned), then read back after collections.
+    let kept = Value::ExnRef(Some(detwasm::ExnAddr(0)));
+    for n in [1, 4] {
+        let origin = format!("EMBEDDER max_live_exceptions={n}");
+        let calls = [
+            ("make", vec![i(77)]),
+            ("stash", vec![i(5)]),
+            ("clear", vec![]),
+            ("churn", vec![i(100)]),
+            ("read", vec![kept]),
+        ];
+        pairs.push(compare_program_with(
+            &origin,
+            &parse(EMBEDDER),
+            &calls,
+            false,
+            &live(n),
+        ));
+        let origin = format!("EMBEDDER probed max_live_exceptions={n}");
+        let calls = [
+            ("make", vec![i(77)]),
+            ("stash", vec![i(5)]),
+            ("churn", vec![i(20)]),
+            ("clear", vec![]),
+            ("churn", vec![i(20)]),
+        ];
+        pairs.push(compare_program_with(
+            &origin,
+            &parse(EMBEDDER),
+            &calls,
+            true,
+            &live(n),
+        ));
+    }
+    report("exceptions", &pairs, "");
 }
 
 /// Runs export `func` of `wat` on a fresh reference store with gas limit `limit`.

@@ -200,13 +200,9 @@ pub fn run_capped(
             "harness: wasm-smith made a module outside the profile: {e}"
         ));
     }
-    // The reference meter has no model of SPEC.md §Exceptions' collection (its gas
-    // W): the lock step runs with a limit no fuzz case reaches (collections are
-    // fuzzed by the `determinism` target).
-    let engine = Engine::new(detwasm::Config {
-        max_live_exceptions: u32::MAX,
-        ..limits.config()
-    });
+    // Both sides run with the case's max_live_exceptions (small values make `throw`
+    // collect often), so the lock step compares SPEC.md §Exceptions' collection gas W.
+    let engine = Engine::new(limits.config());
     let module = match Module::new(&engine, &bytes) {
         Ok(m) => m,
         Err(e) => rep.fail(&format!(

@@ -48,6 +48,7 @@ impl Rf {
         let mut store = Store::new();
         store.max_call_depth = u64::from(limits.max_call_depth);
         store.max_stack_height = limits.max_stack_height;
+        store.max_live_exceptions = u64::from(limits.max_live_exceptions);
         Ok(Rf {
             module,
             store,

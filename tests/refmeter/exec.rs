@@ -4,7 +4,10 @@
 //! charges the instruction's base cost (SPEC.md §Gas rule 1); dynamic costs are charged
 //! after the base cost and before the instruction acts, all or nothing (rule 2); calls
 //! check SPEC.md §Stack's depth and height limits before the callee's first instruction.
-//! Exceptions unwind across labels and frames without charging anything (rule 6).
+//! Exceptions unwind across labels and frames without charging anything (rule 6); the
+//! store's count of held exceptions follows SPEC.md §Exceptions (a fresh exception
+//! caught without its reference is removed; a `throw` that finds 2 × the limit held
+//! collects, charging W).
 //! A trap records its site (function and byte offset of the trapping instruction) in
 //! the store; host functions of kind `Host::Replay` are answered by `replay_host`.
 //! Depends on the sibling modules and wasmparser.
@@ -17,7 +20,7 @@ use super::gas::base_cost;
 use super::module::Code;
 use super::num::exec_numeric;
 use super::store::{Exn, FuncKind, Host, Store, TrapSite};
-use super::Trap;
+use super::{Trap, VT};
 
 struct Frame {
     code: Rc<Code>,
@@ -75,6 +78,7 @@ pub fn invoke(store: &mut Store, func: usize, args: &[u64]) -> Result<Vec<u64>, 
         live: 0,
         calls: 0,
     };
+    let results = m.s.funcs[func].ty.results.clone();
     m.call(func)?;
     while let Some(fr) = m.frames.last() {
         // The code is fetched once per activation change, not per instruction.
@@ -92,6 +96,12 @@ pub fn invoke(store: &mut Store, func: usize, args: &[u64]) -> Result<Vec<u64>, 
                 });
                 return Err(t);
             }
+        }
+    }
+    // SPEC.md §Exceptions root 3: exceptions returned by an invocation stay reachable.
+    for (t, &v) in results.iter().zip(&m.stack) {
+        if *t == VT::ExnRef {
+            m.s.exn_pin(v);
         }
     }
     Ok(m.stack)
@@ -123,6 +133,24 @@ impl Machine<'_> {
 
     /// Calls function address `f`, its arguments on top of the stack.
     fn call(&mut self, f: usize) -> Result<(), Trap> {
+        let func = &self.s.funcs[f];
+        if let FuncKind::Host(_) = func.kind {
+            // SPEC.md §Exceptions root 3: exceptions passed to a host function stay
+            // reachable.
+            let np = func.ty.params.len();
+            let args = &self.stack[self.stack.len() - np..];
+            let pins: Vec<u64> = func
+                .ty
+                .params
+                .iter()
+                .zip(args)
+                .filter(|(t, _)| **t == VT::ExnRef)
+                .map(|(_, v)| *v)
+                .collect();
+            for v in pins {
+                self.s.exn_pin(v);
+            }
+        }
         let func = &self.s.funcs[f];
         match &func.kind {
             FuncKind::Host(Host::Nop) => {
@@ -247,10 +275,12 @@ impl Machine<'_> {
         });
     }
 
-    /// Unwinds to the innermost handler of exception `exn` (an index into the store's
-    /// exceptions), across labels and frames, charging nothing (SPEC.md §Gas rule 6).
-    fn unwind(&mut self, exn: usize) -> Result<(), Trap> {
-        let tag = self.s.exns[exn].tag;
+    /// Unwinds to the innermost handler of exception `exn` (its address), across
+    /// labels and frames, charging nothing (SPEC.md §Gas rule 6). `fresh` when a
+    /// `throw` has just created it: then a `catch` or `catch_all` (without `_ref`)
+    /// that catches it removes it from the store (SPEC.md §Exceptions rule 2).
+    fn unwind(&mut self, exn: usize, fresh: bool) -> Result<(), Trap> {
+        let tag = self.s.exns[&exn].tag;
         while let Some(fr) = self.frames.last() {
             let (code, inst, label_base) = (Rc::clone(&fr.code), fr.inst, fr.label_base);
             while self.labels.len() > label_base {
@@ -275,11 +305,13 @@ impl Machine<'_> {
                         if hit {
                             self.stack.truncate(lab.height);
                             if payload {
-                                let p = self.s.exns[exn].payload.clone();
+                                let p = self.s.exns[&exn].payload.clone();
                                 self.stack.extend(p);
                             }
                             if with_ref {
                                 self.stack.push(exn as u64 + 1);
+                            } else if fresh {
+                                self.s.exn_remove(exn);
                             }
                             self.labels.truncate(k);
                             self.branch(label);
@@ -371,18 +403,21 @@ impl Machine<'_> {
                 self.tail_call(f)?;
             }
             O::Throw { tag_index } => {
+                if self.s.exns.len() as u64 >= self.s.max_live_exceptions.saturating_mul(2) {
+                    self.collect()?;
+                }
                 let tag = self.s.instances[inst].tags[tag_index as usize];
                 let n = self.s.tags[tag].params.len();
                 let payload = self.stack.split_off(self.stack.len() - n);
-                self.s.exns.push(Exn { tag, payload });
-                return self.unwind(self.s.exns.len() - 1);
+                let addr = self.s.exn_create(Exn { tag, payload });
+                return self.unwind(addr, true);
             }
             O::ThrowRef => {
                 let r = self.pop();
                 if r == 0 {
                     return Err(Trap::NULL_REFERENCE);
                 }
-                return self.unwind(r as usize - 1);
+                return self.unwind(r as usize - 1, false);
             }
             O::Drop => {
                 self.pop();
@@ -424,6 +459,83 @@ impl Machine<'_> {
                 self.stack.push(f as u64 + 1);
             }
             ref other => panic!("reference meter: unhandled instruction {other:?}"),
+        }
+        Ok(())
+    }
+
+    /// SPEC.md §Exceptions' collection, run by a `throw` (its base cost charged, its
+    /// operands still on the stack) that finds 2 × `max_live_exceptions` or more held:
+    /// charges W = 1 + A + V + Σ (1 + payload length) over the reachable exceptions
+    /// (all or nothing), removes the unreachable ones, and traps with
+    /// `exception_limit` when `max_live_exceptions` or more remain.
+    fn collect(&mut self) -> Result<(), Trap> {
+        // Root 1: the exnref locals and operands of every activation (a suspended
+        // caller's operands below its call's arguments, which begin at its callee's
+        // locals; the throwing activation's whole operand stack).
+        let mut roots: Vec<u64> = Vec::new();
+        for (i, fr) in self.frames.iter().enumerate() {
+            for &l in &fr.code.exn_locals {
+                roots.push(self.stack[fr.locals_base + l as usize]);
+            }
+            let opbase = fr.locals_base + fr.code.nparams + fr.code.locals.len();
+            let end = self
+                .frames
+                .get(i + 1)
+                .map_or(self.stack.len(), |callee| callee.locals_base);
+            if let Some(pos) = fr.code.exn_operands.get(&(fr.pc - 1)) {
+                for &p in pos {
+                    let at = opbase + p as usize;
+                    if at < end {
+                        roots.push(self.stack[at]);
+                    }
+                }
+            }
+        }
+        // Root 2: every exnref global and every element of every exnref table.
+        for g in &self.s.globals {
+            if g.ty == VT::ExnRef {
+                roots.push(g.value);
+            }
+        }
+        for t in &self.s.tables {
+            if t.elem == VT::ExnRef {
+                roots.extend_from_slice(&t.elems);
+            }
+        }
+        let v = roots.len() as u64;
+        // Root 3 (not part of V), then the payloads of reachable exceptions.
+        let mut work: Vec<usize> = self.s.pinned.iter().copied().collect();
+        work.extend(roots.iter().filter(|&&r| r != 0).map(|&r| r as usize - 1));
+        let mut reachable = std::collections::BTreeSet::new();
+        let mut sum: u64 = 0;
+        while let Some(a) = work.pop() {
+            if !reachable.insert(a) {
+                continue;
+            }
+            let e = &self.s.exns[&a];
+            sum = sum.saturating_add(1 + e.payload.len() as u64);
+            for (t, &p) in self.s.tags[e.tag].params.iter().zip(&e.payload) {
+                if *t == VT::ExnRef && p != 0 {
+                    work.push(p as usize - 1);
+                }
+            }
+        }
+        let w = (1 + self.frames.len() as u64)
+            .saturating_add(v)
+            .saturating_add(sum);
+        self.s.charge(w)?;
+        let dead: Vec<usize> = self
+            .s
+            .exns
+            .keys()
+            .filter(|a| !reachable.contains(a))
+            .copied()
+            .collect();
+        for a in dead {
+            self.s.exn_remove(a);
+        }
+        if self.s.exns.len() as u64 >= self.s.max_live_exceptions {
+            return Err(Trap::EXCEPTION_LIMIT);
         }
         Ok(())
     }

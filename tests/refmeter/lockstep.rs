@@ -18,7 +18,7 @@ use detwasm::{
 use super::store::Host;
 use super::{exec, FnTy, RExtern, RModule, Trap, VT};
 
-/// Gas limit of runs that are not probing an out-of-gas point.
+/// Default gas limit of runs that are not probing an out-of-gas point.
 pub const MAIN_LIMIT: u64 = 10_000_000_000;
 
 /// A value, normalized for comparison: numbers by bits, `funcref` by store address
@@ -198,6 +198,10 @@ pub struct Pair {
     pub mismatches: Vec<String>,
     /// Seed of the deterministic sampler of out-of-gas limits.
     seed: u64,
+    /// Gas limit of instantiations and of the unprobed run of each invocation
+    /// ([`MAIN_LIMIT`] unless a caller lowers it, e.g. for a program that only ends by
+    /// running out of gas).
+    pub main_limit: u64,
 }
 
 /// An external value on both sides.
@@ -211,6 +215,7 @@ impl Pair {
             stats: Stats::default(),
             mismatches: Vec::new(),
             seed: 0x9e37_79b9_7f4a_7c15,
+            main_limit: MAIN_LIMIT,
         }
     }
 
@@ -307,14 +312,14 @@ impl Pair {
     ) -> Option<PairInst> {
         let det_imports: Vec<Extern> = imports.iter().map(|(d, _)| *d).collect();
         let rf_imports: Vec<RExtern> = imports.iter().map(|(_, r)| *r).collect();
-        self.det.set_gas_limit(MAIN_LIMIT);
+        self.det.set_gas_limit(self.main_limit);
         let d = self.det.instantiate(det_module, &det_imports);
         let det_gas = self.det.gas_used();
         let d = match d {
             Err(Error::Link(_)) => return None,
             other => other,
         };
-        self.rf.set_gas_limit(MAIN_LIMIT);
+        self.rf.set_gas_limit(self.main_limit);
         self.rf.clear_dirty();
         let r = self.rf.instantiate(Rc::clone(rf_module), &rf_imports);
         let rf_gas = self.rf.gas_used();
@@ -340,7 +345,7 @@ impl Pair {
             outcome: r_out,
             gas_used: rf_gas,
         };
-        self.check(&ctx, MAIN_LIMIT, &det_run, &rf_run, None);
+        self.check(&ctx, self.main_limit, &det_run, &rf_run, None);
         let (Ok(det), Ok(rf)) = (d, r) else {
             return None;
         };
@@ -391,7 +396,7 @@ impl Pair {
     /// The reference run from the current state with an unbounded limit, rolled back.
     fn rf_dry(&mut self, f: usize, args: &[u64]) -> Run {
         self.rf.begin_journal();
-        let run = self.rf_run(f, args, MAIN_LIMIT);
+        let run = self.rf_run(f, args, self.main_limit);
         self.rf.rollback();
         run
     }
@@ -405,10 +410,10 @@ impl Pair {
     /// engines see every probe, so they stay in lock step.
     pub fn invoke(&mut self, ctx: &Ctx<'_>, f: PairFunc, extra_mems: &[usize], sample: Sampling) {
         let rf_args: Vec<u64> = ctx.args.iter().map(slot_of_det).collect();
-        let r = self.rf_run(f.rf, &rf_args, MAIN_LIMIT);
-        let d = self.det_run(f.det, ctx.args, MAIN_LIMIT);
+        let r = self.rf_run(f.rf, &rf_args, self.main_limit);
+        let d = self.det_run(f.det, ctx.args, self.main_limit);
         self.stats.invocations += 1;
-        self.check(ctx, MAIN_LIMIT, &d, &r, Some(extra_mems));
+        self.check(ctx, self.main_limit, &d, &r, Some(extra_mems));
         let t = r.gas_used;
         if r.outcome.is_out_of_gas() || !(sample.lo..=sample.hi).contains(&t) || t == 0 {
             return;

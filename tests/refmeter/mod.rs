@@ -65,4 +65,5 @@ impl Trap {
     pub const OUT_OF_GAS: Trap = Trap("out_of_gas");
     pub const UNCAUGHT_EXCEPTION: Trap = Trap("uncaught_exception");
     pub const NULL_REFERENCE: Trap = Trap("null_reference");
+    pub const EXCEPTION_LIMIT: Trap = Trap("exception_limit");
 }

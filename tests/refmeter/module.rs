@@ -95,6 +95,13 @@ pub struct Code {
     pub br_tables: HashMap<usize, (Vec<u32>, u32)>,
     /// SPEC.md §Stack: 1 + params + declared locals + max operand height + max label depth.
     pub height: u64,
+    /// Indices (parameters first) of the `exnref`-typed locals.
+    pub exn_locals: Vec<u32>,
+    /// For each `call`, `call_indirect` and `throw` at pc whose operand stack (as the
+    /// validator types it just before the instruction) holds `exnref` values: their
+    /// positions, counted from the bottom of the function's operand stack. These are
+    /// the slots SPEC.md §Exceptions' root 1 names at a throw and in a suspended caller.
+    pub exn_operands: HashMap<usize, Vec<u32>>,
 }
 
 /// A decoded module.
@@ -370,9 +377,19 @@ fn decode_body(
     let mut offsets = Vec::new();
     let (mut max_operands, mut max_labels) = (0u64, u64::from(fv.control_stack_height()));
     let mut br_tables = HashMap::new();
+    let mut exn_operands = HashMap::new();
     while !reader.eof() {
         let offset = reader.original_position();
         let op = reader.read().map_err(|e| e.to_string())?;
+        if matches!(
+            op,
+            Operator::Call { .. } | Operator::CallIndirect { .. } | Operator::Throw { .. }
+        ) {
+            let exn = exn_operand_positions(&fv);
+            if !exn.is_empty() {
+                exn_operands.insert(ops.len(), exn);
+            }
+        }
         fv.op(offset, &op).map_err(|e| e.to_string())?;
         max_operands = max_operands.max(u64::from(fv.operand_stack_height()));
         max_labels = max_labels.max(u64::from(fv.control_stack_height()));
@@ -385,6 +402,14 @@ fn decode_body(
     }
     let (end_of, else_of) = match_structure(&ops)?;
     let height = 1 + ty.params.len() as u64 + locals.len() as u64 + max_operands + max_labels;
+    let exn_locals = ty
+        .params
+        .iter()
+        .chain(&locals)
+        .enumerate()
+        .filter(|(_, t)| **t == VT::ExnRef)
+        .map(|(i, _)| i as u32)
+        .collect();
     Ok(Code {
         nparams: ty.params.len(),
         nresults: ty.results.len(),
@@ -395,7 +420,25 @@ fn decode_body(
         else_of,
         br_tables,
         height,
+        exn_locals,
+        exn_operands,
     })
+}
+
+/// The positions (from the bottom) of the `exnref`-typed values on the validator's
+/// operand stack. In unreachable code a value may have no known type; such code never
+/// runs, so those count as not `exnref`.
+fn exn_operand_positions(
+    fv: &wasmparser::FuncValidator<wasmparser::ValidatorResources>,
+) -> Vec<u32> {
+    let h = fv.operand_stack_height() as usize;
+    (0..h)
+        .filter(|&depth| {
+            matches!(fv.get_operand_type(depth), Some(Some(ValType::Ref(r))) if ref_vt(r) == VT::ExnRef)
+        })
+        .map(|depth| (h - 1 - depth) as u32)
+        .rev()
+        .collect()
 }
 
 /// The matching `end` of every structured instruction and the `else` of every `if`,

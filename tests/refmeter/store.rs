@@ -7,7 +7,7 @@
 //! every mutation so a dry run can be rolled back. References are slots per SPEC.md
 //! §Values: 0 for null, else address + 1. Depends on the sibling modules.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use wasmparser::{ExternalKind, Operator};
@@ -135,6 +135,19 @@ pub enum Undo {
         data: usize,
         old: Vec<u8>,
     },
+    /// Exception `addr` was created (it was the next address).
+    ExnCreated {
+        addr: usize,
+    },
+    /// Exception `addr` was removed.
+    ExnRemoved {
+        addr: usize,
+        exn: Exn,
+    },
+    /// Exception `addr` was handed out of the store.
+    ExnPinned {
+        addr: usize,
+    },
 }
 
 /// The whole reference state.
@@ -148,7 +161,16 @@ pub struct Store {
     pub tags: Vec<FnTy>,
     pub elems: Vec<Vec<u64>>,
     pub datas: Vec<Vec<u8>>,
-    pub exns: Vec<Exn>,
+    /// The exceptions the store holds (SPEC.md §Exceptions), by address; its length is
+    /// the store's count of held exceptions.
+    pub exns: BTreeMap<usize, Exn>,
+    /// The address of the next exception created: the number created so far.
+    pub next_exn: usize,
+    /// Exceptions handed out of the store (invocation results, host function
+    /// arguments): reachable for the rest of the store's life.
+    pub pinned: BTreeSet<usize>,
+    /// SPEC.md §Exceptions' `max_live_exceptions` (default 2048).
+    pub max_live_exceptions: u64,
     pub instances: Vec<Instance>,
     pub gas_limit: u64,
     pub gas_remaining: u64,
@@ -161,7 +183,8 @@ pub struct Store {
     /// Memories and tables written since the last [`Store::clear_dirty`].
     pub dirty_mems: BTreeSet<usize>,
     pub dirty_tables: BTreeSet<usize>,
-    /// Whether anything but exceptions changed since the last [`Store::clear_dirty`].
+    /// Whether anything changed since the last [`Store::clear_dirty`], the held
+    /// exceptions included (their count decides when a later `throw` collects).
     pub mutated: bool,
     /// The recorded host calls that answer `Host::Replay` functions, if any.
     pub replay: Option<Box<ReplayHost>>,
@@ -181,7 +204,10 @@ impl Store {
             tags: Vec::new(),
             elems: Vec::new(),
             datas: Vec::new(),
-            exns: Vec::new(),
+            exns: BTreeMap::new(),
+            next_exn: 0,
+            pinned: BTreeSet::new(),
+            max_live_exceptions: 2048,
             instances: Vec::new(),
             gas_limit: u64::MAX,
             gas_remaining: u64::MAX,
@@ -228,8 +254,8 @@ impl Store {
         self.journal = Some(Vec::new());
     }
 
-    /// Stops recording and undoes every recorded change (exceptions allocated
-    /// meanwhile stay: they are unreachable garbage).
+    /// Stops recording and undoes every recorded change, the store's exceptions
+    /// included (their count decides when a later `throw` collects).
     pub fn rollback(&mut self) {
         let Some(journal) = self.journal.take() else {
             return;
@@ -247,6 +273,16 @@ impl Store {
                 Undo::TableSize { table, len } => self.tables[table].elems.truncate(len),
                 Undo::Elem { elem, old } => self.elems[elem] = old,
                 Undo::Data { data, old } => self.datas[data] = old,
+                Undo::ExnCreated { addr } => {
+                    self.exns.remove(&addr);
+                    self.next_exn = addr;
+                }
+                Undo::ExnRemoved { addr, exn } => {
+                    self.exns.insert(addr, exn);
+                }
+                Undo::ExnPinned { addr } => {
+                    self.pinned.remove(&addr);
+                }
             }
         }
     }
@@ -258,6 +294,31 @@ impl Store {
             if let Some(j) = self.journal.as_mut() {
                 j.push(u);
             }
+        }
+    }
+
+    /// Creates an exception; returns its address.
+    pub fn exn_create(&mut self, exn: Exn) -> usize {
+        let addr = self.next_exn;
+        self.record(|_| Undo::ExnCreated { addr });
+        self.next_exn += 1;
+        self.exns.insert(addr, exn);
+        addr
+    }
+
+    /// Removes exception `addr`.
+    pub fn exn_remove(&mut self, addr: usize) {
+        if let Some(exn) = self.exns.remove(&addr) {
+            self.record(move |_| Undo::ExnRemoved { addr, exn });
+        }
+    }
+
+    /// Hands the exception of reference slot `slot` (if not null) out of the store.
+    pub fn exn_pin(&mut self, slot: u64) {
+        if slot != 0 && self.pinned.insert(slot as usize - 1) {
+            self.record(|_| Undo::ExnPinned {
+                addr: slot as usize - 1,
+            });
         }
     }
 

@@ -225,6 +225,10 @@ pub fn meter_run(p: &Program, det: &DetRun) -> MeterRun {
     s.max_table_elements = start.limits[14];
     s.max_call_depth = start.limits[17];
     s.max_stack_height = start.limits[18];
+    // SPEC.md §Exceptions: max_live_exceptions is the last entry of the limits.
+    if let Some(&m) = start.limits.get(19) {
+        s.max_live_exceptions = m;
+    }
     let mut names = Vec::new();
     let mut imports = Vec::new();
     for (module, name, kind) in &p.rf.imports {
