@@ -744,6 +744,55 @@ const EMBEDDER: &str = r#"(module
   (func (export "stash") (param i32) (global.set $g (call $make (local.get 0))))
   (func (export "clear") (global.set $g (ref.null exn))))"#;
 
+/// Exnref values passed as call arguments (by `call` and `call_indirect`) to a
+/// function whose callee throws: SPEC.md §Exceptions counts them as the callee's
+/// locals, not again as the caller's operands (those below the arguments only).
+const ARGS: &str = r#"(module
+  (type $ct (func (param exnref exnref i32)))
+  (tag $e (param i32))
+  (table $t 1 funcref)
+  (elem (table $t) (i32.const 0) func $churn)
+  (func $catch (param i32) (result exnref)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (throw $e (local.get 0)))
+      (unreachable)))
+  (func $churn (type $ct) (param $a exnref) (param $b exnref) (param $n i32)
+    (loop $l
+      (drop (call $catch (local.get $n)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "run") (param $n i32) (result i32)
+    (call $catch (i32.const 1))
+    (call $churn (call $catch (i32.const 2)) (ref.null exn) (local.get $n))
+    (call_indirect $t (type $ct)
+      (call $catch (i32.const 3)) (call $catch (i32.const 4)) (local.get $n) (i32.const 0))
+    (ref.is_null)))"#;
+
+/// Exceptions caught by `catch` and `catch_all` (removed as their throw's unwinding
+/// ends), by `catch_all_ref` (held until a collection), and caught again by `catch`
+/// after a `throw_ref` (not fresh: held).
+const CATCH_LOOP: &str = r#"(module
+  (tag $e (param i32))
+  (tag $f)
+  (func (export "run") (param $n i32) (result i32) (local $acc i32) (local $x exnref)
+    (loop $l
+      (block $h (result i32)
+        (try_table (catch $e $h) (throw $e (local.get $n)))
+        (unreachable))
+      (local.set $acc (i32.add (local.get $acc)))
+      (block $h2
+        (try_table (catch_all $h2) (throw $f))
+        (unreachable))
+      (local.set $x
+        (block $h3 (result exnref)
+          (try_table (catch_all_ref $h3) (throw $e (i32.const 7)))
+          (unreachable)))
+      (block $h4 (result i32)
+        (try_table (catch $e $h4) (throw_ref (local.get $x)))
+        (unreachable))
+      (local.set $acc (i32.add (local.get $acc)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))"#;
+
 /// detwasm's default configuration with `max_live_exceptions = n`.
 fn live(n: u32) -> detwasm::Config {
     detwasm::Config {
@@ -797,6 +846,28 @@ fn exception_collections_match_the_reference_meter() {
         pairs.push(compare_program_with(
             &origin,
             &parse(ROOTS),
+            &calls,
+            true,
+            &live(n),
+        ));
+    }
+    for n in [1, 2, 4] {
+        let origin = format!("CATCH_LOOP max_live_exceptions={n}");
+        let calls = [("run", vec![i(10)]), ("run", vec![i(25)])];
+        pairs.push(compare_program_with(
+            &origin,
+            &parse(CATCH_LOOP),
+            &calls,
+            true,
+            &live(n),
+        ));
+    }
+    for n in [2, 3, 5] {
+        let origin = format!("ARGS max_live_exceptions={n}");
+        let calls = [("run", vec![i(10)]), ("run", vec![i(30)])];
+        pairs.push(compare_program_with(
+            &origin,
+            &parse(ARGS),
             &calls,
             true,
             &live(n),

@@ -280,7 +280,12 @@ impl Machine<'_> {
     /// `throw` has just created it: then a `catch` or `catch_all` (without `_ref`)
     /// that catches it removes it from the store (SPEC.md §Exceptions rule 2).
     fn unwind(&mut self, exn: usize, fresh: bool) -> Result<(), Trap> {
-        let tag = self.s.exns[&exn].tag;
+        let tag = self
+            .s
+            .exns
+            .get(&exn)
+            .expect("reference meter: an exnref to an exception it reclaimed")
+            .tag;
         while let Some(fr) = self.frames.last() {
             let (code, inst, label_base) = (Rc::clone(&fr.code), fr.inst, fr.label_base);
             while self.labels.len() > label_base {
