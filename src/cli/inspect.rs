@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::translate::op::OpKind;
 use crate::translate::CompiledFunc;
 use crate::{Config, Engine, Module};
 
@@ -107,20 +108,26 @@ fn listing(out: &mut String, code: &CompiledFunc) {
         let offsets = [0, 1, 2].map(|part| code.offset(pc, part).unwrap_or(0));
         // The wasm instructions this op stands for: the non-zero offsets, or the
         // first one (an op of one instruction at offset 0 cannot occur: a body starts
-        // after the section headers).
+        // after the section headers). A fused op names each component (op table).
+        let fused = op.kind() == OpKind::Fused;
         let wasm: Vec<String> = offsets
             .iter()
             .zip(parts)
             .enumerate()
             .filter(|(i, (off, _))| *i == 0 || **off != 0)
-            .map(|(_, (off, gas))| format!("@{off:#x} gas {gas}"))
+            .map(
+                |(i, (off, gas))| match op.stands_for().get(i).filter(|_| fused) {
+                    Some(name) => format!("@{off:#x} {name} gas {gas}"),
+                    None => format!("@{off:#x} gas {gas}"),
+                },
+            )
             .collect();
-        let note = if matches!(op, crate::translate::op::Op::ConsumeGas(_)) {
+        let note = if op.kind() == OpKind::Gas {
             "segment head: charges the segment's static gas".to_string()
         } else {
             wasm.join(", ")
         };
-        let _ = writeln!(out, "  {pc:>6}  {op:?}  ; {note}");
+        let _ = writeln!(out, "  {pc:>6}  {op}  ; {note}");
     }
     for h in code.handlers.iter() {
         let target = if h.target == u32::MAX {

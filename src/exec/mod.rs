@@ -128,7 +128,7 @@ fn trunc<T>(r: Result<T, float::TruncError>) -> Result<T, TrapCode> {
 fn unexecuted_gas(f: &CompiledFunc, from: usize) -> u64 {
     let mut sum = 0u64;
     for (op, side) in f.code.iter().zip(f.side.iter()).skip(from) {
-        if matches!(op, Op::ConsumeGas(_)) {
+        if matches!(op, Op::ConsumeGas { gas: _ }) {
             break;
         }
         sum += u64::from(side.cost());
@@ -714,7 +714,7 @@ impl Machine<'_> {
             }
             pc += 1;
             match op {
-                Op::ConsumeGas(n) => {
+                Op::ConsumeGas { gas: n } => {
                     let n = u64::from(n);
                     if gas >= n {
                         gas -= n;
@@ -728,7 +728,7 @@ impl Machine<'_> {
                     }
                 }
                 Op::Unreachable => fault!(TrapCode::Unreachable),
-                Op::Jump(t) => pc = t as usize,
+                Op::Jump { target: t } => pc = t as usize,
                 Op::Br { target, drop, keep } => branch!(target, drop, keep),
                 Op::BrIfNez { target, drop, keep } => {
                     sp -= 1;
@@ -736,7 +736,7 @@ impl Machine<'_> {
                         branch!(target, drop, keep);
                     }
                 }
-                Op::BrIfEqz(t) => {
+                Op::BrIfEqz { target: t } => {
                     sp -= 1;
                     if sg!(sp) as u32 == 0 {
                         pc = t as usize;
@@ -764,14 +764,14 @@ impl Machine<'_> {
                 }
                 Op::BrTableEntry { .. } => fault!(TrapCode::Internal),
                 Op::Return => do_return!(),
-                Op::Call(idx) => {
+                Op::Call { func: idx } => {
                     // SAFETY: `instp` is the current instance (see `cf!`); validation
                     // proved `idx` is below the module's function count, which is the
                     // length of the instance's function list.
                     let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
                     call!(callee, false);
                 }
-                Op::ReturnCall(idx) => {
+                Op::ReturnCall { func: idx } => {
                     // SAFETY: as for `Op::Call`.
                     let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
                     call!(callee, true);
@@ -786,7 +786,7 @@ impl Machine<'_> {
                     let callee = tri!(self.indirect(inst, type_idx, table, sg!(sp)));
                     call!(callee, true);
                 }
-                Op::Throw(tag_idx) => {
+                Op::Throw { tag: tag_idx } => {
                     let tag = self.store.instances[inst].tags[tag_idx as usize];
                     let ty = self.store.tags[tag as usize].ty;
                     let n = self.store.types[ty as usize].params().len();
@@ -821,40 +821,42 @@ impl Machine<'_> {
                         ss!(sp - 1, sg!(sp));
                     }
                 }
-                Op::LocalGet(i) => {
+                Op::LocalGet { local: i } => {
                     ss!(sp, sg!(fp + i as usize));
                     sp += 1;
                 }
-                Op::LocalSet(i) => {
+                Op::LocalSet { local: i } => {
                     sp -= 1;
                     ss!(fp + i as usize, sg!(sp));
                 }
-                Op::LocalTee(i) => ss!(fp + i as usize, sg!(sp - 1)),
-                Op::GlobalGet(i) => {
+                Op::LocalTee { local: i } | Op::LocalSetGet { local: i } => {
+                    ss!(fp + i as usize, sg!(sp - 1));
+                }
+                Op::GlobalGet { global: i } => {
                     // SAFETY: validation proved `i` is below the module's global count,
                     // the length of the instance's global list.
                     let g = unsafe { *(*instp).globals_ref().get_unchecked(i as usize) };
                     ss!(sp, self.store.globals[g as usize].value);
                     sp += 1;
                 }
-                Op::GlobalSet(i) => {
+                Op::GlobalSet { global: i } => {
                     // SAFETY: as for `Op::GlobalGet`.
                     let g = unsafe { *(*instp).globals_ref().get_unchecked(i as usize) };
                     sp -= 1;
                     self.store.globals[g as usize].value = sg!(sp);
                 }
-                Op::Const(c) => {
+                Op::Const { value: c } => {
                     ss!(sp, c);
                     sp += 1;
                 }
                 Op::Reinterpret => {}
                 Op::RefIsNull => un!(u64v, o_bool, |a| a == 0),
-                Op::RefFunc(i) => {
+                Op::RefFunc { func: i } => {
                     let f = self.store.instances[inst].funcs[i as usize];
                     ss!(sp, u64::from(f) + 1);
                     sp += 1;
                 }
-                Op::TableGet(t) => {
+                Op::TableGet { table: t } => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     let i = sg!(sp - 1) as u32 as usize;
                     match self.store.tables[ta].elems.get(i) {
@@ -862,7 +864,7 @@ impl Machine<'_> {
                         None => fault!(TrapCode::TableOutOfBounds),
                     }
                 }
-                Op::TableSet(t) => {
+                Op::TableSet { table: t } => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     sp -= 2;
                     let i = sg!(sp) as u32 as usize;
@@ -872,12 +874,12 @@ impl Machine<'_> {
                         None => fault!(TrapCode::TableOutOfBounds),
                     }
                 }
-                Op::TableSize(t) => {
+                Op::TableSize { table: t } => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     ss!(sp, self.store.tables[ta].elems.len() as u64);
                     sp += 1;
                 }
-                Op::TableGrow(t) => {
+                Op::TableGrow { table: t } => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     sp -= 1;
                     let n = sg!(sp) as u32;
@@ -901,7 +903,7 @@ impl Machine<'_> {
                         ss!(sp - 1, old);
                     }
                 }
-                Op::TableFill(t) => {
+                Op::TableFill { table: t } => {
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     sp -= 3;
                     let (i, v, n) = (sg!(sp) as u32, sg!(sp + 1), sg!(sp + 2) as u32);
@@ -948,31 +950,41 @@ impl Machine<'_> {
                     store.tables[ta].elems[d..d + n]
                         .copy_from_slice(&store.elems[ea].items[s..s + n]);
                 }
-                Op::ElemDrop(e) => {
+                Op::ElemDrop { elem: e } => {
                     let ea = self.store.instances[inst].elems[e as usize] as usize;
                     self.store.elems[ea].items = Vec::new();
                 }
-                Op::I32Load(o) => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::I64Load(o) => load!(o, 8, |b| u64::from_le_bytes(b)),
-                Op::F32Load(o) => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::F64Load(o) => load!(o, 8, |b| u64::from_le_bytes(b)),
-                Op::I32Load8S(o) => load!(o, 1, |b| o_i32(i32::from(b[0] as i8))),
-                Op::I32Load8U(o) => load!(o, 1, |b| u64::from(b[0])),
-                Op::I32Load16S(o) => load!(o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b)))),
-                Op::I32Load16U(o) => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
-                Op::I64Load8S(o) => load!(o, 1, |b| o_i64(i64::from(b[0] as i8))),
-                Op::I64Load8U(o) => load!(o, 1, |b| u64::from(b[0])),
-                Op::I64Load16S(o) => load!(o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b)))),
-                Op::I64Load16U(o) => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
-                Op::I64Load32S(o) => load!(o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b)))),
-                Op::I64Load32U(o) => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::I32Store(o) => store!(o, 4, |v| (v as u32).to_le_bytes()),
-                Op::I64Store(o) => store!(o, 8, |v| v.to_le_bytes()),
-                Op::F32Store(o) => store!(o, 4, |v| (v as u32).to_le_bytes()),
-                Op::F64Store(o) => store!(o, 8, |v| v.to_le_bytes()),
-                Op::I32Store8(o) | Op::I64Store8(o) => store!(o, 1, |v| [v as u8]),
-                Op::I32Store16(o) | Op::I64Store16(o) => store!(o, 2, |v| (v as u16).to_le_bytes()),
-                Op::I64Store32(o) => store!(o, 4, |v| (v as u32).to_le_bytes()),
+                Op::I32Load { offset: o } => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::I64Load { offset: o } => load!(o, 8, |b| u64::from_le_bytes(b)),
+                Op::F32Load { offset: o } => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::F64Load { offset: o } => load!(o, 8, |b| u64::from_le_bytes(b)),
+                Op::I32Load8S { offset: o } => load!(o, 1, |b| o_i32(i32::from(b[0] as i8))),
+                Op::I32Load8U { offset: o } => load!(o, 1, |b| u64::from(b[0])),
+                Op::I32Load16S { offset: o } => {
+                    load!(o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
+                }
+                Op::I32Load16U { offset: o } => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
+                Op::I64Load8S { offset: o } => load!(o, 1, |b| o_i64(i64::from(b[0] as i8))),
+                Op::I64Load8U { offset: o } => load!(o, 1, |b| u64::from(b[0])),
+                Op::I64Load16S { offset: o } => {
+                    load!(o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b))))
+                }
+                Op::I64Load16U { offset: o } => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
+                Op::I64Load32S { offset: o } => {
+                    load!(o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b))))
+                }
+                Op::I64Load32U { offset: o } => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::I32Store { offset: o } => store!(o, 4, |v| (v as u32).to_le_bytes()),
+                Op::I64Store { offset: o } => store!(o, 8, |v| v.to_le_bytes()),
+                Op::F32Store { offset: o } => store!(o, 4, |v| (v as u32).to_le_bytes()),
+                Op::F64Store { offset: o } => store!(o, 8, |v| v.to_le_bytes()),
+                Op::I32Store8 { offset: o } | Op::I64Store8 { offset: o } => {
+                    store!(o, 1, |v| [v as u8])
+                }
+                Op::I32Store16 { offset: o } | Op::I64Store16 { offset: o } => {
+                    store!(o, 2, |v| (v as u16).to_le_bytes())
+                }
+                Op::I64Store32 { offset: o } => store!(o, 4, |v| (v as u32).to_le_bytes()),
                 Op::MemorySize => {
                     ss!(sp, (self.store.memories[mem].data.len() / PAGE_SIZE) as u64);
                     sp += 1;
@@ -999,7 +1011,7 @@ impl Machine<'_> {
                         ss!(sp - 1, old);
                     }
                 }
-                Op::MemoryInit(seg) => {
+                Op::MemoryInit { data: seg } => {
                     let da = self.store.instances[inst].datas[seg as usize] as usize;
                     sp -= 3;
                     let (d, s, n) = (
@@ -1022,7 +1034,7 @@ impl Machine<'_> {
                     store.memories[mem].data[d as usize..(d + n) as usize].copy_from_slice(src);
                     dirty!(d, n);
                 }
-                Op::DataDrop(seg) => {
+                Op::DataDrop { data: seg } => {
                     let da = self.store.instances[inst].datas[seg as usize] as usize;
                     self.store.datas[da].dropped = true;
                 }
@@ -1057,29 +1069,31 @@ impl Machine<'_> {
                     data[d as usize..(d + n) as usize].fill(v);
                     dirty!(d, n);
                 }
-                Op::LocalGet2(a, b) => {
+                Op::LocalGet2 { a, b } => {
                     ss!(sp, sg!(fp + a as usize));
                     ss!(sp + 1, sg!(fp + b as usize));
                     sp += 2;
                 }
-                Op::I32AddImm(c) => un!(u32v, o_u32, |a| a.wrapping_add(c)),
-                Op::I32AndImm(c) => un!(u32v, o_u32, |a| a & c),
-                Op::I32OrImm(c) => un!(u32v, o_u32, |a| a | c),
-                Op::I32XorImm(c) => un!(u32v, o_u32, |a| a ^ c),
-                Op::I32ShlImm(c) => un!(u32v, o_u32, |a| a.wrapping_shl(c)),
-                Op::I32ShrSImm(c) => un!(i32v, o_i32, |a| a.wrapping_shr(c)),
-                Op::I32ShrUImm(c) => un!(u32v, o_u32, |a| a.wrapping_shr(c)),
-                Op::I32EqImm(c) => un!(u32v, o_bool, |a| a == c),
-                Op::I32NeImm(c) => un!(u32v, o_bool, |a| a != c),
-                Op::I32LtSImm(c) => un!(i32v, o_bool, |a| a < c as i32),
-                Op::I32LtUImm(c) => un!(u32v, o_bool, |a| a < c),
-                Op::I32GtSImm(c) => un!(i32v, o_bool, |a| a > c as i32),
-                Op::I32GtUImm(c) => un!(u32v, o_bool, |a| a > c),
-                Op::I32LeSImm(c) => un!(i32v, o_bool, |a| a <= c as i32),
-                Op::I32LeUImm(c) => un!(u32v, o_bool, |a| a <= c),
-                Op::I32GeSImm(c) => un!(i32v, o_bool, |a| a >= c as i32),
-                Op::I32GeUImm(c) => un!(u32v, o_bool, |a| a >= c),
-                Op::I64AddImm(c) => un!(u64v, o_u64, |a| a.wrapping_add(c as i32 as i64 as u64)),
+                Op::I32AddImm { imm: c } => un!(u32v, o_u32, |a| a.wrapping_add(c)),
+                Op::I32AndImm { imm: c } => un!(u32v, o_u32, |a| a & c),
+                Op::I32OrImm { imm: c } => un!(u32v, o_u32, |a| a | c),
+                Op::I32XorImm { imm: c } => un!(u32v, o_u32, |a| a ^ c),
+                Op::I32ShlImm { imm: c } => un!(u32v, o_u32, |a| a.wrapping_shl(c)),
+                Op::I32ShrSImm { imm: c } => un!(i32v, o_i32, |a| a.wrapping_shr(c)),
+                Op::I32ShrUImm { imm: c } => un!(u32v, o_u32, |a| a.wrapping_shr(c)),
+                Op::I32EqImm { imm: c } => un!(u32v, o_bool, |a| a == c),
+                Op::I32NeImm { imm: c } => un!(u32v, o_bool, |a| a != c),
+                Op::I32LtSImm { imm: c } => un!(i32v, o_bool, |a| a < c as i32),
+                Op::I32LtUImm { imm: c } => un!(u32v, o_bool, |a| a < c),
+                Op::I32GtSImm { imm: c } => un!(i32v, o_bool, |a| a > c as i32),
+                Op::I32GtUImm { imm: c } => un!(u32v, o_bool, |a| a > c),
+                Op::I32LeSImm { imm: c } => un!(i32v, o_bool, |a| a <= c as i32),
+                Op::I32LeUImm { imm: c } => un!(u32v, o_bool, |a| a <= c),
+                Op::I32GeSImm { imm: c } => un!(i32v, o_bool, |a| a >= c as i32),
+                Op::I32GeUImm { imm: c } => un!(u32v, o_bool, |a| a >= c),
+                Op::I64AddImm { imm: c } => {
+                    un!(u64v, o_u64, |a| a.wrapping_add(c as i32 as i64 as u64))
+                }
                 Op::I32AddLocalImm { local, imm } => {
                     let a = sg!(fp + local as usize) as u32;
                     ss!(sp, u64::from(a.wrapping_add(imm)));

@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::gas;
 use crate::validate::ValidateError;
 use exn_map::{ExnMap, ExnMapBuilder};
-use op::Op;
+use op::{Op, OpKind};
 use wasmparser::{
     BlockType, FuncToValidate, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator,
     ValidatorResources,
@@ -215,6 +215,13 @@ struct Translator<'e> {
     site_pc: Option<u32>,
 }
 
+/// The wasm operators of the profile that no op stands for: they only shape control
+/// (labels, handler ranges, segments) and are lowered by `Translator::op` into
+/// branches, segment heads and fixups. Every other operator of the profile is named by
+/// a row of the op table (`op::for_each_op!`); a test checks both lists together.
+#[cfg(test)]
+pub(crate) const STRUCTURAL: &[&str] = &["Nop", "Block", "Loop", "Else", "End", "TryTable"];
+
 /// A broken translator invariant (validation excluded it): `Error::Internal`, never a
 /// validation error, so no one mistakes a detwasm bug for the module's fault.
 fn internal(what: &'static str) -> Error {
@@ -295,7 +302,7 @@ impl<'e> Translator<'e> {
             return;
         }
         let cost = u32::try_from(self.seg_cost).unwrap_or(u32::MAX);
-        self.code[self.seg_head] = Op::ConsumeGas(cost);
+        self.code[self.seg_head] = Op::ConsumeGas { gas: cost };
     }
 
     /// Starts a new straight-line segment here and returns its head position, a valid
@@ -311,25 +318,31 @@ impl<'e> Translator<'e> {
         self.close_segment();
         self.seg_head = self.code.len();
         self.seg_cost = 0;
-        self.code.push(Op::ConsumeGas(0));
+        self.code.push(Op::ConsumeGas { gas: 0 });
         self.parts.push([0; 3]);
         self.offsets.push([self.cur_offset, 0, 0]);
         self.barrier = self.code.len();
         self.seg_head as u32
     }
 
-    fn patch(&mut self, fixup: Fixup, target: u32) {
+    /// Sets the target of a recorded fixup: a branch op's `target` (the op table's
+    /// `Op::target_mut`) or a handler's label.
+    ///
+    /// # Errors
+    /// `Error::Internal` when the fixup names an op without a target.
+    fn patch(&mut self, fixup: Fixup, target: u32) -> Result<(), Error> {
         match fixup {
-            Fixup::Op(i) => match &mut self.code[i] {
-                Op::Jump(t) | Op::BrIfEqz(t) => *t = target,
-                Op::Br { target: t, .. }
-                | Op::BrIfNez { target: t, .. }
-                | Op::BrTableEntry { target: t, .. }
-                | Op::BrIfLocalNez { target: t, .. } => *t = target,
-                _ => {}
-            },
+            Fixup::Op(i) => {
+                let t = self
+                    .code
+                    .get_mut(i)
+                    .and_then(Op::target_mut)
+                    .ok_or_else(|| internal("fixup of an op without a branch target"))?;
+                *t = target;
+            }
             Fixup::Handler(i) => self.handlers[i].1.target = target,
         }
+        Ok(())
     }
 
     /// Resolves a branch of relative depth `depth` taken at operand height `h`.
@@ -360,7 +373,7 @@ impl<'e> Translator<'e> {
             }
             Some((target, drop, keep, idx)) => {
                 let at = if drop == 0 {
-                    self.emit_plain(Op::Jump(target), cost)
+                    self.emit_plain(Op::Jump { target }, cost)
                 } else {
                     self.emit_plain(Op::Br { target, drop, keep }, cost)
                 };
@@ -495,7 +508,7 @@ impl<'e> Translator<'e> {
                 let (p, r) = self.block_arity(*blockty);
                 let mut else_fixup = None;
                 if self.reachable {
-                    else_fixup = Some(self.emit_plain(Op::BrIfEqz(0), cost));
+                    else_fixup = Some(self.emit_plain(Op::BrIfEqz { target: 0 }, cost));
                     self.new_segment();
                 }
                 self.push_ctrl(CtrlKind::If, h.saturating_sub(1 + p), r, 0);
@@ -548,7 +561,7 @@ impl<'e> Translator<'e> {
             }
             O::Else => {
                 if self.reachable {
-                    let at = self.emit_plain(Op::Jump(0), cost);
+                    let at = self.emit_plain(Op::Jump { target: 0 }, cost);
                     if let Some(c) = self.ctrl.last_mut() {
                         c.fixups.push(Fixup::Op(at));
                     }
@@ -560,7 +573,7 @@ impl<'e> Translator<'e> {
                 if entry {
                     let pc = self.new_segment();
                     if let Some(i) = else_fixup {
-                        self.patch(Fixup::Op(i), pc);
+                        self.patch(Fixup::Op(i), pc)?;
                     }
                 }
                 if let Some(c) = self.ctrl.last_mut() {
@@ -588,10 +601,10 @@ impl<'e> Translator<'e> {
                 if reachable_after || c.else_fixup.is_some() {
                     let pc = self.new_segment();
                     for f in &c.fixups {
-                        self.patch(*f, pc);
+                        self.patch(*f, pc)?;
                     }
                     if let Some(i) = c.else_fixup {
-                        self.patch(Fixup::Op(i), pc);
+                        self.patch(Fixup::Op(i), pc)?;
                     }
                 }
                 for hi in c.pending_handlers {
@@ -669,7 +682,12 @@ impl<'e> Translator<'e> {
                 return Ok(());
             }
             O::ReturnCall { function_index } => {
-                self.emit(Op::ReturnCall(*function_index), cost);
+                self.emit(
+                    Op::ReturnCall {
+                        func: *function_index,
+                    },
+                    cost,
+                );
                 self.reachable = false;
                 return Ok(());
             }
@@ -688,7 +706,7 @@ impl<'e> Translator<'e> {
                 return Ok(());
             }
             O::Throw { tag_index } => {
-                let at = self.emit(Op::Throw(*tag_index), cost);
+                let at = self.emit(Op::Throw { tag: *tag_index }, cost);
                 self.site_pc = Some(at as u32 + 1);
                 self.reachable = false;
                 return Ok(());
@@ -698,7 +716,9 @@ impl<'e> Translator<'e> {
                 self.reachable = false;
                 return Ok(());
             }
-            O::Call { function_index } => Op::Call(*function_index),
+            O::Call { function_index } => Op::Call {
+                func: *function_index,
+            },
             O::CallIndirect {
                 type_index,
                 table_index,
@@ -706,25 +726,43 @@ impl<'e> Translator<'e> {
                 type_idx: *type_index,
                 table: *table_index,
             },
-            O::Drop => Op::Drop,
             O::Select | O::TypedSelect { .. } => Op::Select,
-            O::LocalGet { local_index } => Op::LocalGet(*local_index),
-            O::LocalSet { local_index } => Op::LocalSet(*local_index),
-            O::LocalTee { local_index } => Op::LocalTee(*local_index),
-            O::GlobalGet { global_index } => Op::GlobalGet(*global_index),
-            O::GlobalSet { global_index } => Op::GlobalSet(*global_index),
-            O::I32Const { value } => Op::Const(u64::from(*value as u32)),
-            O::I64Const { value } => Op::Const(*value as u64),
-            O::F32Const { value } => Op::Const(u64::from(value.bits())),
-            O::F64Const { value } => Op::Const(value.bits()),
-            O::RefNull { .. } => Op::Const(0),
-            O::RefIsNull => Op::RefIsNull,
-            O::RefFunc { function_index } => Op::RefFunc(*function_index),
-            O::TableGet { table } => Op::TableGet(*table),
-            O::TableSet { table } => Op::TableSet(*table),
-            O::TableSize { table } => Op::TableSize(*table),
-            O::TableGrow { table } => Op::TableGrow(*table),
-            O::TableFill { table } => Op::TableFill(*table),
+            O::LocalGet { local_index } => Op::LocalGet {
+                local: *local_index,
+            },
+            O::LocalSet { local_index } => Op::LocalSet {
+                local: *local_index,
+            },
+            O::LocalTee { local_index } => Op::LocalTee {
+                local: *local_index,
+            },
+            O::GlobalGet { global_index } => Op::GlobalGet {
+                global: *global_index,
+            },
+            O::GlobalSet { global_index } => Op::GlobalSet {
+                global: *global_index,
+            },
+            O::I32Const { value } => Op::Const {
+                value: u64::from(*value as u32),
+            },
+            O::I64Const { value } => Op::Const {
+                value: *value as u64,
+            },
+            O::F32Const { value } => Op::Const {
+                value: u64::from(value.bits()),
+            },
+            O::F64Const { value } => Op::Const {
+                value: value.bits(),
+            },
+            O::RefNull { .. } => Op::Const { value: 0 },
+            O::RefFunc { function_index } => Op::RefFunc {
+                func: *function_index,
+            },
+            O::TableGet { table } => Op::TableGet { table: *table },
+            O::TableSet { table } => Op::TableSet { table: *table },
+            O::TableSize { table } => Op::TableSize { table: *table },
+            O::TableGrow { table } => Op::TableGrow { table: *table },
+            O::TableFill { table } => Op::TableFill { table: *table },
             O::TableCopy {
                 dst_table,
                 src_table,
@@ -736,66 +774,96 @@ impl<'e> Translator<'e> {
                 elem: *elem_index,
                 table: *table,
             },
-            O::ElemDrop { elem_index } => Op::ElemDrop(*elem_index),
-            O::I32Load { memarg } => Op::I32Load(mem(memarg)),
-            O::I64Load { memarg } => Op::I64Load(mem(memarg)),
-            O::F32Load { memarg } => Op::F32Load(mem(memarg)),
-            O::F64Load { memarg } => Op::F64Load(mem(memarg)),
-            O::I32Load8S { memarg } => Op::I32Load8S(mem(memarg)),
-            O::I32Load8U { memarg } => Op::I32Load8U(mem(memarg)),
-            O::I32Load16S { memarg } => Op::I32Load16S(mem(memarg)),
-            O::I32Load16U { memarg } => Op::I32Load16U(mem(memarg)),
-            O::I64Load8S { memarg } => Op::I64Load8S(mem(memarg)),
-            O::I64Load8U { memarg } => Op::I64Load8U(mem(memarg)),
-            O::I64Load16S { memarg } => Op::I64Load16S(mem(memarg)),
-            O::I64Load16U { memarg } => Op::I64Load16U(mem(memarg)),
-            O::I64Load32S { memarg } => Op::I64Load32S(mem(memarg)),
-            O::I64Load32U { memarg } => Op::I64Load32U(mem(memarg)),
-            O::I32Store { memarg } => Op::I32Store(mem(memarg)),
-            O::I64Store { memarg } => Op::I64Store(mem(memarg)),
-            O::F32Store { memarg } => Op::F32Store(mem(memarg)),
-            O::F64Store { memarg } => Op::F64Store(mem(memarg)),
-            O::I32Store8 { memarg } => Op::I32Store8(mem(memarg)),
-            O::I32Store16 { memarg } => Op::I32Store16(mem(memarg)),
-            O::I64Store8 { memarg } => Op::I64Store8(mem(memarg)),
-            O::I64Store16 { memarg } => Op::I64Store16(mem(memarg)),
-            O::I64Store32 { memarg } => Op::I64Store32(mem(memarg)),
+            O::ElemDrop { elem_index } => Op::ElemDrop { elem: *elem_index },
+            O::I32Load { memarg } => Op::I32Load {
+                offset: mem(memarg),
+            },
+            O::I64Load { memarg } => Op::I64Load {
+                offset: mem(memarg),
+            },
+            O::F32Load { memarg } => Op::F32Load {
+                offset: mem(memarg),
+            },
+            O::F64Load { memarg } => Op::F64Load {
+                offset: mem(memarg),
+            },
+            O::I32Load8S { memarg } => Op::I32Load8S {
+                offset: mem(memarg),
+            },
+            O::I32Load8U { memarg } => Op::I32Load8U {
+                offset: mem(memarg),
+            },
+            O::I32Load16S { memarg } => Op::I32Load16S {
+                offset: mem(memarg),
+            },
+            O::I32Load16U { memarg } => Op::I32Load16U {
+                offset: mem(memarg),
+            },
+            O::I64Load8S { memarg } => Op::I64Load8S {
+                offset: mem(memarg),
+            },
+            O::I64Load8U { memarg } => Op::I64Load8U {
+                offset: mem(memarg),
+            },
+            O::I64Load16S { memarg } => Op::I64Load16S {
+                offset: mem(memarg),
+            },
+            O::I64Load16U { memarg } => Op::I64Load16U {
+                offset: mem(memarg),
+            },
+            O::I64Load32S { memarg } => Op::I64Load32S {
+                offset: mem(memarg),
+            },
+            O::I64Load32U { memarg } => Op::I64Load32U {
+                offset: mem(memarg),
+            },
+            O::I32Store { memarg } => Op::I32Store {
+                offset: mem(memarg),
+            },
+            O::I64Store { memarg } => Op::I64Store {
+                offset: mem(memarg),
+            },
+            O::F32Store { memarg } => Op::F32Store {
+                offset: mem(memarg),
+            },
+            O::F64Store { memarg } => Op::F64Store {
+                offset: mem(memarg),
+            },
+            O::I32Store8 { memarg } => Op::I32Store8 {
+                offset: mem(memarg),
+            },
+            O::I32Store16 { memarg } => Op::I32Store16 {
+                offset: mem(memarg),
+            },
+            O::I64Store8 { memarg } => Op::I64Store8 {
+                offset: mem(memarg),
+            },
+            O::I64Store16 { memarg } => Op::I64Store16 {
+                offset: mem(memarg),
+            },
+            O::I64Store32 { memarg } => Op::I64Store32 {
+                offset: mem(memarg),
+            },
             O::MemorySize { .. } => Op::MemorySize,
             O::MemoryGrow { .. } => Op::MemoryGrow,
-            O::MemoryInit { data_index, .. } => Op::MemoryInit(*data_index),
-            O::DataDrop { data_index } => Op::DataDrop(*data_index),
+            O::MemoryInit { data_index, .. } => Op::MemoryInit { data: *data_index },
+            O::DataDrop { data_index } => Op::DataDrop { data: *data_index },
             O::MemoryCopy { .. } => Op::MemoryCopy,
             O::MemoryFill { .. } => Op::MemoryFill,
-            O::I32ReinterpretF32
-            | O::I64ReinterpretF64
-            | O::F32ReinterpretI32
-            | O::F64ReinterpretI64 => Op::Reinterpret,
-            other => match numeric(other) {
+            other => match op::lower_simple(other) {
                 Some(o) => o,
                 None => return Err(internal("operator outside the profile")),
             },
         };
         let at = self.emit(o, cost);
-        if matches!(o, Op::Call(_) | Op::CallIndirect { .. }) {
+        if o.kind() == OpKind::Call {
             self.site_pc = Some(at as u32 + 1);
         }
         // A call or a dynamic charge ends its segment: whatever charges gas while the
         // instruction runs (the callee, a host function, the dynamic cost) must see
         // exactly the instructions executed so far charged, not the rest of a prepaid
         // segment (SPEC.md §Gas, charging semantics).
-        if matches!(
-            o,
-            Op::Call(_)
-                | Op::CallIndirect { .. }
-                | Op::MemoryGrow
-                | Op::MemoryFill
-                | Op::MemoryCopy
-                | Op::MemoryInit(_)
-                | Op::TableGrow(_)
-                | Op::TableFill(_)
-                | Op::TableCopy { .. }
-                | Op::TableInit { .. }
-        ) {
+        if o.ends_segment() {
             self.new_segment();
         }
         Ok(())
@@ -811,38 +879,48 @@ fn small(cost: u32) -> u8 {
 fn fuse2(a: Option<Op>, op: Op) -> Option<Op> {
     let a = a?;
     Some(match (a, op) {
-        (Op::LocalGet(x), Op::LocalGet(y)) => Op::LocalGet2(x, y),
-        (Op::LocalSet(x), Op::LocalGet(y)) if x == y => Op::LocalTee(x),
+        (Op::LocalGet { local: x }, Op::LocalGet { local: y }) => Op::LocalGet2 { a: x, b: y },
+        (Op::LocalSet { local: x }, Op::LocalGet { local: y }) if x == y => {
+            Op::LocalSetGet { local: x }
+        }
         (
-            Op::LocalGet(x),
+            Op::LocalGet { local: x },
             Op::BrIfNez {
                 target, drop: 0, ..
             },
         ) => Op::BrIfLocalNez { local: x, target },
-        (Op::LocalGet(x), Op::I32Load(offset)) => Op::I32LoadLocal { local: x, offset },
-        (Op::LocalGet(x), Op::I64Load(offset)) => Op::I64LoadLocal { local: x, offset },
-        (Op::Const(c), op) => {
+        (Op::LocalGet { local: x }, Op::I32Load { offset }) => {
+            Op::I32LoadLocal { local: x, offset }
+        }
+        (Op::LocalGet { local: x }, Op::I64Load { offset }) => {
+            Op::I64LoadLocal { local: x, offset }
+        }
+        (Op::Const { value: c }, op) => {
             let c32 = c as u32;
             match op {
-                Op::I32Add => Op::I32AddImm(c32),
-                Op::I32Sub => Op::I32AddImm(c32.wrapping_neg()),
-                Op::I32And => Op::I32AndImm(c32),
-                Op::I32Or => Op::I32OrImm(c32),
-                Op::I32Xor => Op::I32XorImm(c32),
-                Op::I32Shl => Op::I32ShlImm(c32),
-                Op::I32ShrS => Op::I32ShrSImm(c32),
-                Op::I32ShrU => Op::I32ShrUImm(c32),
-                Op::I32Eq => Op::I32EqImm(c32),
-                Op::I32Ne => Op::I32NeImm(c32),
-                Op::I32LtS => Op::I32LtSImm(c32),
-                Op::I32LtU => Op::I32LtUImm(c32),
-                Op::I32GtS => Op::I32GtSImm(c32),
-                Op::I32GtU => Op::I32GtUImm(c32),
-                Op::I32LeS => Op::I32LeSImm(c32),
-                Op::I32LeU => Op::I32LeUImm(c32),
-                Op::I32GeS => Op::I32GeSImm(c32),
-                Op::I32GeU => Op::I32GeUImm(c32),
-                Op::I64Add if i64::from(c as i64 as i32) == c as i64 => Op::I64AddImm(c as u32),
+                Op::I32Add => Op::I32AddImm { imm: c32 },
+                Op::I32Sub => Op::I32AddImm {
+                    imm: c32.wrapping_neg(),
+                },
+                Op::I32And => Op::I32AndImm { imm: c32 },
+                Op::I32Or => Op::I32OrImm { imm: c32 },
+                Op::I32Xor => Op::I32XorImm { imm: c32 },
+                Op::I32Shl => Op::I32ShlImm { imm: c32 },
+                Op::I32ShrS => Op::I32ShrSImm { imm: c32 },
+                Op::I32ShrU => Op::I32ShrUImm { imm: c32 },
+                Op::I32Eq => Op::I32EqImm { imm: c32 },
+                Op::I32Ne => Op::I32NeImm { imm: c32 },
+                Op::I32LtS => Op::I32LtSImm { imm: c32 },
+                Op::I32LtU => Op::I32LtUImm { imm: c32 },
+                Op::I32GtS => Op::I32GtSImm { imm: c32 },
+                Op::I32GtU => Op::I32GtUImm { imm: c32 },
+                Op::I32LeS => Op::I32LeSImm { imm: c32 },
+                Op::I32LeU => Op::I32LeUImm { imm: c32 },
+                Op::I32GeS => Op::I32GeSImm { imm: c32 },
+                Op::I32GeU => Op::I32GeUImm { imm: c32 },
+                Op::I64Add if i64::from(c as i64 as i32) == c as i64 => {
+                    Op::I64AddImm { imm: c as u32 }
+                }
                 _ => return None,
             }
         }
@@ -854,156 +932,16 @@ fn fuse2(a: Option<Op>, op: Op) -> Option<Op> {
 fn fuse3(ab: Option<(Op, Op)>, op: Op) -> Option<Op> {
     let (a, b) = ab?;
     match (a, b, op) {
-        (Op::LocalGet(local), Op::Const(c), Op::I32Add) => Some(Op::I32AddLocalImm {
+        (Op::LocalGet { local }, Op::Const { value: c }, Op::I32Add) => Some(Op::I32AddLocalImm {
             local,
             imm: c as u32,
         }),
-        (Op::LocalGet(local), Op::Const(c), Op::I32Sub) => Some(Op::I32AddLocalImm {
+        (Op::LocalGet { local }, Op::Const { value: c }, Op::I32Sub) => Some(Op::I32AddLocalImm {
             local,
             imm: (c as u32).wrapping_neg(),
         }),
         _ => None,
     }
-}
-
-/// Maps a numeric wasm operator to its op, one to one.
-fn numeric(op: &Operator<'_>) -> Option<Op> {
-    use Operator as O;
-    Some(match op {
-        O::I32Eqz => Op::I32Eqz,
-        O::I32Eq => Op::I32Eq,
-        O::I32Ne => Op::I32Ne,
-        O::I32LtS => Op::I32LtS,
-        O::I32LtU => Op::I32LtU,
-        O::I32GtS => Op::I32GtS,
-        O::I32GtU => Op::I32GtU,
-        O::I32LeS => Op::I32LeS,
-        O::I32LeU => Op::I32LeU,
-        O::I32GeS => Op::I32GeS,
-        O::I32GeU => Op::I32GeU,
-        O::I32Clz => Op::I32Clz,
-        O::I32Ctz => Op::I32Ctz,
-        O::I32Popcnt => Op::I32Popcnt,
-        O::I32Add => Op::I32Add,
-        O::I32Sub => Op::I32Sub,
-        O::I32Mul => Op::I32Mul,
-        O::I32DivS => Op::I32DivS,
-        O::I32DivU => Op::I32DivU,
-        O::I32RemS => Op::I32RemS,
-        O::I32RemU => Op::I32RemU,
-        O::I32And => Op::I32And,
-        O::I32Or => Op::I32Or,
-        O::I32Xor => Op::I32Xor,
-        O::I32Shl => Op::I32Shl,
-        O::I32ShrS => Op::I32ShrS,
-        O::I32ShrU => Op::I32ShrU,
-        O::I32Rotl => Op::I32Rotl,
-        O::I32Rotr => Op::I32Rotr,
-        O::I64Eqz => Op::I64Eqz,
-        O::I64Eq => Op::I64Eq,
-        O::I64Ne => Op::I64Ne,
-        O::I64LtS => Op::I64LtS,
-        O::I64LtU => Op::I64LtU,
-        O::I64GtS => Op::I64GtS,
-        O::I64GtU => Op::I64GtU,
-        O::I64LeS => Op::I64LeS,
-        O::I64LeU => Op::I64LeU,
-        O::I64GeS => Op::I64GeS,
-        O::I64GeU => Op::I64GeU,
-        O::I64Clz => Op::I64Clz,
-        O::I64Ctz => Op::I64Ctz,
-        O::I64Popcnt => Op::I64Popcnt,
-        O::I64Add => Op::I64Add,
-        O::I64Sub => Op::I64Sub,
-        O::I64Mul => Op::I64Mul,
-        O::I64DivS => Op::I64DivS,
-        O::I64DivU => Op::I64DivU,
-        O::I64RemS => Op::I64RemS,
-        O::I64RemU => Op::I64RemU,
-        O::I64And => Op::I64And,
-        O::I64Or => Op::I64Or,
-        O::I64Xor => Op::I64Xor,
-        O::I64Shl => Op::I64Shl,
-        O::I64ShrS => Op::I64ShrS,
-        O::I64ShrU => Op::I64ShrU,
-        O::I64Rotl => Op::I64Rotl,
-        O::I64Rotr => Op::I64Rotr,
-        O::F32Eq => Op::F32Eq,
-        O::F32Ne => Op::F32Ne,
-        O::F32Lt => Op::F32Lt,
-        O::F32Gt => Op::F32Gt,
-        O::F32Le => Op::F32Le,
-        O::F32Ge => Op::F32Ge,
-        O::F32Abs => Op::F32Abs,
-        O::F32Neg => Op::F32Neg,
-        O::F32Ceil => Op::F32Ceil,
-        O::F32Floor => Op::F32Floor,
-        O::F32Trunc => Op::F32Trunc,
-        O::F32Nearest => Op::F32Nearest,
-        O::F32Sqrt => Op::F32Sqrt,
-        O::F32Add => Op::F32Add,
-        O::F32Sub => Op::F32Sub,
-        O::F32Mul => Op::F32Mul,
-        O::F32Div => Op::F32Div,
-        O::F32Min => Op::F32Min,
-        O::F32Max => Op::F32Max,
-        O::F32Copysign => Op::F32Copysign,
-        O::F64Eq => Op::F64Eq,
-        O::F64Ne => Op::F64Ne,
-        O::F64Lt => Op::F64Lt,
-        O::F64Gt => Op::F64Gt,
-        O::F64Le => Op::F64Le,
-        O::F64Ge => Op::F64Ge,
-        O::F64Abs => Op::F64Abs,
-        O::F64Neg => Op::F64Neg,
-        O::F64Ceil => Op::F64Ceil,
-        O::F64Floor => Op::F64Floor,
-        O::F64Trunc => Op::F64Trunc,
-        O::F64Nearest => Op::F64Nearest,
-        O::F64Sqrt => Op::F64Sqrt,
-        O::F64Add => Op::F64Add,
-        O::F64Sub => Op::F64Sub,
-        O::F64Mul => Op::F64Mul,
-        O::F64Div => Op::F64Div,
-        O::F64Min => Op::F64Min,
-        O::F64Max => Op::F64Max,
-        O::F64Copysign => Op::F64Copysign,
-        O::I32WrapI64 => Op::I32WrapI64,
-        O::I32TruncF32S => Op::I32TruncF32S,
-        O::I32TruncF32U => Op::I32TruncF32U,
-        O::I32TruncF64S => Op::I32TruncF64S,
-        O::I32TruncF64U => Op::I32TruncF64U,
-        O::I64ExtendI32S => Op::I64ExtendI32S,
-        O::I64ExtendI32U => Op::I64ExtendI32U,
-        O::I64TruncF32S => Op::I64TruncF32S,
-        O::I64TruncF32U => Op::I64TruncF32U,
-        O::I64TruncF64S => Op::I64TruncF64S,
-        O::I64TruncF64U => Op::I64TruncF64U,
-        O::F32ConvertI32S => Op::F32ConvertI32S,
-        O::F32ConvertI32U => Op::F32ConvertI32U,
-        O::F32ConvertI64S => Op::F32ConvertI64S,
-        O::F32ConvertI64U => Op::F32ConvertI64U,
-        O::F32DemoteF64 => Op::F32DemoteF64,
-        O::F64ConvertI32S => Op::F64ConvertI32S,
-        O::F64ConvertI32U => Op::F64ConvertI32U,
-        O::F64ConvertI64S => Op::F64ConvertI64S,
-        O::F64ConvertI64U => Op::F64ConvertI64U,
-        O::F64PromoteF32 => Op::F64PromoteF32,
-        O::I32Extend8S => Op::I32Extend8S,
-        O::I32Extend16S => Op::I32Extend16S,
-        O::I64Extend8S => Op::I64Extend8S,
-        O::I64Extend16S => Op::I64Extend16S,
-        O::I64Extend32S => Op::I64Extend32S,
-        O::I32TruncSatF32S => Op::I32TruncSatF32S,
-        O::I32TruncSatF32U => Op::I32TruncSatF32U,
-        O::I32TruncSatF64S => Op::I32TruncSatF64S,
-        O::I32TruncSatF64U => Op::I32TruncSatF64U,
-        O::I64TruncSatF32S => Op::I64TruncSatF32S,
-        O::I64TruncSatF32U => Op::I64TruncSatF32U,
-        O::I64TruncSatF64S => Op::I64TruncSatF64S,
-        O::I64TruncSatF64U => Op::I64TruncSatF64U,
-        _ => return None,
-    })
 }
 
 /// Validates and translates one function body.
@@ -1042,7 +980,7 @@ pub(crate) fn translate_function(
         site_pc: None,
     };
     if env.metering {
-        t.push(Op::ConsumeGas(0), [0; 3]);
+        t.push(Op::ConsumeGas { gas: 0 }, [0; 3]);
     }
     t.barrier = t.code.len();
     t.push_ctrl(CtrlKind::Func, 0, num_results, 0);

@@ -1,0 +1,296 @@
+//! Tests of the op table: every wasm operator of the profile is named by a row or is
+//! structural, every simple row lowers its operators, every other row's operators are
+//! lowered by the translator, and the compiled code agrees with the rows (fused parts,
+//! branch targets).
+
+use super::{lower_simple, Op, OpKind, OP_TABLE};
+use crate::translate::STRUCTURAL;
+use crate::{Config, Engine, Module};
+use std::collections::BTreeSet;
+
+/// The proposals of the profile (SPEC.md §Profile) that add operators, by wasmparser's
+/// group name in `for_each_operator!`.
+const PROFILE: &[&str] = &[
+    "mvp",
+    "sign_extension",
+    "saturating_float_to_int",
+    "bulk_memory",
+    "reference_types",
+    "tail_call",
+    "exceptions",
+];
+
+/// Every wasm operator wasmparser knows: (proposal, name, the operator itself when it
+/// has no immediates).
+fn wasm_operators() -> Vec<(
+    &'static str,
+    &'static str,
+    Option<wasmparser::Operator<'static>>,
+)> {
+    macro_rules! value {
+        ($op:ident) => {
+            Some(wasmparser::Operator::$op)
+        };
+        ($op:ident { $($t:tt)* }) => {
+            None
+        };
+    }
+    macro_rules! list {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+            vec![$((stringify!($proposal), stringify!($op), value!($op $({ $($arg: $argty),* })?)),)*]
+        };
+    }
+    wasmparser::for_each_operator!(list)
+}
+
+/// Operators of the profile's proposals that validation always rejects: a `select`
+/// with other than one result type (core §3.3.4).
+const NEVER_VALID: &[&str] = &["TypedSelectMulti"];
+
+fn profile_operators() -> BTreeSet<&'static str> {
+    wasm_operators()
+        .into_iter()
+        .filter(|(p, _, _)| PROFILE.contains(p))
+        .map(|(_, name, _)| name)
+        .collect()
+}
+
+#[test]
+fn op_is_sixteen_bytes() {
+    assert_eq!(std::mem::size_of::<Op>(), 16);
+}
+
+#[test]
+fn every_profile_operator_has_a_row_or_is_structural() {
+    let named: BTreeSet<&str> = OP_TABLE
+        .iter()
+        .flat_map(|(_, _, wasm)| wasm.iter().copied())
+        .collect();
+    let structural: BTreeSet<&str> = STRUCTURAL.iter().copied().collect();
+    let missing: Vec<&str> = profile_operators()
+        .into_iter()
+        .filter(|o| !named.contains(o) && !structural.contains(o) && !NEVER_VALID.contains(o))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operators with no op-table row: {missing:?}"
+    );
+    let both: Vec<&&str> = structural.intersection(&named).collect();
+    assert!(both.is_empty(), "both structural and in a row: {both:?}");
+}
+
+#[test]
+fn every_named_operator_is_in_the_profile() {
+    let profile = profile_operators();
+    for (name, _, wasm) in OP_TABLE {
+        for w in *wasm {
+            assert!(
+                profile.contains(w),
+                "row {name} names {w}, not a profile operator"
+            );
+        }
+    }
+    for s in STRUCTURAL {
+        assert!(
+            profile.contains(s),
+            "structural {s} is not a profile operator"
+        );
+    }
+}
+
+#[test]
+fn rows_have_unique_names_and_fused_rows_several_parts() {
+    let mut names = BTreeSet::new();
+    for (name, kind, wasm) in OP_TABLE {
+        assert!(names.insert(*name), "row {name} twice");
+        match kind {
+            OpKind::Fused => assert!((2..=3).contains(&wasm.len()), "{name}"),
+            OpKind::Simple => assert!(!wasm.is_empty(), "{name}"),
+            OpKind::Gas => assert!(wasm.is_empty(), "{name}"),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn simple_rows_lower_exactly_their_operators() {
+    let simple: BTreeSet<&str> = OP_TABLE
+        .iter()
+        .filter(|(_, kind, _)| *kind == OpKind::Simple)
+        .flat_map(|(_, _, wasm)| wasm.iter().copied())
+        .collect();
+    let mut lowered = 0;
+    for (proposal, name, value) in wasm_operators() {
+        let Some(op) = value.as_ref().and_then(lower_simple) else {
+            assert!(!simple.contains(name), "{name} is simple but not lowered");
+            continue;
+        };
+        assert!(
+            PROFILE.contains(&proposal),
+            "{name} lowered outside the profile"
+        );
+        assert_eq!(op.kind(), OpKind::Simple, "{name}");
+        assert!(op.stands_for().contains(&name), "{name} lowered to {op}");
+        lowered += 1;
+    }
+    assert_eq!(lowered, simple.len());
+}
+
+/// A module that uses every operator of the profile that a row of another kind than
+/// `simple` and `fused` names, each in reachable code.
+const EVERY_CUSTOM_OPERATOR: &str = r#"
+(module
+  (type $v (func))
+  (type $ii (func (param i32) (result i32)))
+  (tag $t (param i32))
+  (memory 1)
+  (table $tab 4 funcref)
+  (table $tab2 4 funcref)
+  (global $g (mut i32) (i32.const 0))
+  (elem $e func $leaf)
+  (data $d "abcd")
+  (func $leaf)
+  (func $id (type $ii) (local.get 0))
+  (func (export "control") (param i32) (result i32) (local i32)
+    (block $b
+      (br_if $b (local.get 0))
+      (br_if $b (i32.eqz (local.get 0)))
+      (br_table $b $b (local.get 0)))
+    (if (local.get 0) (then (nop)) (else (nop)))
+    (block $c (result i32)
+      (br $c (i32.const 1)))
+    (local.set 1)
+    (local.tee 1 (local.get 0))
+    (global.set $g)
+    (drop (global.get $g))
+    (drop (select (i32.const 1) (i32.const 2) (local.get 0)))
+    (drop (select (result i32) (i32.const 1) (i32.const 2) (local.get 0)))
+    (call $leaf)
+    (call_indirect $tab (type $v) (i32.const 0))
+    (if (local.get 0) (then (return (i32.const 3))))
+    (br_if 0 (i32.const 4) (local.get 0))
+    (drop)
+    (if (local.get 0) (then (unreachable)))
+    (i32.const 5))
+  (func (export "tail1") (param i32) (result i32)
+    (return_call $id (local.get 0)))
+  (func (export "tail2") (param i32) (result i32)
+    (return_call_indirect $tab (type $ii) (local.get 0) (i32.const 1)))
+  (func (export "consts")
+    (drop (i32.const 1))
+    (drop (i64.const 2))
+    (drop (f32.const 3))
+    (drop (f64.const 4))
+    (drop (ref.null func))
+    (drop (ref.func $leaf)))
+  (func (export "tables")
+    (drop (table.get $tab (i32.const 0)))
+    (table.set $tab (i32.const 0) (ref.null func))
+    (drop (table.size $tab))
+    (drop (table.grow $tab (ref.null func) (i32.const 1)))
+    (table.fill $tab (i32.const 0) (ref.null func) (i32.const 1))
+    (table.copy $tab $tab2 (i32.const 0) (i32.const 0) (i32.const 1))
+    (table.init $tab $e (i32.const 0) (i32.const 0) (i32.const 1))
+    (elem.drop $e))
+  (func (export "memory")
+    (drop (i32.load (i32.const 0)))
+    (drop (i64.load (i32.const 0)))
+    (drop (f32.load (i32.const 0)))
+    (drop (f64.load (i32.const 0)))
+    (drop (i32.load8_s (i32.const 0)))
+    (drop (i32.load8_u (i32.const 0)))
+    (drop (i32.load16_s (i32.const 0)))
+    (drop (i32.load16_u (i32.const 0)))
+    (drop (i64.load8_s (i32.const 0)))
+    (drop (i64.load8_u (i32.const 0)))
+    (drop (i64.load16_s (i32.const 0)))
+    (drop (i64.load16_u (i32.const 0)))
+    (drop (i64.load32_s (i32.const 0)))
+    (drop (i64.load32_u (i32.const 0)))
+    (i32.store (i32.const 0) (i32.const 0))
+    (i64.store (i32.const 0) (i64.const 0))
+    (f32.store (i32.const 0) (f32.const 0))
+    (f64.store (i32.const 0) (f64.const 0))
+    (i32.store8 (i32.const 0) (i32.const 0))
+    (i32.store16 (i32.const 0) (i32.const 0))
+    (i64.store8 (i32.const 0) (i64.const 0))
+    (i64.store16 (i32.const 0) (i64.const 0))
+    (i64.store32 (i32.const 0) (i64.const 0))
+    (drop (memory.size))
+    (drop (memory.grow (i32.const 0)))
+    (memory.init $d (i32.const 0) (i32.const 0) (i32.const 1))
+    (data.drop $d)
+    (memory.copy (i32.const 0) (i32.const 1) (i32.const 1))
+    (memory.fill (i32.const 0) (i32.const 0) (i32.const 1)))
+  (func (export "exceptions") (param i32)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h)
+        (if (local.get 0) (then (throw $t (i32.const 1)))))
+      (return))
+    (throw_ref)))
+"#;
+
+/// Compiles `wat` with the default configuration.
+fn compile(wat: &[u8]) -> Module {
+    let bytes = wat::parse_bytes(wat).expect("test module parses");
+    Module::new(&Engine::new(Config::default()), &bytes).expect("test module translates")
+}
+
+#[test]
+fn translator_lowers_every_operator_of_the_other_rows() {
+    let module = compile(EVERY_CUSTOM_OPERATOR.as_bytes());
+    let produced: BTreeSet<&str> = module
+        .inner
+        .funcs
+        .iter()
+        .flat_map(|f| f.code.iter())
+        .flat_map(|op| op.stands_for().iter().copied())
+        .collect();
+    let wanted: BTreeSet<&str> = OP_TABLE
+        .iter()
+        .filter(|(_, kind, _)| !matches!(kind, OpKind::Simple | OpKind::Fused))
+        .flat_map(|(_, _, wasm)| wasm.iter().copied())
+        .collect();
+    let missing: Vec<&&str> = wanted.difference(&produced).collect();
+    assert!(
+        missing.is_empty(),
+        "no op produced for: {missing:?} (extend EVERY_CUSTOM_OPERATOR or the translator)"
+    );
+}
+
+#[test]
+fn compiled_code_agrees_with_the_rows() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sqlite3.wasm");
+    let bytes = std::fs::read(path).expect("examples/sqlite3.wasm is committed");
+    let module = Module::new(&Engine::new(Config::default()), &bytes).expect("translates");
+    let mut fused = 0usize;
+    for f in module.inner.funcs.iter() {
+        for (pc, op) in f.code.iter().enumerate() {
+            let parts = (0..3)
+                .filter(|&k| k == 0 || f.offset(pc, k).unwrap_or(0) != 0)
+                .count();
+            if op.kind() == OpKind::Fused {
+                fused += 1;
+                assert_eq!(parts, op.stands_for().len(), "{op} at {pc}");
+            } else {
+                assert_eq!(parts, 1, "{op} at {pc}");
+            }
+            let has_target = op.to_string().contains(" target=");
+            assert_eq!(op.clone().target_mut().is_some(), has_target, "{op}");
+        }
+    }
+    assert!(fused > 1000, "sqlite3 should use fused ops ({fused})");
+}
+
+#[test]
+fn display_names_the_op_and_its_operands() {
+    let op = Op::Br {
+        target: 7,
+        drop: 1,
+        keep: 2,
+    };
+    assert_eq!(op.to_string(), "Br target=7 drop=1 keep=2");
+    assert_eq!(Op::Drop.to_string(), "Drop");
+    assert_eq!(Op::Drop.name(), "Drop");
+    assert!(!op.ends_segment() && Op::MemoryGrow.ends_segment());
+}
