@@ -10,8 +10,6 @@
 // Test helpers fail loudly; the counting allocator needs `unsafe`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::io::Read;
 use std::process::Command;
 
@@ -20,66 +18,12 @@ use detwasm::trace::{Event, Trace, TRACE_MEMORY_BYTES};
 use detwasm::wasi::{StdinStream, WasiConfig};
 use sha2::{Digest, Sha256};
 
-/// Counts the bytes each thread holds allocated and their peak.
-struct Counting;
-
-thread_local! {
-    static HELD: Cell<i64> = const { Cell::new(0) };
-    static PEAK: Cell<i64> = const { Cell::new(0) };
-}
-
-fn note(delta: i64) {
-    let _ = HELD.try_with(|h| {
-        let now = h.get() + delta;
-        h.set(now);
-        let _ = PEAK.try_with(|p| p.set(p.get().max(now)));
-    });
-}
-
-fn size(n: usize) -> i64 {
-    i64::try_from(n).unwrap()
-}
-
-// SAFETY: every call is forwarded to `System` unchanged; only counters are updated.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            note(size(layout.size()));
-        }
-        p
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            note(size(layout.size()));
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        note(-size(layout.size()));
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            note(size(new_size) - size(layout.size()));
-        }
-        p
-    }
-}
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{peak_heap, Counting};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// `f`'s result and the peak of bytes this thread held beyond what it held before.
-fn peak_heap<T>(f: impl FnOnce() -> T) -> (T, u64) {
-    let base = HELD.with(Cell::get);
-    PEAK.with(|p| p.set(base));
-    let out = f();
-    let peak = PEAK.with(Cell::get);
-    (out, u64::try_from(peak - base).unwrap())
-}
 
 const MIB: u64 = 1024 * 1024;
 

@@ -20,8 +20,6 @@
 // Test helpers fail loudly; the counting allocator needs `unsafe`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -35,72 +33,12 @@ use detwasm::{Config, Error, Extern, GlobalAddr, MemAddr, TableAddr, TrapCode};
 // ---------------------------------------------------------------------------------
 // Measuring: a per-thread counting allocator, child rusage, the gas-time calibration.
 
-/// Counts the bytes each thread holds allocated and their peak, so a library case run
-/// on one test thread is measured apart from the others running in parallel.
-struct Counting;
-
-thread_local! {
-    static HELD: Cell<i64> = const { Cell::new(0) };
-    static PEAK: Cell<i64> = const { Cell::new(0) };
-}
-
-fn note(delta: i64) {
-    let _ = HELD.try_with(|h| {
-        let now = h.get() + delta;
-        h.set(now);
-        let _ = PEAK.try_with(|p| {
-            if now > p.get() {
-                p.set(now);
-            }
-        });
-    });
-}
-
-fn size_i64(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-// SAFETY: every call is forwarded to `System` unchanged; only counters are updated.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            note(size_i64(layout.size()));
-        }
-        p
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            note(size_i64(layout.size()));
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        note(-size_i64(layout.size()));
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            note(size_i64(new_size) - size_i64(layout.size()));
-        }
-        p
-    }
-}
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{peak_heap, Counting};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// Runs `f` and returns its result with the peak of bytes this thread held beyond
-/// what it held at the start.
-fn peak_heap<T>(f: impl FnOnce() -> T) -> (T, u64) {
-    let base = HELD.with(Cell::get);
-    PEAK.with(|p| p.set(base));
-    let out = f();
-    let peak = PEAK.with(Cell::get);
-    (out, u64::try_from(peak - base).unwrap_or(0))
-}
 
 const MIB: u64 = 1024 * 1024;
 /// Host memory a case may use beyond its guest's memory.
