@@ -33,7 +33,7 @@ pub use exec::{Trap, TrapCode, PAGE_SIZE};
 pub use module::{Export, ExternKind, Import, Module};
 pub use runtime::{
     Caller, Checkpoint, Extern, GlobalAddr, HostCall, HostCallOutcome, HostFunc, InstanceAddr,
-    MemAddr, Replayed, Store, TableAddr, TagAddr, TraceHook,
+    MemAddr, Replayed, Store, TableAddr, TagAddr, TraceHook, TypedFunc, WasmTy, WasmTyList,
 };
 pub use value::{
     ExnAddr, ExternType, FuncAddr, FuncType, GlobalType, MemoryType, TableType, TypeLimits,

@@ -9,9 +9,11 @@
 mod access;
 mod hook;
 mod instantiate;
+mod typed;
 
 pub(crate) use access::Access;
 pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
+pub use typed::{TypedFunc, WasmTy, WasmTyList};
 
 use crate::engine::Engine;
 use crate::error::Error;
