@@ -5,10 +5,15 @@
 //! `Config::gas_metering` off, to measure what metering costs. Before timing, every engine's result is checked against the
 //! expected value (benches/programs/README.md), so a wrong engine cannot look fast.
 //!
+//! The SQLite demo of `examples/` runs as a whole embedded run (group `session`:
+//! `session::run`, translation and instantiation included) under detwasm only, with
+//! metering on and off; wasmi would need a WASI host.
+//!
 //! Criterion ids are `<group>/<program>/<engine>`. After criterion's own report, a
 //! table gives each engine's time (the median of the per-iteration times criterion
 //! measured) and the ratios detwasm/wasmi, detwasm/wasmi-fuel (both metered) and
-//! detwasm-nogas/wasmi (both unmetered). Run with
+//! detwasm-nogas/wasmi (both unmetered), with the geometric mean of each ratio over the
+//! programs. Run with
 //! `cargo bench --bench execute`; the defaults (10 samples, about 2 s per benchmark)
 //! keep the whole run to a few minutes on two cores.
 
@@ -25,7 +30,8 @@ use criterion::Criterion;
 mod common;
 
 use common::{
-    detwasm_engine, wasm_bytes, wasmi_engine, DetwasmRunner, Program, WasmiRunner, PROGRAMS,
+    detwasm_engine, wasm_bytes, wasmi_engine, DetwasmRunner, Program, SqliteDemo, WasmiRunner,
+    PROGRAMS, SQLITE_DEMO,
 };
 
 /// The engines compared; wasmi always translates eagerly, as detwasm does.
@@ -95,7 +101,7 @@ fn print_ratios() {
     }
     let row = |cells: [&str; 9]| {
         println!(
-            "{:<12} {:<7} {:>10} {:>10} {:>10} {:>10} {:>6} {:>6} {:>6}",
+            "{:<12} {:<11} {:>10} {:>10} {:>10} {:>10} {:>6} {:>6} {:>6}",
             cells[0],
             cells[1],
             cells[2],
@@ -122,13 +128,12 @@ fn print_ratios() {
         "A/F",
         "N/W",
     ]);
-    for group in ["translate", "instantiate", "execute"] {
-        for program in PROGRAMS {
-            let time = |engine| {
-                samples
-                    .get(&(group, program.name, engine))
-                    .and_then(|s| median(s))
-            };
+    let names = PROGRAMS.iter().map(|p| p.name).chain([SQLITE_DEMO]);
+    for group in ["translate", "instantiate", "execute", "session"] {
+        // Each ratio column's values, for its geometric mean over the programs.
+        let mut ratios: [Vec<f64>; 3] = Default::default();
+        for name in names.clone() {
+            let time = |engine| samples.get(&(group, name, engine)).and_then(|s| median(s));
             let det = time(EngineKind::Detwasm);
             let nogas = time(EngineKind::DetwasmNoGas);
             let wasmi = time(EngineKind::Wasmi);
@@ -137,20 +142,45 @@ fn print_ratios() {
                 continue;
             }
             let show = |t: Option<Duration>| t.map_or("-".to_string(), |t| format!("{t:.2?}"));
-            let ratio = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
-                (Some(a), Some(b)) => format!("{:.2}", a.as_secs_f64() / b.as_secs_f64()),
-                _ => "-".to_string(),
+            let ratio = |a: Option<Duration>, b: Option<Duration>| {
+                a.zip(b).map(|(a, b)| a.as_secs_f64() / b.as_secs_f64())
             };
+            let show_ratio = |r: Option<f64>| r.map_or("-".to_string(), |r| format!("{r:.2}"));
+            let (aw, af, nw) = (ratio(det, wasmi), ratio(det, fuel), ratio(nogas, wasmi));
+            for (column, r) in ratios.iter_mut().zip([aw, af, nw]) {
+                column.extend(r);
+            }
             row([
                 group,
-                program.name,
+                name,
                 &show(det),
                 &show(nogas),
                 &show(wasmi),
                 &show(fuel),
-                &ratio(det, wasmi),
-                &ratio(det, fuel),
-                &ratio(nogas, wasmi),
+                &show_ratio(aw),
+                &show_ratio(af),
+                &show_ratio(nw),
+            ]);
+        }
+        if ratios[0].len() > 1 {
+            let mean = |i: usize| {
+                let column = &ratios[i];
+                if column.is_empty() {
+                    return "-".to_string();
+                }
+                let logs: f64 = column.iter().map(|r| r.ln()).sum();
+                format!("{:.2}", (logs / column.len() as f64).exp())
+            };
+            row([
+                group,
+                "geomean",
+                "",
+                "",
+                "",
+                "",
+                &mean(0),
+                &mean(1),
+                &mean(2),
             ]);
         }
     }
@@ -272,6 +302,28 @@ fn bench_execute(c: &mut Criterion, program: &Program, bytes: &[u8]) {
     group.finish();
 }
 
+/// The SQLite demo as one embedded run (`session::run`: translation, instantiation
+/// and the run), detwasm only, metering on and off; checked before timing.
+fn bench_sqlite(c: &mut Criterion) {
+    let demo = SqliteDemo::load();
+    demo.run(true);
+    demo.run(false);
+    let mut group = c.benchmark_group(format!("session/{SQLITE_DEMO}"));
+    for (kind, metering) in [
+        (EngineKind::Detwasm, true),
+        (EngineKind::DetwasmNoGas, false),
+    ] {
+        group.bench_function(kind.name(), |b| {
+            b.iter_custom(|iters| {
+                timed(("session", SQLITE_DEMO, kind), iters, || {
+                    demo.run(metering);
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
 fn main() {
     let mut c = Criterion::default()
         .sample_size(SAMPLE_SIZE)
@@ -285,6 +337,7 @@ fn main() {
         bench_instantiate(&mut c, program, &bytes);
         bench_execute(&mut c, program, &bytes);
     }
+    bench_sqlite(&mut c);
     c.final_summary();
     print_ratios();
 }

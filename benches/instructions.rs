@@ -9,7 +9,12 @@
 //! and REPS = 3 (each run loads, translates and instantiates the program once, then
 //! calls its entry point REPS times and checks every result), and reports
 //! (count(3) - count(1)) / 2: the instructions of one call, without process start-up,
-//! translation or instantiation. Needs `valgrind` on the PATH. The programs, entry
+//! translation or instantiation, and the geometric mean of each ratio over the
+//! programs. The SQLite demo (`sqlite_demo`) is counted for detwasm only (wasmi would
+//! need a WASI host), as one whole `session::run` (translation and instantiation
+//! included), count(2 runs) - count(1 run); it takes several minutes under callgrind.
+//! Arguments select programs by name (`cargo bench --bench instructions -- sieve vm`);
+//! without any, all run. Needs `valgrind` on the PATH. The programs, entry
 //! points, expected results and engine runners are shared with `benches/execute.rs`
 //! (`benches/common/`, see benches/programs/README.md); the figures are written up in BENCHMARKS.md.
 
@@ -19,12 +24,23 @@ use std::process::Command;
 
 mod common;
 
-use common::{detwasm_engine, wasm_bytes, wasmi_engine, DetwasmRunner, WasmiRunner, PROGRAMS};
+use common::{
+    detwasm_engine, wasm_bytes, wasmi_engine, DetwasmRunner, SqliteDemo, WasmiRunner, PROGRAMS,
+    SQLITE_DEMO,
+};
 
 const ENGINES: &[&str] = &["detwasm", "detwasm-nogas", "wasmi", "wasmi-fuel"];
 
-/// Loads `program` in `engine` and calls it `reps` times, checking each result.
+/// Loads `program` in `engine` and calls it `reps` times, checking each result; for
+/// the SQLite demo, runs the whole session `reps` times.
 fn run(engine: &str, program: &str, reps: u32) {
+    if program == SQLITE_DEMO {
+        let demo = SqliteDemo::load();
+        for _ in 0..reps {
+            demo.run(engine == "detwasm");
+        }
+        return;
+    }
     let p = PROGRAMS
         .iter()
         .find(|p| p.name == program)
@@ -74,6 +90,11 @@ fn count(engine: &str, program: &str, reps: u32) -> u64 {
         .unwrap_or_else(|| panic!("no instruction count in callgrind's output:\n{stderr}"))
 }
 
+/// The geometric mean of `values` (all positive).
+fn geometric_mean(values: &[f64]) -> f64 {
+    (values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let [cmd, engine, program, reps, ..] = args.as_slice() {
@@ -82,6 +103,12 @@ fn main() {
             return;
         }
     }
+    // Arguments other than options (`cargo bench` passes `--bench`) select programs by name.
+    let filters: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     if Command::new("valgrind").arg("--version").output().is_err() {
         eprintln!("instructions: valgrind is not installed (apt-get install -y valgrind)");
         std::process::exit(1);
@@ -91,7 +118,12 @@ fn main() {
         "{:<8} {:>14} {:>14} {:>14} {:>14} {:>8} {:>8} {:>8} {:>8}",
         "program", "detwasm", "det-nogas", "wasmi", "wasmi-fuel", "A/N", "F/W", "A/W", "A/F"
     );
-    for program in PROGRAMS.iter().map(|p| p.name) {
+    let mut ratios: Vec<[f64; 4]> = Vec::new();
+    for program in PROGRAMS
+        .iter()
+        .map(|p| p.name)
+        .filter(|name| filters.is_empty() || filters.contains(name))
+    {
         let per_call: Vec<f64> = ENGINES
             .iter()
             .map(|e| {
@@ -103,12 +135,41 @@ fn main() {
         let [a, n, w, f] = per_call[..] else {
             unreachable!()
         };
+        let row = [a / n, f / w, a / w, a / f];
         println!(
             "{program:<8} {a:>14.0} {n:>14.0} {w:>14.0} {f:>14.0} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
-            a / n,
-            f / w,
-            a / w,
-            a / f
+            row[0], row[1], row[2], row[3]
+        );
+        ratios.push(row);
+    }
+    if ratios.len() > 1 {
+        let mean = |i: usize| geometric_mean(&ratios.iter().map(|r| r[i]).collect::<Vec<_>>());
+        println!(
+            "{:<8} {:>14} {:>14} {:>14} {:>14} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
+            "geomean",
+            "",
+            "",
+            "",
+            "",
+            mean(0),
+            mean(1),
+            mean(2),
+            mean(3)
+        );
+    }
+    if filters.is_empty() || filters.contains(&SQLITE_DEMO) {
+        // One whole session per repetition, translation and instantiation included;
+        // 1 and 2 runs, as each run costs minutes under callgrind.
+        let per_run: Vec<f64> = ENGINES[..2]
+            .iter()
+            .map(|e| count(e, SQLITE_DEMO, 2).saturating_sub(count(e, SQLITE_DEMO, 1)) as f64)
+            .collect();
+        let [a, n] = per_run[..] else { unreachable!() };
+        println!(
+            "{SQLITE_DEMO:<8} {a:>14.0} {n:>14.0} {:>14} {:>14} {:>8.3}   (one session::run; detwasm only, not in the means)",
+            "-",
+            "-",
+            a / n
         );
     }
     println!("A = detwasm (metering on), N = detwasm-nogas, W = wasmi, F = wasmi-fuel");

@@ -1,8 +1,9 @@
 //! What the benchmarks share: the programs of `benches/programs/` with their entry
 //! points, arguments and expected results, and one runner per engine (detwasm with gas
 //! metering on or off, wasmi 2.0 with fuel off or on, both translating eagerly) that
-//! instantiates a program once and calls its entry point. Included by
-//! `benches/execute.rs` and `benches/instructions.rs`.
+//! instantiates a program once and calls its entry point; and the SQLite demo of
+//! `examples/` as a whole embedded run, for detwasm only (wasmi would need a WASI host).
+//! Included by `benches/execute.rs` and `benches/instructions.rs`.
 
 use std::path::Path;
 
@@ -39,6 +40,42 @@ pub const PROGRAMS: &[Program] = &[
         export: "matmul",
         arg: 64,
         expected: Outcome::F64(0xbfdb_0000_0000_0000), // -0.421875
+    },
+    Program {
+        name: "nbody",
+        export: "nbody",
+        arg: 1000,
+        expected: Outcome::F64(0xc049_1ea7_c9a4_3627), // -50.23949547308103
+    },
+    Program {
+        name: "sieve",
+        export: "sieve",
+        arg: 150_000,
+        expected: Outcome::I32(13848),
+    },
+    Program {
+        name: "lz",
+        export: "lz_bench",
+        arg: 2,
+        expected: Outcome::I32(1236599611),
+    },
+    Program {
+        name: "vm",
+        export: "vm_collatz",
+        arg: 150,
+        expected: Outcome::I32(5742),
+    },
+    Program {
+        name: "hashtab",
+        export: "hashtab",
+        arg: 25_000,
+        expected: Outcome::I32(-1038649143),
+    },
+    Program {
+        name: "sort",
+        export: "sort_bench",
+        arg: 10_000,
+        expected: Outcome::I32(-608596358),
     },
 ];
 
@@ -143,5 +180,71 @@ impl WasmiRunner {
             wasmi::Val::F64(v) => Outcome::F64(v.to_bits()),
             other => panic!("unexpected result {other:?}"),
         }
+    }
+}
+
+// ---- the SQLite demo (detwasm only) -------------------------------------------------
+
+/// The name the SQLite demo goes by in the benchmarks' tables.
+pub const SQLITE_DEMO: &str = "sqlite_demo";
+
+/// The SQLite demo of README.md: the SQLite shell (`examples/sqlite3.wasm`) running
+/// `examples/sql/demo.sql` from stdin against `/data/demo.db`, with `examples/sql`
+/// preloaded at `/data`, through `session::run` (validation, translation,
+/// instantiation and the run with its 2 200 host calls, trace recorded as by default;
+/// about 600 M gas). There is no wasmi counterpart: it would need a WASI host.
+pub struct SqliteDemo {
+    bytes: Vec<u8>,
+    wasi: detwasm::wasi::WasiConfig,
+    expected: String,
+}
+
+impl SqliteDemo {
+    pub fn load() -> SqliteDemo {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let read = |path: &str| {
+            std::fs::read(root.join(path)).unwrap_or_else(|err| panic!("reading {path}: {err}"))
+        };
+        let wasi = detwasm::wasi::WasiConfig {
+            args: vec!["sqlite3.wasm".to_string(), "/data/demo.db".to_string()],
+            stdin: read("examples/sql/demo.sql"),
+            preopens: vec![detwasm::wasi::Preopen {
+                guest_path: "/data".to_string(),
+                tree: detwasm::wasi::fs::Dir::load_host(root.join("examples/sql")).unwrap(),
+            }],
+            ..detwasm::wasi::WasiConfig::default()
+        };
+        SqliteDemo {
+            bytes: read("examples/sqlite3.wasm"),
+            wasi,
+            expected: String::from_utf8(read("examples/sql/expected.txt")).unwrap(),
+        }
+    }
+
+    /// One whole run with gas metering on or off; checks its exit code and stdout
+    /// against `examples/sql/expected.txt` (which leaves out the lines starting with
+    /// `clock|` and `random|`, as tests/programs/cases.json does).
+    pub fn run(&self, metering: bool) {
+        let rc = detwasm::session::RunConfig {
+            config: detwasm::Config {
+                gas_metering: metering,
+                gas_limit: DETWASM_GAS,
+                ..detwasm::Config::default()
+            },
+            wasi: self.wasi.clone(),
+            ..detwasm::session::RunConfig::default()
+        };
+        let out = detwasm::session::run(&self.bytes, rc).unwrap();
+        assert!(out.trap.is_none(), "SQLite demo trapped: {:?}", out.trap);
+        assert_eq!(out.exit_code, Some(0), "SQLite demo exit code");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let kept: String = stdout
+            .split_inclusive('\n')
+            .filter(|line| !line.starts_with("clock|") && !line.starts_with("random|"))
+            .collect();
+        assert!(
+            kept == self.expected,
+            "SQLite demo stdout differs from expected.txt"
+        );
     }
 }

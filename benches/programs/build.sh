@@ -21,3 +21,9 @@ build() {
 build fib
 build sha256
 build matmul
+build nbody
+build sieve
+build lz
+build vm
+build hashtab
+build sort
