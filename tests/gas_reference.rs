@@ -7,7 +7,7 @@
 //!   `spectest` or modules registered by the same script, and every `invoke`,
 //!   `assert_return`, `assert_trap`, `assert_exhaustion` and `assert_exception` of an
 //!   exported function, plus instantiations (start functions, segments);
-//! - corpus B: the freestanding programs of `benches/programs/` and wat modules written
+//! - corpus B: the freestanding programs of `benches/programs/` (all nine) and wat modules written
 //!   here (loops, calls, `call_indirect`, `memory.grow`, bulk memory, exceptions across
 //!   frames, tail calls, traps mid-segment, stack limits);
 //! - corpus C: the WASI programs, every case of `tests/programs/cases.json` (the C
@@ -531,6 +531,42 @@ fn bench_programs_match_the_reference_meter() {
                 ("matmul", vec![i(3)]),
                 ("matmul", vec![i(6)]),
             ],
+            true,
+        ),
+        compare_program(
+            "benches/programs/nbody.wasm",
+            &read("nbody.wasm"),
+            &[("nbody", vec![i(0)]), ("nbody", vec![i(2)])],
+            true,
+        ),
+        compare_program(
+            "benches/programs/sieve.wasm",
+            &read("sieve.wasm"),
+            &[("sieve", vec![i(1)]), ("sieve", vec![i(200)])],
+            true,
+        ),
+        compare_program(
+            "benches/programs/lz.wasm",
+            &read("lz.wasm"),
+            &[("lz_bench", vec![i(0)]), ("lz_ratio", vec![i(0)])],
+            true,
+        ),
+        compare_program(
+            "benches/programs/vm.wasm",
+            &read("vm.wasm"),
+            &[("vm_collatz", vec![i(5)]), ("vm_steps", vec![i(7)])],
+            true,
+        ),
+        compare_program(
+            "benches/programs/hashtab.wasm",
+            &read("hashtab.wasm"),
+            &[("hashtab", vec![i(1)])],
+            true,
+        ),
+        compare_program(
+            "benches/programs/sort.wasm",
+            &read("sort.wasm"),
+            &[("sort_bench", vec![i(0)]), ("sort_bench", vec![i(50)])],
             true,
         ),
     ];
