@@ -79,6 +79,12 @@ struct Machine<'s> {
     fence: u64,
 }
 
+/// Marks the path that calls it as rarely taken, so the compiler lays out and
+/// allocates registers for the dispatch loop's hot ops first.
+#[cold]
+#[inline(never)]
+fn cold() {}
+
 #[inline(always)]
 fn i32v(s: u64) -> i32 {
     s as u32 as i32
@@ -397,6 +403,7 @@ impl Machine<'_> {
         }
         macro_rules! fault {
             ($code:expr) => {{
+                cold();
                 save!();
                 return Err($code);
             }};
@@ -782,11 +789,13 @@ impl Machine<'_> {
                     call!(callee, false);
                 }
                 Op::ReturnCallIndirect { type_idx, table } => {
+                    cold();
                     sp -= 1;
                     let callee = tri!(self.indirect(inst, type_idx, table, sg!(sp)));
                     call!(callee, true);
                 }
                 Op::Throw { tag: tag_idx } => {
+                    cold();
                     let tag = self.store.instances[inst].tags[tag_idx as usize];
                     let ty = self.store.tags[tag as usize].ty;
                     let n = self.store.types[ty as usize].params().len();
@@ -807,6 +816,7 @@ impl Machine<'_> {
                     throw!(exn, true);
                 }
                 Op::ThrowRef => {
+                    cold();
                     sp -= 1;
                     let r = sg!(sp);
                     if r == 0 {
@@ -852,11 +862,13 @@ impl Machine<'_> {
                 Op::Reinterpret => {}
                 Op::RefIsNull => un!(u64v, o_bool, |a| a == 0),
                 Op::RefFunc { func: i } => {
+                    cold();
                     let f = self.store.instances[inst].funcs[i as usize];
                     ss!(sp, u64::from(f) + 1);
                     sp += 1;
                 }
                 Op::TableGet { table: t } => {
+                    cold();
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     let i = sg!(sp - 1) as u32 as usize;
                     match self.store.tables[ta].elems.get(i) {
@@ -865,6 +877,7 @@ impl Machine<'_> {
                     }
                 }
                 Op::TableSet { table: t } => {
+                    cold();
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     sp -= 2;
                     let i = sg!(sp) as u32 as usize;
@@ -875,11 +888,13 @@ impl Machine<'_> {
                     }
                 }
                 Op::TableSize { table: t } => {
+                    cold();
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     ss!(sp, self.store.tables[ta].elems.len() as u64);
                     sp += 1;
                 }
                 Op::TableGrow { table: t } => {
+                    cold();
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     sp -= 1;
                     let n = sg!(sp) as u32;
@@ -904,6 +919,7 @@ impl Machine<'_> {
                     }
                 }
                 Op::TableFill { table: t } => {
+                    cold();
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     sp -= 3;
                     let (i, v, n) = (sg!(sp) as u32, sg!(sp + 1), sg!(sp + 2) as u32);
@@ -916,6 +932,7 @@ impl Machine<'_> {
                     elems[i as usize..end as usize].fill(v);
                 }
                 Op::TableCopy { dst, src } => {
+                    cold();
                     let da = self.store.instances[inst].tables[dst as usize] as usize;
                     let sa = self.store.instances[inst].tables[src as usize] as usize;
                     sp -= 3;
@@ -935,6 +952,7 @@ impl Machine<'_> {
                     }
                 }
                 Op::TableInit { elem, table } => {
+                    cold();
                     let ta = self.store.instances[inst].tables[table as usize] as usize;
                     let ea = self.store.instances[inst].elems[elem as usize] as usize;
                     sp -= 3;
@@ -951,6 +969,7 @@ impl Machine<'_> {
                         .copy_from_slice(&store.elems[ea].items[s..s + n]);
                 }
                 Op::ElemDrop { elem: e } => {
+                    cold();
                     let ea = self.store.instances[inst].elems[e as usize] as usize;
                     self.store.elems[ea].items = Vec::new();
                 }
@@ -986,10 +1005,12 @@ impl Machine<'_> {
                 }
                 Op::I64Store32 { offset: o } => store!(o, 4, |v| (v as u32).to_le_bytes()),
                 Op::MemorySize => {
+                    cold();
                     ss!(sp, (self.store.memories[mem].data.len() / PAGE_SIZE) as u64);
                     sp += 1;
                 }
                 Op::MemoryGrow => {
+                    cold();
                     let n = u64::from(sg!(sp - 1) as u32);
                     let m = &self.store.memories[mem];
                     let old = (m.data.len() / PAGE_SIZE) as u64;
@@ -1012,6 +1033,7 @@ impl Machine<'_> {
                     }
                 }
                 Op::MemoryInit { data: seg } => {
+                    cold();
                     let da = self.store.instances[inst].datas[seg as usize] as usize;
                     sp -= 3;
                     let (d, s, n) = (
@@ -1035,10 +1057,12 @@ impl Machine<'_> {
                     dirty!(d, n);
                 }
                 Op::DataDrop { data: seg } => {
+                    cold();
                     let da = self.store.instances[inst].datas[seg as usize] as usize;
                     self.store.datas[da].dropped = true;
                 }
                 Op::MemoryCopy => {
+                    cold();
                     sp -= 3;
                     let (d, s, n) = (
                         u64::from(sg!(sp) as u32),
@@ -1055,6 +1079,7 @@ impl Machine<'_> {
                     dirty!(d, n);
                 }
                 Op::MemoryFill => {
+                    cold();
                     sp -= 3;
                     let (d, v, n) = (
                         u64::from(sg!(sp) as u32),
