@@ -200,6 +200,12 @@ pub struct SqliteDemo {
 }
 
 impl SqliteDemo {
+    /// The module's bytes (`examples/sqlite3.wasm`).
+    #[allow(dead_code)] // used by benches/execute.rs (translation), not by instructions.rs
+    pub fn module_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     pub fn load() -> SqliteDemo {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let read = |path: &str| {
