@@ -21,56 +21,28 @@ pub trait WasmTy: Copy + sealed::Sealed {
     fn from_value(v: Value) -> Option<Self>;
 }
 
-impl WasmTy for i32 {
-    const TYPE: ValType = ValType::I32;
-    fn into_value(self) -> Value {
-        Value::I32(self)
-    }
-    fn from_value(v: Value) -> Option<Self> {
-        match v {
-            Value::I32(x) => Some(x),
-            _ => None,
+macro_rules! wasm_ty {
+    ($($t:ty => $vt:ident, $variant:ident, $to:expr, $from:expr;)*) => {$(
+        impl WasmTy for $t {
+            const TYPE: ValType = ValType::$vt;
+            fn into_value(self) -> Value {
+                Value::$variant($to(self))
+            }
+            fn from_value(v: Value) -> Option<Self> {
+                match v {
+                    Value::$variant(x) => Some($from(x)),
+                    _ => None,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl WasmTy for i64 {
-    const TYPE: ValType = ValType::I64;
-    fn into_value(self) -> Value {
-        Value::I64(self)
-    }
-    fn from_value(v: Value) -> Option<Self> {
-        match v {
-            Value::I64(x) => Some(x),
-            _ => None,
-        }
-    }
-}
-
-impl WasmTy for f32 {
-    const TYPE: ValType = ValType::F32;
-    fn into_value(self) -> Value {
-        Value::F32(self.to_bits())
-    }
-    fn from_value(v: Value) -> Option<Self> {
-        match v {
-            Value::F32(bits) => Some(f32::from_bits(bits)),
-            _ => None,
-        }
-    }
-}
-
-impl WasmTy for f64 {
-    const TYPE: ValType = ValType::F64;
-    fn into_value(self) -> Value {
-        Value::F64(self.to_bits())
-    }
-    fn from_value(v: Value) -> Option<Self> {
-        match v {
-            Value::F64(bits) => Some(f64::from_bits(bits)),
-            _ => None,
-        }
-    }
+wasm_ty! {
+    i32 => I32, I32, |x| x, |x| x;
+    i64 => I64, I64, |x| x, |x| x;
+    f32 => F32, F32, f32::to_bits, f32::from_bits;
+    f64 => F64, F64, f64::to_bits, f64::from_bits;
 }
 
 /// The parameters or results of a typed function: `()`, one [`WasmTy`], or a tuple

@@ -434,10 +434,11 @@ macro_rules! define_op {
                 }
             }
 
-            /// The code position a `branch` op jumps to, for patching; `None` for
-            /// every other kind.
+            /// The code position the op jumps to, for patching: its `target` operand
+            /// field (every `branch` row and the fused `BrIfLocalNez` have one);
+            /// `None` for an op without that field.
             pub fn target_mut(&mut self) -> Option<&mut u32> {
-                $(op_target!($kind, self, $name);)*
+                $(op_target!(self, $name; $($($field),*)?);)*
                 None
             }
 
@@ -505,18 +506,17 @@ macro_rules! op_kind {
     };
 }
 
+/// `return Some(target)` for op `$name` when its operand fields include `target`.
 macro_rules! op_target {
-    (branch, $s:ident, $name:ident) => {
+    ($s:ident, $name:ident; target $(, $rest:ident)*) => {
         if let Op::$name { target, .. } = $s {
             return Some(target);
         }
     };
-    (fused, $s:ident, BrIfLocalNez) => {
-        if let Op::BrIfLocalNez { target, .. } = $s {
-            return Some(target);
-        }
+    ($s:ident, $name:ident; $first:ident $(, $rest:ident)*) => {
+        op_target!($s, $name; $($rest),*)
     };
-    ($kind:ident, $s:ident, $name:ident) => {};
+    ($s:ident, $name:ident;) => {};
 }
 
 macro_rules! op_simple {
