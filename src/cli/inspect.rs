@@ -105,22 +105,26 @@ fn inspect(path: &Path, func: Option<&str>, bytecode: bool) -> Result<String, St
 fn listing(out: &mut String, code: &CompiledFunc) {
     for (pc, op) in code.code.iter().enumerate() {
         let parts = code.parts(pc).unwrap_or_default();
-        let offsets = [0, 1, 2].map(|part| code.offset(pc, part).unwrap_or(0));
+        let offsets = [0, 1, 2, 3].map(|part| code.offset(pc, part).unwrap_or(0));
         // The wasm instructions this op stands for: the non-zero offsets, or the
         // first one (an op of one instruction at offset 0 cannot occur: a body starts
-        // after the section headers). A fused op names each component (op table).
-        let fused = op.kind() == OpKind::Fused;
+        // after the section headers). In an op standing for several, the main one
+        // (the operator the op is named after) is marked; those before it push its
+        // operands (`local.get`, a constant), the one after it is a `local.set`.
+        let several = parts[1] != 0;
+        let main = code.main_part(pc);
         let wasm: Vec<String> = offsets
             .iter()
             .zip(parts)
             .enumerate()
             .filter(|(i, (off, _))| *i == 0 || **off != 0)
-            .map(
-                |(i, (off, gas))| match op.stands_for().get(i).filter(|_| fused) {
-                    Some(name) => format!("@{off:#x} {name} gas {gas}"),
-                    None => format!("@{off:#x} gas {gas}"),
-                },
-            )
+            .map(|(i, (off, gas))| {
+                if several && i == main {
+                    format!("@{off:#x} gas {gas} (main)")
+                } else {
+                    format!("@{off:#x} gas {gas}")
+                }
+            })
             .collect();
         let note = if op.kind() == OpKind::Gas {
             "segment head: charges the segment's static gas".to_string()

@@ -122,6 +122,12 @@ fn o_bool(v: bool) -> u64 {
     u64::from(v)
 }
 
+/// An `imm` of an i64 immediate op: the constant sign-extended from 32 bits.
+#[inline(always)]
+fn sx(c: u32) -> u64 {
+    c as i32 as i64 as u64
+}
+
 fn trunc<T>(r: Result<T, float::TruncError>) -> Result<T, TrapCode> {
     r.map_err(|e| match e {
         float::TruncError::InvalidConversion => TrapCode::InvalidConversionToInteger,
@@ -298,7 +304,12 @@ impl Machine<'_> {
             .get(inst)
             .and_then(|i| i.defined_func_index(regs.func))
             .unwrap_or(0);
-        let stack: Vec<u64> = self.store.stack[..regs.sp].to_vec();
+        // The operand stack as the stack machine has it before the op: fusion is off
+        // while checkpointing, so every op writes its result where the stack machine
+        // pushes it, and the translator kept each op's operand height.
+        let h = cf.heights.get(regs.pc).copied().unwrap_or(0) as usize;
+        let sp = regs.fp + cf.num_locals as usize + h;
+        let stack: Vec<u64> = self.store.stack[..sp].to_vec();
         let state_digest = checkpoint::state_digest(self.store, inst, &stack);
         let cp = crate::runtime::Checkpoint {
             index: self.store.checkpoint_index,
@@ -358,7 +369,6 @@ impl Machine<'_> {
         let mut func = regs.func;
         let mut pc = regs.pc;
         let mut fp = regs.fp;
-        let mut sp = regs.sp;
         let mut prepaid = regs.prepaid;
         self.refence();
         let mut gas = self.store.gas_remaining - self.fence;
@@ -379,7 +389,6 @@ impl Machine<'_> {
                 regs.func = func;
                 regs.pc = pc;
                 regs.fp = fp;
-                regs.sp = sp;
                 regs.prepaid = prepaid;
                 self.store.gas_remaining = gas + self.fence;
             }};
@@ -471,32 +480,40 @@ impl Machine<'_> {
                 stk = self.store.stack.as_mut_ptr();
             }};
         }
+        macro_rules! sl {
+            ($slot:expr) => {
+                sg!(fp + $slot as usize)
+            };
+        }
+        macro_rules! ssl {
+            ($slot:expr, $v:expr) => {
+                ss!(fp + $slot as usize, $v)
+            };
+        }
         macro_rules! un {
-            ($inp:ident, $out:ident, |$a:ident| $e:expr) => {{
-                let $a = $inp(sg!(sp - 1));
-                ss!(sp - 1, $out($e));
+            ($dst:expr, $a:expr, $inp:ident, $out:ident, |$x:ident| $e:expr) => {{
+                let $x = $inp(sl!($a));
+                ssl!($dst, $out($e));
             }};
         }
         macro_rules! bin {
-            ($inp:ident, $out:ident, |$a:ident, $b:ident| $e:expr) => {{
-                let $b = $inp(sg!(sp - 1));
-                let $a = $inp(sg!(sp - 2));
-                sp -= 1;
-                ss!(sp - 1, $out($e));
+            ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
+                let $y = $inp(sl!($b));
+                let $x = $inp(sl!($a));
+                ssl!($dst, $out($e));
             }};
         }
         macro_rules! bin_trap {
-            ($inp:ident, $out:ident, |$a:ident, $b:ident| $e:expr) => {{
-                let $b = $inp(sg!(sp - 1));
-                let $a = $inp(sg!(sp - 2));
+            ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
+                let $y = $inp(sl!($b));
+                let $x = $inp(sl!($a));
                 let r = tri!($e);
-                sp -= 1;
-                ss!(sp - 1, $out(r));
+                ssl!($dst, $out(r));
             }};
         }
         macro_rules! ea {
-            ($off:expr, $n:expr) => {{
-                let a = u64::from(sg!(sp - 1) as u32) + u64::from($off);
+            ($addr:expr, $off:expr, $n:expr) => {{
+                let a = u64::from(sl!($addr) as u32) + u64::from($off);
                 if a + $n > mem_len {
                     fault!(TrapCode::MemoryOutOfBounds);
                 }
@@ -504,26 +521,24 @@ impl Machine<'_> {
             }};
         }
         macro_rules! load {
-            ($off:expr, $n:literal, |$b:ident| $e:expr) => {{
-                let a = ea!($off, $n);
+            ($dst:expr, $addr:expr, $off:expr, $n:literal, |$b:ident| $e:expr) => {{
+                let a = ea!($addr, $off, $n);
                 let mut $b = [0u8; $n];
                 // SAFETY: `ea!` checked a + n <= mem_len, and `mem_ptr`/`mem_len`
                 // describe the current memory (refreshed after anything that can
                 // resize or switch it).
                 unsafe { std::ptr::copy_nonoverlapping(mem_ptr.add(a), $b.as_mut_ptr(), $n) };
-                ss!(sp - 1, $e);
+                ssl!($dst, $e);
             }};
         }
         macro_rules! store {
-            ($off:expr, $n:literal, |$v:ident| $e:expr) => {{
-                let $v = sg!(sp - 1);
-                sp -= 1;
-                let a = ea!($off, $n);
+            ($addr:expr, $value:expr, $off:expr, $n:literal, |$v:ident| $e:expr) => {{
+                let $v = sl!($value);
+                let a = ea!($addr, $off, $n);
                 let bytes: [u8; $n] = $e;
                 // SAFETY: as for `load!`.
                 unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_ptr.add(a), $n) };
                 dirty!(a, $n);
-                sp -= 1;
             }};
         }
         macro_rules! prof {
@@ -534,16 +549,16 @@ impl Machine<'_> {
             }};
         }
         macro_rules! do_return {
-            () => {{
+            ($results:expr) => {{
+                let src: usize = $results;
                 prof!(|p| {
                     p.flush(gas);
                     p.pop();
                 });
                 let n = cf!().num_results as usize;
                 for i in 0..n {
-                    ss!(fp + i, sg!(sp - n + i));
+                    ss!(fp + i, sg!(src + i));
                 }
-                sp = fp + n;
                 self.height -= cf!().stack_units;
                 match self.frames.pop() {
                     None => {
@@ -562,22 +577,24 @@ impl Machine<'_> {
                 }
             }};
         }
-        macro_rules! branch {
-            ($target:expr, $drop:expr, $keep:expr) => {{
-                let keep = $keep as usize;
-                let drop = $drop as usize;
-                if drop != 0 {
-                    for i in 0..keep {
-                        ss!(sp - keep - drop + i, sg!(sp - keep + i));
+        macro_rules! moves {
+            () => {{
+                // The `Moves` data op after the branch (the translator emits one
+                // after every moving branch).
+                match cf!().code.get(pc) {
+                    Some(&Op::Moves { to, from, n }) => {
+                        for i in 0..n as usize {
+                            ss!(fp + to as usize + i, sg!(fp + from as usize + i));
+                        }
                     }
-                    sp -= drop;
+                    _ => fault!(TrapCode::Internal),
                 }
-                pc = $target as usize;
             }};
         }
         macro_rules! call {
-            ($callee:expr, $tail:expr) => {{
+            ($callee:expr, $base:expr, $tail:expr) => {{
                 let callee: u32 = $callee;
+                let base: usize = $base;
                 match self.enter_wasm(callee) {
                     Some((ncfp, ninst)) => {
                         // SAFETY: as for `cf!`.
@@ -595,7 +612,7 @@ impl Machine<'_> {
                                 p.push(callee);
                             });
                             for i in 0..np {
-                                ss!(fp + i, sg!(sp - np + i));
+                                ss!(fp + i, sg!(base + i));
                             }
                         } else {
                             if self.frames.len() + 1 >= self.max_depth
@@ -613,7 +630,7 @@ impl Machine<'_> {
                                 ret_pc: pc as u32,
                                 fp: fp as u32,
                             });
-                            fp = sp - np;
+                            fp = base;
                         }
                         let nl = ncf.num_locals as usize;
                         let need = fp + nl + ncf.max_operands as usize;
@@ -625,7 +642,6 @@ impl Machine<'_> {
                         for i in fp + np..fp + nl {
                             ss!(i, 0);
                         }
-                        sp = fp + nl;
                         func = callee;
                         pc = 0;
                         cfp = ncfp;
@@ -640,22 +656,19 @@ impl Machine<'_> {
                             p.push(callee);
                         });
                         save!();
-                        let r = self.call_host(callee, sp, mem);
+                        let r = self.call_host(callee, base, mem);
                         prof!(|p| {
                             p.flush(self.store.gas_remaining);
                             p.pop();
                         });
-                        match r {
-                            Ok(nsp) => sp = nsp,
-                            Err(code) => {
-                                reload_gas!();
-                                fault!(code)
-                            }
+                        if let Err(code) = r {
+                            reload_gas!();
+                            fault!(code)
                         }
                         reload_gas!();
                         refresh!();
                         if $tail {
-                            do_return!();
+                            do_return!(base);
                         }
                     }
                 }
@@ -669,7 +682,6 @@ impl Machine<'_> {
                 func = regs.func;
                 pc = regs.pc;
                 fp = regs.fp;
-                sp = regs.sp;
                 prepaid = regs.prepaid;
                 reload_gas!();
                 match caught {
@@ -677,8 +689,10 @@ impl Machine<'_> {
                         (cfp, inst) = self.enter(func);
                         refresh!();
                         if !at_label {
-                            // The catch targeted the function's own label: return.
-                            do_return!();
+                            // The catch targeted the function's own label: return
+                            // what the handler pushed.
+                            let n = cf!().num_results as usize;
+                            do_return!(regs.sp - n);
                         }
                     }
                     Err(code) => return Err(code),
@@ -686,7 +700,16 @@ impl Machine<'_> {
             }};
         }
 
+        // Step mode: an op whose main instruction was paid but whose `local.set` sink
+        // was not runs first (it may trap), then stops out of gas at that component.
+        let mut oog_after: Option<u8> = None;
         loop {
+            if STEP {
+                if let Some(k) = oog_after {
+                    regs.part = Some(k);
+                    fault!(TrapCode::OutOfGas);
+                }
+            }
             debug_assert!(pc < cf!().code.len());
             // SAFETY: the translator ends every body with a terminator (return,
             // branch, unreachable, throw or tail call) and resolves every branch
@@ -703,7 +726,8 @@ impl Machine<'_> {
                 }
                 if gas < c {
                     // Charge the components of a fused op that fit, then stop before
-                    // the first that does not (SPEC.md §Gas rule 1).
+                    // the first that does not (SPEC.md §Gas rule 1). Only the main
+                    // component can trap; those before it only provide operands.
                     let mut k = 0u8;
                     for part in side.parts {
                         let part = u64::from(part);
@@ -713,11 +737,16 @@ impl Machine<'_> {
                         gas -= part;
                         k += 1;
                     }
-                    regs.part = Some(k);
-                    pc += 1;
-                    fault!(TrapCode::OutOfGas);
+                    if usize::from(k) > cf!().main_part(pc) {
+                        oog_after = Some(k);
+                    } else {
+                        regs.part = Some(k);
+                        pc += 1;
+                        fault!(TrapCode::OutOfGas);
+                    }
+                } else {
+                    gas -= c;
                 }
-                gas -= c;
             }
             pc += 1;
             match op {
@@ -736,65 +765,85 @@ impl Machine<'_> {
                 }
                 Op::Unreachable => fault!(TrapCode::Unreachable),
                 Op::Jump { target: t } => pc = t as usize,
-                Op::Br { target, drop, keep } => branch!(target, drop, keep),
-                Op::BrIfNez { target, drop, keep } => {
-                    sp -= 1;
-                    if sg!(sp) as u32 != 0 {
-                        branch!(target, drop, keep);
+                Op::Br { target } => {
+                    moves!();
+                    pc = target as usize;
+                }
+                Op::Moves { .. } => fault!(TrapCode::Internal),
+                Op::BrIfNez { target, cond } => {
+                    if sl!(cond) as u32 != 0 {
+                        pc = target as usize;
                     }
                 }
-                Op::BrIfEqz { target: t } => {
-                    sp -= 1;
-                    if sg!(sp) as u32 == 0 {
-                        pc = t as usize;
+                Op::BrIfNezMove { target, cond } => {
+                    if sl!(cond) as u32 != 0 {
+                        moves!();
+                        pc = target as usize;
+                    } else {
+                        pc += 1;
                     }
                 }
-                Op::ReturnIfNez => {
-                    sp -= 1;
-                    if sg!(sp) as u32 != 0 {
-                        do_return!();
+                Op::BrIfEqz { target, cond } => {
+                    if sl!(cond) as u32 == 0 {
+                        pc = target as usize;
                     }
                 }
-                Op::BrTable { len } => {
-                    sp -= 1;
-                    let i = (sg!(sp) as u32).min(len) as usize;
+                Op::ReturnIfNez { cond, results } => {
+                    if sl!(cond) as u32 != 0 {
+                        do_return!(fp + results as usize);
+                    }
+                }
+                Op::BrTable { len, index, top } => {
+                    let i = (sl!(index) as u32).min(len) as usize;
                     match cf!().code[pc + i] {
-                        Op::BrTableEntry { target, drop, keep } => {
+                        Op::BrTableEntry { target, to, keep } => {
+                            let from = fp + top as usize - keep as usize;
                             if target == u32::MAX {
-                                do_return!();
+                                do_return!(from);
                             } else {
-                                branch!(target, drop, keep);
+                                for j in 0..keep as usize {
+                                    ss!(fp + to as usize + j, sg!(from + j));
+                                }
+                                pc = target as usize;
                             }
                         }
                         _ => fault!(TrapCode::Internal),
                     }
                 }
                 Op::BrTableEntry { .. } => fault!(TrapCode::Internal),
-                Op::Return => do_return!(),
-                Op::Call { func: idx } => {
+                Op::Return { results } => do_return!(fp + results as usize),
+                Op::Call { func: idx, base } => {
                     // SAFETY: `instp` is the current instance (see `cf!`); validation
                     // proved `idx` is below the module's function count, which is the
                     // length of the instance's function list.
                     let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
-                    call!(callee, false);
+                    call!(callee, fp + base as usize, false);
                 }
-                Op::ReturnCall { func: idx } => {
+                Op::ReturnCall { func: idx, base } => {
                     // SAFETY: as for `Op::Call`.
                     let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
-                    call!(callee, true);
+                    call!(callee, fp + base as usize, true);
                 }
-                Op::CallIndirect { type_idx, table } => {
-                    sp -= 1;
-                    let callee = tri!(self.indirect(inst, type_idx, table, sg!(sp)));
-                    call!(callee, false);
+                Op::CallIndirect {
+                    type_idx,
+                    table,
+                    index,
+                } => {
+                    let callee = tri!(self.indirect(inst, type_idx, table, sl!(index)));
+                    let np = self.param_count(callee);
+                    call!(callee, fp + index as usize - np, false);
                 }
-                Op::ReturnCallIndirect { type_idx, table } => {
+                Op::ReturnCallIndirect {
+                    type_idx,
+                    table,
+                    index,
+                } => {
                     cold();
-                    sp -= 1;
-                    let callee = tri!(self.indirect(inst, type_idx, table, sg!(sp)));
-                    call!(callee, true);
+                    let callee = tri!(self.indirect(inst, type_idx, table, sl!(index)));
+                    let np = self.param_count(callee);
+                    call!(callee, fp + index as usize - np, true);
                 }
-                Op::Throw { tag: tag_idx } => {
+                Op::Throw { tag: tag_idx, base } => {
                     cold();
                     let tag = self.store.instances[inst].tags[tag_idx as usize];
                     let ty = self.store.tags[tag as usize].ty;
@@ -810,65 +859,48 @@ impl Machine<'_> {
                             fault!(TrapCode::ExceptionLimit);
                         }
                     }
-                    let payload: Box<[u64]> = st!()[sp - n..sp].into();
-                    sp -= n;
+                    let b = fp + base as usize;
+                    let payload: Box<[u64]> = st!()[b..b + n].into();
                     let exn = self.store.new_exn(tag, payload);
                     throw!(exn, true);
                 }
-                Op::ThrowRef => {
+                Op::ThrowRef { src } => {
                     cold();
-                    sp -= 1;
-                    let r = sg!(sp);
+                    let r = sl!(src);
                     if r == 0 {
                         fault!(TrapCode::NullReference);
                     }
                     throw!(r - 1, false);
                 }
-                Op::Drop => sp -= 1,
-                Op::Select => {
-                    sp -= 2;
-                    if sg!(sp + 1) as u32 == 0 {
-                        ss!(sp - 1, sg!(sp));
+                Op::Drop => {}
+                Op::Select { s } => {
+                    if sl!(s + 2) as u32 == 0 {
+                        ssl!(s, sl!(s + 1));
                     }
                 }
-                Op::LocalGet { local: i } => {
-                    ss!(sp, sg!(fp + i as usize));
-                    sp += 1;
-                }
-                Op::LocalSet { local: i } => {
-                    sp -= 1;
-                    ss!(fp + i as usize, sg!(sp));
-                }
-                Op::LocalTee { local: i } | Op::LocalSetGet { local: i } => {
-                    ss!(fp + i as usize, sg!(sp - 1));
-                }
-                Op::GlobalGet { global: i } => {
+                Op::Copy { dst, src } => ssl!(dst, sl!(src)),
+                Op::GlobalGet { dst, global: i } => {
                     // SAFETY: validation proved `i` is below the module's global count,
                     // the length of the instance's global list.
                     let g = unsafe { *(*instp).globals_ref().get_unchecked(i as usize) };
-                    ss!(sp, self.store.globals[g as usize].value);
-                    sp += 1;
+                    ssl!(dst, self.store.globals[g as usize].value);
                 }
-                Op::GlobalSet { global: i } => {
+                Op::GlobalSet { src, global: i } => {
                     // SAFETY: as for `Op::GlobalGet`.
                     let g = unsafe { *(*instp).globals_ref().get_unchecked(i as usize) };
-                    sp -= 1;
-                    self.store.globals[g as usize].value = sg!(sp);
+                    self.store.globals[g as usize].value = sl!(src);
                 }
-                Op::Const { value: c } => {
-                    ss!(sp, c);
-                    sp += 1;
-                }
-                Op::Reinterpret => {}
-                Op::RefIsNull => un!(u64v, o_bool, |a| a == 0),
-                Op::RefFunc { func: i } => {
+                Op::Const { dst, value } => ssl!(dst, value),
+                Op::RefFunc { dst, func: i } => {
                     cold();
                     let f = self.store.instances[inst].funcs[i as usize];
-                    ss!(sp, u64::from(f) + 1);
-                    sp += 1;
+                    ssl!(dst, u64::from(f) + 1);
                 }
-                Op::TableGet { table: t } => {
+                Op::Reinterpret { dst, a } => ssl!(dst, sl!(a)),
+                Op::RefIsNull { dst, a } => un!(dst, a, u64v, o_bool, |x| x == 0),
+                Op::TableGet { table: t, s } => {
                     cold();
+                    let sp = fp + s as usize + 1;
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     let i = sg!(sp - 1) as u32 as usize;
                     match self.store.tables[ta].elems.get(i) {
@@ -876,10 +908,10 @@ impl Machine<'_> {
                         None => fault!(TrapCode::TableOutOfBounds),
                     }
                 }
-                Op::TableSet { table: t } => {
+                Op::TableSet { table: t, s } => {
                     cold();
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    sp -= 2;
+                    let sp = fp + s as usize;
                     let i = sg!(sp) as u32 as usize;
                     let v = sg!(sp + 1);
                     match self.store.tables[ta].elems.get_mut(i) {
@@ -887,16 +919,16 @@ impl Machine<'_> {
                         None => fault!(TrapCode::TableOutOfBounds),
                     }
                 }
-                Op::TableSize { table: t } => {
+                Op::TableSize { table: t, dst } => {
                     cold();
+                    let sp = fp + dst as usize;
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
                     ss!(sp, self.store.tables[ta].elems.len() as u64);
-                    sp += 1;
                 }
-                Op::TableGrow { table: t } => {
+                Op::TableGrow { table: t, s } => {
                     cold();
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    sp -= 1;
+                    let sp = fp + s as usize + 1;
                     let n = sg!(sp) as u32;
                     let init = sg!(sp - 1);
                     let table = &self.store.tables[ta];
@@ -918,10 +950,10 @@ impl Machine<'_> {
                         ss!(sp - 1, old);
                     }
                 }
-                Op::TableFill { table: t } => {
+                Op::TableFill { table: t, s } => {
                     cold();
                     let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    sp -= 3;
+                    let sp = fp + s as usize;
                     let (i, v, n) = (sg!(sp) as u32, sg!(sp + 1), sg!(sp + 2) as u32);
                     charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
                     let elems = &mut self.store.tables[ta].elems;
@@ -931,11 +963,15 @@ impl Machine<'_> {
                     }
                     elems[i as usize..end as usize].fill(v);
                 }
-                Op::TableCopy { dst, src } => {
+                Op::TableCopy {
+                    dst_table: dst,
+                    src_table: src,
+                    s: base,
+                } => {
                     cold();
                     let da = self.store.instances[inst].tables[dst as usize] as usize;
                     let sa = self.store.instances[inst].tables[src as usize] as usize;
-                    sp -= 3;
+                    let sp = fp + base as usize;
                     let (d, s, n) = (sg!(sp) as u32, sg!(sp + 1) as u32, sg!(sp + 2) as u32);
                     charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
                     let (d, s, n) = (d as usize, s as usize, n as usize);
@@ -951,11 +987,11 @@ impl Machine<'_> {
                         self.store.tables[da].elems[d..d + n].copy_from_slice(&tmp);
                     }
                 }
-                Op::TableInit { elem, table } => {
+                Op::TableInit { elem, table, s } => {
                     cold();
                     let ta = self.store.instances[inst].tables[table as usize] as usize;
                     let ea = self.store.instances[inst].elems[elem as usize] as usize;
-                    sp -= 3;
+                    let sp = fp + s as usize;
                     let (d, s, n) = (sg!(sp) as u32, sg!(sp + 1) as u32, sg!(sp + 2) as u32);
                     charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
                     let (d, s, n) = (d as usize, s as usize, n as usize);
@@ -973,44 +1009,45 @@ impl Machine<'_> {
                     let ea = self.store.instances[inst].elems[e as usize] as usize;
                     self.store.elems[ea].items = Vec::new();
                 }
-                Op::I32Load { offset: o } => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::I64Load { offset: o } => load!(o, 8, |b| u64::from_le_bytes(b)),
-                Op::F32Load { offset: o } => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::F64Load { offset: o } => load!(o, 8, |b| u64::from_le_bytes(b)),
-                Op::I32Load8S { offset: o } => load!(o, 1, |b| o_i32(i32::from(b[0] as i8))),
-                Op::I32Load8U { offset: o } => load!(o, 1, |b| u64::from(b[0])),
-                Op::I32Load16S { offset: o } => {
-                    load!(o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
+                Op::I32Load { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::I64Load { dst, addr, offset: o } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
+                Op::F32Load { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::F64Load { dst, addr, offset: o } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
+                Op::I32Load8S { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| o_i32(i32::from(b[0] as i8))),
+                Op::I32Load8U { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
+                Op::I32Load16S { dst, addr, offset: o } => {
+                    load!(dst, addr, o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
                 }
-                Op::I32Load16U { offset: o } => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
-                Op::I64Load8S { offset: o } => load!(o, 1, |b| o_i64(i64::from(b[0] as i8))),
-                Op::I64Load8U { offset: o } => load!(o, 1, |b| u64::from(b[0])),
-                Op::I64Load16S { offset: o } => {
-                    load!(o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b))))
+                Op::I32Load16U { dst, addr, offset: o } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
+                Op::I64Load8S { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| o_i64(i64::from(b[0] as i8))),
+                Op::I64Load8U { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
+                Op::I64Load16S { dst, addr, offset: o } => {
+                    load!(dst, addr, o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b))))
                 }
-                Op::I64Load16U { offset: o } => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
-                Op::I64Load32S { offset: o } => {
-                    load!(o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b))))
+                Op::I64Load16U { dst, addr, offset: o } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
+                Op::I64Load32S { dst, addr, offset: o } => {
+                    load!(dst, addr, o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b))))
                 }
-                Op::I64Load32U { offset: o } => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::I32Store { offset: o } => store!(o, 4, |v| (v as u32).to_le_bytes()),
-                Op::I64Store { offset: o } => store!(o, 8, |v| v.to_le_bytes()),
-                Op::F32Store { offset: o } => store!(o, 4, |v| (v as u32).to_le_bytes()),
-                Op::F64Store { offset: o } => store!(o, 8, |v| v.to_le_bytes()),
-                Op::I32Store8 { offset: o } | Op::I64Store8 { offset: o } => {
-                    store!(o, 1, |v| [v as u8])
+                Op::I64Load32U { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::I32Store { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+                Op::I64Store { addr, val, offset: o } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
+                Op::F32Store { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+                Op::F64Store { addr, val, offset: o } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
+                Op::I32Store8 { addr, val, offset: o } | Op::I64Store8 { addr, val, offset: o } => {
+                    store!(addr, val, o, 1, |v| [v as u8])
                 }
-                Op::I32Store16 { offset: o } | Op::I64Store16 { offset: o } => {
-                    store!(o, 2, |v| (v as u16).to_le_bytes())
+                Op::I32Store16 { addr, val, offset: o } | Op::I64Store16 { addr, val, offset: o } => {
+                    store!(addr, val, o, 2, |v| (v as u16).to_le_bytes())
                 }
-                Op::I64Store32 { offset: o } => store!(o, 4, |v| (v as u32).to_le_bytes()),
-                Op::MemorySize => {
+                Op::I64Store32 { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+                Op::MemorySize { dst } => {
                     cold();
+                    let sp = fp + dst as usize;
                     ss!(sp, (self.store.memories[mem].data.len() / PAGE_SIZE) as u64);
-                    sp += 1;
                 }
-                Op::MemoryGrow => {
+                Op::MemoryGrow { s } => {
                     cold();
+                    let sp = fp + s as usize + 1;
                     let n = u64::from(sg!(sp - 1) as u32);
                     let m = &self.store.memories[mem];
                     let old = (m.data.len() / PAGE_SIZE) as u64;
@@ -1032,10 +1069,10 @@ impl Machine<'_> {
                         ss!(sp - 1, old);
                     }
                 }
-                Op::MemoryInit { data: seg } => {
+                Op::MemoryInit { data: seg, s } => {
                     cold();
                     let da = self.store.instances[inst].datas[seg as usize] as usize;
-                    sp -= 3;
+                    let sp = fp + s as usize;
                     let (d, s, n) = (
                         u64::from(sg!(sp) as u32),
                         u64::from(sg!(sp + 1) as u32),
@@ -1061,9 +1098,9 @@ impl Machine<'_> {
                     let da = self.store.instances[inst].datas[seg as usize] as usize;
                     self.store.datas[da].dropped = true;
                 }
-                Op::MemoryCopy => {
+                Op::MemoryCopy { s } => {
                     cold();
-                    sp -= 3;
+                    let sp = fp + s as usize;
                     let (d, s, n) = (
                         u64::from(sg!(sp) as u32),
                         u64::from(sg!(sp + 1) as u32),
@@ -1078,9 +1115,9 @@ impl Machine<'_> {
                     data.copy_within(s as usize..(s + n) as usize, d as usize);
                     dirty!(d, n);
                 }
-                Op::MemoryFill => {
+                Op::MemoryFill { s } => {
                     cold();
-                    sp -= 3;
+                    let sp = fp + s as usize;
                     let (d, v, n) = (
                         u64::from(sg!(sp) as u32),
                         sg!(sp + 1) as u8,
@@ -1094,223 +1131,220 @@ impl Machine<'_> {
                     data[d as usize..(d + n) as usize].fill(v);
                     dirty!(d, n);
                 }
-                Op::LocalGet2 { a, b } => {
-                    ss!(sp, sg!(fp + a as usize));
-                    ss!(sp + 1, sg!(fp + b as usize));
-                    sp += 2;
+                Op::I32AddImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_add(c)),
+                Op::I32MulImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_mul(c)),
+                Op::I32AndImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x & c),
+                Op::I32OrImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x | c),
+                Op::I32XorImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x ^ c),
+                Op::I32ShlImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_shl(c)),
+                Op::I32ShrSImm { dst, a, imm: c } => un!(dst, a, i32v, o_i32, |x| x.wrapping_shr(c)),
+                Op::I32ShrUImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_shr(c)),
+                Op::I32EqImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x == c),
+                Op::I32NeImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x != c),
+                Op::I32LtSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x < c as i32),
+                Op::I32LtUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x < c),
+                Op::I32GtSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x > c as i32),
+                Op::I32GtUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x > c),
+                Op::I32LeSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x <= c as i32),
+                Op::I32LeUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x <= c),
+                Op::I32GeSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x >= c as i32),
+                Op::I32GeUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x >= c),
+                Op::I64AddImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x.wrapping_add(sx(c))),
+                Op::I64MulImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x.wrapping_mul(sx(c))),
+                Op::I64AndImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x & sx(c)),
+                Op::I64OrImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x | sx(c)),
+                Op::I64XorImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x ^ sx(c)),
+                Op::I64ShlImm { dst, a, imm: c } => {
+                    un!(dst, a, u64v, o_u64, |x| x.wrapping_shl(sx(c) as u32))
                 }
-                Op::I32AddImm { imm: c } => un!(u32v, o_u32, |a| a.wrapping_add(c)),
-                Op::I32AndImm { imm: c } => un!(u32v, o_u32, |a| a & c),
-                Op::I32OrImm { imm: c } => un!(u32v, o_u32, |a| a | c),
-                Op::I32XorImm { imm: c } => un!(u32v, o_u32, |a| a ^ c),
-                Op::I32ShlImm { imm: c } => un!(u32v, o_u32, |a| a.wrapping_shl(c)),
-                Op::I32ShrSImm { imm: c } => un!(i32v, o_i32, |a| a.wrapping_shr(c)),
-                Op::I32ShrUImm { imm: c } => un!(u32v, o_u32, |a| a.wrapping_shr(c)),
-                Op::I32EqImm { imm: c } => un!(u32v, o_bool, |a| a == c),
-                Op::I32NeImm { imm: c } => un!(u32v, o_bool, |a| a != c),
-                Op::I32LtSImm { imm: c } => un!(i32v, o_bool, |a| a < c as i32),
-                Op::I32LtUImm { imm: c } => un!(u32v, o_bool, |a| a < c),
-                Op::I32GtSImm { imm: c } => un!(i32v, o_bool, |a| a > c as i32),
-                Op::I32GtUImm { imm: c } => un!(u32v, o_bool, |a| a > c),
-                Op::I32LeSImm { imm: c } => un!(i32v, o_bool, |a| a <= c as i32),
-                Op::I32LeUImm { imm: c } => un!(u32v, o_bool, |a| a <= c),
-                Op::I32GeSImm { imm: c } => un!(i32v, o_bool, |a| a >= c as i32),
-                Op::I32GeUImm { imm: c } => un!(u32v, o_bool, |a| a >= c),
-                Op::I64AddImm { imm: c } => {
-                    un!(u64v, o_u64, |a| a.wrapping_add(c as i32 as i64 as u64))
+                Op::I64ShrSImm { dst, a, imm: c } => {
+                    un!(dst, a, i64v, o_i64, |x| x.wrapping_shr(sx(c) as u32))
                 }
-                Op::I32AddLocalImm { local, imm } => {
-                    let a = sg!(fp + local as usize) as u32;
-                    ss!(sp, u64::from(a.wrapping_add(imm)));
-                    sp += 1;
+                Op::I64ShrUImm { dst, a, imm: c } => {
+                    un!(dst, a, u64v, o_u64, |x| x.wrapping_shr(sx(c) as u32))
                 }
-                Op::BrIfLocalNez { local, target } => {
-                    if sg!(fp + local as usize) as u32 != 0 {
-                        pc = target as usize;
-                    }
-                }
-                Op::I32LoadLocal { local, offset } => {
-                    ss!(sp, sg!(fp + local as usize));
-                    sp += 1;
-                    load!(offset, 4, |b| u64::from(u32::from_le_bytes(b)));
-                }
-                Op::I64LoadLocal { local, offset } => {
-                    ss!(sp, sg!(fp + local as usize));
-                    sp += 1;
-                    load!(offset, 8, |b| u64::from_le_bytes(b));
-                }
-                Op::I32Eqz => un!(u32v, o_bool, |a| a == 0),
-                Op::I32Eq => bin!(u32v, o_bool, |a, b| a == b),
-                Op::I32Ne => bin!(u32v, o_bool, |a, b| a != b),
-                Op::I32LtS => bin!(i32v, o_bool, |a, b| a < b),
-                Op::I32LtU => bin!(u32v, o_bool, |a, b| a < b),
-                Op::I32GtS => bin!(i32v, o_bool, |a, b| a > b),
-                Op::I32GtU => bin!(u32v, o_bool, |a, b| a > b),
-                Op::I32LeS => bin!(i32v, o_bool, |a, b| a <= b),
-                Op::I32LeU => bin!(u32v, o_bool, |a, b| a <= b),
-                Op::I32GeS => bin!(i32v, o_bool, |a, b| a >= b),
-                Op::I32GeU => bin!(u32v, o_bool, |a, b| a >= b),
-                Op::I32Clz => un!(u32v, o_u32, |a| a.leading_zeros()),
-                Op::I32Ctz => un!(u32v, o_u32, |a| a.trailing_zeros()),
-                Op::I32Popcnt => un!(u32v, o_u32, |a| a.count_ones()),
-                Op::I32Add => bin!(u32v, o_u32, |a, b| a.wrapping_add(b)),
-                Op::I32Sub => bin!(u32v, o_u32, |a, b| a.wrapping_sub(b)),
-                Op::I32Mul => bin!(u32v, o_u32, |a, b| a.wrapping_mul(b)),
-                Op::I32DivS => bin_trap!(i32v, o_i32, |a, b| idiv32(a, b)),
-                Op::I32DivU => bin_trap!(u32v, o_u32, |a, b| a
+                Op::I64EqImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x == sx(c)),
+                Op::I64NeImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x != sx(c)),
+                Op::I64LtSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x < sx(c) as i64),
+                Op::I64LtUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x < sx(c)),
+                Op::I64GtSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x > sx(c) as i64),
+                Op::I64GtUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x > sx(c)),
+                Op::I64LeSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x <= sx(c) as i64),
+                Op::I64LeUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x <= sx(c)),
+                Op::I64GeSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x >= sx(c) as i64),
+                Op::I64GeUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x >= sx(c)),
+                Op::I32Eqz { dst, a } => un!(dst, a, u32v, o_bool, |a| a == 0),
+                Op::I32Eq { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a == b),
+                Op::I32Ne { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a != b),
+                Op::I32LtS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a < b),
+                Op::I32LtU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a < b),
+                Op::I32GtS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a > b),
+                Op::I32GtU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a > b),
+                Op::I32LeS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a <= b),
+                Op::I32LeU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a <= b),
+                Op::I32GeS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a >= b),
+                Op::I32GeU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a >= b),
+                Op::I32Clz { dst, a } => un!(dst, a, u32v, o_u32, |a| a.leading_zeros()),
+                Op::I32Ctz { dst, a } => un!(dst, a, u32v, o_u32, |a| a.trailing_zeros()),
+                Op::I32Popcnt { dst, a } => un!(dst, a, u32v, o_u32, |a| a.count_ones()),
+                Op::I32Add { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_add(b)),
+                Op::I32Sub { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_sub(b)),
+                Op::I32Mul { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_mul(b)),
+                Op::I32DivS { dst, a, b } => bin_trap!(dst, a, b, i32v, o_i32, |a, b| idiv32(a, b)),
+                Op::I32DivU { dst, a, b } => bin_trap!(dst, a, b, u32v, o_u32, |a, b| a
                     .checked_div(b)
                     .ok_or(TrapCode::IntegerDivideByZero)),
-                Op::I32RemS => bin_trap!(i32v, o_i32, |a, b| if b == 0 {
+                Op::I32RemS { dst, a, b } => bin_trap!(dst, a, b, i32v, o_i32, |a, b| if b == 0 {
                     Err(TrapCode::IntegerDivideByZero)
                 } else {
                     Ok(a.wrapping_rem(b))
                 }),
-                Op::I32RemU => bin_trap!(u32v, o_u32, |a, b| a
+                Op::I32RemU { dst, a, b } => bin_trap!(dst, a, b, u32v, o_u32, |a, b| a
                     .checked_rem(b)
                     .ok_or(TrapCode::IntegerDivideByZero)),
-                Op::I32And => bin!(u32v, o_u32, |a, b| a & b),
-                Op::I32Or => bin!(u32v, o_u32, |a, b| a | b),
-                Op::I32Xor => bin!(u32v, o_u32, |a, b| a ^ b),
-                Op::I32Shl => bin!(u32v, o_u32, |a, b| a.wrapping_shl(b)),
-                Op::I32ShrS => bin!(i32v, o_i32, |a, b| a.wrapping_shr(b as u32)),
-                Op::I32ShrU => bin!(u32v, o_u32, |a, b| a.wrapping_shr(b)),
-                Op::I32Rotl => bin!(u32v, o_u32, |a, b| a.rotate_left(b)),
-                Op::I32Rotr => bin!(u32v, o_u32, |a, b| a.rotate_right(b)),
-                Op::I64Eqz => un!(u64v, o_bool, |a| a == 0),
-                Op::I64Eq => bin!(u64v, o_bool, |a, b| a == b),
-                Op::I64Ne => bin!(u64v, o_bool, |a, b| a != b),
-                Op::I64LtS => bin!(i64v, o_bool, |a, b| a < b),
-                Op::I64LtU => bin!(u64v, o_bool, |a, b| a < b),
-                Op::I64GtS => bin!(i64v, o_bool, |a, b| a > b),
-                Op::I64GtU => bin!(u64v, o_bool, |a, b| a > b),
-                Op::I64LeS => bin!(i64v, o_bool, |a, b| a <= b),
-                Op::I64LeU => bin!(u64v, o_bool, |a, b| a <= b),
-                Op::I64GeS => bin!(i64v, o_bool, |a, b| a >= b),
-                Op::I64GeU => bin!(u64v, o_bool, |a, b| a >= b),
-                Op::I64Clz => un!(u64v, o_u64, |a| u64::from(a.leading_zeros())),
-                Op::I64Ctz => un!(u64v, o_u64, |a| u64::from(a.trailing_zeros())),
-                Op::I64Popcnt => un!(u64v, o_u64, |a| u64::from(a.count_ones())),
-                Op::I64Add => bin!(u64v, o_u64, |a, b| a.wrapping_add(b)),
-                Op::I64Sub => bin!(u64v, o_u64, |a, b| a.wrapping_sub(b)),
-                Op::I64Mul => bin!(u64v, o_u64, |a, b| a.wrapping_mul(b)),
-                Op::I64DivS => bin_trap!(i64v, o_i64, |a, b| idiv64(a, b)),
-                Op::I64DivU => bin_trap!(u64v, o_u64, |a, b| a
+                Op::I32And { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a & b),
+                Op::I32Or { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a | b),
+                Op::I32Xor { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a ^ b),
+                Op::I32Shl { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_shl(b)),
+                Op::I32ShrS { dst, a, b } => bin!(dst, a, b, i32v, o_i32, |a, b| a.wrapping_shr(b as u32)),
+                Op::I32ShrU { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_shr(b)),
+                Op::I32Rotl { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.rotate_left(b)),
+                Op::I32Rotr { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.rotate_right(b)),
+                Op::I64Eqz { dst, a } => un!(dst, a, u64v, o_bool, |a| a == 0),
+                Op::I64Eq { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a == b),
+                Op::I64Ne { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a != b),
+                Op::I64LtS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a < b),
+                Op::I64LtU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a < b),
+                Op::I64GtS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a > b),
+                Op::I64GtU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a > b),
+                Op::I64LeS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a <= b),
+                Op::I64LeU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a <= b),
+                Op::I64GeS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a >= b),
+                Op::I64GeU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a >= b),
+                Op::I64Clz { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.leading_zeros())),
+                Op::I64Ctz { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.trailing_zeros())),
+                Op::I64Popcnt { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.count_ones())),
+                Op::I64Add { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_add(b)),
+                Op::I64Sub { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_sub(b)),
+                Op::I64Mul { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_mul(b)),
+                Op::I64DivS { dst, a, b } => bin_trap!(dst, a, b, i64v, o_i64, |a, b| idiv64(a, b)),
+                Op::I64DivU { dst, a, b } => bin_trap!(dst, a, b, u64v, o_u64, |a, b| a
                     .checked_div(b)
                     .ok_or(TrapCode::IntegerDivideByZero)),
-                Op::I64RemS => bin_trap!(i64v, o_i64, |a, b| if b == 0 {
+                Op::I64RemS { dst, a, b } => bin_trap!(dst, a, b, i64v, o_i64, |a, b| if b == 0 {
                     Err(TrapCode::IntegerDivideByZero)
                 } else {
                     Ok(a.wrapping_rem(b))
                 }),
-                Op::I64RemU => bin_trap!(u64v, o_u64, |a, b| a
+                Op::I64RemU { dst, a, b } => bin_trap!(dst, a, b, u64v, o_u64, |a, b| a
                     .checked_rem(b)
                     .ok_or(TrapCode::IntegerDivideByZero)),
-                Op::I64And => bin!(u64v, o_u64, |a, b| a & b),
-                Op::I64Or => bin!(u64v, o_u64, |a, b| a | b),
-                Op::I64Xor => bin!(u64v, o_u64, |a, b| a ^ b),
-                Op::I64Shl => bin!(u64v, o_u64, |a, b| a.wrapping_shl(b as u32)),
-                Op::I64ShrS => bin!(i64v, o_i64, |a, b| a.wrapping_shr(b as u32)),
-                Op::I64ShrU => bin!(u64v, o_u64, |a, b| a.wrapping_shr(b as u32)),
-                Op::I64Rotl => bin!(u64v, o_u64, |a, b| a.rotate_left(b as u32)),
-                Op::I64Rotr => bin!(u64v, o_u64, |a, b| a.rotate_right(b as u32)),
-                Op::F32Eq => bin!(u32v, o_bool, |a, b| float::f32_eq(a, b)),
-                Op::F32Ne => bin!(u32v, o_bool, |a, b| float::f32_ne(a, b)),
-                Op::F32Lt => bin!(u32v, o_bool, |a, b| float::f32_lt(a, b)),
-                Op::F32Gt => bin!(u32v, o_bool, |a, b| float::f32_gt(a, b)),
-                Op::F32Le => bin!(u32v, o_bool, |a, b| float::f32_le(a, b)),
-                Op::F32Ge => bin!(u32v, o_bool, |a, b| float::f32_ge(a, b)),
-                Op::F32Abs => un!(u32v, o_u32, |a| float::f32_abs(a)),
-                Op::F32Neg => un!(u32v, o_u32, |a| float::f32_neg(a)),
-                Op::F32Ceil => un!(u32v, o_u32, |a| float::f32_ceil(a)),
-                Op::F32Floor => un!(u32v, o_u32, |a| float::f32_floor(a)),
-                Op::F32Trunc => un!(u32v, o_u32, |a| float::f32_trunc(a)),
-                Op::F32Nearest => un!(u32v, o_u32, |a| float::f32_nearest(a)),
-                Op::F32Sqrt => un!(u32v, o_u32, |a| float::f32_sqrt(a)),
-                Op::F32Add => bin!(u32v, o_u32, |a, b| float::f32_add(a, b)),
-                Op::F32Sub => bin!(u32v, o_u32, |a, b| float::f32_sub(a, b)),
-                Op::F32Mul => bin!(u32v, o_u32, |a, b| float::f32_mul(a, b)),
-                Op::F32Div => bin!(u32v, o_u32, |a, b| float::f32_div(a, b)),
-                Op::F32Min => bin!(u32v, o_u32, |a, b| float::f32_min(a, b)),
-                Op::F32Max => bin!(u32v, o_u32, |a, b| float::f32_max(a, b)),
-                Op::F32Copysign => bin!(u32v, o_u32, |a, b| float::f32_copysign(a, b)),
-                Op::F64Eq => bin!(u64v, o_bool, |a, b| float::f64_eq(a, b)),
-                Op::F64Ne => bin!(u64v, o_bool, |a, b| float::f64_ne(a, b)),
-                Op::F64Lt => bin!(u64v, o_bool, |a, b| float::f64_lt(a, b)),
-                Op::F64Gt => bin!(u64v, o_bool, |a, b| float::f64_gt(a, b)),
-                Op::F64Le => bin!(u64v, o_bool, |a, b| float::f64_le(a, b)),
-                Op::F64Ge => bin!(u64v, o_bool, |a, b| float::f64_ge(a, b)),
-                Op::F64Abs => un!(u64v, o_u64, |a| float::f64_abs(a)),
-                Op::F64Neg => un!(u64v, o_u64, |a| float::f64_neg(a)),
-                Op::F64Ceil => un!(u64v, o_u64, |a| float::f64_ceil(a)),
-                Op::F64Floor => un!(u64v, o_u64, |a| float::f64_floor(a)),
-                Op::F64Trunc => un!(u64v, o_u64, |a| float::f64_trunc(a)),
-                Op::F64Nearest => un!(u64v, o_u64, |a| float::f64_nearest(a)),
-                Op::F64Sqrt => un!(u64v, o_u64, |a| float::f64_sqrt(a)),
-                Op::F64Add => bin!(u64v, o_u64, |a, b| float::f64_add(a, b)),
-                Op::F64Sub => bin!(u64v, o_u64, |a, b| float::f64_sub(a, b)),
-                Op::F64Mul => bin!(u64v, o_u64, |a, b| float::f64_mul(a, b)),
-                Op::F64Div => bin!(u64v, o_u64, |a, b| float::f64_div(a, b)),
-                Op::F64Min => bin!(u64v, o_u64, |a, b| float::f64_min(a, b)),
-                Op::F64Max => bin!(u64v, o_u64, |a, b| float::f64_max(a, b)),
-                Op::F64Copysign => bin!(u64v, o_u64, |a, b| float::f64_copysign(a, b)),
-                Op::I32WrapI64 => un!(u64v, o_u32, |a| a as u32),
-                Op::I32TruncF32S => {
-                    let r = tri!(trunc(float::i32_trunc_f32_s(sg!(sp - 1) as u32)));
-                    ss!(sp - 1, o_i32(r));
+                Op::I64And { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a & b),
+                Op::I64Or { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a | b),
+                Op::I64Xor { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a ^ b),
+                Op::I64Shl { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shl(b as u32)),
+                Op::I64ShrS { dst, a, b } => bin!(dst, a, b, i64v, o_i64, |a, b| a.wrapping_shr(b as u32)),
+                Op::I64ShrU { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shr(b as u32)),
+                Op::I64Rotl { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_left(b as u32)),
+                Op::I64Rotr { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_right(b as u32)),
+                Op::F32Eq { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_eq(a, b)),
+                Op::F32Ne { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ne(a, b)),
+                Op::F32Lt { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_lt(a, b)),
+                Op::F32Gt { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_gt(a, b)),
+                Op::F32Le { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_le(a, b)),
+                Op::F32Ge { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ge(a, b)),
+                Op::F32Abs { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_abs(a)),
+                Op::F32Neg { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_neg(a)),
+                Op::F32Ceil { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_ceil(a)),
+                Op::F32Floor { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_floor(a)),
+                Op::F32Trunc { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_trunc(a)),
+                Op::F32Nearest { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_nearest(a)),
+                Op::F32Sqrt { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_sqrt(a)),
+                Op::F32Add { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_add(a, b)),
+                Op::F32Sub { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_sub(a, b)),
+                Op::F32Mul { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_mul(a, b)),
+                Op::F32Div { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_div(a, b)),
+                Op::F32Min { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_min(a, b)),
+                Op::F32Max { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_max(a, b)),
+                Op::F32Copysign { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_copysign(a, b)),
+                Op::F64Eq { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_eq(a, b)),
+                Op::F64Ne { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ne(a, b)),
+                Op::F64Lt { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_lt(a, b)),
+                Op::F64Gt { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_gt(a, b)),
+                Op::F64Le { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_le(a, b)),
+                Op::F64Ge { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ge(a, b)),
+                Op::F64Abs { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_abs(a)),
+                Op::F64Neg { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_neg(a)),
+                Op::F64Ceil { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_ceil(a)),
+                Op::F64Floor { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_floor(a)),
+                Op::F64Trunc { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_trunc(a)),
+                Op::F64Nearest { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_nearest(a)),
+                Op::F64Sqrt { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_sqrt(a)),
+                Op::F64Add { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_add(a, b)),
+                Op::F64Sub { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_sub(a, b)),
+                Op::F64Mul { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_mul(a, b)),
+                Op::F64Div { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_div(a, b)),
+                Op::F64Min { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_min(a, b)),
+                Op::F64Max { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_max(a, b)),
+                Op::F64Copysign { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_copysign(a, b)),
+                Op::I32WrapI64 { dst, a } => un!(dst, a, u64v, o_u32, |a| a as u32),
+                Op::I32TruncF32S { dst, a } => {
+                    let r = tri!(trunc(float::i32_trunc_f32_s(sl!(a) as u32)));
+                    ssl!(dst, o_i32(r));
                 }
-                Op::I32TruncF32U => {
-                    let r = tri!(trunc(float::i32_trunc_f32_u(sg!(sp - 1) as u32)));
-                    ss!(sp - 1, o_u32(r));
+                Op::I32TruncF32U { dst, a } => {
+                    let r = tri!(trunc(float::i32_trunc_f32_u(sl!(a) as u32)));
+                    ssl!(dst, o_u32(r));
                 }
-                Op::I32TruncF64S => {
-                    let r = tri!(trunc(float::i32_trunc_f64_s(sg!(sp - 1))));
-                    ss!(sp - 1, o_i32(r));
+                Op::I32TruncF64S { dst, a } => {
+                    let r = tri!(trunc(float::i32_trunc_f64_s(sl!(a))));
+                    ssl!(dst, o_i32(r));
                 }
-                Op::I32TruncF64U => {
-                    let r = tri!(trunc(float::i32_trunc_f64_u(sg!(sp - 1))));
-                    ss!(sp - 1, o_u32(r));
+                Op::I32TruncF64U { dst, a } => {
+                    let r = tri!(trunc(float::i32_trunc_f64_u(sl!(a))));
+                    ssl!(dst, o_u32(r));
                 }
-                Op::I64ExtendI32S => un!(i32v, o_i64, |a| i64::from(a)),
-                Op::I64ExtendI32U => un!(u32v, o_u64, |a| u64::from(a)),
-                Op::I64TruncF32S => {
-                    let r = tri!(trunc(float::i64_trunc_f32_s(sg!(sp - 1) as u32)));
-                    ss!(sp - 1, o_i64(r));
+                Op::I64ExtendI32S { dst, a } => un!(dst, a, i32v, o_i64, |a| i64::from(a)),
+                Op::I64ExtendI32U { dst, a } => un!(dst, a, u32v, o_u64, |a| u64::from(a)),
+                Op::I64TruncF32S { dst, a } => {
+                    let r = tri!(trunc(float::i64_trunc_f32_s(sl!(a) as u32)));
+                    ssl!(dst, o_i64(r));
                 }
-                Op::I64TruncF32U => {
-                    let r = tri!(trunc(float::i64_trunc_f32_u(sg!(sp - 1) as u32)));
-                    ss!(sp - 1, r);
+                Op::I64TruncF32U { dst, a } => {
+                    let r = tri!(trunc(float::i64_trunc_f32_u(sl!(a) as u32)));
+                    ssl!(dst, r);
                 }
-                Op::I64TruncF64S => {
-                    let r = tri!(trunc(float::i64_trunc_f64_s(sg!(sp - 1))));
-                    ss!(sp - 1, o_i64(r));
+                Op::I64TruncF64S { dst, a } => {
+                    let r = tri!(trunc(float::i64_trunc_f64_s(sl!(a))));
+                    ssl!(dst, o_i64(r));
                 }
-                Op::I64TruncF64U => {
-                    let r = tri!(trunc(float::i64_trunc_f64_u(sg!(sp - 1))));
-                    ss!(sp - 1, r);
+                Op::I64TruncF64U { dst, a } => {
+                    let r = tri!(trunc(float::i64_trunc_f64_u(sl!(a))));
+                    ssl!(dst, r);
                 }
-                Op::F32ConvertI32S => un!(i32v, o_u32, |a| float::f32_convert_i32_s(a)),
-                Op::F32ConvertI32U => un!(u32v, o_u32, |a| float::f32_convert_i32_u(a)),
-                Op::F32ConvertI64S => un!(i64v, o_u32, |a| float::f32_convert_i64_s(a)),
-                Op::F32ConvertI64U => un!(u64v, o_u32, |a| float::f32_convert_i64_u(a)),
-                Op::F32DemoteF64 => un!(u64v, o_u32, |a| float::f32_demote_f64(a)),
-                Op::F64ConvertI32S => un!(i32v, o_u64, |a| float::f64_convert_i32_s(a)),
-                Op::F64ConvertI32U => un!(u32v, o_u64, |a| float::f64_convert_i32_u(a)),
-                Op::F64ConvertI64S => un!(i64v, o_u64, |a| float::f64_convert_i64_s(a)),
-                Op::F64ConvertI64U => un!(u64v, o_u64, |a| float::f64_convert_i64_u(a)),
-                Op::F64PromoteF32 => un!(u32v, o_u64, |a| float::f64_promote_f32(a)),
-                Op::I32Extend8S => un!(u32v, o_i32, |a| i32::from(a as u8 as i8)),
-                Op::I32Extend16S => un!(u32v, o_i32, |a| i32::from(a as u16 as i16)),
-                Op::I64Extend8S => un!(u64v, o_i64, |a| i64::from(a as u8 as i8)),
-                Op::I64Extend16S => un!(u64v, o_i64, |a| i64::from(a as u16 as i16)),
-                Op::I64Extend32S => un!(u64v, o_i64, |a| i64::from(a as u32 as i32)),
-                Op::I32TruncSatF32S => un!(u32v, o_i32, |a| float::i32_trunc_sat_f32_s(a)),
-                Op::I32TruncSatF32U => un!(u32v, o_u32, |a| float::i32_trunc_sat_f32_u(a)),
-                Op::I32TruncSatF64S => un!(u64v, o_i32, |a| float::i32_trunc_sat_f64_s(a)),
-                Op::I32TruncSatF64U => un!(u64v, o_u32, |a| float::i32_trunc_sat_f64_u(a)),
-                Op::I64TruncSatF32S => un!(u32v, o_i64, |a| float::i64_trunc_sat_f32_s(a)),
-                Op::I64TruncSatF32U => un!(u32v, o_u64, |a| float::i64_trunc_sat_f32_u(a)),
-                Op::I64TruncSatF64S => un!(u64v, o_i64, |a| float::i64_trunc_sat_f64_s(a)),
-                Op::I64TruncSatF64U => un!(u64v, o_u64, |a| float::i64_trunc_sat_f64_u(a)),
+                Op::F32ConvertI32S { dst, a } => un!(dst, a, i32v, o_u32, |a| float::f32_convert_i32_s(a)),
+                Op::F32ConvertI32U { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_convert_i32_u(a)),
+                Op::F32ConvertI64S { dst, a } => un!(dst, a, i64v, o_u32, |a| float::f32_convert_i64_s(a)),
+                Op::F32ConvertI64U { dst, a } => un!(dst, a, u64v, o_u32, |a| float::f32_convert_i64_u(a)),
+                Op::F32DemoteF64 { dst, a } => un!(dst, a, u64v, o_u32, |a| float::f32_demote_f64(a)),
+                Op::F64ConvertI32S { dst, a } => un!(dst, a, i32v, o_u64, |a| float::f64_convert_i32_s(a)),
+                Op::F64ConvertI32U { dst, a } => un!(dst, a, u32v, o_u64, |a| float::f64_convert_i32_u(a)),
+                Op::F64ConvertI64S { dst, a } => un!(dst, a, i64v, o_u64, |a| float::f64_convert_i64_s(a)),
+                Op::F64ConvertI64U { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_convert_i64_u(a)),
+                Op::F64PromoteF32 { dst, a } => un!(dst, a, u32v, o_u64, |a| float::f64_promote_f32(a)),
+                Op::I32Extend8S { dst, a } => un!(dst, a, u32v, o_i32, |a| i32::from(a as u8 as i8)),
+                Op::I32Extend16S { dst, a } => un!(dst, a, u32v, o_i32, |a| i32::from(a as u16 as i16)),
+                Op::I64Extend8S { dst, a } => un!(dst, a, u64v, o_i64, |a| i64::from(a as u8 as i8)),
+                Op::I64Extend16S { dst, a } => un!(dst, a, u64v, o_i64, |a| i64::from(a as u16 as i16)),
+                Op::I64Extend32S { dst, a } => un!(dst, a, u64v, o_i64, |a| i64::from(a as u32 as i32)),
+                Op::I32TruncSatF32S { dst, a } => un!(dst, a, u32v, o_i32, |a| float::i32_trunc_sat_f32_s(a)),
+                Op::I32TruncSatF32U { dst, a } => un!(dst, a, u32v, o_u32, |a| float::i32_trunc_sat_f32_u(a)),
+                Op::I32TruncSatF64S { dst, a } => un!(dst, a, u64v, o_i32, |a| float::i32_trunc_sat_f64_s(a)),
+                Op::I32TruncSatF64U { dst, a } => un!(dst, a, u64v, o_u32, |a| float::i32_trunc_sat_f64_u(a)),
+                Op::I64TruncSatF32S { dst, a } => un!(dst, a, u32v, o_i64, |a| float::i64_trunc_sat_f32_s(a)),
+                Op::I64TruncSatF32U { dst, a } => un!(dst, a, u32v, o_u64, |a| float::i64_trunc_sat_f32_u(a)),
+                Op::I64TruncSatF64S { dst, a } => un!(dst, a, u64v, o_i64, |a| float::i64_trunc_sat_f64_s(a)),
+                Op::I64TruncSatF64U { dst, a } => un!(dst, a, u64v, o_u64, |a| float::i64_trunc_sat_f64_u(a)),
             }
         }
     }
@@ -1384,9 +1418,18 @@ impl Machine<'_> {
         Ok(callee)
     }
 
-    /// Calls a host function with the top of the stack as arguments; returns the new
-    /// stack pointer with the results pushed.
-    fn call_host(&mut self, callee: u32, sp: usize, mem: usize) -> Result<usize, TrapCode> {
+    /// Number of parameters of function `callee` (0 for an address out of range).
+    fn param_count(&self, callee: u32) -> usize {
+        self.store
+            .funcs
+            .get(callee as usize)
+            .and_then(|f| self.store.types.get(f.ty as usize))
+            .map_or(0, |t| t.params().len())
+    }
+
+    /// Calls a host function with the arguments at stack slots `base..` (absolute);
+    /// its results are left at `base..`.
+    fn call_host(&mut self, callee: u32, base: usize, mem: usize) -> Result<(), TrapCode> {
         let store = &mut *self.store;
         let Some(f) = store.funcs.get(callee as usize) else {
             return Err(TrapCode::Internal);
@@ -1395,11 +1438,10 @@ impl Machine<'_> {
             return Err(TrapCode::Internal);
         };
         let np = ty.params().len();
-        let base = sp - np;
         let args: Vec<Value> = ty
             .params()
             .iter()
-            .zip(&store.stack[base..sp])
+            .zip(&store.stack[base..base + np])
             .map(|(t, s)| Value::from_slot(*t, *s))
             .collect();
         store.pin_exns(&args);
@@ -1418,7 +1460,7 @@ impl Machine<'_> {
         for (i, r) in results.iter().enumerate() {
             store.stack[base + i] = r.to_slot();
         }
-        Ok(need)
+        Ok(())
     }
 
     /// The exceptions reachable at a `throw` in function `func` about to resume at

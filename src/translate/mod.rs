@@ -83,10 +83,15 @@ pub struct CompiledFunc {
     /// Per op (`side.len() == code.len()`): where its first wasm instruction is and
     /// the base gas of each wasm instruction it stands for.
     pub side: Box<[OpSide]>,
-    /// The byte offsets of the second and third wasm instructions of each fused op
-    /// (ops standing for more than one), by op position in increasing order; empty
-    /// (no allocation) for a body without fused ops.
-    fused: Box<[(u32, [u32; 2])]>,
+    /// For each fused op (one standing for more than one wasm instruction), by op
+    /// position in increasing order: the byte offsets of its second to fourth wasm
+    /// instructions, and which of its instructions is the main one (the only one
+    /// that can trap: those before it push a local or a constant, the one after it
+    /// is a `local.set`); empty (no allocation) for a body without fused ops.
+    fused: Box<[FusedSide]>,
+    /// Operand height before each op, kept only when fusion is off (checkpoints take
+    /// the operand stack at an op); empty otherwise.
+    pub(crate) heights: Box<[u32]>,
     /// Exception handlers, innermost first for any covered position.
     pub handlers: Box<[Handler]>,
     /// Where the frame holds `exnref` values, for the exception collection (SPEC.md
@@ -94,15 +99,23 @@ pub struct CompiledFunc {
     pub exn_map: Option<Box<ExnMap>>,
 }
 
+/// The rest of what a fused op stands for (see `CompiledFunc::fused`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+struct FusedSide {
+    pc: u32,
+    offsets: [u32; 3],
+    main: u8,
+}
+
 /// What an op stands for beyond its semantics: 8 bytes an op.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpSide {
     /// Byte offset in the module of the first wasm instruction the op stands for.
     pub offset: u32,
-    /// Base gas of each wasm instruction the op stands for, in order (up to three,
+    /// Base gas of each wasm instruction the op stands for, in order (up to four,
     /// zero-padded; 0 for ops that stand for structural instructions or are data).
     /// Used for exact out-of-gas points inside fused ops.
-    pub parts: [u8; 3],
+    pub parts: [u8; 4],
 }
 
 impl OpSide {
@@ -125,6 +138,7 @@ impl CompiledFunc {
             code: Box::new([Op::Unreachable]),
             side: Box::new([OpSide::default()]),
             fused: Box::new([]),
+            heights: Box::new([]),
             handlers: Box::new([]),
             exn_map: None,
         }
@@ -137,27 +151,32 @@ impl CompiledFunc {
 
     /// Base gas of each wasm instruction op `pc` stands for (zero-padded); `None`
     /// past the end.
-    pub fn parts(&self, pc: usize) -> Option<[u8; 3]> {
+    pub fn parts(&self, pc: usize) -> Option<[u8; 4]> {
         self.side.get(pc).map(|s| s.parts)
     }
 
-    /// Byte offset in the module of wasm instruction `part` (0, 1 or 2) of op `pc`:
-    /// 0 for a part the op does not have; `None` past the end or for a part above 2.
+    fn fused_side(&self, pc: usize) -> Option<&FusedSide> {
+        let pc = u32::try_from(pc).ok()?;
+        let i = self.fused.binary_search_by_key(&pc, |f| f.pc).ok()?;
+        self.fused.get(i)
+    }
+
+    /// Byte offset in the module of wasm instruction `part` (0 to 3) of op `pc`:
+    /// 0 for a part the op does not have; `None` past the end or for a part above 3.
     /// O(log fused ops).
     pub fn offset(&self, pc: usize, part: usize) -> Option<u32> {
         let first = self.side.get(pc)?.offset;
         match part {
             0 => Some(first),
-            1 | 2 => {
-                let pc = u32::try_from(pc).ok()?;
-                Some(
-                    self.fused
-                        .binary_search_by_key(&pc, |f| f.0)
-                        .map_or(0, |i| self.fused[i].1[part - 1]),
-                )
-            }
+            1..=3 => Some(self.fused_side(pc).map_or(0, |f| f.offsets[part - 1])),
             _ => None,
         }
+    }
+
+    /// Which wasm instruction of op `pc` is its main one, the only one that can trap
+    /// (0 for an op that stands for one instruction). O(log fused ops).
+    pub fn main_part(&self, pc: usize) -> usize {
+        self.fused_side(pc).map_or(0, |f| usize::from(f.main))
     }
 }
 
@@ -195,10 +214,19 @@ struct Ctrl {
 struct Translator<'e> {
     env: &'e TranslateEnv<'e>,
     code: Vec<Op>,
-    parts: Vec<[u8; 3]>,
-    offsets: Vec<[u32; 3]>,
+    parts: Vec<[u8; 4]>,
+    offsets: Vec<[u32; 4]>,
+    /// Per op: which of its parts is the main instruction.
+    main: Vec<u8>,
+    /// Per op, when fusion is off: the operand height before it.
+    heights: Vec<u32>,
     /// Offset of the operator being translated.
     cur_offset: u32,
+    /// Operand height before the operator being translated.
+    cur_h: u32,
+    /// Parameters plus declared locals: the slot of the operand at height h is
+    /// `nl + h`.
+    nl: u32,
     /// No op before this position may be fused with a later one (a label, a handler
     /// range boundary or branch data lies between).
     barrier: usize,
@@ -246,45 +274,128 @@ impl<'e> Translator<'e> {
         self.code.len() as u32
     }
 
-    /// Appends `op` standing for one wasm instruction of base cost `cost`, fusing it
-    /// with the ops before it where a fused op exists. Returns the op's position.
+    /// The slot of the operand at height `h`.
+    fn slot(&self, h: u32) -> u32 {
+        self.nl + h
+    }
+
+    /// Appends `op` standing for one wasm instruction of base cost `cost`. Returns
+    /// the op's position.
     fn emit(&mut self, op: Op, cost: u32) -> usize {
         self.seg_cost += u64::from(cost);
+        self.push(op, [small(cost), 0, 0, 0])
+    }
+
+    /// Appends `op`, which pops every operand it reads (`Op::reads_mut`), standing for
+    /// one wasm instruction of base cost `cost`; when fusing, the `local.get` or
+    /// constant ops just before it that provide those operands are folded into it
+    /// (one op standing for a contiguous run of wasm instructions). Returns the op's
+    /// position.
+    fn emit_folding(&mut self, mut op: Op, cost: u32) -> usize {
+        self.seg_cost += u64::from(cost);
+        // Providers folded, last first: (parts, offset).
+        let mut folded: [(u8, u32); 2] = [(0, 0); 2];
+        let mut nf = 0usize;
+        if self.env.fuse {
+            let nl = self.nl;
+            let reads = op.reads_mut();
+            let nreads = reads.iter().filter(|r| r.is_some()).count();
+            let mut slots = [0u32; 2];
+            for (i, r) in reads.iter().enumerate() {
+                if let Some(v) = r {
+                    slots[i] = **v;
+                }
+            }
+            let mut new = slots;
+            let mut imm: Option<u64> = None;
+            for i in (0..nreads).rev() {
+                let n = self.code.len();
+                if n <= self.barrier || self.parts[n - 1][1] != 0 {
+                    break;
+                }
+                let folds = match self.code[n - 1] {
+                    Op::Copy { dst, src } if dst == slots[i] && dst >= nl => {
+                        new[i] = src;
+                        true
+                    }
+                    Op::Const { dst, value }
+                        if dst == slots[i] && i == 1 && nreads == 2 && imm_form(op, value).is_some() =>
+                    {
+                        imm = Some(value);
+                        true
+                    }
+                    _ => false,
+                };
+                if !folds {
+                    break;
+                }
+                folded[nf] = (self.parts[n - 1][0], self.offsets[n - 1][0]);
+                nf += 1;
+                self.code.pop();
+                self.parts.pop();
+                self.offsets.pop();
+                self.main.pop();
+                if !self.heights.is_empty() {
+                    self.heights.pop();
+                }
+            }
+            let mut reads = op.reads_mut();
+            for (i, r) in reads.iter_mut().enumerate() {
+                if let Some(v) = r {
+                    **v = new[i];
+                }
+            }
+            if let Some(o) = imm.and_then(|value| imm_form(op, value)) {
+                op = o;
+            }
+        }
+        let mut parts = [0u8; 4];
+        let mut offsets = [0u32; 4];
+        for k in 0..nf {
+            parts[k] = folded[nf - 1 - k].0;
+            offsets[k] = folded[nf - 1 - k].1;
+        }
+        parts[nf] = small(cost);
+        offsets[nf] = self.cur_offset;
+        let at = self.push_at(op, parts, offsets);
+        self.main[at] = nf as u8;
+        at
+    }
+
+    /// Lowers `local.set x` of the operand in slot `t`: when fusing and the op just
+    /// before wrote `t` as its one result, that op writes `x` instead and stands for
+    /// the `local.set` too; else a `Copy`.
+    fn emit_local_set(&mut self, x: u32, t: u32, cost: u32) {
         let n = self.code.len();
-        let fuse = self.env.fuse;
-        let last = (fuse && n > self.barrier).then(|| self.code[n - 1]);
-        let last2 = (fuse && n > self.barrier + 1).then(|| (self.code[n - 2], self.code[n - 1]));
-        if let Some(fused) = fuse3(last2, op) {
-            self.code.truncate(n - 2);
-            let (p0, p1) = (self.parts[n - 2][0], self.parts[n - 1][0]);
-            self.parts.truncate(n - 2);
-            let offs = [
-                self.offsets[n - 2][0],
-                self.offsets[n - 1][0],
-                self.cur_offset,
-            ];
-            self.offsets.truncate(n - 2);
-            return self.push_at(fused, [p0, p1, small(cost)], offs);
+        if self.env.fuse && n > self.barrier {
+            // Every wasm instruction costs at least 1 gas, so the parts in use are
+            // the non-zero ones.
+            let k = self.parts[n - 1].iter().take_while(|p| **p != 0).count();
+            if let Some(dst) = self.code[n - 1].dst_mut().filter(|d| **d == t) {
+                if k < 4 {
+                    *dst = x;
+                    self.seg_cost += u64::from(cost);
+                    self.parts[n - 1][k] = small(cost);
+                    self.offsets[n - 1][k] = self.cur_offset;
+                    return;
+                }
+            }
         }
-        if let Some(fused) = fuse2(last, op) {
-            self.code.truncate(n - 1);
-            let p0 = self.parts[n - 1][0];
-            self.parts.truncate(n - 1);
-            let offs = [self.offsets[n - 1][0], self.cur_offset, 0];
-            self.offsets.truncate(n - 1);
-            return self.push_at(fused, [p0, small(cost), 0], offs);
-        }
-        self.push(op, [small(cost), 0, 0])
+        self.emit(Op::Copy { dst: x, src: t }, cost);
     }
 
-    fn push(&mut self, op: Op, parts: [u8; 3]) -> usize {
-        self.push_at(op, parts, [self.cur_offset, 0, 0])
+    fn push(&mut self, op: Op, parts: [u8; 4]) -> usize {
+        self.push_at(op, parts, [self.cur_offset, 0, 0, 0])
     }
 
-    fn push_at(&mut self, op: Op, parts: [u8; 3], offsets: [u32; 3]) -> usize {
+    fn push_at(&mut self, op: Op, parts: [u8; 4], offsets: [u32; 4]) -> usize {
         self.code.push(op);
         self.parts.push(parts);
         self.offsets.push(offsets);
+        self.main.push(0);
+        if !self.env.fuse {
+            self.heights.push(self.cur_h);
+        }
         self.code.len() - 1
     }
 
@@ -292,7 +403,7 @@ impl<'e> Translator<'e> {
     /// across it.
     fn emit_plain(&mut self, op: Op, cost: u32) -> usize {
         self.seg_cost += u64::from(cost);
-        let at = self.push(op, [small(cost), 0, 0]);
+        let at = self.push(op, [small(cost), 0, 0, 0]);
         self.barrier = self.code.len();
         at
     }
@@ -318,9 +429,7 @@ impl<'e> Translator<'e> {
         self.close_segment();
         self.seg_head = self.code.len();
         self.seg_cost = 0;
-        self.code.push(Op::ConsumeGas { gas: 0 });
-        self.parts.push([0; 3]);
-        self.offsets.push([self.cur_offset, 0, 0]);
+        self.push(Op::ConsumeGas { gas: 0 }, [0; 4]);
         self.barrier = self.code.len();
         self.seg_head as u32
     }
@@ -366,16 +475,33 @@ impl<'e> Translator<'e> {
         }
     }
 
+    /// Emits the `Moves` data op of a branch at operand height `h` carrying `keep`
+    /// values over `drop` others.
+    fn emit_moves(&mut self, h: u32, drop: u32, keep: u32) {
+        let from = self.slot(h - keep);
+        self.emit_plain(
+            Op::Moves {
+                to: from - drop,
+                from,
+                n: keep,
+            },
+            0,
+        );
+    }
+
     fn emit_br(&mut self, depth: u32, h: u32, cost: u32) {
         match self.branch(depth, h) {
             None => {
-                self.emit(Op::Return, cost);
+                let results = self.slot(h.saturating_sub(self.num_results));
+                self.emit(Op::Return { results }, cost);
             }
             Some((target, drop, keep, idx)) => {
-                let at = if drop == 0 {
+                let at = if drop == 0 || keep == 0 {
                     self.emit_plain(Op::Jump { target }, cost)
                 } else {
-                    self.emit_plain(Op::Br { target, drop, keep }, cost)
+                    let at = self.emit_plain(Op::Br { target }, cost);
+                    self.emit_moves(h, drop, keep);
+                    at
                 };
                 self.add_fixup(idx, Fixup::Op(at));
             }
@@ -484,7 +610,12 @@ impl<'e> Translator<'e> {
 
     /// Translates one operator that validation has just accepted. `h` is the operand
     /// height before the operator.
-    fn op(&mut self, op: &Operator<'_>, h: u32) -> Result<(), Error> {
+    fn op(
+        &mut self,
+        op: &Operator<'_>,
+        h: u32,
+        v: &FuncValidator<ValidatorResources>,
+    ) -> Result<(), Error> {
         use Operator as O;
         let cost = gas::base_cost(op);
         // Control structure is tracked in unreachable code too.
@@ -508,7 +639,9 @@ impl<'e> Translator<'e> {
                 let (p, r) = self.block_arity(*blockty);
                 let mut else_fixup = None;
                 if self.reachable {
-                    else_fixup = Some(self.emit_plain(Op::BrIfEqz { target: 0 }, cost));
+                    let cond = self.slot(h.saturating_sub(1));
+                    else_fixup = Some(self.emit_folding(Op::BrIfEqz { target: 0, cond }, cost));
+                    self.barrier = self.code.len();
                     self.new_segment();
                 }
                 self.push_ctrl(CtrlKind::If, h.saturating_sub(1 + p), r, 0);
@@ -589,7 +722,8 @@ impl<'e> Translator<'e> {
                 };
                 if c.kind == CtrlKind::Func {
                     if self.reachable {
-                        self.emit(Op::Return, cost);
+                        let results = self.slot(h.saturating_sub(self.num_results));
+                        self.emit(Op::Return { results }, cost);
                     }
                     return Ok(());
                 }
@@ -620,7 +754,19 @@ impl<'e> Translator<'e> {
             return Ok(());
         }
         let mem = |m: &wasmparser::MemArg| u32::try_from(m.offset).unwrap_or(u32::MAX);
-        let o = match op {
+        // Slots of the operands at heights h - 1, h - 2, h - 3 and of a pushed result.
+        let top = self.slot(h.saturating_sub(1));
+        let second = self.slot(h.saturating_sub(2));
+        let third = self.slot(h.saturating_sub(3));
+        let push = self.slot(h);
+        let func_params = |f: u32| {
+            use wasmparser::WasmModuleResources;
+            v.resources()
+                .type_index_of_function(f)
+                .and_then(|t| self.env.type_arity.get(t as usize))
+                .map_or(0, |a| a.0)
+        };
+        match op {
             O::Nop => return Ok(()),
             O::Unreachable => {
                 self.emit(Op::Unreachable, cost);
@@ -636,10 +782,17 @@ impl<'e> Translator<'e> {
                 let h = h.saturating_sub(1);
                 match self.branch(*relative_depth, h) {
                     None => {
-                        self.emit(Op::ReturnIfNez, cost);
+                        let results = self.slot(h.saturating_sub(self.num_results));
+                        self.emit_folding(Op::ReturnIfNez { cond: top, results }, cost);
                     }
                     Some((target, drop, keep, idx)) => {
-                        let at = self.emit(Op::BrIfNez { target, drop, keep }, cost);
+                        let at = if drop == 0 || keep == 0 {
+                            self.emit_folding(Op::BrIfNez { target, cond: top }, cost)
+                        } else {
+                            let at = self.emit_plain(Op::BrIfNezMove { target, cond: top }, cost);
+                            self.emit_moves(h, drop, keep);
+                            at
+                        };
                         self.add_fixup(idx, Fixup::Op(at));
                     }
                 }
@@ -648,7 +801,15 @@ impl<'e> Translator<'e> {
             }
             O::BrTable { targets } => {
                 let h = h.saturating_sub(1);
-                self.emit_plain(Op::BrTable { len: targets.len() }, cost);
+                self.emit_folding(
+                    Op::BrTable {
+                        len: targets.len(),
+                        index: top,
+                        top,
+                    },
+                    cost,
+                );
+                self.barrier = self.code.len();
                 let mut all = Vec::new();
                 for t in targets.targets() {
                     all.push(t.map_err(|e| ValidateError::from_wasmparser(&e))?);
@@ -661,14 +822,15 @@ impl<'e> Translator<'e> {
                             self.emit_plain(
                                 Op::BrTableEntry {
                                     target: u32::MAX,
-                                    drop: 0,
-                                    keep: 0,
+                                    to: 0,
+                                    keep: self.num_results,
                                 },
                                 0,
                             );
                         }
                         Some((target, drop, keep, idx)) => {
-                            self.emit_plain(Op::BrTableEntry { target, drop, keep }, 0);
+                            let to = self.slot(h - keep - drop);
+                            self.emit_plain(Op::BrTableEntry { target, to, keep }, 0);
                             self.add_fixup(idx, Fixup::Op(at));
                         }
                     }
@@ -677,17 +839,15 @@ impl<'e> Translator<'e> {
                 return Ok(());
             }
             O::Return => {
-                self.emit(Op::Return, cost);
+                let results = self.slot(h.saturating_sub(self.num_results));
+                self.emit(Op::Return { results }, cost);
                 self.reachable = false;
                 return Ok(());
             }
             O::ReturnCall { function_index } => {
-                self.emit(
-                    Op::ReturnCall {
-                        func: *function_index,
-                    },
-                    cost,
-                );
+                let base = self.slot(h.saturating_sub(func_params(*function_index)));
+                let func = *function_index;
+                self.emit(Op::ReturnCall { func, base }, cost);
                 self.reachable = false;
                 return Ok(());
             }
@@ -695,10 +855,11 @@ impl<'e> Translator<'e> {
                 type_index,
                 table_index,
             } => {
-                self.emit(
+                self.emit_folding(
                     Op::ReturnCallIndirect {
                         type_idx: *type_index,
                         table: *table_index,
+                        index: top,
                     },
                     cost,
                 );
@@ -706,156 +867,195 @@ impl<'e> Translator<'e> {
                 return Ok(());
             }
             O::Throw { tag_index } => {
-                let at = self.emit(Op::Throw { tag: *tag_index }, cost);
+                use wasmparser::WasmModuleResources;
+                let n = v
+                    .resources()
+                    .tag_at(*tag_index)
+                    .map_or(0, |t| t.params().len() as u32);
+                let base = self.slot(h.saturating_sub(n));
+                let at = self.emit(
+                    Op::Throw {
+                        tag: *tag_index,
+                        base,
+                    },
+                    cost,
+                );
                 self.site_pc = Some(at as u32 + 1);
                 self.reachable = false;
                 return Ok(());
             }
             O::ThrowRef => {
-                self.emit(Op::ThrowRef, cost);
+                self.emit_folding(Op::ThrowRef { src: top }, cost);
                 self.reachable = false;
                 return Ok(());
             }
-            O::Call { function_index } => Op::Call {
-                func: *function_index,
-            },
+            O::LocalGet { local_index } => {
+                self.emit(
+                    Op::Copy {
+                        dst: push,
+                        src: *local_index,
+                    },
+                    cost,
+                );
+                return Ok(());
+            }
+            O::LocalSet { local_index } => {
+                self.emit_local_set(*local_index, top, cost);
+                return Ok(());
+            }
+            O::I32Const { value } => {
+                let value = u64::from(*value as u32);
+                self.emit(Op::Const { dst: push, value }, cost);
+                return Ok(());
+            }
+            O::I64Const { value } => {
+                let value = *value as u64;
+                self.emit(Op::Const { dst: push, value }, cost);
+                return Ok(());
+            }
+            O::F32Const { value } => {
+                let value = u64::from(value.bits());
+                self.emit(Op::Const { dst: push, value }, cost);
+                return Ok(());
+            }
+            O::F64Const { value } => {
+                let value = value.bits();
+                self.emit(Op::Const { dst: push, value }, cost);
+                return Ok(());
+            }
+            O::RefNull { .. } => {
+                self.emit(Op::Const { dst: push, value: 0 }, cost);
+                return Ok(());
+            }
+            _ => {}
+        }
+        let (o, folding) = match op {
+            O::Call { function_index } => (
+                Op::Call {
+                    func: *function_index,
+                    base: self.slot(h.saturating_sub(func_params(*function_index))),
+                },
+                false,
+            ),
             O::CallIndirect {
                 type_index,
                 table_index,
-            } => Op::CallIndirect {
-                type_idx: *type_index,
-                table: *table_index,
-            },
-            O::Select | O::TypedSelect { .. } => Op::Select,
-            O::LocalGet { local_index } => Op::LocalGet {
-                local: *local_index,
-            },
-            O::LocalSet { local_index } => Op::LocalSet {
-                local: *local_index,
-            },
-            O::LocalTee { local_index } => Op::LocalTee {
-                local: *local_index,
-            },
-            O::GlobalGet { global_index } => Op::GlobalGet {
-                global: *global_index,
-            },
-            O::GlobalSet { global_index } => Op::GlobalSet {
-                global: *global_index,
-            },
-            O::I32Const { value } => Op::Const {
-                value: u64::from(*value as u32),
-            },
-            O::I64Const { value } => Op::Const {
-                value: *value as u64,
-            },
-            O::F32Const { value } => Op::Const {
-                value: u64::from(value.bits()),
-            },
-            O::F64Const { value } => Op::Const {
-                value: value.bits(),
-            },
-            O::RefNull { .. } => Op::Const { value: 0 },
-            O::RefFunc { function_index } => Op::RefFunc {
-                func: *function_index,
-            },
-            O::TableGet { table } => Op::TableGet { table: *table },
-            O::TableSet { table } => Op::TableSet { table: *table },
-            O::TableSize { table } => Op::TableSize { table: *table },
-            O::TableGrow { table } => Op::TableGrow { table: *table },
-            O::TableFill { table } => Op::TableFill { table: *table },
+            } => (
+                Op::CallIndirect {
+                    type_idx: *type_index,
+                    table: *table_index,
+                    index: top,
+                },
+                true,
+            ),
+            O::Drop => (Op::Drop, false),
+            O::Select | O::TypedSelect { .. } => (Op::Select { s: third }, false),
+            O::LocalTee { local_index } => (
+                Op::Copy {
+                    dst: *local_index,
+                    src: top,
+                },
+                false,
+            ),
+            O::GlobalGet { global_index } => (
+                Op::GlobalGet {
+                    dst: push,
+                    global: *global_index,
+                },
+                false,
+            ),
+            O::GlobalSet { global_index } => (
+                Op::GlobalSet {
+                    src: top,
+                    global: *global_index,
+                },
+                true,
+            ),
+            O::RefFunc { function_index } => (
+                Op::RefFunc {
+                    dst: push,
+                    func: *function_index,
+                },
+                false,
+            ),
+            O::TableGet { table } => (Op::TableGet { table: *table, s: top }, false),
+            O::TableSet { table } => (
+                Op::TableSet {
+                    table: *table,
+                    s: second,
+                },
+                false,
+            ),
+            O::TableSize { table } => (
+                Op::TableSize {
+                    table: *table,
+                    dst: push,
+                },
+                false,
+            ),
+            O::TableGrow { table } => (
+                Op::TableGrow {
+                    table: *table,
+                    s: second,
+                },
+                false,
+            ),
+            O::TableFill { table } => (
+                Op::TableFill {
+                    table: *table,
+                    s: third,
+                },
+                false,
+            ),
             O::TableCopy {
                 dst_table,
                 src_table,
-            } => Op::TableCopy {
-                dst: *dst_table,
-                src: *src_table,
-            },
-            O::TableInit { elem_index, table } => Op::TableInit {
-                elem: *elem_index,
-                table: *table,
-            },
-            O::ElemDrop { elem_index } => Op::ElemDrop { elem: *elem_index },
-            O::I32Load { memarg } => Op::I32Load {
-                offset: mem(memarg),
-            },
-            O::I64Load { memarg } => Op::I64Load {
-                offset: mem(memarg),
-            },
-            O::F32Load { memarg } => Op::F32Load {
-                offset: mem(memarg),
-            },
-            O::F64Load { memarg } => Op::F64Load {
-                offset: mem(memarg),
-            },
-            O::I32Load8S { memarg } => Op::I32Load8S {
-                offset: mem(memarg),
-            },
-            O::I32Load8U { memarg } => Op::I32Load8U {
-                offset: mem(memarg),
-            },
-            O::I32Load16S { memarg } => Op::I32Load16S {
-                offset: mem(memarg),
-            },
-            O::I32Load16U { memarg } => Op::I32Load16U {
-                offset: mem(memarg),
-            },
-            O::I64Load8S { memarg } => Op::I64Load8S {
-                offset: mem(memarg),
-            },
-            O::I64Load8U { memarg } => Op::I64Load8U {
-                offset: mem(memarg),
-            },
-            O::I64Load16S { memarg } => Op::I64Load16S {
-                offset: mem(memarg),
-            },
-            O::I64Load16U { memarg } => Op::I64Load16U {
-                offset: mem(memarg),
-            },
-            O::I64Load32S { memarg } => Op::I64Load32S {
-                offset: mem(memarg),
-            },
-            O::I64Load32U { memarg } => Op::I64Load32U {
-                offset: mem(memarg),
-            },
-            O::I32Store { memarg } => Op::I32Store {
-                offset: mem(memarg),
-            },
-            O::I64Store { memarg } => Op::I64Store {
-                offset: mem(memarg),
-            },
-            O::F32Store { memarg } => Op::F32Store {
-                offset: mem(memarg),
-            },
-            O::F64Store { memarg } => Op::F64Store {
-                offset: mem(memarg),
-            },
-            O::I32Store8 { memarg } => Op::I32Store8 {
-                offset: mem(memarg),
-            },
-            O::I32Store16 { memarg } => Op::I32Store16 {
-                offset: mem(memarg),
-            },
-            O::I64Store8 { memarg } => Op::I64Store8 {
-                offset: mem(memarg),
-            },
-            O::I64Store16 { memarg } => Op::I64Store16 {
-                offset: mem(memarg),
-            },
-            O::I64Store32 { memarg } => Op::I64Store32 {
-                offset: mem(memarg),
-            },
-            O::MemorySize { .. } => Op::MemorySize,
-            O::MemoryGrow { .. } => Op::MemoryGrow,
-            O::MemoryInit { data_index, .. } => Op::MemoryInit { data: *data_index },
-            O::DataDrop { data_index } => Op::DataDrop { data: *data_index },
-            O::MemoryCopy { .. } => Op::MemoryCopy,
-            O::MemoryFill { .. } => Op::MemoryFill,
-            other => match op::lower_simple(other) {
-                Some(o) => o,
-                None => return Err(internal("operator outside the profile")),
-            },
+            } => (
+                Op::TableCopy {
+                    dst_table: *dst_table,
+                    src_table: *src_table,
+                    s: third,
+                },
+                false,
+            ),
+            O::TableInit { elem_index, table } => (
+                Op::TableInit {
+                    elem: *elem_index,
+                    table: *table,
+                    s: third,
+                },
+                false,
+            ),
+            O::ElemDrop { elem_index } => (Op::ElemDrop { elem: *elem_index }, false),
+            O::MemorySize { .. } => (Op::MemorySize { dst: push }, false),
+            O::MemoryGrow { .. } => (Op::MemoryGrow { s: top }, false),
+            O::MemoryInit { data_index, .. } => (
+                Op::MemoryInit {
+                    data: *data_index,
+                    s: third,
+                },
+                false,
+            ),
+            O::DataDrop { data_index } => (Op::DataDrop { data: *data_index }, false),
+            O::MemoryCopy { .. } => (Op::MemoryCopy { s: third }, false),
+            O::MemoryFill { .. } => (Op::MemoryFill { s: third }, false),
+            other => {
+                if let Some(o) = lower_memory(other, top, second, mem) {
+                    (o, true)
+                } else if let Some(o) = op::lower_binop(other, second, second, top) {
+                    (o, true)
+                } else if let Some(o) = op::lower_unop(other, top, top) {
+                    (o, true)
+                } else {
+                    return Err(internal("operator outside the profile"));
+                }
+            }
         };
-        let at = self.emit(o, cost);
+        let at = if folding {
+            self.emit_folding(o, cost)
+        } else {
+            self.emit(o, cost)
+        };
         if o.kind() == OpKind::Call {
             self.site_pc = Some(at as u32 + 1);
         }
@@ -870,78 +1070,88 @@ impl<'e> Translator<'e> {
     }
 }
 
-/// A base cost as stored in `CompiledFunc::parts` (every cost of SPEC.md §Gas fits).
-fn small(cost: u32) -> u8 {
-    u8::try_from(cost).unwrap_or(u8::MAX)
-}
-
-/// The fused op for `a; op`, if there is one.
-fn fuse2(a: Option<Op>, op: Op) -> Option<Op> {
-    let a = a?;
-    Some(match (a, op) {
-        (Op::LocalGet { local: x }, Op::LocalGet { local: y }) => Op::LocalGet2 { a: x, b: y },
-        (Op::LocalSet { local: x }, Op::LocalGet { local: y }) if x == y => {
-            Op::LocalSetGet { local: x }
-        }
-        (
-            Op::LocalGet { local: x },
-            Op::BrIfNez {
-                target, drop: 0, ..
-            },
-        ) => Op::BrIfLocalNez { local: x, target },
-        (Op::LocalGet { local: x }, Op::I32Load { offset }) => {
-            Op::I32LoadLocal { local: x, offset }
-        }
-        (Op::LocalGet { local: x }, Op::I64Load { offset }) => {
-            Op::I64LoadLocal { local: x, offset }
-        }
-        (Op::Const { value: c }, op) => {
-            let c32 = c as u32;
+/// The load or store op of a memory operator: a load reads its address from slot
+/// `top` and writes its result there; a store reads its address from `second` and
+/// its value from `top`. `None` for any other operator.
+fn lower_memory(
+    op: &Operator<'_>,
+    top: u32,
+    second: u32,
+    mem: impl Fn(&wasmparser::MemArg) -> u32,
+) -> Option<Op> {
+    use Operator as O;
+    let (dst, addr) = (top, top);
+    Some(match op {
+        O::I32Load { memarg } => Op::I32Load { dst, addr, offset: mem(memarg) },
+        O::I64Load { memarg } => Op::I64Load { dst, addr, offset: mem(memarg) },
+        O::F32Load { memarg } => Op::F32Load { dst, addr, offset: mem(memarg) },
+        O::F64Load { memarg } => Op::F64Load { dst, addr, offset: mem(memarg) },
+        O::I32Load8S { memarg } => Op::I32Load8S { dst, addr, offset: mem(memarg) },
+        O::I32Load8U { memarg } => Op::I32Load8U { dst, addr, offset: mem(memarg) },
+        O::I32Load16S { memarg } => Op::I32Load16S { dst, addr, offset: mem(memarg) },
+        O::I32Load16U { memarg } => Op::I32Load16U { dst, addr, offset: mem(memarg) },
+        O::I64Load8S { memarg } => Op::I64Load8S { dst, addr, offset: mem(memarg) },
+        O::I64Load8U { memarg } => Op::I64Load8U { dst, addr, offset: mem(memarg) },
+        O::I64Load16S { memarg } => Op::I64Load16S { dst, addr, offset: mem(memarg) },
+        O::I64Load16U { memarg } => Op::I64Load16U { dst, addr, offset: mem(memarg) },
+        O::I64Load32S { memarg } => Op::I64Load32S { dst, addr, offset: mem(memarg) },
+        O::I64Load32U { memarg } => Op::I64Load32U { dst, addr, offset: mem(memarg) },
+        _ => {
+            let (addr, val) = (second, top);
             match op {
-                Op::I32Add => Op::I32AddImm { imm: c32 },
-                Op::I32Sub => Op::I32AddImm {
-                    imm: c32.wrapping_neg(),
-                },
-                Op::I32And => Op::I32AndImm { imm: c32 },
-                Op::I32Or => Op::I32OrImm { imm: c32 },
-                Op::I32Xor => Op::I32XorImm { imm: c32 },
-                Op::I32Shl => Op::I32ShlImm { imm: c32 },
-                Op::I32ShrS => Op::I32ShrSImm { imm: c32 },
-                Op::I32ShrU => Op::I32ShrUImm { imm: c32 },
-                Op::I32Eq => Op::I32EqImm { imm: c32 },
-                Op::I32Ne => Op::I32NeImm { imm: c32 },
-                Op::I32LtS => Op::I32LtSImm { imm: c32 },
-                Op::I32LtU => Op::I32LtUImm { imm: c32 },
-                Op::I32GtS => Op::I32GtSImm { imm: c32 },
-                Op::I32GtU => Op::I32GtUImm { imm: c32 },
-                Op::I32LeS => Op::I32LeSImm { imm: c32 },
-                Op::I32LeU => Op::I32LeUImm { imm: c32 },
-                Op::I32GeS => Op::I32GeSImm { imm: c32 },
-                Op::I32GeU => Op::I32GeUImm { imm: c32 },
-                Op::I64Add if i64::from(c as i64 as i32) == c as i64 => {
-                    Op::I64AddImm { imm: c as u32 }
-                }
+                O::I32Store { memarg } => Op::I32Store { addr, val, offset: mem(memarg) },
+                O::I64Store { memarg } => Op::I64Store { addr, val, offset: mem(memarg) },
+                O::F32Store { memarg } => Op::F32Store { addr, val, offset: mem(memarg) },
+                O::F64Store { memarg } => Op::F64Store { addr, val, offset: mem(memarg) },
+                O::I32Store8 { memarg } => Op::I32Store8 { addr, val, offset: mem(memarg) },
+                O::I32Store16 { memarg } => Op::I32Store16 { addr, val, offset: mem(memarg) },
+                O::I64Store8 { memarg } => Op::I64Store8 { addr, val, offset: mem(memarg) },
+                O::I64Store16 { memarg } => Op::I64Store16 { addr, val, offset: mem(memarg) },
+                O::I64Store32 { memarg } => Op::I64Store32 { addr, val, offset: mem(memarg) },
                 _ => return None,
             }
         }
-        _ => return None,
     })
 }
 
-/// The fused op for `a; b; op`, if there is one.
-fn fuse3(ab: Option<(Op, Op)>, op: Op) -> Option<Op> {
-    let (a, b) = ab?;
-    match (a, b, op) {
-        (Op::LocalGet { local }, Op::Const { value: c }, Op::I32Add) => Some(Op::I32AddLocalImm {
-            local,
-            imm: c as u32,
-        }),
-        (Op::LocalGet { local }, Op::Const { value: c }, Op::I32Sub) => Some(Op::I32AddLocalImm {
-            local,
-            imm: (c as u32).wrapping_neg(),
-        }),
-        _ => None,
+/// The immediate form of binop `op` (its `b` operand replaced by the constant
+/// `value`), if there is one: i32 constants as they are, i64 constants that
+/// sign-extend from 32 bits; a subtraction becomes an addition of the negated
+/// constant.
+fn imm_form(op: Op, value: u64) -> Option<Op> {
+    let c32 = value as u32;
+    let c64 = value as i64;
+    let fits = |c: i64| i64::from(c as i32) == c;
+    macro_rules! imm {
+        ($($from:ident => $to:ident),* ; $($from64:ident => $to64:ident),*) => {
+            match op {
+                Op::I32Sub { dst, a, .. } => Some(Op::I32AddImm { dst, a, imm: c32.wrapping_neg() }),
+                Op::I64Sub { dst, a, .. } if fits(c64.wrapping_neg()) => {
+                    Some(Op::I64AddImm { dst, a, imm: c64.wrapping_neg() as u32 })
+                }
+                $(Op::$from { dst, a, .. } => Some(Op::$to { dst, a, imm: c32 }),)*
+                $(Op::$from64 { dst, a, .. } if fits(c64) => Some(Op::$to64 { dst, a, imm: c64 as u32 }),)*
+                _ => None,
+            }
+        };
     }
+    imm!(
+        I32Add => I32AddImm, I32Mul => I32MulImm, I32And => I32AndImm, I32Or => I32OrImm,
+        I32Xor => I32XorImm, I32Shl => I32ShlImm, I32ShrS => I32ShrSImm, I32ShrU => I32ShrUImm,
+        I32Eq => I32EqImm, I32Ne => I32NeImm, I32LtS => I32LtSImm, I32LtU => I32LtUImm,
+        I32GtS => I32GtSImm, I32GtU => I32GtUImm, I32LeS => I32LeSImm, I32LeU => I32LeUImm,
+        I32GeS => I32GeSImm, I32GeU => I32GeUImm;
+        I64Add => I64AddImm, I64Mul => I64MulImm, I64And => I64AndImm, I64Or => I64OrImm,
+        I64Xor => I64XorImm, I64Shl => I64ShlImm, I64ShrS => I64ShrSImm, I64ShrU => I64ShrUImm,
+        I64Eq => I64EqImm, I64Ne => I64NeImm, I64LtS => I64LtSImm, I64LtU => I64LtUImm,
+        I64GtS => I64GtSImm, I64GtU => I64GtUImm, I64LeS => I64LeSImm, I64LeU => I64LeUImm,
+        I64GeS => I64GeSImm, I64GeU => I64GeUImm
+    )
+}
+
+/// A base cost as stored in `CompiledFunc::parts` (every cost of SPEC.md §Gas fits).
+fn small(cost: u32) -> u8 {
+    u8::try_from(cost).unwrap_or(u8::MAX)
 }
 
 /// Validates and translates one function body.
@@ -967,7 +1177,11 @@ pub(crate) fn translate_function(
         code: Vec::new(),
         parts: Vec::new(),
         offsets: Vec::new(),
+        main: Vec::new(),
+        heights: Vec::new(),
         cur_offset: 0,
+        cur_h: 0,
+        nl: 0,
         barrier: 0,
         ctrl: Vec::new(),
         handlers: Vec::new(),
@@ -980,7 +1194,7 @@ pub(crate) fn translate_function(
         site_pc: None,
     };
     if env.metering {
-        t.push(Op::ConsumeGas { gas: 0 }, [0; 3]);
+        t.push(Op::ConsumeGas { gas: 0 }, [0; 4]);
     }
     t.barrier = t.code.len();
     t.push_ctrl(CtrlKind::Func, 0, num_results, 0);
@@ -995,7 +1209,11 @@ pub(crate) fn translate_function(
             t.cur_offset = u32::try_from(offset).unwrap_or(u32::MAX);
             let ctrl_height = t.ctrl.last().map_or(0, |c| c.height);
             t.site_pc = None;
-            t.op(op, h)?;
+            if t.exn.is_none() {
+                t.nl = v.len_locals();
+            }
+            t.cur_h = h;
+            t.op(op, h, v)?;
             t.track_exn(op, h, ctrl_height, v)
         },
     )?;
@@ -1022,12 +1240,19 @@ pub(crate) fn translate_function(
             })
             .collect(),
         fused: t
-            .offsets
+            .parts
             .iter()
+            .zip(&t.offsets)
+            .zip(&t.main)
             .enumerate()
-            .filter(|(_, o)| o[1] != 0 || o[2] != 0)
-            .map(|(pc, o)| (u32::try_from(pc).unwrap_or(u32::MAX), [o[1], o[2]]))
+            .filter(|(_, ((p, _), _))| p[1] != 0)
+            .map(|(pc, ((_, o), m))| FusedSide {
+                pc: u32::try_from(pc).unwrap_or(u32::MAX),
+                offsets: [o[1], o[2], o[3]],
+                main: *m,
+            })
             .collect(),
+        heights: t.heights.into_boxed_slice(),
         code: t.code.into_boxed_slice(),
         handlers: handlers.into_iter().map(|(_, h)| h).collect(),
         exn_map: t.exn.and_then(ExnMapBuilder::finish),

@@ -38,8 +38,14 @@ use std::fmt;
 /// What kind of op a row of the op table is (see the module docs).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum OpKind {
-    /// Lowered one to one from a wasm operator without immediates.
-    Simple,
+    /// A wasm operator without immediates of one operand, lowered one to one
+    /// (`lower_unop`): `dst = f(a)`.
+    Unop,
+    /// A wasm operator without immediates of two operands, lowered one to one
+    /// (`lower_binop`): `dst = f(a, b)`.
+    Binop,
+    /// A binop whose right operand is the constant `imm` before it.
+    BinImm,
     /// Lowered by the translator's own code.
     Custom,
     /// Carries a `target` code position.
@@ -48,8 +54,6 @@ pub enum OpKind {
     Call,
     /// Has a dynamic gas cost: ends its gas segment.
     Dynamic,
-    /// Stands for several wasm instructions.
-    Fused,
     /// The segment head (`ConsumeGas`).
     Gas,
     /// Operands of the op before it.
@@ -62,7 +66,8 @@ pub enum OpKind {
 macro_rules! for_each_op {
     ($m:ident) => {
         $m! {
-        // ---- control
+        // ---- control. Slots (`dst`, `a`, `cond`, `base`, ...) are frame-relative:
+        // locals are slots 0..num_locals, the operand at height h is num_locals + h.
         /// Trap `unreachable`.
         Unreachable custom [Unreachable];
         /// Head of a straight-line segment: charges the static gas (`gas`) of the whole
@@ -70,326 +75,365 @@ macro_rules! for_each_op {
         ConsumeGas { gas: u32 } gas [];
         /// Unconditional branch that moves nothing (a `br`, or the jump over an `else`).
         Jump { target: u32 } branch [Br];
-        /// Unconditional branch: move the top `keep` slots down by `drop`, then jump.
-        Br { target: u32, drop: u32, keep: u32 } branch [Br];
-        /// Pop an i32; branch (with drop/keep as `Br`) when it is non-zero.
-        BrIfNez { target: u32, drop: u32, keep: u32 } branch [BrIf];
-        /// Pop an i32; jump when it is zero (the `if` instruction).
-        BrIfEqz { target: u32 } branch [If];
-        /// Pop an i32; return from the function when it is non-zero.
-        ReturnIfNez custom [BrIf];
-        /// Pop an i32 index; the next `len + 1` ops are `BrTableEntry`s, the last the
-        /// default.
-        BrTable { len: u32 } custom [BrTable];
-        /// Data of a `BrTable`; `target == u32::MAX` means return from the function.
-        BrTableEntry { target: u32, drop: u32, keep: u32 } branch [];
-        /// Return from the function.
-        Return custom [Return];
-        /// Call function `func` of the current instance's function index space.
-        Call { func: u32 } call [Call];
-        /// Call through table `table`, checking the callee against type `type_idx`.
-        CallIndirect { type_idx: u32, table: u32 } call [CallIndirect];
-        /// Tail call of function `func`.
-        ReturnCall { func: u32 } custom [ReturnCall];
-        /// Tail call through table `table`.
-        ReturnCallIndirect { type_idx: u32, table: u32 } custom [ReturnCallIndirect];
-        /// Throw a fresh exception of tag `tag`.
-        Throw { tag: u32 } custom [Throw];
-        /// Rethrow the exnref on top of the stack.
-        ThrowRef custom [ThrowRef];
+        /// Unconditional branch that first moves the values the `Moves` op after it
+        /// names.
+        Br { target: u32 } branch [Br];
+        /// The values a branch carries: copy `n` slots from `from` down to `to`
+        /// (`to < from`, ascending order). Data of the branch before it.
+        Moves { to: u32, from: u32, n: u32 } data [];
+        /// Branch when slot `cond` (an i32) is non-zero; moves nothing.
+        BrIfNez { target: u32, cond: u32 } branch [BrIf];
+        /// Branch when slot `cond` is non-zero, first doing the `Moves` after it;
+        /// fall through past the `Moves` otherwise.
+        BrIfNezMove { target: u32, cond: u32 } branch [BrIf];
+        /// Jump when slot `cond` is zero (the `if` instruction).
+        BrIfEqz { target: u32, cond: u32 } branch [If];
+        /// Return from the function (results at `results..`) when slot `cond` is non-zero.
+        ReturnIfNez { cond: u32, results: u32 } custom [BrIf];
+        /// Branch by the i32 in slot `index`; the next `len + 1` ops are
+        /// `BrTableEntry`s, the last the default. The carried values end at slot `top`.
+        BrTable { len: u32, index: u32, top: u32 } custom [BrTable];
+        /// Data of a `BrTable`: branch to `target` moving `keep` slots (those just
+        /// below the table's `top`) down to slot `to`; `target == u32::MAX` means
+        /// return from the function.
+        BrTableEntry { target: u32, to: u32, keep: u32 } branch [];
+        /// Return from the function; the results are at slots `results..`.
+        Return { results: u32 } custom [Return];
+        /// Call function `func` of the current instance's function index space; the
+        /// arguments are at slots `base..` (they become the callee's first locals) and
+        /// the results are left there.
+        Call { func: u32, base: u32 } call [Call];
+        /// Call through table `table` by the i32 in slot `index`, checking the callee
+        /// against type `type_idx`; the arguments are the slots just below `index`.
+        CallIndirect { type_idx: u32, table: u32, index: u32 } call [CallIndirect];
+        /// Tail call of function `func`, arguments at slots `base..`.
+        ReturnCall { func: u32, base: u32 } custom [ReturnCall];
+        /// Tail call through table `table` (as `CallIndirect`).
+        ReturnCallIndirect { type_idx: u32, table: u32, index: u32 } custom [ReturnCallIndirect];
+        /// Throw a fresh exception of tag `tag`, its payload at slots `base..`.
+        Throw { tag: u32, base: u32 } custom [Throw];
+        /// Rethrow the exnref in slot `src`.
+        ThrowRef { src: u32 } custom [ThrowRef];
 
         // ---- parametric
-        /// Drop the top slot.
-        Drop simple [Drop];
-        /// `select`, typed or not.
-        Select custom [Select, TypedSelect];
+        /// Drop the top operand: no effect on slots, but a wasm instruction with a
+        /// cost.
+        Drop custom [Drop];
+        /// `select`, typed or not: slot `s` keeps its value when slot `s + 2` is
+        /// non-zero, else gets slot `s + 1`.
+        Select { s: u32 } custom [Select, TypedSelect];
 
         // ---- variables
-        /// Push local `local`.
-        LocalGet { local: u32 } custom [LocalGet];
-        /// Pop into local `local`.
-        LocalSet { local: u32 } custom [LocalSet];
-        /// Copy the top slot into local `local`.
-        LocalTee { local: u32 } custom [LocalTee];
-        /// Push global `global`.
-        GlobalGet { global: u32 } custom [GlobalGet];
-        /// Pop into global `global`.
-        GlobalSet { global: u32 } custom [GlobalSet];
+        /// Copy slot `src` to slot `dst`: `local.get`, `local.set` and `local.tee` (and
+        /// a `local.get x; local.set y` pair).
+        Copy { dst: u32, src: u32 } custom [LocalGet, LocalSet, LocalTee];
+        /// Global `global` into slot `dst`.
+        GlobalGet { dst: u32, global: u32 } custom [GlobalGet];
+        /// Slot `src` into global `global`.
+        GlobalSet { src: u32, global: u32 } custom [GlobalSet];
 
-        // ---- constants and no-op moves
-        /// Push one slot `value` (any numeric constant, or a null reference as 0).
-        Const { value: u64 } custom [I32Const, I64Const, F32Const, F64Const, RefNull];
-        /// A bit-preserving reinterpretation: no effect on the slot, but it is a wasm
+        // ---- constants
+        /// Slot `dst` gets `value` (any numeric constant, or a null reference as 0).
+        Const { dst: u32, value: u64 } custom [I32Const, I64Const, F32Const, F64Const, RefNull];
+
+        /// A bit-preserving reinterpretation: copies the slot, and is a wasm
         /// instruction with a cost.
-        Reinterpret simple [I32ReinterpretF32, I64ReinterpretF64, F32ReinterpretI32, F64ReinterpretI64];
+        Reinterpret { dst: u32, a: u32 } unop [I32ReinterpretF32, I64ReinterpretF64, F32ReinterpretI32, F64ReinterpretI64];
 
         // ---- references
         /// `ref.is_null`.
-        RefIsNull simple [RefIsNull];
-        /// Push a reference to function `func`.
-        RefFunc { func: u32 } custom [RefFunc];
+        RefIsNull { dst: u32, a: u32 } unop [RefIsNull];
+        /// Slot `dst` gets a reference to function `func`.
+        RefFunc { dst: u32, func: u32 } custom [RefFunc];
 
-        // ---- tables
+        // ---- tables; `s` is the slot of the first operand (the rest follow it) and of
+        // the result
         /// `table.get` of table `table`.
-        TableGet { table: u32 } custom [TableGet];
+        TableGet { table: u32, s: u32 } custom [TableGet];
         /// `table.set` of table `table`.
-        TableSet { table: u32 } custom [TableSet];
-        /// `table.size` of table `table`.
-        TableSize { table: u32 } custom [TableSize];
+        TableSet { table: u32, s: u32 } custom [TableSet];
+        /// `table.size` of table `table` into slot `dst`.
+        TableSize { table: u32, dst: u32 } custom [TableSize];
         /// `table.grow` of table `table`.
-        TableGrow { table: u32 } dynamic [TableGrow];
+        TableGrow { table: u32, s: u32 } dynamic [TableGrow];
         /// `table.fill` of table `table`.
-        TableFill { table: u32 } dynamic [TableFill];
+        TableFill { table: u32, s: u32 } dynamic [TableFill];
         /// `table.copy` from table `src` to table `dst`.
-        TableCopy { dst: u32, src: u32 } dynamic [TableCopy];
+        TableCopy { dst_table: u32, src_table: u32, s: u32 } dynamic [TableCopy];
         /// `table.init` of table `table` from element segment `elem`.
-        TableInit { elem: u32, table: u32 } dynamic [TableInit];
+        TableInit { elem: u32, table: u32, s: u32 } dynamic [TableInit];
         /// `elem.drop` of element segment `elem`.
         ElemDrop { elem: u32 } custom [ElemDrop];
 
-        // ---- memory; `offset` is the static offset in bytes
+        // ---- memory; `offset` is the static offset in bytes, `addr` the slot of the
+        // address
         /// `i32.load`.
-        I32Load { offset: u32 } custom [I32Load];
+        I32Load { dst: u32, addr: u32, offset: u32 } custom [I32Load];
         /// `i64.load`.
-        I64Load { offset: u32 } custom [I64Load];
+        I64Load { dst: u32, addr: u32, offset: u32 } custom [I64Load];
         /// `f32.load`.
-        F32Load { offset: u32 } custom [F32Load];
+        F32Load { dst: u32, addr: u32, offset: u32 } custom [F32Load];
         /// `f64.load`.
-        F64Load { offset: u32 } custom [F64Load];
+        F64Load { dst: u32, addr: u32, offset: u32 } custom [F64Load];
         /// `i32.load8_s`.
-        I32Load8S { offset: u32 } custom [I32Load8S];
+        I32Load8S { dst: u32, addr: u32, offset: u32 } custom [I32Load8S];
         /// `i32.load8_u`.
-        I32Load8U { offset: u32 } custom [I32Load8U];
+        I32Load8U { dst: u32, addr: u32, offset: u32 } custom [I32Load8U];
         /// `i32.load16_s`.
-        I32Load16S { offset: u32 } custom [I32Load16S];
+        I32Load16S { dst: u32, addr: u32, offset: u32 } custom [I32Load16S];
         /// `i32.load16_u`.
-        I32Load16U { offset: u32 } custom [I32Load16U];
+        I32Load16U { dst: u32, addr: u32, offset: u32 } custom [I32Load16U];
         /// `i64.load8_s`.
-        I64Load8S { offset: u32 } custom [I64Load8S];
+        I64Load8S { dst: u32, addr: u32, offset: u32 } custom [I64Load8S];
         /// `i64.load8_u`.
-        I64Load8U { offset: u32 } custom [I64Load8U];
+        I64Load8U { dst: u32, addr: u32, offset: u32 } custom [I64Load8U];
         /// `i64.load16_s`.
-        I64Load16S { offset: u32 } custom [I64Load16S];
+        I64Load16S { dst: u32, addr: u32, offset: u32 } custom [I64Load16S];
         /// `i64.load16_u`.
-        I64Load16U { offset: u32 } custom [I64Load16U];
+        I64Load16U { dst: u32, addr: u32, offset: u32 } custom [I64Load16U];
         /// `i64.load32_s`.
-        I64Load32S { offset: u32 } custom [I64Load32S];
+        I64Load32S { dst: u32, addr: u32, offset: u32 } custom [I64Load32S];
         /// `i64.load32_u`.
-        I64Load32U { offset: u32 } custom [I64Load32U];
+        I64Load32U { dst: u32, addr: u32, offset: u32 } custom [I64Load32U];
         /// `i32.store`.
-        I32Store { offset: u32 } custom [I32Store];
+        I32Store { addr: u32, val: u32, offset: u32 } custom [I32Store];
         /// `i64.store`.
-        I64Store { offset: u32 } custom [I64Store];
+        I64Store { addr: u32, val: u32, offset: u32 } custom [I64Store];
         /// `f32.store`.
-        F32Store { offset: u32 } custom [F32Store];
+        F32Store { addr: u32, val: u32, offset: u32 } custom [F32Store];
         /// `f64.store`.
-        F64Store { offset: u32 } custom [F64Store];
+        F64Store { addr: u32, val: u32, offset: u32 } custom [F64Store];
         /// `i32.store8`.
-        I32Store8 { offset: u32 } custom [I32Store8];
+        I32Store8 { addr: u32, val: u32, offset: u32 } custom [I32Store8];
         /// `i32.store16`.
-        I32Store16 { offset: u32 } custom [I32Store16];
+        I32Store16 { addr: u32, val: u32, offset: u32 } custom [I32Store16];
         /// `i64.store8`.
-        I64Store8 { offset: u32 } custom [I64Store8];
+        I64Store8 { addr: u32, val: u32, offset: u32 } custom [I64Store8];
         /// `i64.store16`.
-        I64Store16 { offset: u32 } custom [I64Store16];
+        I64Store16 { addr: u32, val: u32, offset: u32 } custom [I64Store16];
         /// `i64.store32`.
-        I64Store32 { offset: u32 } custom [I64Store32];
+        I64Store32 { addr: u32, val: u32, offset: u32 } custom [I64Store32];
         /// `memory.size`.
-        MemorySize custom [MemorySize];
+        MemorySize { dst: u32 } custom [MemorySize];
         /// `memory.grow`.
-        MemoryGrow dynamic [MemoryGrow];
+        MemoryGrow { s: u32 } dynamic [MemoryGrow];
         /// `memory.init` from data segment `data`.
-        MemoryInit { data: u32 } dynamic [MemoryInit];
+        MemoryInit { data: u32, s: u32 } dynamic [MemoryInit];
         /// `data.drop` of data segment `data`.
         DataDrop { data: u32 } custom [DataDrop];
         /// `memory.copy`.
-        MemoryCopy dynamic [MemoryCopy];
+        MemoryCopy { s: u32 } dynamic [MemoryCopy];
         /// `memory.fill`.
-        MemoryFill dynamic [MemoryFill];
+        MemoryFill { s: u32 } dynamic [MemoryFill];
 
         // ---- numeric, one to one
-        I32Eqz simple [I32Eqz];
-        I32Eq simple [I32Eq];
-        I32Ne simple [I32Ne];
-        I32LtS simple [I32LtS];
-        I32LtU simple [I32LtU];
-        I32GtS simple [I32GtS];
-        I32GtU simple [I32GtU];
-        I32LeS simple [I32LeS];
-        I32LeU simple [I32LeU];
-        I32GeS simple [I32GeS];
-        I32GeU simple [I32GeU];
-        I32Clz simple [I32Clz];
-        I32Ctz simple [I32Ctz];
-        I32Popcnt simple [I32Popcnt];
-        I32Add simple [I32Add];
-        I32Sub simple [I32Sub];
-        I32Mul simple [I32Mul];
-        I32DivS simple [I32DivS];
-        I32DivU simple [I32DivU];
-        I32RemS simple [I32RemS];
-        I32RemU simple [I32RemU];
-        I32And simple [I32And];
-        I32Or simple [I32Or];
-        I32Xor simple [I32Xor];
-        I32Shl simple [I32Shl];
-        I32ShrS simple [I32ShrS];
-        I32ShrU simple [I32ShrU];
-        I32Rotl simple [I32Rotl];
-        I32Rotr simple [I32Rotr];
-        I64Eqz simple [I64Eqz];
-        I64Eq simple [I64Eq];
-        I64Ne simple [I64Ne];
-        I64LtS simple [I64LtS];
-        I64LtU simple [I64LtU];
-        I64GtS simple [I64GtS];
-        I64GtU simple [I64GtU];
-        I64LeS simple [I64LeS];
-        I64LeU simple [I64LeU];
-        I64GeS simple [I64GeS];
-        I64GeU simple [I64GeU];
-        I64Clz simple [I64Clz];
-        I64Ctz simple [I64Ctz];
-        I64Popcnt simple [I64Popcnt];
-        I64Add simple [I64Add];
-        I64Sub simple [I64Sub];
-        I64Mul simple [I64Mul];
-        I64DivS simple [I64DivS];
-        I64DivU simple [I64DivU];
-        I64RemS simple [I64RemS];
-        I64RemU simple [I64RemU];
-        I64And simple [I64And];
-        I64Or simple [I64Or];
-        I64Xor simple [I64Xor];
-        I64Shl simple [I64Shl];
-        I64ShrS simple [I64ShrS];
-        I64ShrU simple [I64ShrU];
-        I64Rotl simple [I64Rotl];
-        I64Rotr simple [I64Rotr];
-        F32Eq simple [F32Eq];
-        F32Ne simple [F32Ne];
-        F32Lt simple [F32Lt];
-        F32Gt simple [F32Gt];
-        F32Le simple [F32Le];
-        F32Ge simple [F32Ge];
-        F32Abs simple [F32Abs];
-        F32Neg simple [F32Neg];
-        F32Ceil simple [F32Ceil];
-        F32Floor simple [F32Floor];
-        F32Trunc simple [F32Trunc];
-        F32Nearest simple [F32Nearest];
-        F32Sqrt simple [F32Sqrt];
-        F32Add simple [F32Add];
-        F32Sub simple [F32Sub];
-        F32Mul simple [F32Mul];
-        F32Div simple [F32Div];
-        F32Min simple [F32Min];
-        F32Max simple [F32Max];
-        F32Copysign simple [F32Copysign];
-        F64Eq simple [F64Eq];
-        F64Ne simple [F64Ne];
-        F64Lt simple [F64Lt];
-        F64Gt simple [F64Gt];
-        F64Le simple [F64Le];
-        F64Ge simple [F64Ge];
-        F64Abs simple [F64Abs];
-        F64Neg simple [F64Neg];
-        F64Ceil simple [F64Ceil];
-        F64Floor simple [F64Floor];
-        F64Trunc simple [F64Trunc];
-        F64Nearest simple [F64Nearest];
-        F64Sqrt simple [F64Sqrt];
-        F64Add simple [F64Add];
-        F64Sub simple [F64Sub];
-        F64Mul simple [F64Mul];
-        F64Div simple [F64Div];
-        F64Min simple [F64Min];
-        F64Max simple [F64Max];
-        F64Copysign simple [F64Copysign];
-        I32WrapI64 simple [I32WrapI64];
-        I32TruncF32S simple [I32TruncF32S];
-        I32TruncF32U simple [I32TruncF32U];
-        I32TruncF64S simple [I32TruncF64S];
-        I32TruncF64U simple [I32TruncF64U];
-        I64ExtendI32S simple [I64ExtendI32S];
-        I64ExtendI32U simple [I64ExtendI32U];
-        I64TruncF32S simple [I64TruncF32S];
-        I64TruncF32U simple [I64TruncF32U];
-        I64TruncF64S simple [I64TruncF64S];
-        I64TruncF64U simple [I64TruncF64U];
-        F32ConvertI32S simple [F32ConvertI32S];
-        F32ConvertI32U simple [F32ConvertI32U];
-        F32ConvertI64S simple [F32ConvertI64S];
-        F32ConvertI64U simple [F32ConvertI64U];
-        F32DemoteF64 simple [F32DemoteF64];
-        F64ConvertI32S simple [F64ConvertI32S];
-        F64ConvertI32U simple [F64ConvertI32U];
-        F64ConvertI64S simple [F64ConvertI64S];
-        F64ConvertI64U simple [F64ConvertI64U];
-        F64PromoteF32 simple [F64PromoteF32];
-        I32Extend8S simple [I32Extend8S];
-        I32Extend16S simple [I32Extend16S];
-        I64Extend8S simple [I64Extend8S];
-        I64Extend16S simple [I64Extend16S];
-        I64Extend32S simple [I64Extend32S];
-        I32TruncSatF32S simple [I32TruncSatF32S];
-        I32TruncSatF32U simple [I32TruncSatF32U];
-        I32TruncSatF64S simple [I32TruncSatF64S];
-        I32TruncSatF64U simple [I32TruncSatF64U];
-        I64TruncSatF32S simple [I64TruncSatF32S];
-        I64TruncSatF32U simple [I64TruncSatF32U];
-        I64TruncSatF64S simple [I64TruncSatF64S];
-        I64TruncSatF64U simple [I64TruncSatF64U];
+        I32Eqz { dst: u32, a: u32 } unop [I32Eqz];
+        I32Eq { dst: u32, a: u32, b: u32 } binop [I32Eq];
+        I32Ne { dst: u32, a: u32, b: u32 } binop [I32Ne];
+        I32LtS { dst: u32, a: u32, b: u32 } binop [I32LtS];
+        I32LtU { dst: u32, a: u32, b: u32 } binop [I32LtU];
+        I32GtS { dst: u32, a: u32, b: u32 } binop [I32GtS];
+        I32GtU { dst: u32, a: u32, b: u32 } binop [I32GtU];
+        I32LeS { dst: u32, a: u32, b: u32 } binop [I32LeS];
+        I32LeU { dst: u32, a: u32, b: u32 } binop [I32LeU];
+        I32GeS { dst: u32, a: u32, b: u32 } binop [I32GeS];
+        I32GeU { dst: u32, a: u32, b: u32 } binop [I32GeU];
+        I32Clz { dst: u32, a: u32 } unop [I32Clz];
+        I32Ctz { dst: u32, a: u32 } unop [I32Ctz];
+        I32Popcnt { dst: u32, a: u32 } unop [I32Popcnt];
+        I32Add { dst: u32, a: u32, b: u32 } binop [I32Add];
+        I32Sub { dst: u32, a: u32, b: u32 } binop [I32Sub];
+        I32Mul { dst: u32, a: u32, b: u32 } binop [I32Mul];
+        I32DivS { dst: u32, a: u32, b: u32 } binop [I32DivS];
+        I32DivU { dst: u32, a: u32, b: u32 } binop [I32DivU];
+        I32RemS { dst: u32, a: u32, b: u32 } binop [I32RemS];
+        I32RemU { dst: u32, a: u32, b: u32 } binop [I32RemU];
+        I32And { dst: u32, a: u32, b: u32 } binop [I32And];
+        I32Or { dst: u32, a: u32, b: u32 } binop [I32Or];
+        I32Xor { dst: u32, a: u32, b: u32 } binop [I32Xor];
+        I32Shl { dst: u32, a: u32, b: u32 } binop [I32Shl];
+        I32ShrS { dst: u32, a: u32, b: u32 } binop [I32ShrS];
+        I32ShrU { dst: u32, a: u32, b: u32 } binop [I32ShrU];
+        I32Rotl { dst: u32, a: u32, b: u32 } binop [I32Rotl];
+        I32Rotr { dst: u32, a: u32, b: u32 } binop [I32Rotr];
+        I64Eqz { dst: u32, a: u32 } unop [I64Eqz];
+        I64Eq { dst: u32, a: u32, b: u32 } binop [I64Eq];
+        I64Ne { dst: u32, a: u32, b: u32 } binop [I64Ne];
+        I64LtS { dst: u32, a: u32, b: u32 } binop [I64LtS];
+        I64LtU { dst: u32, a: u32, b: u32 } binop [I64LtU];
+        I64GtS { dst: u32, a: u32, b: u32 } binop [I64GtS];
+        I64GtU { dst: u32, a: u32, b: u32 } binop [I64GtU];
+        I64LeS { dst: u32, a: u32, b: u32 } binop [I64LeS];
+        I64LeU { dst: u32, a: u32, b: u32 } binop [I64LeU];
+        I64GeS { dst: u32, a: u32, b: u32 } binop [I64GeS];
+        I64GeU { dst: u32, a: u32, b: u32 } binop [I64GeU];
+        I64Clz { dst: u32, a: u32 } unop [I64Clz];
+        I64Ctz { dst: u32, a: u32 } unop [I64Ctz];
+        I64Popcnt { dst: u32, a: u32 } unop [I64Popcnt];
+        I64Add { dst: u32, a: u32, b: u32 } binop [I64Add];
+        I64Sub { dst: u32, a: u32, b: u32 } binop [I64Sub];
+        I64Mul { dst: u32, a: u32, b: u32 } binop [I64Mul];
+        I64DivS { dst: u32, a: u32, b: u32 } binop [I64DivS];
+        I64DivU { dst: u32, a: u32, b: u32 } binop [I64DivU];
+        I64RemS { dst: u32, a: u32, b: u32 } binop [I64RemS];
+        I64RemU { dst: u32, a: u32, b: u32 } binop [I64RemU];
+        I64And { dst: u32, a: u32, b: u32 } binop [I64And];
+        I64Or { dst: u32, a: u32, b: u32 } binop [I64Or];
+        I64Xor { dst: u32, a: u32, b: u32 } binop [I64Xor];
+        I64Shl { dst: u32, a: u32, b: u32 } binop [I64Shl];
+        I64ShrS { dst: u32, a: u32, b: u32 } binop [I64ShrS];
+        I64ShrU { dst: u32, a: u32, b: u32 } binop [I64ShrU];
+        I64Rotl { dst: u32, a: u32, b: u32 } binop [I64Rotl];
+        I64Rotr { dst: u32, a: u32, b: u32 } binop [I64Rotr];
+        F32Eq { dst: u32, a: u32, b: u32 } binop [F32Eq];
+        F32Ne { dst: u32, a: u32, b: u32 } binop [F32Ne];
+        F32Lt { dst: u32, a: u32, b: u32 } binop [F32Lt];
+        F32Gt { dst: u32, a: u32, b: u32 } binop [F32Gt];
+        F32Le { dst: u32, a: u32, b: u32 } binop [F32Le];
+        F32Ge { dst: u32, a: u32, b: u32 } binop [F32Ge];
+        F32Abs { dst: u32, a: u32 } unop [F32Abs];
+        F32Neg { dst: u32, a: u32 } unop [F32Neg];
+        F32Ceil { dst: u32, a: u32 } unop [F32Ceil];
+        F32Floor { dst: u32, a: u32 } unop [F32Floor];
+        F32Trunc { dst: u32, a: u32 } unop [F32Trunc];
+        F32Nearest { dst: u32, a: u32 } unop [F32Nearest];
+        F32Sqrt { dst: u32, a: u32 } unop [F32Sqrt];
+        F32Add { dst: u32, a: u32, b: u32 } binop [F32Add];
+        F32Sub { dst: u32, a: u32, b: u32 } binop [F32Sub];
+        F32Mul { dst: u32, a: u32, b: u32 } binop [F32Mul];
+        F32Div { dst: u32, a: u32, b: u32 } binop [F32Div];
+        F32Min { dst: u32, a: u32, b: u32 } binop [F32Min];
+        F32Max { dst: u32, a: u32, b: u32 } binop [F32Max];
+        F32Copysign { dst: u32, a: u32, b: u32 } binop [F32Copysign];
+        F64Eq { dst: u32, a: u32, b: u32 } binop [F64Eq];
+        F64Ne { dst: u32, a: u32, b: u32 } binop [F64Ne];
+        F64Lt { dst: u32, a: u32, b: u32 } binop [F64Lt];
+        F64Gt { dst: u32, a: u32, b: u32 } binop [F64Gt];
+        F64Le { dst: u32, a: u32, b: u32 } binop [F64Le];
+        F64Ge { dst: u32, a: u32, b: u32 } binop [F64Ge];
+        F64Abs { dst: u32, a: u32 } unop [F64Abs];
+        F64Neg { dst: u32, a: u32 } unop [F64Neg];
+        F64Ceil { dst: u32, a: u32 } unop [F64Ceil];
+        F64Floor { dst: u32, a: u32 } unop [F64Floor];
+        F64Trunc { dst: u32, a: u32 } unop [F64Trunc];
+        F64Nearest { dst: u32, a: u32 } unop [F64Nearest];
+        F64Sqrt { dst: u32, a: u32 } unop [F64Sqrt];
+        F64Add { dst: u32, a: u32, b: u32 } binop [F64Add];
+        F64Sub { dst: u32, a: u32, b: u32 } binop [F64Sub];
+        F64Mul { dst: u32, a: u32, b: u32 } binop [F64Mul];
+        F64Div { dst: u32, a: u32, b: u32 } binop [F64Div];
+        F64Min { dst: u32, a: u32, b: u32 } binop [F64Min];
+        F64Max { dst: u32, a: u32, b: u32 } binop [F64Max];
+        F64Copysign { dst: u32, a: u32, b: u32 } binop [F64Copysign];
+        I32WrapI64 { dst: u32, a: u32 } unop [I32WrapI64];
+        I32TruncF32S { dst: u32, a: u32 } unop [I32TruncF32S];
+        I32TruncF32U { dst: u32, a: u32 } unop [I32TruncF32U];
+        I32TruncF64S { dst: u32, a: u32 } unop [I32TruncF64S];
+        I32TruncF64U { dst: u32, a: u32 } unop [I32TruncF64U];
+        I64ExtendI32S { dst: u32, a: u32 } unop [I64ExtendI32S];
+        I64ExtendI32U { dst: u32, a: u32 } unop [I64ExtendI32U];
+        I64TruncF32S { dst: u32, a: u32 } unop [I64TruncF32S];
+        I64TruncF32U { dst: u32, a: u32 } unop [I64TruncF32U];
+        I64TruncF64S { dst: u32, a: u32 } unop [I64TruncF64S];
+        I64TruncF64U { dst: u32, a: u32 } unop [I64TruncF64U];
+        F32ConvertI32S { dst: u32, a: u32 } unop [F32ConvertI32S];
+        F32ConvertI32U { dst: u32, a: u32 } unop [F32ConvertI32U];
+        F32ConvertI64S { dst: u32, a: u32 } unop [F32ConvertI64S];
+        F32ConvertI64U { dst: u32, a: u32 } unop [F32ConvertI64U];
+        F32DemoteF64 { dst: u32, a: u32 } unop [F32DemoteF64];
+        F64ConvertI32S { dst: u32, a: u32 } unop [F64ConvertI32S];
+        F64ConvertI32U { dst: u32, a: u32 } unop [F64ConvertI32U];
+        F64ConvertI64S { dst: u32, a: u32 } unop [F64ConvertI64S];
+        F64ConvertI64U { dst: u32, a: u32 } unop [F64ConvertI64U];
+        F64PromoteF32 { dst: u32, a: u32 } unop [F64PromoteF32];
+        I32Extend8S { dst: u32, a: u32 } unop [I32Extend8S];
+        I32Extend16S { dst: u32, a: u32 } unop [I32Extend16S];
+        I64Extend8S { dst: u32, a: u32 } unop [I64Extend8S];
+        I64Extend16S { dst: u32, a: u32 } unop [I64Extend16S];
+        I64Extend32S { dst: u32, a: u32 } unop [I64Extend32S];
+        I32TruncSatF32S { dst: u32, a: u32 } unop [I32TruncSatF32S];
+        I32TruncSatF32U { dst: u32, a: u32 } unop [I32TruncSatF32U];
+        I32TruncSatF64S { dst: u32, a: u32 } unop [I32TruncSatF64S];
+        I32TruncSatF64U { dst: u32, a: u32 } unop [I32TruncSatF64U];
+        I64TruncSatF32S { dst: u32, a: u32 } unop [I64TruncSatF32S];
+        I64TruncSatF32U { dst: u32, a: u32 } unop [I64TruncSatF32U];
+        I64TruncSatF64S { dst: u32, a: u32 } unop [I64TruncSatF64S];
+        I64TruncSatF64U { dst: u32, a: u32 } unop [I64TruncSatF64U];
 
-        // ---- fused ops
-        /// `local.get a; local.get b`.
-        LocalGet2 { a: u32, b: u32 } fused [LocalGet, LocalGet];
-        /// `i32.const imm; i32.add` (and `i32.sub` of `-imm`).
-        I32AddImm { imm: u32 } fused [I32Const, I32Add];
-        /// `i32.const imm; i32.and`.
-        I32AndImm { imm: u32 } fused [I32Const, I32And];
-        /// `i32.const imm; i32.or`.
-        I32OrImm { imm: u32 } fused [I32Const, I32Or];
-        /// `i32.const imm; i32.xor`.
-        I32XorImm { imm: u32 } fused [I32Const, I32Xor];
-        /// `i32.const imm; i32.shl`.
-        I32ShlImm { imm: u32 } fused [I32Const, I32Shl];
-        /// `i32.const imm; i32.shr_s`.
-        I32ShrSImm { imm: u32 } fused [I32Const, I32ShrS];
-        /// `i32.const imm; i32.shr_u`.
-        I32ShrUImm { imm: u32 } fused [I32Const, I32ShrU];
-        /// `i32.const imm; i32.eq`.
-        I32EqImm { imm: u32 } fused [I32Const, I32Eq];
-        /// `i32.const imm; i32.ne`.
-        I32NeImm { imm: u32 } fused [I32Const, I32Ne];
-        /// `i32.const imm; i32.lt_s`.
-        I32LtSImm { imm: u32 } fused [I32Const, I32LtS];
-        /// `i32.const imm; i32.lt_u`.
-        I32LtUImm { imm: u32 } fused [I32Const, I32LtU];
-        /// `i32.const imm; i32.gt_s`.
-        I32GtSImm { imm: u32 } fused [I32Const, I32GtS];
-        /// `i32.const imm; i32.gt_u`.
-        I32GtUImm { imm: u32 } fused [I32Const, I32GtU];
-        /// `i32.const imm; i32.le_s`.
-        I32LeSImm { imm: u32 } fused [I32Const, I32LeS];
-        /// `i32.const imm; i32.le_u`.
-        I32LeUImm { imm: u32 } fused [I32Const, I32LeU];
-        /// `i32.const imm; i32.ge_s`.
-        I32GeSImm { imm: u32 } fused [I32Const, I32GeS];
-        /// `i32.const imm; i32.ge_u`.
-        I32GeUImm { imm: u32 } fused [I32Const, I32GeU];
-        /// `i64.const imm; i64.add` for a constant that fits in i32 (sign-extended).
-        I64AddImm { imm: u32 } fused [I64Const, I64Add];
-        /// `local.set local; local.get local`: the same effect as `local.tee local`.
-        LocalSetGet { local: u32 } fused [LocalSet, LocalGet];
-        /// `local.get local; i32.const imm; i32.add`.
-        I32AddLocalImm { local: u32, imm: u32 } fused [LocalGet, I32Const, I32Add];
-        /// `local.get local; br_if` with nothing to drop.
-        BrIfLocalNez { local: u32, target: u32 } fused [LocalGet, BrIf];
-        /// `local.get local; i32.load offset`.
-        I32LoadLocal { local: u32, offset: u32 } fused [LocalGet, I32Load];
-        /// `local.get local; i64.load offset`.
-        I64LoadLocal { local: u32, offset: u32 } fused [LocalGet, I64Load];
+        // ---- operand folds: `a` and `b` may be any slot, so these also stand for the
+        // `local.get`s before them and a `local.set` after them (see `translate`)
+        /// `I32Add` with a constant right operand `imm`.
+        I32AddImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Add];
+        /// `I32Mul` with a constant right operand `imm`.
+        I32MulImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Mul];
+        /// `I32And` with a constant right operand `imm`.
+        I32AndImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32And];
+        /// `I32Or` with a constant right operand `imm`.
+        I32OrImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Or];
+        /// `I32Xor` with a constant right operand `imm`.
+        I32XorImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Xor];
+        /// `I32Shl` with a constant right operand `imm`.
+        I32ShlImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Shl];
+        /// `I32ShrS` with a constant right operand `imm`.
+        I32ShrSImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32ShrS];
+        /// `I32ShrU` with a constant right operand `imm`.
+        I32ShrUImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32ShrU];
+        /// `I32Eq` with a constant right operand `imm`.
+        I32EqImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Eq];
+        /// `I32Ne` with a constant right operand `imm`.
+        I32NeImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Ne];
+        /// `I32LtS` with a constant right operand `imm`.
+        I32LtSImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32LtS];
+        /// `I32LtU` with a constant right operand `imm`.
+        I32LtUImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32LtU];
+        /// `I32GtS` with a constant right operand `imm`.
+        I32GtSImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32GtS];
+        /// `I32GtU` with a constant right operand `imm`.
+        I32GtUImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32GtU];
+        /// `I32LeS` with a constant right operand `imm`.
+        I32LeSImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32LeS];
+        /// `I32LeU` with a constant right operand `imm`.
+        I32LeUImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32LeU];
+        /// `I32GeS` with a constant right operand `imm`.
+        I32GeSImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32GeS];
+        /// `I32GeU` with a constant right operand `imm`.
+        I32GeUImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32GeU];
+        /// `I64Add` with a constant right operand `imm` (sign-extended).
+        I64AddImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Add];
+        /// `I64Mul` with a constant right operand `imm` (sign-extended).
+        I64MulImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Mul];
+        /// `I64And` with a constant right operand `imm` (sign-extended).
+        I64AndImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64And];
+        /// `I64Or` with a constant right operand `imm` (sign-extended).
+        I64OrImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Or];
+        /// `I64Xor` with a constant right operand `imm` (sign-extended).
+        I64XorImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Xor];
+        /// `I64Shl` with a constant right operand `imm` (sign-extended).
+        I64ShlImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Shl];
+        /// `I64ShrS` with a constant right operand `imm` (sign-extended).
+        I64ShrSImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64ShrS];
+        /// `I64ShrU` with a constant right operand `imm` (sign-extended).
+        I64ShrUImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64ShrU];
+        /// `I64Eq` with a constant right operand `imm` (sign-extended).
+        I64EqImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Eq];
+        /// `I64Ne` with a constant right operand `imm` (sign-extended).
+        I64NeImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Ne];
+        /// `I64LtS` with a constant right operand `imm` (sign-extended).
+        I64LtSImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64LtS];
+        /// `I64LtU` with a constant right operand `imm` (sign-extended).
+        I64LtUImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64LtU];
+        /// `I64GtS` with a constant right operand `imm` (sign-extended).
+        I64GtSImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64GtS];
+        /// `I64GtU` with a constant right operand `imm` (sign-extended).
+        I64GtUImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64GtU];
+        /// `I64LeS` with a constant right operand `imm` (sign-extended).
+        I64LeSImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64LeS];
+        /// `I64LeU` with a constant right operand `imm` (sign-extended).
+        I64LeUImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64LeU];
+        /// `I64GeS` with a constant right operand `imm` (sign-extended).
+        I64GeSImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64GeS];
+        /// `I64GeU` with a constant right operand `imm` (sign-extended).
+        I64GeUImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64GeU];
         }
     };
 }
@@ -442,6 +486,31 @@ macro_rules! define_op {
                 None
             }
 
+            /// The slot the op writes its one result to, for retargeting a
+            /// `local.set` after it: the `dst` field of every row whose first field
+            /// is `dst`; `None` for any other op.
+            pub fn dst_mut(&mut self) -> Option<&mut u32> {
+                $(op_dst!(self, $name; $($($field),*)?);)*
+                None
+            }
+
+            /// The single-slot operands the op reads (fields `a`, `b`, `addr`,
+            /// `val`, `cond`, `src`), in operand-stack order, for folding the
+            /// `local.get` or constant that provides one.
+            #[allow(unused_assignments, unused_mut, unused_variables)]
+            pub fn reads_mut(&mut self) -> [Option<&mut u32>; 2] {
+                match self {
+                    $(
+                        Op::$name $({ $($field),* })? => {
+                            let mut r: [Option<&mut u32>; 2] = [None, None];
+                            let mut i = 0usize;
+                            $($(op_read!(r, i, $field, $field);)*)?
+                            r
+                        }
+                    )*
+                }
+            }
+
             /// Whether the op ends its gas segment: calls and ops with a dynamic cost
             /// (SPEC.md §Gas, charging semantics).
             pub fn ends_segment(&self) -> bool {
@@ -464,10 +533,22 @@ macro_rules! define_op {
             }
         }
 
-        /// The op of a wasm operator that a `simple` row lowers one to one; `None`
-        /// for every other operator.
-        pub(crate) fn lower_simple(op: &wasmparser::Operator<'_>) -> Option<Op> {
-            $(op_simple!($kind, op, $name, [$($wasm),*]);)*
+        /// The op of a wasm operator that a `unop` row lowers one to one, reading
+        /// slot `a` and writing slot `dst`; `None` for every other operator.
+        pub(crate) fn lower_unop(op: &wasmparser::Operator<'_>, dst: u32, a: u32) -> Option<Op> {
+            $(op_lower!(unop, $kind, op, $name, [$($wasm),*], dst, a);)*
+            None
+        }
+
+        /// The op of a wasm operator that a `binop` row lowers one to one, reading
+        /// slots `a` and `b` and writing slot `dst`; `None` for every other operator.
+        pub(crate) fn lower_binop(
+            op: &wasmparser::Operator<'_>,
+            dst: u32,
+            a: u32,
+            b: u32,
+        ) -> Option<Op> {
+            $(op_lower!(binop, $kind, op, $name, [$($wasm),*], dst, a, b);)*
             None
         }
 
@@ -480,8 +561,14 @@ macro_rules! define_op {
 }
 
 macro_rules! op_kind {
-    (simple) => {
-        OpKind::Simple
+    (unop) => {
+        OpKind::Unop
+    };
+    (binop) => {
+        OpKind::Binop
+    };
+    (binimm) => {
+        OpKind::BinImm
     };
     (custom) => {
         OpKind::Custom
@@ -494,9 +581,6 @@ macro_rules! op_kind {
     };
     (dynamic) => {
         OpKind::Dynamic
-    };
-    (fused) => {
-        OpKind::Fused
     };
     (gas) => {
         OpKind::Gas
@@ -519,13 +603,40 @@ macro_rules! op_target {
     ($s:ident, $name:ident;) => {};
 }
 
-macro_rules! op_simple {
-    (simple, $op:ident, $name:ident, [$($wasm:ident),*]) => {
+macro_rules! op_lower {
+    (unop, unop, $op:ident, $name:ident, [$($wasm:ident),*], $dst:ident, $a:ident) => {
         if matches!($op, $(wasmparser::Operator::$wasm)|*) {
-            return Some(Op::$name);
+            return Some(Op::$name { dst: $dst, a: $a });
         }
     };
-    ($kind:ident, $op:ident, $name:ident, [$($wasm:ident),*]) => {};
+    (binop, binop, $op:ident, $name:ident, [$($wasm:ident),*], $dst:ident, $a:ident, $b:ident) => {
+        if matches!($op, $(wasmparser::Operator::$wasm)|*) {
+            return Some(Op::$name { dst: $dst, a: $a, b: $b });
+        }
+    };
+    ($want:ident, $kind:ident, $op:ident, $name:ident, [$($wasm:ident),*], $($rest:ident),*) => {};
+}
+
+/// Collects the single-slot operand fields (`a`, `b`, `addr`, `val`, `cond`,
+/// `src`) of an op pattern's bindings, in field order.
+macro_rules! op_read {
+    ($r:ident, $i:ident, a, $v:ident) => { $r[$i] = Some($v); $i += 1; };
+    ($r:ident, $i:ident, b, $v:ident) => { $r[$i] = Some($v); $i += 1; };
+    ($r:ident, $i:ident, addr, $v:ident) => { $r[$i] = Some($v); $i += 1; };
+    ($r:ident, $i:ident, val, $v:ident) => { $r[$i] = Some($v); $i += 1; };
+    ($r:ident, $i:ident, cond, $v:ident) => { $r[$i] = Some($v); $i += 1; };
+    ($r:ident, $i:ident, src, $v:ident) => { $r[$i] = Some($v); $i += 1; };
+    ($r:ident, $i:ident, $other:ident, $v:ident) => { let _ = $v; };
+}
+
+/// `return Some(dst)` for op `$name` when its first operand field is `dst`.
+macro_rules! op_dst {
+    ($s:ident, $name:ident; dst $(, $rest:ident)*) => {
+        if let Op::$name { dst, .. } = $s {
+            return Some(dst);
+        }
+    };
+    ($s:ident, $name:ident; $($rest:ident),*) => {};
 }
 
 for_each_op!(define_op);
