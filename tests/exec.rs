@@ -686,3 +686,28 @@ fn interval_one_checkpoints_every_instruction() {
     let offsets: Vec<u32> = cps.iter().map(|c| c.offset).collect();
     assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
 }
+
+/// `local.get 0; i32.load; local.set 1; local.get 1` (gas 1, 2, 1, 1): the first three
+/// are one register-form op whose `local.set` is folded into the load.
+const LOAD_SINK: &str = r#"(module (memory 1)
+  (func (export "f") (param i32) (result i32) (local i32)
+    (local.set 1 (i32.load (local.get 0)))
+    (local.get 1)))"#;
+
+#[test]
+fn a_folded_local_set_that_cannot_be_paid_runs_out_of_gas_after_its_load_traps_or_not() {
+    // Enough for the load but not the set: an in-range load runs out of gas at the
+    // set; an out-of-range load traps first, as the stack machine would.
+    let o = run_with(with_gas(3), LOAD_SINK, "f", &[Value::I32(0)]);
+    assert_eq!((o.result, o.gas_used), (Err(TrapCode::OutOfGas), 3));
+    let o = run_with(with_gas(3), LOAD_SINK, "f", &[Value::I32(65536)]);
+    assert_eq!(
+        (o.result, o.gas_used),
+        (Err(TrapCode::MemoryOutOfBounds), 3)
+    );
+    // Not enough for the load: out of gas before it, whatever the address.
+    let o = run_with(with_gas(2), LOAD_SINK, "f", &[Value::I32(65536)]);
+    assert_eq!((o.result, o.gas_used), (Err(TrapCode::OutOfGas), 1));
+    let o = run_with(with_gas(5), LOAD_SINK, "f", &[Value::I32(0)]);
+    assert_eq!((o.result, o.gas_used), (Ok(vec![Value::I32(0)]), 5));
+}

@@ -783,6 +783,156 @@ impl Machine<'_> {
                         pc += 1;
                     }
                 }
+                Op::BrIfI32Eq { target, a, b } => {
+                    if u32v(sl!(a)) == u32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32Ne { target, a, b } => {
+                    if u32v(sl!(a)) != u32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32LtS { target, a, b } => {
+                    if i32v(sl!(a)) < i32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32LtU { target, a, b } => {
+                    if u32v(sl!(a)) < u32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32GtS { target, a, b } => {
+                    if i32v(sl!(a)) > i32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32GtU { target, a, b } => {
+                    if u32v(sl!(a)) > u32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32LeS { target, a, b } => {
+                    if i32v(sl!(a)) <= i32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32LeU { target, a, b } => {
+                    if u32v(sl!(a)) <= u32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32GeS { target, a, b } => {
+                    if i32v(sl!(a)) >= i32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32GeU { target, a, b } => {
+                    if u32v(sl!(a)) >= u32v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64Eq { target, a, b } => {
+                    if u64v(sl!(a)) == u64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64Ne { target, a, b } => {
+                    if u64v(sl!(a)) != u64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64LtS { target, a, b } => {
+                    if i64v(sl!(a)) < i64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64LtU { target, a, b } => {
+                    if u64v(sl!(a)) < u64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64GtS { target, a, b } => {
+                    if i64v(sl!(a)) > i64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64GtU { target, a, b } => {
+                    if u64v(sl!(a)) > u64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64LeS { target, a, b } => {
+                    if i64v(sl!(a)) <= i64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64LeU { target, a, b } => {
+                    if u64v(sl!(a)) <= u64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64GeS { target, a, b } => {
+                    if i64v(sl!(a)) >= i64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI64GeU { target, a, b } => {
+                    if u64v(sl!(a)) >= u64v(sl!(b)) {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32EqImm { target, a, imm } => {
+                    if u32v(sl!(a)) == imm {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32NeImm { target, a, imm } => {
+                    if u32v(sl!(a)) != imm {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32LtSImm { target, a, imm } => {
+                    if i32v(sl!(a)) < imm as i32 {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32LtUImm { target, a, imm } => {
+                    if u32v(sl!(a)) < imm {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32GtSImm { target, a, imm } => {
+                    if i32v(sl!(a)) > imm as i32 {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32GtUImm { target, a, imm } => {
+                    if u32v(sl!(a)) > imm {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32LeSImm { target, a, imm } => {
+                    if i32v(sl!(a)) <= imm as i32 {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32LeUImm { target, a, imm } => {
+                    if u32v(sl!(a)) <= imm {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32GeSImm { target, a, imm } => {
+                    if i32v(sl!(a)) >= imm as i32 {
+                        pc = target as usize;
+                    }
+                }
+                Op::BrIfI32GeUImm { target, a, imm } => {
+                    if u32v(sl!(a)) >= imm {
+                        pc = target as usize;
+                    }
+                }
                 Op::BrIfEqz { target, cond } => {
                     if sl!(cond) as u32 == 0 {
                         pc = target as usize;

@@ -384,6 +384,61 @@ impl<'e> Translator<'e> {
         self.emit(Op::Copy { dst: x, src: t }, cost);
     }
 
+    /// Emits a conditional branch on slot `cond` (taken when it is non-zero, or zero
+    /// when `negate`, as for `if`) that moves nothing. When fusing and the op just
+    /// before is a compare (or `i32.eqz`) whose result is `cond`, the two become one
+    /// compare-and-branch op standing for both (and the operands the compare folded).
+    /// Returns the branch op's position.
+    fn emit_cond_branch(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
+        let n = self.code.len();
+        if self.env.fuse && n > self.barrier && cond >= self.nl {
+            let k = self.parts[n - 1].iter().take_while(|p| **p != 0).count();
+            if let Some(fused) = compare_branch(self.code[n - 1], cond, target, negate) {
+                if k < 4 {
+                    self.seg_cost += u64::from(cost);
+                    self.code[n - 1] = fused;
+                    self.parts[n - 1][k] = small(cost);
+                    self.offsets[n - 1][k] = self.cur_offset;
+                    // The branch is the main instruction: nothing in the op traps,
+                    // and an out-of-gas stop must come before it branches.
+                    self.main[n - 1] = k as u8;
+                    return n - 1;
+                }
+            }
+        }
+        let op = if negate {
+            Op::BrIfEqz { target, cond }
+        } else {
+            Op::BrIfNez { target, cond }
+        };
+        self.emit_folding(op, cost)
+    }
+
+    /// Emits the return at operand height `h` of a wasm instruction of cost `cost`
+    /// (`return`, a branch to the function's label, or the body's `end` at cost 0).
+    /// When fusing, a function of one result returns a `local.get` just before it
+    /// straight from the local.
+    fn emit_return(&mut self, h: u32, cost: u32) {
+        let results = self.slot(h.saturating_sub(self.num_results));
+        let n = self.code.len();
+        if self.env.fuse && self.num_results == 1 && n > self.barrier && self.parts[n - 1][1] == 0
+        {
+            if let Op::Copy { dst, src } = self.code[n - 1] {
+                if dst == results && dst >= self.nl {
+                    self.seg_cost += u64::from(cost);
+                    self.code[n - 1] = Op::Return { results: src };
+                    if cost != 0 {
+                        self.parts[n - 1][1] = small(cost);
+                        self.offsets[n - 1][1] = self.cur_offset;
+                        self.main[n - 1] = 1;
+                    }
+                    return;
+                }
+            }
+        }
+        self.emit(Op::Return { results }, cost);
+    }
+
     fn push(&mut self, op: Op, parts: [u8; 4]) -> usize {
         self.push_at(op, parts, [self.cur_offset, 0, 0, 0])
     }
@@ -491,10 +546,7 @@ impl<'e> Translator<'e> {
 
     fn emit_br(&mut self, depth: u32, h: u32, cost: u32) {
         match self.branch(depth, h) {
-            None => {
-                let results = self.slot(h.saturating_sub(self.num_results));
-                self.emit(Op::Return { results }, cost);
-            }
+            None => self.emit_return(h, cost),
             Some((target, drop, keep, idx)) => {
                 let at = if drop == 0 || keep == 0 {
                     self.emit_plain(Op::Jump { target }, cost)
@@ -640,7 +692,7 @@ impl<'e> Translator<'e> {
                 let mut else_fixup = None;
                 if self.reachable {
                     let cond = self.slot(h.saturating_sub(1));
-                    else_fixup = Some(self.emit_folding(Op::BrIfEqz { target: 0, cond }, cost));
+                    else_fixup = Some(self.emit_cond_branch(0, cond, true, cost));
                     self.barrier = self.code.len();
                     self.new_segment();
                 }
@@ -722,8 +774,7 @@ impl<'e> Translator<'e> {
                 };
                 if c.kind == CtrlKind::Func {
                     if self.reachable {
-                        let results = self.slot(h.saturating_sub(self.num_results));
-                        self.emit(Op::Return { results }, cost);
+                        self.emit_return(h, cost);
                     }
                     return Ok(());
                 }
@@ -787,7 +838,7 @@ impl<'e> Translator<'e> {
                     }
                     Some((target, drop, keep, idx)) => {
                         let at = if drop == 0 || keep == 0 {
-                            self.emit_folding(Op::BrIfNez { target, cond: top }, cost)
+                            self.emit_cond_branch(target, top, false, cost)
                         } else {
                             let at = self.emit_plain(Op::BrIfNezMove { target, cond: top }, cost);
                             self.emit_moves(h, drop, keep);
@@ -839,8 +890,7 @@ impl<'e> Translator<'e> {
                 return Ok(());
             }
             O::Return => {
-                let results = self.slot(h.saturating_sub(self.num_results));
-                self.emit(Op::Return { results }, cost);
+                self.emit_return(h, cost);
                 self.reachable = false;
                 return Ok(());
             }
@@ -1112,6 +1162,51 @@ fn lower_memory(
             }
         }
     })
+}
+
+/// The compare-and-branch op for compare `cmp` writing slot `cond`, followed by a
+/// branch to `target` taken when the result is non-zero (zero when `negate`); `None`
+/// when `cmp` is not a compare writing `cond`.
+fn compare_branch(cmp: Op, cond: u32, target: u32, negate: bool) -> Option<Op> {
+    macro_rules! cb {
+        ($($op:ident => $br:ident / $neg:ident),* ; $($iop:ident => $ibr:ident / $ineg:ident),*) => {
+            match cmp {
+                Op::I32Eqz { dst, a } if dst == cond => Some(if negate {
+                    Op::BrIfNez { target, cond: a }
+                } else {
+                    Op::BrIfEqz { target, cond: a }
+                }),
+                $(Op::$op { dst, a, b } if dst == cond => Some(if negate {
+                    Op::$neg { target, a, b }
+                } else {
+                    Op::$br { target, a, b }
+                }),)*
+                $(Op::$iop { dst, a, imm } if dst == cond => Some(if negate {
+                    Op::$ineg { target, a, imm }
+                } else {
+                    Op::$ibr { target, a, imm }
+                }),)*
+                _ => None,
+            }
+        };
+    }
+    cb!(
+        I32Eq => BrIfI32Eq / BrIfI32Ne, I32Ne => BrIfI32Ne / BrIfI32Eq,
+        I32LtS => BrIfI32LtS / BrIfI32GeS, I32LtU => BrIfI32LtU / BrIfI32GeU,
+        I32GtS => BrIfI32GtS / BrIfI32LeS, I32GtU => BrIfI32GtU / BrIfI32LeU,
+        I32LeS => BrIfI32LeS / BrIfI32GtS, I32LeU => BrIfI32LeU / BrIfI32GtU,
+        I32GeS => BrIfI32GeS / BrIfI32LtS, I32GeU => BrIfI32GeU / BrIfI32LtU,
+        I64Eq => BrIfI64Eq / BrIfI64Ne, I64Ne => BrIfI64Ne / BrIfI64Eq,
+        I64LtS => BrIfI64LtS / BrIfI64GeS, I64LtU => BrIfI64LtU / BrIfI64GeU,
+        I64GtS => BrIfI64GtS / BrIfI64LeS, I64GtU => BrIfI64GtU / BrIfI64LeU,
+        I64LeS => BrIfI64LeS / BrIfI64GtS, I64LeU => BrIfI64LeU / BrIfI64GtU,
+        I64GeS => BrIfI64GeS / BrIfI64LtS, I64GeU => BrIfI64GeU / BrIfI64LtU;
+        I32EqImm => BrIfI32EqImm / BrIfI32NeImm, I32NeImm => BrIfI32NeImm / BrIfI32EqImm,
+        I32LtSImm => BrIfI32LtSImm / BrIfI32GeSImm, I32LtUImm => BrIfI32LtUImm / BrIfI32GeUImm,
+        I32GtSImm => BrIfI32GtSImm / BrIfI32LeSImm, I32GtUImm => BrIfI32GtUImm / BrIfI32LeUImm,
+        I32LeSImm => BrIfI32LeSImm / BrIfI32GtSImm, I32LeUImm => BrIfI32LeUImm / BrIfI32GtUImm,
+        I32GeSImm => BrIfI32GeSImm / BrIfI32LtSImm, I32GeUImm => BrIfI32GeUImm / BrIfI32LtUImm
+    )
 }
 
 /// The immediate form of binop `op` (its `b` operand replaced by the constant

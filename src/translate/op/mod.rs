@@ -360,6 +360,69 @@ macro_rules! for_each_op {
         I64TruncSatF64S { dst: u32, a: u32 } unop [I64TruncSatF64S];
         I64TruncSatF64U { dst: u32, a: u32 } unop [I64TruncSatF64U];
 
+        // ---- compare and branch: a compare whose only use is the `br_if` or `if` right
+        // after it (an `if` branches on the negated compare)
+        /// Branch when `I32Eq` of slots `a` and `b` holds.
+        BrIfI32Eq { target: u32, a: u32, b: u32 } branch [I32Eq, BrIf, If];
+        /// Branch when `I32Ne` of slots `a` and `b` holds.
+        BrIfI32Ne { target: u32, a: u32, b: u32 } branch [I32Ne, BrIf, If];
+        /// Branch when `I32LtS` of slots `a` and `b` holds.
+        BrIfI32LtS { target: u32, a: u32, b: u32 } branch [I32LtS, BrIf, If];
+        /// Branch when `I32LtU` of slots `a` and `b` holds.
+        BrIfI32LtU { target: u32, a: u32, b: u32 } branch [I32LtU, BrIf, If];
+        /// Branch when `I32GtS` of slots `a` and `b` holds.
+        BrIfI32GtS { target: u32, a: u32, b: u32 } branch [I32GtS, BrIf, If];
+        /// Branch when `I32GtU` of slots `a` and `b` holds.
+        BrIfI32GtU { target: u32, a: u32, b: u32 } branch [I32GtU, BrIf, If];
+        /// Branch when `I32LeS` of slots `a` and `b` holds.
+        BrIfI32LeS { target: u32, a: u32, b: u32 } branch [I32LeS, BrIf, If];
+        /// Branch when `I32LeU` of slots `a` and `b` holds.
+        BrIfI32LeU { target: u32, a: u32, b: u32 } branch [I32LeU, BrIf, If];
+        /// Branch when `I32GeS` of slots `a` and `b` holds.
+        BrIfI32GeS { target: u32, a: u32, b: u32 } branch [I32GeS, BrIf, If];
+        /// Branch when `I32GeU` of slots `a` and `b` holds.
+        BrIfI32GeU { target: u32, a: u32, b: u32 } branch [I32GeU, BrIf, If];
+        /// Branch when `I64Eq` of slots `a` and `b` holds.
+        BrIfI64Eq { target: u32, a: u32, b: u32 } branch [I64Eq, BrIf, If];
+        /// Branch when `I64Ne` of slots `a` and `b` holds.
+        BrIfI64Ne { target: u32, a: u32, b: u32 } branch [I64Ne, BrIf, If];
+        /// Branch when `I64LtS` of slots `a` and `b` holds.
+        BrIfI64LtS { target: u32, a: u32, b: u32 } branch [I64LtS, BrIf, If];
+        /// Branch when `I64LtU` of slots `a` and `b` holds.
+        BrIfI64LtU { target: u32, a: u32, b: u32 } branch [I64LtU, BrIf, If];
+        /// Branch when `I64GtS` of slots `a` and `b` holds.
+        BrIfI64GtS { target: u32, a: u32, b: u32 } branch [I64GtS, BrIf, If];
+        /// Branch when `I64GtU` of slots `a` and `b` holds.
+        BrIfI64GtU { target: u32, a: u32, b: u32 } branch [I64GtU, BrIf, If];
+        /// Branch when `I64LeS` of slots `a` and `b` holds.
+        BrIfI64LeS { target: u32, a: u32, b: u32 } branch [I64LeS, BrIf, If];
+        /// Branch when `I64LeU` of slots `a` and `b` holds.
+        BrIfI64LeU { target: u32, a: u32, b: u32 } branch [I64LeU, BrIf, If];
+        /// Branch when `I64GeS` of slots `a` and `b` holds.
+        BrIfI64GeS { target: u32, a: u32, b: u32 } branch [I64GeS, BrIf, If];
+        /// Branch when `I64GeU` of slots `a` and `b` holds.
+        BrIfI64GeU { target: u32, a: u32, b: u32 } branch [I64GeU, BrIf, If];
+        /// Branch when `I32Eq` of slot `a` and the constant `imm` holds.
+        BrIfI32EqImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32Eq, BrIf, If];
+        /// Branch when `I32Ne` of slot `a` and the constant `imm` holds.
+        BrIfI32NeImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32Ne, BrIf, If];
+        /// Branch when `I32LtS` of slot `a` and the constant `imm` holds.
+        BrIfI32LtSImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32LtS, BrIf, If];
+        /// Branch when `I32LtU` of slot `a` and the constant `imm` holds.
+        BrIfI32LtUImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32LtU, BrIf, If];
+        /// Branch when `I32GtS` of slot `a` and the constant `imm` holds.
+        BrIfI32GtSImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32GtS, BrIf, If];
+        /// Branch when `I32GtU` of slot `a` and the constant `imm` holds.
+        BrIfI32GtUImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32GtU, BrIf, If];
+        /// Branch when `I32LeS` of slot `a` and the constant `imm` holds.
+        BrIfI32LeSImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32LeS, BrIf, If];
+        /// Branch when `I32LeU` of slot `a` and the constant `imm` holds.
+        BrIfI32LeUImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32LeU, BrIf, If];
+        /// Branch when `I32GeS` of slot `a` and the constant `imm` holds.
+        BrIfI32GeSImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32GeS, BrIf, If];
+        /// Branch when `I32GeU` of slot `a` and the constant `imm` holds.
+        BrIfI32GeUImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32GeU, BrIf, If];
+
         // ---- operand folds: `a` and `b` may be any slot, so these also stand for the
         // `local.get`s before them and a `local.set` after them (see `translate`)
         /// `I32Add` with a constant right operand `imm`.

@@ -1,9 +1,9 @@
 //! Tests of the op table: every wasm operator of the profile is named by a row or is
-//! structural, every simple row lowers its operators, every other row's operators are
-//! lowered by the translator, and the compiled code agrees with the rows (fused parts,
-//! branch targets).
+//! structural, every unop and binop row lowers its operators, every other row's
+//! operators are lowered by the translator, and the compiled code agrees with the rows
+//! (fused parts, branch targets).
 
-use super::{lower_simple, Op, OpKind, OP_TABLE};
+use super::{lower_binop, lower_unop, Op, OpKind, OP_TABLE};
 use crate::translate::STRUCTURAL;
 use crate::{Config, Engine, Module};
 use std::collections::BTreeSet;
@@ -99,46 +99,87 @@ fn every_named_operator_is_in_the_profile() {
 }
 
 #[test]
-fn rows_have_unique_names_and_fused_rows_several_parts() {
+fn rows_have_unique_names_and_immediate_rows_a_binop() {
     let mut names = BTreeSet::new();
     for (name, kind, wasm) in OP_TABLE {
         assert!(names.insert(*name), "row {name} twice");
         match kind {
-            OpKind::Fused => assert!((2..=3).contains(&wasm.len()), "{name}"),
-            OpKind::Simple => assert!(!wasm.is_empty(), "{name}"),
-            OpKind::Gas => assert!(wasm.is_empty(), "{name}"),
-            OpKind::Branch => assert!(name.starts_with("Br") || *name == "Jump", "{name}"),
+            OpKind::BinImm => {
+                assert_eq!(wasm.len(), 2, "{name}");
+                let base = name.strip_suffix("Imm").expect("an Imm row");
+                assert!(
+                    OP_TABLE
+                        .iter()
+                        .any(|(n, k, _)| *n == base && *k == OpKind::Binop),
+                    "{name} has no binop {base}"
+                );
+            }
+            OpKind::Unop | OpKind::Binop => assert!(!wasm.is_empty(), "{name}"),
+            OpKind::Gas | OpKind::Data => assert!(wasm.is_empty(), "{name}"),
+            OpKind::Branch => assert!(
+                name.starts_with("Br") || *name == "Jump",
+                "{name}"
+            ),
             _ => {}
         }
     }
 }
 
 #[test]
-fn simple_rows_lower_exactly_their_operators() {
-    let simple: BTreeSet<&str> = OP_TABLE
-        .iter()
-        .filter(|(_, kind, _)| *kind == OpKind::Simple)
-        .flat_map(|(_, _, wasm)| wasm.iter().copied())
-        .collect();
+fn unop_and_binop_rows_lower_exactly_their_operators() {
+    let rows = |want: OpKind| -> BTreeSet<&str> {
+        OP_TABLE
+            .iter()
+            .filter(|(_, kind, _)| *kind == want)
+            .flat_map(|(_, _, wasm)| wasm.iter().copied())
+            .collect()
+    };
+    let (unops, binops) = (rows(OpKind::Unop), rows(OpKind::Binop));
     let mut lowered = 0;
     for (proposal, name, value) in wasm_operators() {
-        let Some(op) = value.as_ref().and_then(lower_simple) else {
-            assert!(!simple.contains(name), "{name} is simple but not lowered");
-            continue;
+        let un = value.as_ref().and_then(|o| lower_unop(o, 7, 8));
+        let bin = value.as_ref().and_then(|o| lower_binop(o, 7, 8, 9));
+        let op = match (un, bin) {
+            (Some(op), None) => {
+                assert!(unops.contains(name), "{name} lowered as a unop");
+                assert_eq!(op, {
+                    let mut o = op;
+                    let [a, b] = o.reads_mut();
+                    assert_eq!((a.map(|x| *x), b.is_none()), (Some(8), true), "{name}");
+                    o
+                });
+                op
+            }
+            (None, Some(op)) => {
+                assert!(binops.contains(name), "{name} lowered as a binop");
+                let mut o = op;
+                let [a, b] = o.reads_mut();
+                assert_eq!((a.map(|x| *x), b.map(|x| *x)), (Some(8), Some(9)), "{name}");
+                op
+            }
+            (None, None) => {
+                assert!(
+                    !unops.contains(name) && !binops.contains(name),
+                    "{name} is a unop or binop row but not lowered"
+                );
+                continue;
+            }
+            (Some(_), Some(_)) => panic!("{name} lowered twice"),
         };
         assert!(
             PROFILE.contains(&proposal),
             "{name} lowered outside the profile"
         );
-        assert_eq!(op.kind(), OpKind::Simple, "{name}");
+        let mut o = op;
+        assert_eq!(o.dst_mut().map(|d| *d), Some(7), "{name}");
         assert!(op.stands_for().contains(&name), "{name} lowered to {op}");
         lowered += 1;
     }
-    assert_eq!(lowered, simple.len());
+    assert_eq!(lowered, unops.len() + binops.len());
 }
 
 /// A module that uses every operator of the profile that a row of another kind than
-/// `simple` and `fused` names, each in reachable code.
+/// `unop`, `binop` and `binimm` names, each in reachable code.
 const EVERY_CUSTOM_OPERATOR: &str = r#"
 (module
   (type $v (func))
@@ -249,7 +290,10 @@ fn translator_lowers_every_operator_of_the_other_rows() {
         .collect();
     let wanted: BTreeSet<&str> = OP_TABLE
         .iter()
-        .filter(|(_, kind, _)| !matches!(kind, OpKind::Simple | OpKind::Fused))
+        .filter(|(name, kind, _)| {
+            !matches!(kind, OpKind::Unop | OpKind::Binop | OpKind::BinImm)
+                && !is_compare_branch(name)
+        })
         .flat_map(|(_, _, wasm)| wasm.iter().copied())
         .collect();
     let missing: Vec<&&str> = wanted.difference(&produced).collect();
@@ -259,40 +303,97 @@ fn translator_lowers_every_operator_of_the_other_rows() {
     );
 }
 
+/// Whether row `name` is a compare-and-branch row (checked by
+/// `every_compare_and_branch_row_is_produced`).
+fn is_compare_branch(name: &str) -> bool {
+    name.starts_with("BrIfI32") || name.starts_with("BrIfI64")
+}
+
+#[test]
+fn every_compare_and_branch_row_is_produced() {
+    let cmps = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
+    // Locals 0 and 1 are i64, 2 and 3 are i32; each compare feeds a `br_if` and an
+    // `if` (the negated form), with a local or a constant right operand.
+    let mut body = String::new();
+    for c in cmps {
+        for (t, x, y) in [("i32", 2, 3), ("i64", 0, 1)] {
+            let cmp = format!("({t}.{c} (local.get {x}) (local.get {y}))");
+            body += &format!("(br_if 0 {cmp}) (if {cmp} (then (nop)))\n");
+        }
+        let cmp = format!("(i32.{c} (local.get 2) (i32.const 5))");
+        body += &format!("(br_if 0 {cmp}) (if {cmp} (then (nop)))\n");
+    }
+    let wat = format!("(module (func (param i64 i64 i32 i32) (block {body})))");
+    let module = compile(wat.as_bytes());
+    let produced: BTreeSet<&str> = module
+        .inner
+        .funcs
+        .iter()
+        .flat_map(|f| f.code.iter())
+        .map(|op| op.name())
+        .collect();
+    let missing: Vec<&str> = OP_TABLE
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| is_compare_branch(name) && !produced.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "not produced: {missing:?}");
+}
+
 #[test]
 fn compiled_code_agrees_with_the_rows() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sqlite3.wasm");
     let bytes = std::fs::read(path).expect("examples/sqlite3.wasm is committed");
     let module = Module::new(&Engine::new(Config::default()), &bytes).expect("translates");
-    let mut fused = 0usize;
+    let (mut fused, mut imm) = (0usize, 0usize);
     for f in module.inner.funcs.iter() {
         for (pc, op) in f.code.iter().enumerate() {
-            let parts = (0..3)
-                .filter(|&k| k == 0 || f.offset(pc, k).unwrap_or(0) != 0)
-                .count();
-            if op.kind() == OpKind::Fused {
+            let parts = f.parts(pc).expect("in range");
+            let n = parts.iter().take_while(|p| **p != 0).count();
+            // Parts are contiguous, and their offsets increase.
+            assert!(parts[n..].iter().all(|p| *p == 0), "{op} at {pc}");
+            let offsets: Vec<u32> = (0..n).map(|k| f.offset(pc, k).unwrap_or(0)).collect();
+            assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{op} at {pc}");
+            match op.kind() {
+                OpKind::Gas | OpKind::Data => assert_eq!(n, 0, "{op} at {pc}"),
+                OpKind::Call | OpKind::Dynamic => assert_eq!(n, 1, "{op} at {pc}"),
+                OpKind::BinImm => {
+                    imm += 1;
+                    assert!(n >= 2 && f.main_part(pc) >= 1, "{op} at {pc}");
+                }
+                // Branch data, the jump over an `else` and the return at a body's
+                // `end` (structural instructions) stand for no costed instruction.
+                _ => assert!(
+                    n >= 1
+                        || matches!(
+                            op,
+                            Op::BrTableEntry { .. } | Op::Jump { .. } | Op::Return { .. }
+                        ),
+                    "{op} at {pc}"
+                ),
+            }
+            if n > 1 {
                 fused += 1;
-                assert_eq!(parts, op.stands_for().len(), "{op} at {pc}");
-            } else {
-                assert_eq!(parts, 1, "{op} at {pc}");
+                assert!(f.main_part(pc) < n, "{op} at {pc}");
             }
             let has_target = op.to_string().contains(" target=");
             let mut copy = *op;
             assert_eq!(copy.target_mut().is_some(), has_target, "{op}");
         }
     }
-    assert!(fused > 1000, "sqlite3 should use fused ops ({fused})");
+    assert!(fused > 10_000, "sqlite3 should use fused ops ({fused})");
+    assert!(imm > 1000, "sqlite3 should use immediate ops ({imm})");
 }
 
 #[test]
 fn display_names_the_op_and_its_operands() {
-    let op = Op::Br {
-        target: 7,
-        drop: 1,
-        keep: 2,
+    let op = Op::Moves {
+        to: 7,
+        from: 9,
+        n: 2,
     };
-    assert_eq!(op.to_string(), "Br target=7 drop=1 keep=2");
+    assert_eq!(op.to_string(), "Moves to=7 from=9 n=2");
     assert_eq!(Op::Drop.to_string(), "Drop");
     assert_eq!(Op::Drop.name(), "Drop");
-    assert!(!op.ends_segment() && Op::MemoryGrow.ends_segment());
+    assert!(!op.ends_segment() && Op::MemoryGrow { s: 3 }.ends_segment());
 }
