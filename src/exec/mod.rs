@@ -367,7 +367,6 @@ impl Machine<'_> {
     #[allow(clippy::too_many_lines)]
     fn run<const STEP: bool>(&mut self, regs: &mut Regs) -> Result<Exit, Fault> {
         let mut func = regs.func;
-        let mut pc = regs.pc;
         let mut fp = regs.fp;
         let mut prepaid = regs.prepaid;
         self.refence();
@@ -383,11 +382,31 @@ impl Machine<'_> {
         let mut mem: usize = self.mem_of(inst);
         let mut stk: *mut u64 = self.store.stack.as_mut_ptr();
         let (mut mem_ptr, mut mem_len) = self.mem_raw(mem);
+        // The hot registers as raw pointers: `ip` points at the next op of the
+        // current body (`code0` at its first), `fpp` at the current frame's slot 0.
+        // SAFETY: `regs.pc` is a position inside the body (every exit saves one) and
+        // `regs.fp` plus the body's slots is inside the stack (see `sg!`).
+        let mut code0: *const Op = unsafe { &*cfp }.code.as_ptr();
+        let mut ip: *const Op = unsafe { code0.add(regs.pc) };
+        let mut fpp: *mut u64 = unsafe { stk.add(fp) };
 
+        macro_rules! pc {
+            () => {
+                // SAFETY: `ip` and `code0` point into the same body (see above).
+                unsafe { ip.offset_from(code0) as usize }
+            };
+        }
+        macro_rules! jump {
+            ($target:expr) => {{
+                // SAFETY: the translator resolves every branch target to a position
+                // inside the body.
+                ip = unsafe { code0.add($target as usize) };
+            }};
+        }
         macro_rules! save {
             () => {{
                 regs.func = func;
-                regs.pc = pc;
+                regs.pc = pc!();
                 regs.fp = fp;
                 regs.prepaid = prepaid;
                 self.store.gas_remaining = gas + self.fence;
@@ -478,17 +497,23 @@ impl Machine<'_> {
                 mem = self.mem_of(inst);
                 (mem_ptr, mem_len) = self.mem_raw(mem);
                 stk = self.store.stack.as_mut_ptr();
+                // SAFETY: as for `sg!`.
+                fpp = unsafe { stk.add(fp) };
             }};
         }
         macro_rules! sl {
             ($slot:expr) => {
-                sg!(fp + $slot as usize)
+                // SAFETY: as for `sg!`: `fpp` is `stk + fp`, refreshed whenever either
+                // changes.
+                unsafe { *fpp.add($slot as usize) }
             };
         }
         macro_rules! ssl {
-            ($slot:expr, $v:expr) => {
-                ss!(fp + $slot as usize, $v)
-            };
+            ($slot:expr, $v:expr) => {{
+                let v: u64 = $v;
+                // SAFETY: as for `sl!`.
+                unsafe { *fpp.add($slot as usize) = v }
+            }};
         }
         macro_rules! un {
             ($dst:expr, $a:expr, $inp:ident, $out:ident, |$x:ident| $e:expr) => {{
@@ -567,11 +592,12 @@ impl Machine<'_> {
                     }
                     Some(f) => {
                         func = f.func;
-                        pc = f.ret_pc as usize;
                         fp = f.fp as usize;
                         // The caller resumes at a segment head (see `Frame`).
                         prepaid = false;
                         (cfp, inst) = self.enter(func);
+                        code0 = cf!().code.as_ptr();
+                        jump!(f.ret_pc);
                         refresh!();
                     }
                 }
@@ -581,7 +607,7 @@ impl Machine<'_> {
             () => {{
                 // The `Moves` data op after the branch (the translator emits one
                 // after every moving branch).
-                match cf!().code.get(pc) {
+                match cf!().code.get(pc!()) {
                     Some(&Op::Moves { to, from, n }) => {
                         for i in 0..n as usize {
                             ss!(fp + to as usize + i, sg!(fp + from as usize + i));
@@ -627,7 +653,7 @@ impl Machine<'_> {
                             });
                             self.frames.push(Frame {
                                 func,
-                                ret_pc: pc as u32,
+                                ret_pc: pc!() as u32,
                                 fp: fp as u32,
                             });
                             fp = base;
@@ -639,12 +665,15 @@ impl Machine<'_> {
                             st!().resize(grown, 0);
                             stk = self.store.stack.as_mut_ptr();
                         }
+                        // SAFETY: as for `sg!` (the stack was just sized for the callee).
+                        fpp = unsafe { stk.add(fp) };
                         for i in fp + np..fp + nl {
                             ss!(i, 0);
                         }
                         func = callee;
-                        pc = 0;
                         cfp = ncfp;
+                        code0 = cf!().code.as_ptr();
+                        ip = code0;
                         if ninst != inst {
                             inst = ninst;
                             refresh!();
@@ -680,13 +709,14 @@ impl Machine<'_> {
                 save!();
                 let caught = self.unwind($exn, $fresh, regs);
                 func = regs.func;
-                pc = regs.pc;
                 fp = regs.fp;
                 prepaid = regs.prepaid;
                 reload_gas!();
                 match caught {
                     Ok(at_label) => {
                         (cfp, inst) = self.enter(func);
+                        code0 = cf!().code.as_ptr();
+                        jump!(regs.pc);
                         refresh!();
                         if !at_label {
                             // The catch targeted the function's own label: return
@@ -710,14 +740,13 @@ impl Machine<'_> {
                     fault!(TrapCode::OutOfGas);
                 }
             }
-            debug_assert!(pc < cf!().code.len());
+            debug_assert!(pc!() < cf!().code.len());
             // SAFETY: the translator ends every body with a terminator (return,
             // branch, unreachable, throw or tail call) and resolves every branch
-            // target inside the body, so `pc` is always in bounds here.
-            let code = &cf!().code;
-            // SAFETY: see above.
-            let op = unsafe { *code.get_unchecked(pc) };
+            // target inside the body, so `ip` is always in bounds here.
+            let op = unsafe { *ip };
             if STEP && !prepaid {
+                let pc = pc!();
                 let side = cf!().side[pc];
                 let c = u64::from(side.cost());
                 if gas < c && self.fence > 0 {
@@ -741,14 +770,16 @@ impl Machine<'_> {
                         oog_after = Some(k);
                     } else {
                         regs.part = Some(k);
-                        pc += 1;
+                        // SAFETY: `ip` is in bounds (above); one past it is too.
+                        ip = unsafe { ip.add(1) };
                         fault!(TrapCode::OutOfGas);
                     }
                 } else {
                     gas -= c;
                 }
             }
-            pc += 1;
+            // SAFETY: as above; a body never ends with a non-terminator.
+            ip = unsafe { ip.add(1) };
             match op {
                 Op::ConsumeGas { gas: n } => {
                     let n = u64::from(n);
@@ -764,178 +795,179 @@ impl Machine<'_> {
                     }
                 }
                 Op::Unreachable => fault!(TrapCode::Unreachable),
-                Op::Jump { target: t } => pc = t as usize,
+                Op::Jump { target: t } => jump!(t),
                 Op::Br { target } => {
                     moves!();
-                    pc = target as usize;
+                    jump!(target);
                 }
                 Op::Moves { .. } => fault!(TrapCode::Internal),
                 Op::BrIfNez { target, cond } => {
                     if sl!(cond) as u32 != 0 {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfNezMove { target, cond } => {
                     if sl!(cond) as u32 != 0 {
                         moves!();
-                        pc = target as usize;
+                        jump!(target);
                     } else {
-                        pc += 1;
+                        // SAFETY: the `Moves` op after this one is in the body.
+                        ip = unsafe { ip.add(1) };
                     }
                 }
                 Op::BrIfI32Eq { target, a, b } => {
                     if u32v(sl!(a)) == u32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32Ne { target, a, b } => {
                     if u32v(sl!(a)) != u32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32LtS { target, a, b } => {
                     if i32v(sl!(a)) < i32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32LtU { target, a, b } => {
                     if u32v(sl!(a)) < u32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32GtS { target, a, b } => {
                     if i32v(sl!(a)) > i32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32GtU { target, a, b } => {
                     if u32v(sl!(a)) > u32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32LeS { target, a, b } => {
                     if i32v(sl!(a)) <= i32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32LeU { target, a, b } => {
                     if u32v(sl!(a)) <= u32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32GeS { target, a, b } => {
                     if i32v(sl!(a)) >= i32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32GeU { target, a, b } => {
                     if u32v(sl!(a)) >= u32v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64Eq { target, a, b } => {
                     if u64v(sl!(a)) == u64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64Ne { target, a, b } => {
                     if u64v(sl!(a)) != u64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64LtS { target, a, b } => {
                     if i64v(sl!(a)) < i64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64LtU { target, a, b } => {
                     if u64v(sl!(a)) < u64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64GtS { target, a, b } => {
                     if i64v(sl!(a)) > i64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64GtU { target, a, b } => {
                     if u64v(sl!(a)) > u64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64LeS { target, a, b } => {
                     if i64v(sl!(a)) <= i64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64LeU { target, a, b } => {
                     if u64v(sl!(a)) <= u64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64GeS { target, a, b } => {
                     if i64v(sl!(a)) >= i64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI64GeU { target, a, b } => {
                     if u64v(sl!(a)) >= u64v(sl!(b)) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32EqImm { target, a, imm } => {
                     if u32v(sl!(a)) == imm {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32NeImm { target, a, imm } => {
                     if u32v(sl!(a)) != imm {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32LtSImm { target, a, imm } => {
                     if i32v(sl!(a)) < imm as i32 {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32LtUImm { target, a, imm } => {
                     if u32v(sl!(a)) < imm {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32GtSImm { target, a, imm } => {
                     if i32v(sl!(a)) > imm as i32 {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32GtUImm { target, a, imm } => {
                     if u32v(sl!(a)) > imm {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32LeSImm { target, a, imm } => {
                     if i32v(sl!(a)) <= imm as i32 {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32LeUImm { target, a, imm } => {
                     if u32v(sl!(a)) <= imm {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32GeSImm { target, a, imm } => {
                     if i32v(sl!(a)) >= imm as i32 {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfI32GeUImm { target, a, imm } => {
                     if u32v(sl!(a)) >= imm {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::BrIfEqz { target, cond } => {
                     if sl!(cond) as u32 == 0 {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Op::ReturnIfNez { cond, results } => {
@@ -945,7 +977,7 @@ impl Machine<'_> {
                 }
                 Op::BrTable { len, index, top } => {
                     let i = (sl!(index) as u32).min(len) as usize;
-                    match cf!().code[pc + i] {
+                    match cf!().code[pc!() + i] {
                         Op::BrTableEntry { target, to, keep } => {
                             let from = fp + top as usize - keep as usize;
                             if target == u32::MAX {
@@ -954,7 +986,7 @@ impl Machine<'_> {
                                 for j in 0..keep as usize {
                                     ss!(fp + to as usize + j, sg!(from + j));
                                 }
-                                pc = target as usize;
+                                jump!(target);
                             }
                         }
                         _ => fault!(TrapCode::Internal),
@@ -1002,7 +1034,7 @@ impl Machine<'_> {
                     if self.store.exns.len() as u64 >= limit.saturating_mul(2) {
                         // SPEC.md §Exceptions: collect before creating, for a dynamic
                         // cost; nothing changes if it cannot be paid.
-                        let (work, live) = tri!(self.mark_exceptions(func, pc, fp));
+                        let (work, live) = tri!(self.mark_exceptions(func, pc!(), fp));
                         charge!(work.saturating_mul(gas::EXCEPTION_COLLECTION_GAS_PER_UNIT));
                         self.store.exns.retain(|a, _| live.contains(a));
                         if live.len() as u64 >= limit {
