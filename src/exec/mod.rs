@@ -1191,37 +1191,131 @@ impl Machine<'_> {
                     let ea = self.store.instances[inst].elems[e as usize] as usize;
                     self.store.elems[ea].items = Vec::new();
                 }
-                Op::I32Load { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::I64Load { dst, addr, offset: o } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
-                Op::F32Load { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::F64Load { dst, addr, offset: o } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
-                Op::I32Load8S { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| o_i32(i32::from(b[0] as i8))),
-                Op::I32Load8U { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
-                Op::I32Load16S { dst, addr, offset: o } => {
+                Op::I32Load {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::I64Load {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
+                Op::F32Load {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::F64Load {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
+                Op::I32Load8S {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 1, |b| o_i32(i32::from(b[0] as i8))),
+                Op::I32Load8U {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
+                Op::I32Load16S {
+                    dst,
+                    addr,
+                    offset: o,
+                } => {
                     load!(dst, addr, o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
                 }
-                Op::I32Load16U { dst, addr, offset: o } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
-                Op::I64Load8S { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| o_i64(i64::from(b[0] as i8))),
-                Op::I64Load8U { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
-                Op::I64Load16S { dst, addr, offset: o } => {
+                Op::I32Load16U {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
+                Op::I64Load8S {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 1, |b| o_i64(i64::from(b[0] as i8))),
+                Op::I64Load8U {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
+                Op::I64Load16S {
+                    dst,
+                    addr,
+                    offset: o,
+                } => {
                     load!(dst, addr, o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b))))
                 }
-                Op::I64Load16U { dst, addr, offset: o } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
-                Op::I64Load32S { dst, addr, offset: o } => {
+                Op::I64Load16U {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
+                Op::I64Load32S {
+                    dst,
+                    addr,
+                    offset: o,
+                } => {
                     load!(dst, addr, o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b))))
                 }
-                Op::I64Load32U { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::I32Store { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
-                Op::I64Store { addr, val, offset: o } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
-                Op::F32Store { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
-                Op::F64Store { addr, val, offset: o } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
-                Op::I32Store8 { addr, val, offset: o } | Op::I64Store8 { addr, val, offset: o } => {
+                Op::I64Load32U {
+                    dst,
+                    addr,
+                    offset: o,
+                } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
+                Op::I32Store {
+                    addr,
+                    val,
+                    offset: o,
+                } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+                Op::I64Store {
+                    addr,
+                    val,
+                    offset: o,
+                } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
+                Op::F32Store {
+                    addr,
+                    val,
+                    offset: o,
+                } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+                Op::F64Store {
+                    addr,
+                    val,
+                    offset: o,
+                } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
+                Op::I32Store8 {
+                    addr,
+                    val,
+                    offset: o,
+                }
+                | Op::I64Store8 {
+                    addr,
+                    val,
+                    offset: o,
+                } => {
                     store!(addr, val, o, 1, |v| [v as u8])
                 }
-                Op::I32Store16 { addr, val, offset: o } | Op::I64Store16 { addr, val, offset: o } => {
+                Op::I32Store16 {
+                    addr,
+                    val,
+                    offset: o,
+                }
+                | Op::I64Store16 {
+                    addr,
+                    val,
+                    offset: o,
+                } => {
                     store!(addr, val, o, 2, |v| (v as u16).to_le_bytes())
                 }
-                Op::I64Store32 { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+                Op::I64Store32 {
+                    addr,
+                    val,
+                    offset: o,
+                } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
                 Op::MemorySize { dst } => {
                     cold();
                     let sp = fp + dst as usize;
@@ -1319,8 +1413,12 @@ impl Machine<'_> {
                 Op::I32OrImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x | c),
                 Op::I32XorImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x ^ c),
                 Op::I32ShlImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_shl(c)),
-                Op::I32ShrSImm { dst, a, imm: c } => un!(dst, a, i32v, o_i32, |x| x.wrapping_shr(c)),
-                Op::I32ShrUImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_shr(c)),
+                Op::I32ShrSImm { dst, a, imm: c } => {
+                    un!(dst, a, i32v, o_i32, |x| x.wrapping_shr(c))
+                }
+                Op::I32ShrUImm { dst, a, imm: c } => {
+                    un!(dst, a, u32v, o_u32, |x| x.wrapping_shr(c))
+                }
                 Op::I32EqImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x == c),
                 Op::I32NeImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x != c),
                 Op::I32LtSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x < c as i32),
@@ -1331,8 +1429,12 @@ impl Machine<'_> {
                 Op::I32LeUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x <= c),
                 Op::I32GeSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x >= c as i32),
                 Op::I32GeUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x >= c),
-                Op::I64AddImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x.wrapping_add(sx(c))),
-                Op::I64MulImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x.wrapping_mul(sx(c))),
+                Op::I64AddImm { dst, a, imm: c } => {
+                    un!(dst, a, u64v, o_u64, |x| x.wrapping_add(sx(c)))
+                }
+                Op::I64MulImm { dst, a, imm: c } => {
+                    un!(dst, a, u64v, o_u64, |x| x.wrapping_mul(sx(c)))
+                }
                 Op::I64AndImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x & sx(c)),
                 Op::I64OrImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x | sx(c)),
                 Op::I64XorImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x ^ sx(c)),
@@ -1351,9 +1453,13 @@ impl Machine<'_> {
                 Op::I64LtUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x < sx(c)),
                 Op::I64GtSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x > sx(c) as i64),
                 Op::I64GtUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x > sx(c)),
-                Op::I64LeSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x <= sx(c) as i64),
+                Op::I64LeSImm { dst, a, imm: c } => {
+                    un!(dst, a, i64v, o_bool, |x| x <= sx(c) as i64)
+                }
                 Op::I64LeUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x <= sx(c)),
-                Op::I64GeSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x >= sx(c) as i64),
+                Op::I64GeSImm { dst, a, imm: c } => {
+                    un!(dst, a, i64v, o_bool, |x| x >= sx(c) as i64)
+                }
                 Op::I64GeUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x >= sx(c)),
                 Op::I32Eqz { dst, a } => un!(dst, a, u32v, o_bool, |a| a == 0),
                 Op::I32Eq { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a == b),
@@ -1388,7 +1494,9 @@ impl Machine<'_> {
                 Op::I32Or { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a | b),
                 Op::I32Xor { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a ^ b),
                 Op::I32Shl { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_shl(b)),
-                Op::I32ShrS { dst, a, b } => bin!(dst, a, b, i32v, o_i32, |a, b| a.wrapping_shr(b as u32)),
+                Op::I32ShrS { dst, a, b } => {
+                    bin!(dst, a, b, i32v, o_i32, |a, b| a.wrapping_shr(b as u32))
+                }
                 Op::I32ShrU { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_shr(b)),
                 Op::I32Rotl { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.rotate_left(b)),
                 Op::I32Rotr { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.rotate_right(b)),
@@ -1404,7 +1512,9 @@ impl Machine<'_> {
                 Op::I64GeS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a >= b),
                 Op::I64GeU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a >= b),
                 Op::I64Clz { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.leading_zeros())),
-                Op::I64Ctz { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.trailing_zeros())),
+                Op::I64Ctz { dst, a } => {
+                    un!(dst, a, u64v, o_u64, |a| u64::from(a.trailing_zeros()))
+                }
                 Op::I64Popcnt { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.count_ones())),
                 Op::I64Add { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_add(b)),
                 Op::I64Sub { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_sub(b)),
@@ -1424,17 +1534,39 @@ impl Machine<'_> {
                 Op::I64And { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a & b),
                 Op::I64Or { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a | b),
                 Op::I64Xor { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a ^ b),
-                Op::I64Shl { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shl(b as u32)),
-                Op::I64ShrS { dst, a, b } => bin!(dst, a, b, i64v, o_i64, |a, b| a.wrapping_shr(b as u32)),
-                Op::I64ShrU { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shr(b as u32)),
-                Op::I64Rotl { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_left(b as u32)),
-                Op::I64Rotr { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_right(b as u32)),
-                Op::F32Eq { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_eq(a, b)),
-                Op::F32Ne { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ne(a, b)),
-                Op::F32Lt { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_lt(a, b)),
-                Op::F32Gt { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_gt(a, b)),
-                Op::F32Le { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_le(a, b)),
-                Op::F32Ge { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ge(a, b)),
+                Op::I64Shl { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shl(b as u32))
+                }
+                Op::I64ShrS { dst, a, b } => {
+                    bin!(dst, a, b, i64v, o_i64, |a, b| a.wrapping_shr(b as u32))
+                }
+                Op::I64ShrU { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shr(b as u32))
+                }
+                Op::I64Rotl { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_left(b as u32))
+                }
+                Op::I64Rotr { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_right(b as u32))
+                }
+                Op::F32Eq { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_eq(a, b))
+                }
+                Op::F32Ne { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ne(a, b))
+                }
+                Op::F32Lt { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_lt(a, b))
+                }
+                Op::F32Gt { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_gt(a, b))
+                }
+                Op::F32Le { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_le(a, b))
+                }
+                Op::F32Ge { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ge(a, b))
+                }
                 Op::F32Abs { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_abs(a)),
                 Op::F32Neg { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_neg(a)),
                 Op::F32Ceil { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_ceil(a)),
@@ -1442,19 +1574,45 @@ impl Machine<'_> {
                 Op::F32Trunc { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_trunc(a)),
                 Op::F32Nearest { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_nearest(a)),
                 Op::F32Sqrt { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_sqrt(a)),
-                Op::F32Add { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_add(a, b)),
-                Op::F32Sub { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_sub(a, b)),
-                Op::F32Mul { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_mul(a, b)),
-                Op::F32Div { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_div(a, b)),
-                Op::F32Min { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_min(a, b)),
-                Op::F32Max { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_max(a, b)),
-                Op::F32Copysign { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_copysign(a, b)),
-                Op::F64Eq { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_eq(a, b)),
-                Op::F64Ne { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ne(a, b)),
-                Op::F64Lt { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_lt(a, b)),
-                Op::F64Gt { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_gt(a, b)),
-                Op::F64Le { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_le(a, b)),
-                Op::F64Ge { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ge(a, b)),
+                Op::F32Add { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_add(a, b))
+                }
+                Op::F32Sub { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_sub(a, b))
+                }
+                Op::F32Mul { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_mul(a, b))
+                }
+                Op::F32Div { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_div(a, b))
+                }
+                Op::F32Min { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_min(a, b))
+                }
+                Op::F32Max { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_max(a, b))
+                }
+                Op::F32Copysign { dst, a, b } => {
+                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_copysign(a, b))
+                }
+                Op::F64Eq { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_eq(a, b))
+                }
+                Op::F64Ne { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ne(a, b))
+                }
+                Op::F64Lt { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_lt(a, b))
+                }
+                Op::F64Gt { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_gt(a, b))
+                }
+                Op::F64Le { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_le(a, b))
+                }
+                Op::F64Ge { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ge(a, b))
+                }
                 Op::F64Abs { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_abs(a)),
                 Op::F64Neg { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_neg(a)),
                 Op::F64Ceil { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_ceil(a)),
@@ -1462,13 +1620,27 @@ impl Machine<'_> {
                 Op::F64Trunc { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_trunc(a)),
                 Op::F64Nearest { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_nearest(a)),
                 Op::F64Sqrt { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_sqrt(a)),
-                Op::F64Add { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_add(a, b)),
-                Op::F64Sub { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_sub(a, b)),
-                Op::F64Mul { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_mul(a, b)),
-                Op::F64Div { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_div(a, b)),
-                Op::F64Min { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_min(a, b)),
-                Op::F64Max { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_max(a, b)),
-                Op::F64Copysign { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_copysign(a, b)),
+                Op::F64Add { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_add(a, b))
+                }
+                Op::F64Sub { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_sub(a, b))
+                }
+                Op::F64Mul { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_mul(a, b))
+                }
+                Op::F64Div { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_div(a, b))
+                }
+                Op::F64Min { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_min(a, b))
+                }
+                Op::F64Max { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_max(a, b))
+                }
+                Op::F64Copysign { dst, a, b } => {
+                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_copysign(a, b))
+                }
                 Op::I32WrapI64 { dst, a } => un!(dst, a, u64v, o_u32, |a| a as u32),
                 Op::I32TruncF32S { dst, a } => {
                     let r = tri!(trunc(float::i32_trunc_f32_s(sl!(a) as u32)));
@@ -1504,29 +1676,75 @@ impl Machine<'_> {
                     let r = tri!(trunc(float::i64_trunc_f64_u(sl!(a))));
                     ssl!(dst, r);
                 }
-                Op::F32ConvertI32S { dst, a } => un!(dst, a, i32v, o_u32, |a| float::f32_convert_i32_s(a)),
-                Op::F32ConvertI32U { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_convert_i32_u(a)),
-                Op::F32ConvertI64S { dst, a } => un!(dst, a, i64v, o_u32, |a| float::f32_convert_i64_s(a)),
-                Op::F32ConvertI64U { dst, a } => un!(dst, a, u64v, o_u32, |a| float::f32_convert_i64_u(a)),
-                Op::F32DemoteF64 { dst, a } => un!(dst, a, u64v, o_u32, |a| float::f32_demote_f64(a)),
-                Op::F64ConvertI32S { dst, a } => un!(dst, a, i32v, o_u64, |a| float::f64_convert_i32_s(a)),
-                Op::F64ConvertI32U { dst, a } => un!(dst, a, u32v, o_u64, |a| float::f64_convert_i32_u(a)),
-                Op::F64ConvertI64S { dst, a } => un!(dst, a, i64v, o_u64, |a| float::f64_convert_i64_s(a)),
-                Op::F64ConvertI64U { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_convert_i64_u(a)),
-                Op::F64PromoteF32 { dst, a } => un!(dst, a, u32v, o_u64, |a| float::f64_promote_f32(a)),
-                Op::I32Extend8S { dst, a } => un!(dst, a, u32v, o_i32, |a| i32::from(a as u8 as i8)),
-                Op::I32Extend16S { dst, a } => un!(dst, a, u32v, o_i32, |a| i32::from(a as u16 as i16)),
-                Op::I64Extend8S { dst, a } => un!(dst, a, u64v, o_i64, |a| i64::from(a as u8 as i8)),
-                Op::I64Extend16S { dst, a } => un!(dst, a, u64v, o_i64, |a| i64::from(a as u16 as i16)),
-                Op::I64Extend32S { dst, a } => un!(dst, a, u64v, o_i64, |a| i64::from(a as u32 as i32)),
-                Op::I32TruncSatF32S { dst, a } => un!(dst, a, u32v, o_i32, |a| float::i32_trunc_sat_f32_s(a)),
-                Op::I32TruncSatF32U { dst, a } => un!(dst, a, u32v, o_u32, |a| float::i32_trunc_sat_f32_u(a)),
-                Op::I32TruncSatF64S { dst, a } => un!(dst, a, u64v, o_i32, |a| float::i32_trunc_sat_f64_s(a)),
-                Op::I32TruncSatF64U { dst, a } => un!(dst, a, u64v, o_u32, |a| float::i32_trunc_sat_f64_u(a)),
-                Op::I64TruncSatF32S { dst, a } => un!(dst, a, u32v, o_i64, |a| float::i64_trunc_sat_f32_s(a)),
-                Op::I64TruncSatF32U { dst, a } => un!(dst, a, u32v, o_u64, |a| float::i64_trunc_sat_f32_u(a)),
-                Op::I64TruncSatF64S { dst, a } => un!(dst, a, u64v, o_i64, |a| float::i64_trunc_sat_f64_s(a)),
-                Op::I64TruncSatF64U { dst, a } => un!(dst, a, u64v, o_u64, |a| float::i64_trunc_sat_f64_u(a)),
+                Op::F32ConvertI32S { dst, a } => {
+                    un!(dst, a, i32v, o_u32, |a| float::f32_convert_i32_s(a))
+                }
+                Op::F32ConvertI32U { dst, a } => {
+                    un!(dst, a, u32v, o_u32, |a| float::f32_convert_i32_u(a))
+                }
+                Op::F32ConvertI64S { dst, a } => {
+                    un!(dst, a, i64v, o_u32, |a| float::f32_convert_i64_s(a))
+                }
+                Op::F32ConvertI64U { dst, a } => {
+                    un!(dst, a, u64v, o_u32, |a| float::f32_convert_i64_u(a))
+                }
+                Op::F32DemoteF64 { dst, a } => {
+                    un!(dst, a, u64v, o_u32, |a| float::f32_demote_f64(a))
+                }
+                Op::F64ConvertI32S { dst, a } => {
+                    un!(dst, a, i32v, o_u64, |a| float::f64_convert_i32_s(a))
+                }
+                Op::F64ConvertI32U { dst, a } => {
+                    un!(dst, a, u32v, o_u64, |a| float::f64_convert_i32_u(a))
+                }
+                Op::F64ConvertI64S { dst, a } => {
+                    un!(dst, a, i64v, o_u64, |a| float::f64_convert_i64_s(a))
+                }
+                Op::F64ConvertI64U { dst, a } => {
+                    un!(dst, a, u64v, o_u64, |a| float::f64_convert_i64_u(a))
+                }
+                Op::F64PromoteF32 { dst, a } => {
+                    un!(dst, a, u32v, o_u64, |a| float::f64_promote_f32(a))
+                }
+                Op::I32Extend8S { dst, a } => {
+                    un!(dst, a, u32v, o_i32, |a| i32::from(a as u8 as i8))
+                }
+                Op::I32Extend16S { dst, a } => {
+                    un!(dst, a, u32v, o_i32, |a| i32::from(a as u16 as i16))
+                }
+                Op::I64Extend8S { dst, a } => {
+                    un!(dst, a, u64v, o_i64, |a| i64::from(a as u8 as i8))
+                }
+                Op::I64Extend16S { dst, a } => {
+                    un!(dst, a, u64v, o_i64, |a| i64::from(a as u16 as i16))
+                }
+                Op::I64Extend32S { dst, a } => {
+                    un!(dst, a, u64v, o_i64, |a| i64::from(a as u32 as i32))
+                }
+                Op::I32TruncSatF32S { dst, a } => {
+                    un!(dst, a, u32v, o_i32, |a| float::i32_trunc_sat_f32_s(a))
+                }
+                Op::I32TruncSatF32U { dst, a } => {
+                    un!(dst, a, u32v, o_u32, |a| float::i32_trunc_sat_f32_u(a))
+                }
+                Op::I32TruncSatF64S { dst, a } => {
+                    un!(dst, a, u64v, o_i32, |a| float::i32_trunc_sat_f64_s(a))
+                }
+                Op::I32TruncSatF64U { dst, a } => {
+                    un!(dst, a, u64v, o_u32, |a| float::i32_trunc_sat_f64_u(a))
+                }
+                Op::I64TruncSatF32S { dst, a } => {
+                    un!(dst, a, u32v, o_i64, |a| float::i64_trunc_sat_f32_s(a))
+                }
+                Op::I64TruncSatF32U { dst, a } => {
+                    un!(dst, a, u32v, o_u64, |a| float::i64_trunc_sat_f32_u(a))
+                }
+                Op::I64TruncSatF64S { dst, a } => {
+                    un!(dst, a, u64v, o_i64, |a| float::i64_trunc_sat_f64_s(a))
+                }
+                Op::I64TruncSatF64U { dst, a } => {
+                    un!(dst, a, u64v, o_u64, |a| float::i64_trunc_sat_f64_u(a))
+                }
             }
         }
     }

@@ -319,7 +319,10 @@ impl<'e> Translator<'e> {
                         true
                     }
                     Op::Const { dst, value }
-                        if dst == slots[i] && i == 1 && nreads == 2 && imm_form(op, value).is_some() =>
+                        if dst == slots[i]
+                            && i == 1
+                            && nreads == 2
+                            && imm_form(op, value).is_some() =>
                     {
                         imm = Some(value);
                         true
@@ -421,8 +424,7 @@ impl<'e> Translator<'e> {
     fn emit_return(&mut self, h: u32, cost: u32) {
         let results = self.slot(h.saturating_sub(self.num_results));
         let n = self.code.len();
-        if self.env.fuse && self.num_results == 1 && n > self.barrier && self.parts[n - 1][1] == 0
-        {
+        if self.env.fuse && self.num_results == 1 && n > self.barrier && self.parts[n - 1][1] == 0 {
             if let Op::Copy { dst, src } = self.code[n - 1] {
                 if dst == results && dst >= self.nl {
                     self.seg_cost += u64::from(cost);
@@ -974,7 +976,13 @@ impl<'e> Translator<'e> {
                 return Ok(());
             }
             O::RefNull { .. } => {
-                self.emit(Op::Const { dst: push, value: 0 }, cost);
+                self.emit(
+                    Op::Const {
+                        dst: push,
+                        value: 0,
+                    },
+                    cost,
+                );
                 return Ok(());
             }
             _ => {}
@@ -1028,7 +1036,13 @@ impl<'e> Translator<'e> {
                 },
                 false,
             ),
-            O::TableGet { table } => (Op::TableGet { table: *table, s: top }, false),
+            O::TableGet { table } => (
+                Op::TableGet {
+                    table: *table,
+                    s: top,
+                },
+                false,
+            ),
             O::TableSet { table } => (
                 Op::TableSet {
                     table: *table,
@@ -1132,32 +1146,124 @@ fn lower_memory(
     use Operator as O;
     let (dst, addr) = (top, top);
     Some(match op {
-        O::I32Load { memarg } => Op::I32Load { dst, addr, offset: mem(memarg) },
-        O::I64Load { memarg } => Op::I64Load { dst, addr, offset: mem(memarg) },
-        O::F32Load { memarg } => Op::F32Load { dst, addr, offset: mem(memarg) },
-        O::F64Load { memarg } => Op::F64Load { dst, addr, offset: mem(memarg) },
-        O::I32Load8S { memarg } => Op::I32Load8S { dst, addr, offset: mem(memarg) },
-        O::I32Load8U { memarg } => Op::I32Load8U { dst, addr, offset: mem(memarg) },
-        O::I32Load16S { memarg } => Op::I32Load16S { dst, addr, offset: mem(memarg) },
-        O::I32Load16U { memarg } => Op::I32Load16U { dst, addr, offset: mem(memarg) },
-        O::I64Load8S { memarg } => Op::I64Load8S { dst, addr, offset: mem(memarg) },
-        O::I64Load8U { memarg } => Op::I64Load8U { dst, addr, offset: mem(memarg) },
-        O::I64Load16S { memarg } => Op::I64Load16S { dst, addr, offset: mem(memarg) },
-        O::I64Load16U { memarg } => Op::I64Load16U { dst, addr, offset: mem(memarg) },
-        O::I64Load32S { memarg } => Op::I64Load32S { dst, addr, offset: mem(memarg) },
-        O::I64Load32U { memarg } => Op::I64Load32U { dst, addr, offset: mem(memarg) },
+        O::I32Load { memarg } => Op::I32Load {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I64Load { memarg } => Op::I64Load {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::F32Load { memarg } => Op::F32Load {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::F64Load { memarg } => Op::F64Load {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I32Load8S { memarg } => Op::I32Load8S {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I32Load8U { memarg } => Op::I32Load8U {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I32Load16S { memarg } => Op::I32Load16S {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I32Load16U { memarg } => Op::I32Load16U {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I64Load8S { memarg } => Op::I64Load8S {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I64Load8U { memarg } => Op::I64Load8U {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I64Load16S { memarg } => Op::I64Load16S {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I64Load16U { memarg } => Op::I64Load16U {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I64Load32S { memarg } => Op::I64Load32S {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
+        O::I64Load32U { memarg } => Op::I64Load32U {
+            dst,
+            addr,
+            offset: mem(memarg),
+        },
         _ => {
             let (addr, val) = (second, top);
             match op {
-                O::I32Store { memarg } => Op::I32Store { addr, val, offset: mem(memarg) },
-                O::I64Store { memarg } => Op::I64Store { addr, val, offset: mem(memarg) },
-                O::F32Store { memarg } => Op::F32Store { addr, val, offset: mem(memarg) },
-                O::F64Store { memarg } => Op::F64Store { addr, val, offset: mem(memarg) },
-                O::I32Store8 { memarg } => Op::I32Store8 { addr, val, offset: mem(memarg) },
-                O::I32Store16 { memarg } => Op::I32Store16 { addr, val, offset: mem(memarg) },
-                O::I64Store8 { memarg } => Op::I64Store8 { addr, val, offset: mem(memarg) },
-                O::I64Store16 { memarg } => Op::I64Store16 { addr, val, offset: mem(memarg) },
-                O::I64Store32 { memarg } => Op::I64Store32 { addr, val, offset: mem(memarg) },
+                O::I32Store { memarg } => Op::I32Store {
+                    addr,
+                    val,
+                    offset: mem(memarg),
+                },
+                O::I64Store { memarg } => Op::I64Store {
+                    addr,
+                    val,
+                    offset: mem(memarg),
+                },
+                O::F32Store { memarg } => Op::F32Store {
+                    addr,
+                    val,
+                    offset: mem(memarg),
+                },
+                O::F64Store { memarg } => Op::F64Store {
+                    addr,
+                    val,
+                    offset: mem(memarg),
+                },
+                O::I32Store8 { memarg } => Op::I32Store8 {
+                    addr,
+                    val,
+                    offset: mem(memarg),
+                },
+                O::I32Store16 { memarg } => Op::I32Store16 {
+                    addr,
+                    val,
+                    offset: mem(memarg),
+                },
+                O::I64Store8 { memarg } => Op::I64Store8 {
+                    addr,
+                    val,
+                    offset: mem(memarg),
+                },
+                O::I64Store16 { memarg } => Op::I64Store16 {
+                    addr,
+                    val,
+                    offset: mem(memarg),
+                },
+                O::I64Store32 { memarg } => Op::I64Store32 {
+                    addr,
+                    val,
+                    offset: mem(memarg),
+                },
                 _ => return None,
             }
         }

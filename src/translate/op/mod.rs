@@ -683,13 +683,33 @@ macro_rules! op_lower {
 /// Collects the single-slot operand fields (`a`, `b`, `addr`, `val`, `cond`,
 /// `src`) of an op pattern's bindings, in field order.
 macro_rules! op_read {
-    ($r:ident, $i:ident, a, $v:ident) => { $r[$i] = Some($v); $i += 1; };
-    ($r:ident, $i:ident, b, $v:ident) => { $r[$i] = Some($v); $i += 1; };
-    ($r:ident, $i:ident, addr, $v:ident) => { $r[$i] = Some($v); $i += 1; };
-    ($r:ident, $i:ident, val, $v:ident) => { $r[$i] = Some($v); $i += 1; };
-    ($r:ident, $i:ident, cond, $v:ident) => { $r[$i] = Some($v); $i += 1; };
-    ($r:ident, $i:ident, src, $v:ident) => { $r[$i] = Some($v); $i += 1; };
-    ($r:ident, $i:ident, $other:ident, $v:ident) => { let _ = $v; };
+    ($r:ident, $i:ident, a, $v:ident) => {
+        $r[$i] = Some($v);
+        $i += 1;
+    };
+    ($r:ident, $i:ident, b, $v:ident) => {
+        $r[$i] = Some($v);
+        $i += 1;
+    };
+    ($r:ident, $i:ident, addr, $v:ident) => {
+        $r[$i] = Some($v);
+        $i += 1;
+    };
+    ($r:ident, $i:ident, val, $v:ident) => {
+        $r[$i] = Some($v);
+        $i += 1;
+    };
+    ($r:ident, $i:ident, cond, $v:ident) => {
+        $r[$i] = Some($v);
+        $i += 1;
+    };
+    ($r:ident, $i:ident, src, $v:ident) => {
+        $r[$i] = Some($v);
+        $i += 1;
+    };
+    ($r:ident, $i:ident, $other:ident, $v:ident) => {
+        let _ = $v;
+    };
 }
 
 /// `return Some(dst)` for op `$name` when its first operand field is `dst`.

@@ -116,10 +116,7 @@ fn rows_have_unique_names_and_immediate_rows_a_binop() {
             }
             OpKind::Unop | OpKind::Binop => assert!(!wasm.is_empty(), "{name}"),
             OpKind::Gas | OpKind::Data => assert!(wasm.is_empty(), "{name}"),
-            OpKind::Branch => assert!(
-                name.starts_with("Br") || *name == "Jump",
-                "{name}"
-            ),
+            OpKind::Branch => assert!(name.starts_with("Br") || *name == "Jump", "{name}"),
             _ => {}
         }
     }
@@ -311,7 +308,9 @@ fn is_compare_branch(name: &str) -> bool {
 
 #[test]
 fn every_compare_and_branch_row_is_produced() {
-    let cmps = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
+    let cmps = [
+        "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u",
+    ];
     // Locals 0 and 1 are i64, 2 and 3 are i32; each compare feeds a `br_if` and an
     // `if` (the negated form), with a local or a constant right operand.
     let mut body = String::new();
