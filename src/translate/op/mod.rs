@@ -2,34 +2,50 @@
 //! instruction once: its name, its operand fields, what kind of op it is, and the wasm
 //! instructions (wasmparser's `Operator` names) it stands for. Everything else about
 //! ops is derived from that list: the `Op` enum, the disassembler's names and operand
-//! display (`detwasm inspect --bytecode`), the one-to-one lowering of every `simple`
-//! wasm operator, the branch patching of every `branch` op, and which ops end a gas
-//! segment. The interpreter's dispatch `match` has one arm per op and no catch-all, so
-//! the compiler rejects an op without a handler; the tests below fail when a wasm
-//! operator of the profile has no row.
+//! display (`detwasm inspect --bytecode`), the one-to-one lowering of every `unop` and
+//! `binop` wasm operator, the slots an op reads (`Op::reads_mut`, for folding its
+//! operand providers) and writes (`Op::dst_mut`, for folding a `local.set`), the branch
+//! patching of every op with a `target`, and which ops end a gas segment. The
+//! interpreter's dispatch `match` has one arm per op and no catch-all, so the compiler
+//! rejects an op without a handler; the tests below fail when a wasm operator of the
+//! profile has no row.
 //!
-//! Operands live in untyped 64-bit stack slots; locals are addressed relative to the
-//! frame pointer; branch targets are resolved code positions. Nothing here decodes
-//! wasm bytes. Depends on wasmparser's `Operator` (names only).
+//! Register form: every value lives in an untyped 64-bit frame slot, and operands are
+//! frame-relative slot indices resolved at translation. Parameters and locals are
+//! slots `0..num_locals`; the operand at height `h` of the wasm operand stack is slot
+//! `num_locals + h`, so the slots hold exactly the stack machine's values (SPEC.md
+//! §Stack, the §Trace checkpoint digest and the exception roots rely on that layout).
+//! Branch targets are resolved code positions. Nothing here decodes wasm bytes.
+//! Depends on wasmparser's `Operator` (names only).
+//!
+//! An op stands for a contiguous run of up to four wasm instructions of one gas
+//! segment: its main instruction (the one it is named after), the `local.get`s or
+//! constant before it that provide its operands (folded into its slot operands or its
+//! `imm`), and a `local.set` after it (folded into its `dst`); a compare-and-branch op
+//! also stands for the compare's providers. Only the main instruction can trap, and
+//! the components before it only provide values, so an out-of-gas stop inside an op is
+//! exact (`CompiledFunc::parts`, `CompiledFunc::main_part`; SPEC.md §Gas).
 //!
 //! # Adding an instruction
 //! 1. Add a row to `for_each_op!` (doc comment, name, fields, kind, wasm instructions).
+//!    Name the slots it reads `a`, `b`, `addr`, `val`, `cond` or `src`, and the one
+//!    slot it writes `dst` as its first field, so folding applies to it.
 //! 2. Add its arm to the interpreter's dispatch `match` (`exec`); the build fails until
 //!    it exists.
-//! 3. For kinds other than `simple`, emit it in the translator (`translate`): a
-//!    `custom` lowering in `Translator::op`, or a rule in `fuse2`/`fuse3` for `fused`.
+//! 3. For kinds other than `unop` and `binop`, emit it in the translator (`translate`):
+//!    a `custom` lowering in `Translator::op`, a fold rule (`imm_form`,
+//!    `compare_branch`) for `binimm` and compare-and-branch rows.
 //!
 //! Kinds:
-//! - `simple`: a wasm operator without immediates, lowered one to one by `lower_simple`
-//!   (each listed operator becomes this op).
+//! - `unop`: a wasm operator without immediates of one operand, lowered one to one by
+//!   `lower_unop` (`dst = f(a)`).
+//! - `binop`: a wasm operator without immediates of two operands, lowered one to one
+//!   by `lower_binop` (`dst = f(a, b)`).
+//! - `binimm`: a binop whose right operand is the constant just before it (`imm`).
 //! - `custom`: lowered by the translator's own code (immediates, control flow).
 //! - `branch`: carries a `target` code position that the translator patches.
 //! - `call`: a call; it ends its gas segment (SPEC.md §Gas, charging semantics).
 //! - `dynamic`: has a dynamic gas cost; it ends its gas segment.
-//! - `fused`: several wasm instructions of one segment in one dispatch. Every component
-//!   but the last only moves values on the operand stack or into locals, so stopping
-//!   part way (out of gas) leaves nothing observable; `CompiledFunc::parts` gives each
-//!   component's gas for exact out-of-gas points (SPEC.md §Gas).
 //! - `gas`: the segment head, standing for no wasm instruction.
 //! - `data`: operands of the op before it, never dispatched on its own.
 
