@@ -711,3 +711,18 @@ fn a_folded_local_set_that_cannot_be_paid_runs_out_of_gas_after_its_load_traps_o
     let o = run_with(with_gas(5), LOAD_SINK, "f", &[Value::I32(0)]);
     assert_eq!((o.result, o.gas_used), (Ok(vec![Value::I32(0)]), 5));
 }
+
+#[test]
+fn a_trapping_load_does_not_pay_for_its_folded_local_set() {
+    // Found by the `differential` fuzz target against the reference meter: the set
+    // after a load that traps never runs, whether the segment was prepaid (enough gas)
+    // or is charged per op in step mode (limit 4 < the segment's 5).
+    for limit in [1_000_000, 4] {
+        let o = run_with(with_gas(limit), LOAD_SINK, "f", &[Value::I32(65536)]);
+        assert_eq!(
+            (o.result, o.gas_used),
+            (Err(TrapCode::MemoryOutOfBounds), 3),
+            "limit {limit}"
+        );
+    }
+}

@@ -73,6 +73,9 @@ struct Machine<'s> {
     metering: bool,
     /// Config::checkpoint_interval (0: no checkpoints).
     cp_interval: u64,
+    /// Set while step mode runs an op whose folded `local.set` it could not pay (see
+    /// `oog_after` in `run`): a trap of that op refunds nothing for the set.
+    unpaid_tail: bool,
     /// Gas beyond the checkpoint fence: the loop sees only the gas up to the next
     /// checkpoint boundary, so running into the fence is an out-of-gas fault that the
     /// loop turns into a checkpoint. The real remaining gas is the loop's plus this.
@@ -211,6 +214,7 @@ pub(crate) fn invoke(
                 metering: config.gas_metering,
                 cp_interval: config.checkpoint_interval,
                 fence: 0,
+                unpaid_tail: false,
             };
             m.run_invocation(func.0, &slots)?
         }
@@ -336,8 +340,24 @@ impl Machine<'_> {
         let at = regs.pc.saturating_sub(1);
         // Only the trapping activation can have prepaid gas it will not use: callers'
         // segments end at their calls (see `Frame`).
+        // A trap of an op's main instruction also leaves the `local.set` folded after
+        // it unexecuted; it was charged with the op unless an out-of-gas stop in step
+        // mode ran the op without paying it (`unpaid_tail`).
+        let unpaid_tail = std::mem::take(&mut self.unpaid_tail);
         let refund = match wasm_code(self.store, regs.func) {
-            Some(c) if regs.prepaid && self.metering => unexecuted_gas(c, at + 1),
+            Some(c) if self.metering => {
+                let rest = if regs.prepaid {
+                    unexecuted_gas(c, at + 1)
+                } else {
+                    0
+                };
+                let tail = if regs.part.is_none() && !unpaid_tail {
+                    c.gas_after_main(at)
+                } else {
+                    0
+                };
+                rest + tail
+            }
             _ => 0,
         };
         if let Some(p) = self.store.profiler.as_deref_mut() {
@@ -801,6 +821,7 @@ impl Machine<'_> {
                     }
                     if usize::from(k) > cf!().main_part(pc) {
                         oog_after = Some(k);
+                        self.unpaid_tail = true;
                     } else {
                         regs.part = Some(k);
                         // SAFETY: `ip` is in bounds (above); one past it is too.
@@ -2275,6 +2296,7 @@ mod tests {
             metering: true,
             cp_interval: 0,
             fence: 0,
+            unpaid_tail: false,
         }
     }
 

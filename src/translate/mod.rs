@@ -173,6 +173,19 @@ impl CompiledFunc {
         }
     }
 
+    /// Base gas of the wasm instructions op `pc` stands for after its main one (a
+    /// folded `local.set`): what a trap of the main one leaves unexecuted.
+    pub fn gas_after_main(&self, pc: usize) -> u64 {
+        let Some(side) = self.side.get(pc) else {
+            return 0;
+        };
+        side.parts
+            .iter()
+            .skip(self.main_part(pc) + 1)
+            .map(|p| u64::from(*p))
+            .sum()
+    }
+
     /// Which wasm instruction of op `pc` is its main one, the only one that can trap
     /// (0 for an op that stands for one instruction). O(log fused ops).
     pub fn main_part(&self, pc: usize) -> usize {
