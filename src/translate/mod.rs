@@ -309,7 +309,11 @@ impl<'e> Translator<'e> {
         // Providers folded, last first: (parts, offset).
         let mut folded: [(u8, u32); 2] = [(0, 0); 2];
         let mut nf = 0usize;
-        if self.env.fuse {
+        // Only a `local.get` or a constant just before can be folded.
+        let n = self.code.len();
+        let provider = n > self.barrier
+            && matches!(self.code[n - 1], Op::Copy { .. } | Op::Const { .. });
+        if self.env.fuse && provider {
             let nl = self.nl;
             let reads = op.reads_mut();
             let nreads = reads.iter().filter(|r| r.is_some()).count();
