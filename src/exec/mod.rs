@@ -423,13 +423,14 @@ impl Machine<'_> {
                 ip = unsafe { code0.add($target as usize) };
             }};
         }
-        // A taken branch: jump, and run the `ConsumeGas` heading the target segment
-        // here when it can be paid, saving its dispatch (exactly what its arm does).
-        macro_rules! branch_to {
-            ($target:expr) => {{
-                jump!($target);
+        // When `ip` is at a `ConsumeGas` (a branch target or a return position) that can
+        // be paid, run it here, saving its dispatch: exactly what its
+        // arm does. In step mode the arm runs as usual.
+        macro_rules! charge_head {
+            () => {{
                 if !STEP {
-                    // SAFETY: as for `jump!`.
+                    // SAFETY: `ip` is inside the body (a resolved target or a return
+                    // position).
                     if let Op::ConsumeGas { gas: n } = unsafe { *ip } {
                         let n = u64::from(n);
                         if gas >= n {
@@ -440,6 +441,13 @@ impl Machine<'_> {
                         }
                     }
                 }
+            }};
+        }
+        // A taken branch: jump, then charge the target segment's head.
+        macro_rules! branch_to {
+            ($target:expr) => {{
+                jump!($target);
+                charge_head!();
             }};
         }
         macro_rules! save {
@@ -638,20 +646,8 @@ impl Machine<'_> {
                         code0 = cf!().code.as_ptr();
                         jump!(f.ret_pc);
                         refresh!();
-                        // Run the `ConsumeGas` the caller resumes at here when it can be
-                        // paid, saving its dispatch (exactly what its arm does).
-                        if !STEP {
-                            // SAFETY: the return position is inside the body.
-                            if let Op::ConsumeGas { gas: n } = unsafe { *ip } {
-                                let n = u64::from(n);
-                                if gas >= n {
-                                    gas -= n;
-                                    prepaid = true;
-                                    // SAFETY: a segment head is never a body's last op.
-                                    ip = unsafe { ip.add(1) };
-                                }
-                            }
-                        }
+                        // The caller resumes at a segment head.
+                        charge_head!();
                     }
                 }
             }};
