@@ -1469,6 +1469,16 @@ impl Machine<'_> {
                 Op::I32ShrUImm { dst, a, imm: c } => {
                     un!(dst, a, u32v, o_u32, |x| x.wrapping_shr(c))
                 }
+                Op::I32RotlImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.rotate_left(c)),
+                Op::I32RotrImm { dst, a, imm: c } => {
+                    un!(dst, a, u32v, o_u32, |x| x.rotate_right(c))
+                }
+                Op::I64RotlImm { dst, a, imm: c } => {
+                    un!(dst, a, u64v, o_u64, |x| x.rotate_left(sx(c) as u32))
+                }
+                Op::I64RotrImm { dst, a, imm: c } => {
+                    un!(dst, a, u64v, o_u64, |x| x.rotate_right(sx(c) as u32))
+                }
                 Op::I32EqImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x == c),
                 Op::I32NeImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x != c),
                 Op::I32LtSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x < c as i32),

@@ -311,8 +311,8 @@ impl<'e> Translator<'e> {
         let mut nf = 0usize;
         // Only a `local.get` or a constant just before can be folded.
         let n = self.code.len();
-        let provider = n > self.barrier
-            && matches!(self.code[n - 1], Op::Copy { .. } | Op::Const { .. });
+        let provider =
+            n > self.barrier && matches!(self.code[n - 1], Op::Copy { .. } | Op::Const { .. });
         if self.env.fuse && provider {
             let nl = self.nl;
             let reads = op.reads_mut();
@@ -1355,12 +1355,12 @@ fn imm_form(op: Op, value: u64) -> Option<Op> {
     }
     imm!(
         I32Add => I32AddImm, I32Mul => I32MulImm, I32And => I32AndImm, I32Or => I32OrImm,
-        I32Xor => I32XorImm, I32Shl => I32ShlImm, I32ShrS => I32ShrSImm, I32ShrU => I32ShrUImm,
+        I32Xor => I32XorImm, I32Shl => I32ShlImm, I32ShrS => I32ShrSImm, I32ShrU => I32ShrUImm, I32Rotl => I32RotlImm, I32Rotr => I32RotrImm,
         I32Eq => I32EqImm, I32Ne => I32NeImm, I32LtS => I32LtSImm, I32LtU => I32LtUImm,
         I32GtS => I32GtSImm, I32GtU => I32GtUImm, I32LeS => I32LeSImm, I32LeU => I32LeUImm,
         I32GeS => I32GeSImm, I32GeU => I32GeUImm;
         I64Add => I64AddImm, I64Mul => I64MulImm, I64And => I64AndImm, I64Or => I64OrImm,
-        I64Xor => I64XorImm, I64Shl => I64ShlImm, I64ShrS => I64ShrSImm, I64ShrU => I64ShrUImm,
+        I64Xor => I64XorImm, I64Shl => I64ShlImm, I64ShrS => I64ShrSImm, I64ShrU => I64ShrUImm, I64Rotl => I64RotlImm, I64Rotr => I64RotrImm,
         I64Eq => I64EqImm, I64Ne => I64NeImm, I64LtS => I64LtSImm, I64LtU => I64LtUImm,
         I64GtS => I64GtSImm, I64GtU => I64GtUImm, I64LeS => I64LeSImm, I64LeU => I64LeUImm,
         I64GeS => I64GeSImm, I64GeU => I64GeUImm

@@ -457,6 +457,10 @@ macro_rules! for_each_op {
         I32ShrSImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32ShrS];
         /// `I32ShrU` with a constant right operand `imm`.
         I32ShrUImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32ShrU];
+        /// `I32Rotl` with a constant right operand `imm`.
+        I32RotlImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Rotl];
+        /// `I32Rotr` with a constant right operand `imm`.
+        I32RotrImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Rotr];
         /// `I32Eq` with a constant right operand `imm`.
         I32EqImm { dst: u32, a: u32, imm: u32 } binimm [I32Const, I32Eq];
         /// `I32Ne` with a constant right operand `imm`.
@@ -493,6 +497,10 @@ macro_rules! for_each_op {
         I64ShrSImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64ShrS];
         /// `I64ShrU` with a constant right operand `imm` (sign-extended).
         I64ShrUImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64ShrU];
+        /// `I64Rotl` with a constant right operand `imm` (sign-extended).
+        I64RotlImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Rotl];
+        /// `I64Rotr` with a constant right operand `imm` (sign-extended).
+        I64RotrImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Rotr];
         /// `I64Eq` with a constant right operand `imm` (sign-extended).
         I64EqImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64Eq];
         /// `I64Ne` with a constant right operand `imm` (sign-extended).
