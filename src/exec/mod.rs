@@ -443,6 +443,14 @@ impl Machine<'_> {
                 }
             }};
         }
+        // A conditional branch: taken when `$cond` holds.
+        macro_rules! br_if {
+            ($target:expr, $cond:expr) => {{
+                if $cond {
+                    branch_to!($target);
+                }
+            }};
+        }
         // A taken branch: jump, then charge the target segment's head.
         macro_rules! branch_to {
             ($target:expr) => {{
@@ -865,156 +873,36 @@ impl Machine<'_> {
                         ip = unsafe { ip.add(1) };
                     }
                 }
-                Op::BrIfI32Eq { target, a, b } => {
-                    if u32v(sl!(a)) == u32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32Ne { target, a, b } => {
-                    if u32v(sl!(a)) != u32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32LtS { target, a, b } => {
-                    if i32v(sl!(a)) < i32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32LtU { target, a, b } => {
-                    if u32v(sl!(a)) < u32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32GtS { target, a, b } => {
-                    if i32v(sl!(a)) > i32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32GtU { target, a, b } => {
-                    if u32v(sl!(a)) > u32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32LeS { target, a, b } => {
-                    if i32v(sl!(a)) <= i32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32LeU { target, a, b } => {
-                    if u32v(sl!(a)) <= u32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32GeS { target, a, b } => {
-                    if i32v(sl!(a)) >= i32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32GeU { target, a, b } => {
-                    if u32v(sl!(a)) >= u32v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64Eq { target, a, b } => {
-                    if u64v(sl!(a)) == u64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64Ne { target, a, b } => {
-                    if u64v(sl!(a)) != u64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64LtS { target, a, b } => {
-                    if i64v(sl!(a)) < i64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64LtU { target, a, b } => {
-                    if u64v(sl!(a)) < u64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64GtS { target, a, b } => {
-                    if i64v(sl!(a)) > i64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64GtU { target, a, b } => {
-                    if u64v(sl!(a)) > u64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64LeS { target, a, b } => {
-                    if i64v(sl!(a)) <= i64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64LeU { target, a, b } => {
-                    if u64v(sl!(a)) <= u64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64GeS { target, a, b } => {
-                    if i64v(sl!(a)) >= i64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI64GeU { target, a, b } => {
-                    if u64v(sl!(a)) >= u64v(sl!(b)) {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32EqImm { target, a, imm } => {
-                    if u32v(sl!(a)) == imm {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32NeImm { target, a, imm } => {
-                    if u32v(sl!(a)) != imm {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32LtSImm { target, a, imm } => {
-                    if i32v(sl!(a)) < imm as i32 {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32LtUImm { target, a, imm } => {
-                    if u32v(sl!(a)) < imm {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32GtSImm { target, a, imm } => {
-                    if i32v(sl!(a)) > imm as i32 {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32GtUImm { target, a, imm } => {
-                    if u32v(sl!(a)) > imm {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32LeSImm { target, a, imm } => {
-                    if i32v(sl!(a)) <= imm as i32 {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32LeUImm { target, a, imm } => {
-                    if u32v(sl!(a)) <= imm {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32GeSImm { target, a, imm } => {
-                    if i32v(sl!(a)) >= imm as i32 {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfI32GeUImm { target, a, imm } => {
-                    if u32v(sl!(a)) >= imm {
-                        branch_to!(target);
-                    }
-                }
+                Op::BrIfI32Eq { target, a, b } => br_if!(target, u32v(sl!(a)) == u32v(sl!(b))),
+                Op::BrIfI32Ne { target, a, b } => br_if!(target, u32v(sl!(a)) != u32v(sl!(b))),
+                Op::BrIfI32LtS { target, a, b } => br_if!(target, i32v(sl!(a)) < i32v(sl!(b))),
+                Op::BrIfI32LtU { target, a, b } => br_if!(target, u32v(sl!(a)) < u32v(sl!(b))),
+                Op::BrIfI32GtS { target, a, b } => br_if!(target, i32v(sl!(a)) > i32v(sl!(b))),
+                Op::BrIfI32GtU { target, a, b } => br_if!(target, u32v(sl!(a)) > u32v(sl!(b))),
+                Op::BrIfI32LeS { target, a, b } => br_if!(target, i32v(sl!(a)) <= i32v(sl!(b))),
+                Op::BrIfI32LeU { target, a, b } => br_if!(target, u32v(sl!(a)) <= u32v(sl!(b))),
+                Op::BrIfI32GeS { target, a, b } => br_if!(target, i32v(sl!(a)) >= i32v(sl!(b))),
+                Op::BrIfI32GeU { target, a, b } => br_if!(target, u32v(sl!(a)) >= u32v(sl!(b))),
+                Op::BrIfI64Eq { target, a, b } => br_if!(target, u64v(sl!(a)) == u64v(sl!(b))),
+                Op::BrIfI64Ne { target, a, b } => br_if!(target, u64v(sl!(a)) != u64v(sl!(b))),
+                Op::BrIfI64LtS { target, a, b } => br_if!(target, i64v(sl!(a)) < i64v(sl!(b))),
+                Op::BrIfI64LtU { target, a, b } => br_if!(target, u64v(sl!(a)) < u64v(sl!(b))),
+                Op::BrIfI64GtS { target, a, b } => br_if!(target, i64v(sl!(a)) > i64v(sl!(b))),
+                Op::BrIfI64GtU { target, a, b } => br_if!(target, u64v(sl!(a)) > u64v(sl!(b))),
+                Op::BrIfI64LeS { target, a, b } => br_if!(target, i64v(sl!(a)) <= i64v(sl!(b))),
+                Op::BrIfI64LeU { target, a, b } => br_if!(target, u64v(sl!(a)) <= u64v(sl!(b))),
+                Op::BrIfI64GeS { target, a, b } => br_if!(target, i64v(sl!(a)) >= i64v(sl!(b))),
+                Op::BrIfI64GeU { target, a, b } => br_if!(target, u64v(sl!(a)) >= u64v(sl!(b))),
+                Op::BrIfI32EqImm { target, a, imm } => br_if!(target, u32v(sl!(a)) == imm),
+                Op::BrIfI32NeImm { target, a, imm } => br_if!(target, u32v(sl!(a)) != imm),
+                Op::BrIfI32LtSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) < imm as i32),
+                Op::BrIfI32LtUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) < imm),
+                Op::BrIfI32GtSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) > imm as i32),
+                Op::BrIfI32GtUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) > imm),
+                Op::BrIfI32LeSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) <= imm as i32),
+                Op::BrIfI32LeUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) <= imm),
+                Op::BrIfI32GeSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) >= imm as i32),
+                Op::BrIfI32GeUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) >= imm),
                 Op::BrIfEqz { target, cond } => {
                     if sl!(cond) as u32 == 0 {
                         branch_to!(target);
