@@ -224,13 +224,22 @@ struct Ctrl {
     pending_handlers: Vec<usize>,
 }
 
+/// What one emitted op stands for, while translating.
+#[derive(Copy, Clone)]
+struct TSide {
+    /// Base gas of each wasm instruction, zero-padded.
+    parts: [u8; 4],
+    /// Byte offset of each wasm instruction.
+    offsets: [u32; 4],
+    /// Which part is the main instruction.
+    main: u8,
+}
+
 struct Translator<'e> {
     env: &'e TranslateEnv<'e>,
     code: Vec<Op>,
-    parts: Vec<[u8; 4]>,
-    offsets: Vec<[u32; 4]>,
-    /// Per op: which of its parts is the main instruction.
-    main: Vec<u8>,
+    /// Per op: what it stands for (parts, their offsets, the main part).
+    sides: Vec<TSide>,
     /// Per op, when fusion is off: the operand height before it.
     heights: Vec<u32>,
     /// Offset of the operator being translated.
@@ -327,7 +336,7 @@ impl<'e> Translator<'e> {
             let mut imm: Option<u64> = None;
             for i in (0..nreads).rev() {
                 let n = self.code.len();
-                if n <= self.barrier || self.parts[n - 1][1] != 0 {
+                if n <= self.barrier || self.sides[n - 1].parts[1] != 0 {
                     break;
                 }
                 let folds = match self.code[n - 1] {
@@ -349,12 +358,10 @@ impl<'e> Translator<'e> {
                 if !folds {
                     break;
                 }
-                folded[nf] = (self.parts[n - 1][0], self.offsets[n - 1][0]);
+                folded[nf] = (self.sides[n - 1].parts[0], self.sides[n - 1].offsets[0]);
                 nf += 1;
                 self.code.pop();
-                self.parts.pop();
-                self.offsets.pop();
-                self.main.pop();
+                self.sides.pop();
                 if !self.heights.is_empty() {
                     self.heights.pop();
                 }
@@ -378,7 +385,7 @@ impl<'e> Translator<'e> {
         parts[nf] = small(cost);
         offsets[nf] = self.cur_offset;
         let at = self.push_at(op, parts, offsets);
-        self.main[at] = nf as u8;
+        self.sides[at].main = nf as u8;
         at
     }
 
@@ -390,13 +397,17 @@ impl<'e> Translator<'e> {
         if self.env.fuse && n > self.barrier {
             // Every wasm instruction costs at least 1 gas, so the parts in use are
             // the non-zero ones.
-            let k = self.parts[n - 1].iter().take_while(|p| **p != 0).count();
+            let k = self.sides[n - 1]
+                .parts
+                .iter()
+                .take_while(|p| **p != 0)
+                .count();
             if let Some(dst) = self.code[n - 1].dst_mut().filter(|d| **d == t) {
                 if k < 4 {
                     *dst = x;
                     self.seg_cost += u64::from(cost);
-                    self.parts[n - 1][k] = small(cost);
-                    self.offsets[n - 1][k] = self.cur_offset;
+                    self.sides[n - 1].parts[k] = small(cost);
+                    self.sides[n - 1].offsets[k] = self.cur_offset;
                     return;
                 }
             }
@@ -412,16 +423,20 @@ impl<'e> Translator<'e> {
     fn emit_cond_branch(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
         let n = self.code.len();
         if self.env.fuse && n > self.barrier && cond >= self.nl {
-            let k = self.parts[n - 1].iter().take_while(|p| **p != 0).count();
+            let k = self.sides[n - 1]
+                .parts
+                .iter()
+                .take_while(|p| **p != 0)
+                .count();
             if let Some(fused) = compare_branch(self.code[n - 1], cond, target, negate) {
                 if k < 4 {
                     self.seg_cost += u64::from(cost);
                     self.code[n - 1] = fused;
-                    self.parts[n - 1][k] = small(cost);
-                    self.offsets[n - 1][k] = self.cur_offset;
+                    self.sides[n - 1].parts[k] = small(cost);
+                    self.sides[n - 1].offsets[k] = self.cur_offset;
                     // The branch is the main instruction: nothing in the op traps,
                     // and an out-of-gas stop must come before it branches.
-                    self.main[n - 1] = k as u8;
+                    self.sides[n - 1].main = k as u8;
                     return n - 1;
                 }
             }
@@ -441,15 +456,19 @@ impl<'e> Translator<'e> {
     fn emit_return(&mut self, h: u32, cost: u32) {
         let results = self.slot(h.saturating_sub(self.num_results));
         let n = self.code.len();
-        if self.env.fuse && self.num_results == 1 && n > self.barrier && self.parts[n - 1][1] == 0 {
+        if self.env.fuse
+            && self.num_results == 1
+            && n > self.barrier
+            && self.sides[n - 1].parts[1] == 0
+        {
             if let Op::Copy { dst, src } = self.code[n - 1] {
                 if dst == results && dst >= self.nl {
                     self.seg_cost += u64::from(cost);
                     self.code[n - 1] = Op::Return { results: src };
                     if cost != 0 {
-                        self.parts[n - 1][1] = small(cost);
-                        self.offsets[n - 1][1] = self.cur_offset;
-                        self.main[n - 1] = 1;
+                        self.sides[n - 1].parts[1] = small(cost);
+                        self.sides[n - 1].offsets[1] = self.cur_offset;
+                        self.sides[n - 1].main = 1;
                     }
                     return;
                 }
@@ -464,9 +483,11 @@ impl<'e> Translator<'e> {
 
     fn push_at(&mut self, op: Op, parts: [u8; 4], offsets: [u32; 4]) -> usize {
         self.code.push(op);
-        self.parts.push(parts);
-        self.offsets.push(offsets);
-        self.main.push(0);
+        self.sides.push(TSide {
+            parts,
+            offsets,
+            main: 0,
+        });
         if !self.env.fuse {
             self.heights.push(self.cur_h);
         }
@@ -1393,9 +1414,7 @@ pub(crate) fn translate_function(
     let mut t = Translator {
         env,
         code: Vec::new(),
-        parts: Vec::new(),
-        offsets: Vec::new(),
-        main: Vec::new(),
+        sides: Vec::new(),
         heights: Vec::new(),
         cur_offset: 0,
         cur_h: 0,
@@ -1449,25 +1468,22 @@ pub(crate) fn translate_function(
         max_operands,
         stack_units,
         side: t
-            .offsets
+            .sides
             .iter()
-            .zip(&t.parts)
-            .map(|(o, p)| OpSide {
-                offset: o[0],
-                parts: *p,
+            .map(|d| OpSide {
+                offset: d.offsets[0],
+                parts: d.parts,
             })
             .collect(),
         fused: t
-            .parts
+            .sides
             .iter()
-            .zip(&t.offsets)
-            .zip(&t.main)
             .enumerate()
-            .filter(|(_, ((p, _), _))| p[1] != 0)
-            .map(|(pc, ((_, o), m))| FusedSide {
+            .filter(|(_, d)| d.parts[1] != 0)
+            .map(|(pc, d)| FusedSide {
                 pc: u32::try_from(pc).unwrap_or(u32::MAX),
-                offsets: [o[1], o[2], o[3]],
-                main: *m,
+                offsets: [d.offsets[1], d.offsets[2], d.offsets[3]],
+                main: d.main,
             })
             .collect(),
         heights: t.heights.into_boxed_slice(),
