@@ -4,7 +4,7 @@
 
 use super::{
     DataInst, ElemInst, Extern, FuncInst, FuncKind, GlobalInst, InstanceAddr, InstanceInst,
-    MemInst, Store, TableInst, TagInst,
+    MemInst, StoreInner, TableInst, TagInst,
 };
 use crate::error::{Error, LinkError};
 use crate::exec::{self, Trap, TrapCode};
@@ -35,7 +35,7 @@ fn is_binary(op: &ConstOp) -> bool {
 }
 
 /// The value of an instruction that pushes without popping.
-fn leaf(store: &Store, funcs: &[u32], globals: &[u32], op: &ConstOp) -> Result<u64, Error> {
+fn leaf(store: &StoreInner, funcs: &[u32], globals: &[u32], op: &ConstOp) -> Result<u64, Error> {
     match *op {
         ConstOp::Const(c) => Ok(c),
         ConstOp::RefFunc(i) => func_ref(funcs, i),
@@ -63,7 +63,7 @@ fn func_ref(funcs: &[u32], i: u32) -> Result<u64, Error> {
 
 /// Evaluates a constant expression against the instance being built.
 pub(crate) fn eval_const(
-    store: &Store,
+    store: &StoreInner,
     funcs: &[u32],
     globals: &[u32],
     expr: &[ConstOp],
@@ -103,7 +103,8 @@ pub(crate) fn eval_const(
 }
 
 pub(super) fn instantiate(
-    store: &mut Store,
+    store: &mut StoreInner,
+    data: &mut dyn std::any::Any,
     module: &Module,
     imports: &[Extern],
 ) -> Result<InstanceAddr, Error> {
@@ -320,7 +321,7 @@ pub(super) fn instantiate(
             .get(inst_idx as usize)
             .and_then(|i| i.funcs.get(start as usize))
             .ok_or(Error::Internal("start index"))?;
-        exec::invoke(store, FuncAddr(f), &[])?;
+        exec::invoke(store, data, FuncAddr(f), &[])?;
     }
     Ok(addr)
 }
@@ -328,7 +329,7 @@ pub(super) fn instantiate(
 /// Applies the active element and data segments and drops the declarative ones
 /// (core §4.5.4 steps 14-16), given the new instance's address lists.
 fn apply_segments(
-    store: &mut Store,
+    store: &mut StoreInner,
     m: &crate::module::ModuleInner,
     inst: &InstanceInst,
 ) -> Result<(), Error> {
