@@ -402,3 +402,24 @@ fn wasi_and_embedder_functions_share_one_store() {
     assert_eq!(state.logged, vec![0]);
     assert_eq!(state.wasi.take_stdout(), b"hello\n");
 }
+
+#[test]
+fn host_functions_of_a_store_of_another_type_trap_instead_of_panicking() {
+    // Swapping the inner stores of two stores of different host state types (possible
+    // through `DerefMut`) leaves host functions facing the wrong `T`: a host_error trap.
+    let engine = Engine::default();
+    let mut a = Store::new(&engine, 0u32);
+    let f = a.alloc_host_func(
+        FuncType::new([], []),
+        |mut c: Caller<'_, u32>, _: &[Value], _: &mut [Value]| {
+            *c.data_mut() += 1;
+            Ok(())
+        },
+    );
+    a.invoke(f, &[]).unwrap();
+    let mut b = Store::new(&engine, String::new());
+    std::mem::swap(&mut *a, &mut *b);
+    assert_eq!(trap_code(b.invoke(f, &[])), Some(TrapCode::HostError));
+    assert_eq!(*a.data(), 1);
+    assert!(matches!(a.invoke(f, &[]), Err(Error::Invoke(_))));
+}
