@@ -125,28 +125,37 @@ fn missing_and_mistyped_imports_are_all_listed_before_anything_is_allocated() {
         r#"(module
           (import "env" "a" (func))
           (import "env" "count" (func (param i64)))
-          (import "other" "mem" (memory 1))
-          (import "env" "g" (global i32)))"#,
+          (import "other" "t" (table 1 funcref))
+          (import "env" "g" (global i32))
+          (import "env" "small" (memory 2)))"#,
     );
+    let mut store = Store::new(&engine, ());
+    let one_page = store
+        .alloc_memory(MemoryType {
+            limits: TypeLimits { min: 1, max: None },
+        })
+        .unwrap();
     let mut linker = Linker::<()>::new();
     linker
         .func_wrap("env", "count", 0, |_: Caller<'_, ()>, x: i32| Ok(x))
+        .unwrap()
+        .define("env", "small", Extern::Memory(one_page))
         .unwrap();
-    let mut store = Store::new(&engine, ());
     let err = linker.instantiate(&mut store, &m).unwrap_err();
     let Error::Link(err) = err else {
         panic!("{err:?}")
     };
     let msg = err.to_string();
     assert!(
-        msg.contains("4 import(s) not provided by the linker"),
+        msg.contains("5 import(s) not provided by the linker"),
         "{msg}"
     );
     for part in [
         r#""env" "a": not defined in the linker"#,
         r#""env" "count": imported as a function of type [i64] -> [], defined as a host function of type [i32] -> [i32]"#,
-        r#""other" "mem": not defined"#,
+        r#""other" "t": not defined"#,
         r#""env" "g": not defined"#,
+        r#""env" "small": imported as a memory, defined as Memory(MemAddr(0)): incompatible import type"#,
     ] {
         assert!(msg.contains(part), "{part} in {msg}");
     }

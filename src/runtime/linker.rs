@@ -187,17 +187,17 @@ impl<T: 'static> Linker<T> {
     /// Instantiates `module` in `store` with its imports resolved by name
     /// ([`Store::instantiate`] does the rest: allocation, segments, start function).
     ///
-    /// Before anything is allocated, every import is looked up: imports the linker
-    /// does not define, and function imports whose type differs from the defined host
-    /// function's, are all listed in one error. Then every host function the linker
+    /// Before anything is allocated, every import is looked up and type-checked:
+    /// imports the linker does not define, and imports whose definition does not match
+    /// (a host function of another type, an extern of another kind or type, an address
+    /// `store` does not hold) are all listed in one error. Then every host function the linker
     /// defines is allocated in `store`, in byte order of module name, then name (see
     /// [`Linker`]); each instantiation allocates them anew.
     ///
     /// # Errors
     /// `Error::Link` listing every missing or mistyped import, in module order (`"m"
     /// "n": not defined in the linker`); otherwise as [`Store::instantiate`]
-    /// (`Error::Link` when a defined memory, table, global or tag does not match,
-    /// `Error::ConfigMismatch`, `Error::Trap`).
+    /// (`Error::ConfigMismatch`, `Error::Trap`).
     pub fn instantiate(
         &self,
         store: &mut Store<T>,
@@ -214,7 +214,15 @@ impl<T: 'static> Linker<T> {
                         describe(&import.ty)
                     ));
                 }
-                Some(_) => {}
+                Some(Definition::Extern(e)) => {
+                    if let Err(why) = super::instantiate::import_matches(store, &import.ty, e) {
+                        bad.push(format!(
+                            "{m:?} {n:?}: imported as {}, defined as {e:?}: {why}",
+                            describe(&import.ty)
+                        ));
+                    }
+                }
+                Some(Definition::Func { .. }) => {}
             }
         }
         if !bad.is_empty() {
