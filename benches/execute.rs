@@ -244,7 +244,7 @@ fn bench_instantiate(c: &mut Criterion, program: &Program, bytes: &[u8]) {
     group.bench_function(EngineKind::Detwasm.name(), |b| {
         b.iter_custom(|iters| {
             timed(key(EngineKind::Detwasm), iters, || {
-                let mut store = detwasm::Store::new(&engine);
+                let mut store = detwasm::Store::new(&engine, ());
                 black_box(store.instantiate(&module, &[]).unwrap());
             })
         })

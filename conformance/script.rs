@@ -192,7 +192,7 @@ type Check = Result<(), String>;
 impl Runner {
     fn new() -> Result<Runner, String> {
         let engine = Engine::default();
-        let mut store = Store::new(&engine);
+        let mut store = Store::new(&engine, ());
         let mut imports = ImportMap::new();
         spectest::install(&mut store, &mut imports)?;
         Ok(Runner {

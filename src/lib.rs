@@ -26,14 +26,20 @@ pub mod validate;
 pub mod value;
 pub mod wasi;
 
+/// README.md's Rust examples (the "Embedding" section), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use config::{Config, Limits};
 pub use engine::Engine;
 pub use error::{Error, LinkError};
 pub use exec::{Trap, TrapCode, PAGE_SIZE};
 pub use module::{Export, ExternKind, Import, Module};
 pub use runtime::{
-    Caller, Checkpoint, Extern, GlobalAddr, HostCall, HostCallOutcome, HostFunc, InstanceAddr,
-    MemAddr, Replayed, Store, TableAddr, TagAddr, TraceHook, TypedFunc, WasmTy, WasmTyList,
+    Caller, CallerContext, Checkpoint, Extern, GlobalAddr, HostCall, HostCallOutcome, HostFunc,
+    InstanceAddr, Linker, MemAddr, Replayed, Store, StoreInner, TableAddr, TagAddr, TraceHook,
+    TypedFunc, WasmTy, WasmTyList,
 };
 pub use value::{
     ExnAddr, ExternType, FuncAddr, FuncType, GlobalType, MemoryType, TableType, TypeLimits,

@@ -15,12 +15,11 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::exec::{Trap, TrapCode};
 use crate::module::{ExternKind, Module};
-use crate::runtime::{Extern, Store, TraceHook};
+use crate::runtime::{Extern, Linker, Store, TraceHook};
 use crate::trace;
 use crate::validate;
 use crate::value::Value;
 use crate::wasi::{self, EchoSink, OutputStream, Preopen, Wasi, WasiConfig};
-use std::sync::{Arc, Mutex};
 
 /// The default of [`RunConfig::max_capture_bytes`]: 4 MiB, in bytes.
 pub const DEFAULT_MAX_CAPTURE_BYTES: u64 = 4 * 1024 * 1024;
@@ -118,8 +117,9 @@ pub struct RunOutcome {
     pub gas_by_function: Vec<(String, u64)>,
     /// The trace hook, handed back after the run.
     pub trace_hook: Option<Box<dyn TraceHook>>,
-    /// The store after the run, for state digests.
-    pub store: Store,
+    /// The store after the run, for state digests; its host state is the WASI host as
+    /// the run left it (stdout and stderr already taken out into this outcome).
+    pub store: Store<Wasi>,
     /// The instance that ran, if instantiation got that far.
     pub instance: Option<crate::runtime::InstanceAddr>,
     /// The run's trace (SPEC.md §Trace), in memory up to
@@ -184,8 +184,7 @@ pub fn run_traced(
     host.set_echo(rc.echo.take());
     host.set_max_capture_bytes(rc.max_capture_bytes);
     host.set_stdin_stream(rc.stdin_stream.take());
-    let host = Arc::new(Mutex::new(host));
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, host);
     store.set_gas_profiling(rc.gas_profile);
     let run_trace = match run_trace {
         Some((recorder, handle)) => {
@@ -197,13 +196,13 @@ pub fn run_traced(
             None
         }
     };
-    let provided = wasi::link(&mut store, Arc::clone(&host));
-    let imports: Vec<Extern> = wasi::imports_for(&module, &provided)?;
+    let mut linker = Linker::new();
+    wasi::add_to_linker(&mut linker, |w: &mut Wasi| w)?;
     let mut trap: Option<Trap> = None;
     let mut exit_code = None;
     let mut results = Vec::new();
     let mut instance = None;
-    match store.instantiate(&module, &imports) {
+    match linker.instantiate(&mut store, &module) {
         Err(Error::Trap(t)) => trap = Some(t),
         Err(e) => return Err(e),
         Ok(inst) => {
@@ -235,9 +234,7 @@ pub fn run_traced(
         .and_then(|t| t.func())
         .map(|f| store.func_name(f));
     let (stdout, stderr, outputs, preopens, stdin_held) = {
-        let mut h = host
-            .lock()
-            .map_err(|_| Error::Internal("wasi state poisoned"))?;
+        let h = store.data_mut();
         let preopens: Vec<Preopen> = h
             .preopens()
             .map(|(p, t)| Preopen {

@@ -57,7 +57,7 @@ fn exercise(bytes: &[u8]) {
     if !module.imports().is_empty() {
         return;
     }
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, ());
     let Ok(inst) = store.instantiate(&module, &[]) else {
         return;
     };

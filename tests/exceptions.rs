@@ -17,7 +17,7 @@ use exn_programs::{DROP_LOOP, EMBEDDER, HOARD, ROOTS};
 fn store_with(wat: &str, config: Config) -> (Store, InstanceAddr) {
     let engine = Engine::new(config);
     let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, ());
     let inst = store.instantiate(&module, &[]).expect("instantiate");
     (store, inst)
 }

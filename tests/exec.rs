@@ -16,7 +16,7 @@ fn run_with(config: Config, wat: &str, func: &str, args: &[Value]) -> Outcome {
     let engine = Engine::new(config);
     let bytes = wat::parse_str(wat).expect("wat");
     let module = Module::new(&engine, &bytes).expect("module");
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, ());
     let inst = store.instantiate(&module, &[]).expect("instantiate");
     let Some(Extern::Func(f)) = store.instance_export(inst, func) else {
         panic!("no export {func}");
@@ -312,7 +312,7 @@ fn profiled_full(
 ) -> (Outcome, String, usize, Vec<(String, u64)>) {
     let engine = Engine::new(config);
     let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, ());
     store.set_gas_profiling(true);
     let inst = store.instantiate(&module, &[]).expect("instantiate");
     let Some(Extern::Func(f)) = store.instance_export(inst, func) else {
@@ -494,10 +494,10 @@ fn host_functions_charge_their_base_cost_all_or_nothing() {
     let run_h = |limit: u64| {
         let engine = Engine::new(with_gas(limit));
         let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
-        let mut store = Store::new(&engine);
+        let mut store = Store::new(&engine, ());
         store.set_gas_profiling(true);
         let ty = detwasm::FuncType::new([detwasm::ValType::I32], [detwasm::ValType::I32]);
-        let h = store.alloc_named_host_func("env", "h", ty, 100, |caller, args, out| {
+        let h = store.alloc_named_host_func("env", "h", ty, 100, |mut caller, args, out| {
             let Value::I32(n) = args[0] else {
                 unreachable!()
             };
@@ -596,7 +596,7 @@ fn checkpoints(
 ) -> (Outcome, Vec<detwasm::Checkpoint>) {
     let engine = Engine::new(config);
     let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, ());
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     store.set_trace_hook(Some(Box::new(Checkpoints(seen.clone()))));
     let inst = store.instantiate(&module, &[]).unwrap();

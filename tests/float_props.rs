@@ -497,7 +497,7 @@ impl Interp {
         let engine = Engine::default();
         let bytes = wat::parse_str(module_text()).expect("wat");
         let module = Module::new(&engine, &bytes).expect("module");
-        let mut store = Store::new(&engine);
+        let mut store = Store::new(&engine, ());
         let inst = store.instantiate(&module, &[]).expect("instantiate");
         Interp { store, inst }
     }

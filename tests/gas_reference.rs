@@ -1027,7 +1027,7 @@ fn det_alone(
 ) -> (Result<Vec<Value>, &'static str>, u64, Option<usize>) {
     let engine = Engine::default();
     let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
-    let mut store = detwasm::Store::new(&engine);
+    let mut store = detwasm::Store::new(&engine, ());
     let inst = store.instantiate(&module, &[]).expect("instantiate");
     let Some(Extern::Func(f)) = store.instance_export(inst, func) else {
         panic!("no export {func}");

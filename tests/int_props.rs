@@ -249,7 +249,7 @@ fn check_all(a: u64, c: u64) {
     let engine = Engine::default();
     let bytes = wat::parse_str(module_text(a, c)).expect("wat");
     let module = Module::new(&engine, &bytes).expect("module");
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, ());
     let inst = store.instantiate(&module, &[]).expect("instantiate");
     for ty in [T::I32, T::I64] {
         let t = ty.name();

@@ -14,7 +14,7 @@ fn run(wat: &str, func: &str) -> (Result<Vec<Value>, TrapCode>, u64) {
     let engine = Engine::default();
     let bytes = wat::parse_str(wat).expect("wat");
     let module = Module::new(&engine, &bytes).expect("module");
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, ());
     let inst = store.instantiate(&module, &[]).expect("instantiate");
     let Some(Extern::Func(f)) = store.instance_export(inst, func) else {
         panic!("no export {func}");

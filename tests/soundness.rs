@@ -20,7 +20,7 @@ const LOOP: &str = r#"(module (func (export "count") (param i32) (result i32)
 fn instantiate_across(module_config: Config, store_config: Config) -> Result<(), Error> {
     let bytes = wat::parse_str(LOOP).expect("wat");
     let module = Module::new(&Engine::new(module_config), &bytes).expect("module");
-    let mut store = Store::new(&Engine::new(store_config));
+    let mut store = Store::new(&Engine::new(store_config), ());
     store.instantiate(&module, &[]).map(|_| ())
 }
 
@@ -80,7 +80,7 @@ fn runtime_only_settings_may_differ_and_the_store_meters_its_gas() {
     };
     let bytes = wat::parse_str(LOOP).expect("wat");
     let module = Module::new(&Engine::new(module_config), &bytes).expect("module");
-    let mut store = Store::new(&Engine::new(store_config));
+    let mut store = Store::new(&Engine::new(store_config), ());
     let inst = store.instantiate(&module, &[]).expect("instantiate");
     let Some(Extern::Func(f)) = store.instance_export(inst, "count") else {
         panic!("no export");
@@ -105,7 +105,7 @@ const CALL_REF: &str = r#"(module
 fn call_ref_store() -> (Store, impl Fn(&Store, &str) -> FuncAddr) {
     let engine = Engine::default();
     let module = Module::new(&engine, &wat::parse_str(CALL_REF).expect("wat")).expect("module");
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, ());
     let inst = store.instantiate(&module, &[]).expect("instantiate");
     let export = move |store: &Store, name: &str| match store.instance_export(inst, name) {
         Some(Extern::Func(f)) => f,
@@ -124,7 +124,7 @@ fn reference_arguments_not_of_the_store_are_invoke_errors_not_panics() {
         other => panic!("expected an invoke error, got {other:?}"),
     }
     // A funcref of another, larger store, out of range in this one.
-    let mut other = Store::new(&Engine::default());
+    let mut other = Store::new(&Engine::default(), ());
     let mut last = FuncAddr(0);
     for _ in 0..10 {
         last = other.alloc_host_func(FuncType::new(vec![], vec![]), |_, _, _| Ok(()));
@@ -146,7 +146,7 @@ fn reference_arguments_not_of_the_store_are_invoke_errors_not_panics() {
 
 #[test]
 fn embedder_allocations_check_their_initial_values() {
-    let mut store = Store::new(&Engine::default());
+    let mut store = Store::new(&Engine::default(), ());
     let bogus = Value::FuncRef(Some(FuncAddr(7)));
     let gt = GlobalType {
         content: ValType::FuncRef,
@@ -183,7 +183,7 @@ fn host_returning(i32_result: bool, result: Value) -> Result<Vec<Value>, Error> 
             (func (export "f") (result {ty}) (call $h)))"#
     );
     let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
-    let mut store = Store::new(&engine);
+    let mut store = Store::new(&engine, ());
     let rty = if i32_result {
         ValType::I32
     } else {
@@ -220,7 +220,7 @@ fn host_results_of_the_wrong_type_or_store_trap_with_host_error() {
         Some(TrapCode::HostError)
     );
     // A host function invoked directly by the embedder is checked the same way.
-    let mut store = Store::new(&Engine::default());
+    let mut store = Store::new(&Engine::default(), ());
     let h = store.alloc_host_func(FuncType::new(vec![], vec![ValType::I32]), |_, _, out| {
         out[0] = Value::F32(0);
         Ok(())

@@ -18,7 +18,8 @@ use detwasm::wasi::{
     WasiConfig, DEFAULT_CLOCK_START_NS,
 };
 use detwasm::{
-    Config, Engine, Error, Extern, InstanceAddr, MemAddr, Module, Store, TrapCode, Value,
+    Config, Engine, Error, Extern, FuncAddr, InstanceAddr, Linker, MemAddr, Module, Store,
+    TrapCode, Value,
 };
 use sha2::{Digest, Sha256};
 
@@ -110,10 +111,9 @@ struct Dirent {
 
 /// An instance of a module linked to a fresh WASI host.
 struct Guest {
-    store: Store,
+    store: Store<Wasi>,
     inst: InstanceAddr,
     mem: MemAddr,
-    wasi: Arc<Mutex<Wasi>>,
 }
 
 impl Guest {
@@ -126,25 +126,19 @@ impl Guest {
         let bytes = wat::parse_str(wat).expect("test wat");
         validate::validate(&bytes, engine.config(), Some(&wasi::allowlist())).expect("valid");
         let module = Module::new(&engine, &bytes).expect("module");
-        let mut store = Store::new(&engine);
-        let wasi = Arc::new(Mutex::new(Wasi::new(config).expect("wasi config")));
-        let provided = wasi::link(&mut store, Arc::clone(&wasi));
-        let imports = wasi::imports_for(&module, &provided).expect("imports");
-        let inst = store.instantiate(&module, &imports).expect("instantiate");
+        let mut store = Store::new(&engine, Wasi::new(config).expect("wasi config"));
+        let inst = wasi_linker()
+            .instantiate(&mut store, &module)
+            .expect("instantiate");
         let mem = match store.instance_export(inst, "memory") {
             Some(Extern::Memory(m)) => m,
             _ => panic!("no memory export"),
         };
-        Guest {
-            store,
-            inst,
-            mem,
-            wasi,
-        }
+        Guest { store, inst, mem }
     }
 
-    fn state(&self) -> std::sync::MutexGuard<'_, Wasi> {
-        self.wasi.lock().unwrap()
+    fn state(&mut self) -> &mut Wasi {
+        self.store.data_mut()
     }
 
     /// Invokes export `name`; integer arguments are converted to its parameter types.
@@ -391,7 +385,7 @@ impl Guest {
     }
 
     fn tree(&self) -> Dir {
-        self.state().preopen_tree(0).unwrap().clone()
+        self.store.data().preopen_tree(0).unwrap().clone()
     }
 
     fn gas_used(&self) -> u64 {
@@ -503,19 +497,42 @@ fn validator_rejects_every_import_not_provided() {
     validate::validate(&ok, &Config::default(), Some(&wasi::allowlist())).unwrap();
 }
 
+/// A linker with the WASI host over a `Store<Wasi>`.
+fn wasi_linker() -> Linker<Wasi> {
+    let mut linker = Linker::new();
+    wasi::add_to_linker(&mut linker, |w: &mut Wasi| w).unwrap();
+    linker
+}
+
 #[test]
-fn imports_for_names_a_missing_import() {
+fn the_linker_names_every_missing_import_before_allocating() {
     let engine = Engine::default();
-    let bytes = wat::parse_str(r#"(module (import "env" "foo" (func)))"#).unwrap();
-    let module = Module::new(&engine, &bytes).unwrap();
-    let mut store = Store::new(&engine);
-    let wasi = Arc::new(Mutex::new(Wasi::new(WasiConfig::default()).unwrap()));
-    let provided = wasi::link(&mut store, wasi);
-    assert_eq!(provided.len(), 45);
-    match wasi::imports_for(&module, &provided) {
-        Err(Error::Link(err)) => assert!(err.to_string().contains("env.foo"), "{err}"),
+    let wat = r#"(module (import "env" "foo" (func))
+        (import "wasi_snapshot_preview1" "sched_yield" (func (result i32)))
+        (import "env" "bar" (memory 1)))"#;
+    let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
+    let mut store = Store::new(&engine, Wasi::new(WasiConfig::default()).unwrap());
+    match wasi_linker().instantiate(&mut store, &module) {
+        Err(Error::Link(err)) => {
+            let msg = err.to_string();
+            assert!(msg.contains("2 import(s)"), "{msg}");
+            assert!(msg.contains(r#""env" "foo""#), "{msg}");
+            assert!(msg.contains(r#""env" "bar""#), "{msg}");
+            assert!(!msg.contains("sched_yield"), "{msg}");
+        }
         other => panic!("{other:?}"),
     }
+    // Nothing was allocated: the 45 functions of the next instantiation are 0 to 44.
+    let ok = Module::new(
+        &engine,
+        &wat::parse_str(r#"(module (func (export "f")))"#).unwrap(),
+    )
+    .unwrap();
+    let inst = wasi_linker().instantiate(&mut store, &ok).unwrap();
+    assert_eq!(
+        store.instance_export(inst, "f"),
+        Some(Extern::Func(FuncAddr(45)))
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -651,11 +668,8 @@ fn a_module_without_memory_gets_efault() {
         (func (export "y") (result i32) (call $y)))"#;
     let engine = Engine::default();
     let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
-    let mut store = Store::new(&engine);
-    let wasi = Arc::new(Mutex::new(Wasi::new(WasiConfig::default()).unwrap()));
-    let provided = wasi::link(&mut store, wasi);
-    let imports = wasi::imports_for(&module, &provided).unwrap();
-    let inst = store.instantiate(&module, &imports).unwrap();
+    let mut store = Store::new(&engine, Wasi::new(WasiConfig::default()).unwrap());
+    let inst = wasi_linker().instantiate(&mut store, &module).unwrap();
     for (name, want) in [("t", e(Errno::Fault)), ("y", 0)] {
         let Some(Extern::Func(f)) = store.instance_export(inst, name) else {
             panic!()

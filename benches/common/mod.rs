@@ -106,7 +106,7 @@ pub struct DetwasmRunner {
 
 impl DetwasmRunner {
     pub fn new(engine: &detwasm::Engine, module: &detwasm::Module, export: &str) -> DetwasmRunner {
-        let mut store = detwasm::Store::new(engine);
+        let mut store = detwasm::Store::new(engine, ());
         store.set_gas_limit(DETWASM_GAS);
         let instance = store.instantiate(module, &[]).unwrap();
         let func = match store.instance_export(instance, export) {

@@ -62,7 +62,7 @@ pub struct Det {
 
 impl Det {
     pub fn new(engine: Engine, module: Module) -> Det {
-        let store = Store::new(&engine);
+        let store = Store::new(&engine, ());
         Det {
             engine,
             module,

@@ -106,7 +106,7 @@ fn smoke_run(engine: &Engine, module: &Module) {
     if !module.imports().is_empty() {
         return;
     }
-    let mut store = Store::new(engine);
+    let mut store = Store::new(engine, ());
     store.set_gas_limit(SMOKE_GAS);
     let inst = match store.instantiate(module, &[]) {
         Ok(i) => i,

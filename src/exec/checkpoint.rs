@@ -5,7 +5,7 @@
 //! hashed again. Depends on runtime (the store) and sha2.
 
 use crate::exec::PAGE_SIZE;
-use crate::runtime::Store;
+use crate::runtime::StoreInner as Store;
 use sha2::{Digest, Sha256};
 
 /// Cached SHA-256 of every 64 KiB page of one memory, with dirty flags.

@@ -12,10 +12,11 @@ pub use trap::{Trap, TrapCode};
 use crate::error::Error;
 use crate::float;
 use crate::gas;
-use crate::runtime::{Caller, FuncKind, InstanceInst, Store};
+use crate::runtime::{CallerContext, FuncKind, InstanceInst, StoreInner as Store};
 use crate::translate::op::Op;
 use crate::translate::{CatchKind, CompiledFunc};
 use crate::value::{FuncAddr, ValType, Value};
+use std::any::Any;
 use std::collections::BTreeSet;
 
 /// Size of a wasm page, in bytes (core §4.2.8).
@@ -58,6 +59,8 @@ type Fault = TrapCode;
 
 struct Machine<'s> {
     store: &'s mut Store,
+    /// The host state of the `Store<T>`, handed to host functions (`HostFuncInst::f`).
+    host: &'s mut dyn Any,
     frames: Vec<Frame>,
     /// Stack units (SPEC.md §Stack) of all live activations.
     height: u64,
@@ -158,9 +161,10 @@ fn wasm_code(store: &Store, func: u32) -> Option<&CompiledFunc> {
     }
 }
 
-/// Invokes `func` with `args` (core §4.5.5).
+/// Invokes `func` with `args` (core §4.5.5); host functions receive `host`.
 pub(crate) fn invoke(
     store: &mut Store,
+    host: &mut dyn Any,
     func: FuncAddr,
     args: &[Value],
 ) -> Result<Vec<Value>, Error> {
@@ -187,7 +191,7 @@ pub(crate) fn invoke(
     let results = match &f.kind {
         FuncKind::Host(_) => {
             let before = store.gas_remaining;
-            let r = call_host_func(store, func.0, args.to_vec(), None);
+            let r = call_host_func(store, host, func.0, args.to_vec(), None);
             if let Ok(results) = &r {
                 store.pin_exns(results);
             }
@@ -204,6 +208,7 @@ pub(crate) fn invoke(
             let config = store.engine.config().clone();
             let mut m = Machine {
                 store,
+                host,
                 frames: Vec::new(),
                 height: 0,
                 max_height: config.max_stack_height,
@@ -742,7 +747,7 @@ impl Machine<'_> {
                             p.push(callee);
                         });
                         save!();
-                        let r = self.call_host(callee, base, mem);
+                        let r = self.call_host(callee, base, inst, mem);
                         prof!(|p| {
                             p.flush(self.store.gas_remaining);
                             p.pop();
@@ -1775,9 +1780,15 @@ impl Machine<'_> {
             .map_or(0, |t| t.params().len())
     }
 
-    /// Calls a host function with the arguments at stack slots `base..` (absolute);
-    /// its results are left at `base..`.
-    fn call_host(&mut self, callee: u32, base: usize, mem: usize) -> Result<(), TrapCode> {
+    /// Calls a host function from instance `inst` (memory 0 at address `mem`) with the
+    /// arguments at stack slots `base..` (absolute); its results are left at `base..`.
+    fn call_host(
+        &mut self,
+        callee: u32,
+        base: usize,
+        inst: usize,
+        mem: usize,
+    ) -> Result<(), TrapCode> {
         let store = &mut *self.store;
         let Some(f) = store.funcs.get(callee as usize) else {
             return Err(TrapCode::Internal);
@@ -1793,7 +1804,7 @@ impl Machine<'_> {
             .map(|(t, s)| Value::from_slot(*t, *s))
             .collect();
         store.pin_exns(&args);
-        let results = match call_host_func(store, callee, args, Some(mem)) {
+        let results = match call_host_func(store, self.host, callee, args, Some((inst, mem))) {
             Ok(r) => r,
             Err(t) => {
                 let code = t.code();
@@ -1987,16 +1998,18 @@ fn empty_func() -> CompiledFunc {
     CompiledFunc::unreachable_body()
 }
 
-/// Calls host function `func` with `args` (typed as its parameters) and memory `mem`
-/// of the calling instance: charges its base gas, runs it (or, when the trace hook
-/// answers from a recording, applies the recorded answer), and reports the call to
-/// the trace hook.
+/// Calls host function `func` with the host state `host`, `args` (typed as its
+/// parameters) and, when called from wasm, the calling instance and the address of its
+/// memory 0: charges its base gas, runs it (or, when the trace hook answers from a
+/// recording, applies the recorded answer), and reports the call to the trace hook.
 fn call_host_func(
     store: &mut Store,
+    host: &mut dyn Any,
     func: u32,
     args: Vec<Value>,
-    mem: Option<usize>,
+    caller: Option<(usize, usize)>,
 ) -> Result<Vec<Value>, Trap> {
+    let mem = caller.map(|(_, m)| m);
     let Some(f) = store.funcs.get(func as usize) else {
         return Err(Trap::new(TrapCode::Internal));
     };
@@ -2033,17 +2046,16 @@ fn call_host_func(
                 Err(Trap::new(TrapCode::OutOfGas))
             } else {
                 store.gas_remaining -= h.base_gas;
-                let mut caller = Caller {
+                let ctx = CallerContext {
                     memory: mem
                         .and_then(|m| store.memories.get_mut(m))
                         .map(|m| &mut m.data),
+                    instance: caller.and_then(|(i, _)| store.instances.get(i)),
                     gas_remaining: &mut store.gas_remaining,
                     access: (hook.is_some() || track).then_some(&mut access),
-                    raw_mut: false,
+                    raw_mut: &mut raw_mut,
                 };
-                let r = (h.f)(&mut caller, &args, &mut results);
-                raw_mut = caller.raw_mut;
-                r
+                (h.f)(host, ctx, &args, &mut results)
             }
         }
     };
@@ -2165,11 +2177,11 @@ mod tests {
     use crate::{Engine, Extern, FuncType, Module};
 
     /// A store with one instantiated wasm function `f` (returns its address).
-    fn store_with_wasm_func() -> (Store, u32) {
+    fn store_with_wasm_func() -> (crate::Store, u32) {
         let engine = Engine::default();
         let bytes = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
         let module = Module::new(&engine, &bytes).unwrap();
-        let mut store = Store::new(&engine);
+        let mut store = crate::Store::new(&engine, ());
         let inst = store.instantiate(&module, &[]).unwrap();
         let Some(Extern::Func(f)) = store.instance_export(inst, "f") else {
             panic!("no export");
@@ -2180,6 +2192,7 @@ mod tests {
     fn machine(store: &mut Store) -> Machine<'_> {
         Machine {
             store,
+            host: Box::leak(Box::new(())),
             frames: Vec::new(),
             height: 0,
             max_height: 1000,
@@ -2197,9 +2210,9 @@ mod tests {
     #[test]
     fn a_host_call_to_a_wasm_function_is_an_internal_fault() {
         let (mut store, f) = store_with_wasm_func();
-        let t = call_host_func(&mut store, f, Vec::new(), None).unwrap_err();
+        let t = call_host_func(&mut store, &mut (), f, Vec::new(), None).unwrap_err();
         assert_eq!(t.code(), TrapCode::Internal);
-        let t = call_host_func(&mut store, 999, Vec::new(), None).unwrap_err();
+        let t = call_host_func(&mut store, &mut (), 999, Vec::new(), None).unwrap_err();
         assert_eq!(t.code(), TrapCode::Internal);
     }
 

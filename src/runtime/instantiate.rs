@@ -4,7 +4,7 @@
 
 use super::{
     DataInst, ElemInst, Extern, FuncInst, FuncKind, GlobalInst, InstanceAddr, InstanceInst,
-    MemInst, Store, TableInst, TagInst,
+    MemInst, StoreInner, TableInst, TagInst,
 };
 use crate::error::{Error, LinkError};
 use crate::exec::{self, Trap, TrapCode};
@@ -35,7 +35,7 @@ fn is_binary(op: &ConstOp) -> bool {
 }
 
 /// The value of an instruction that pushes without popping.
-fn leaf(store: &Store, funcs: &[u32], globals: &[u32], op: &ConstOp) -> Result<u64, Error> {
+fn leaf(store: &StoreInner, funcs: &[u32], globals: &[u32], op: &ConstOp) -> Result<u64, Error> {
     match *op {
         ConstOp::Const(c) => Ok(c),
         ConstOp::RefFunc(i) => func_ref(funcs, i),
@@ -63,7 +63,7 @@ fn func_ref(funcs: &[u32], i: u32) -> Result<u64, Error> {
 
 /// Evaluates a constant expression against the instance being built.
 pub(crate) fn eval_const(
-    store: &Store,
+    store: &StoreInner,
     funcs: &[u32],
     globals: &[u32],
     expr: &[ConstOp],
@@ -102,8 +102,56 @@ pub(crate) fn eval_const(
         .ok_or(Error::Internal("empty constant expression"))
 }
 
+/// Whether extern `ext` of `store` matches the import type `ty` (core §4.5.2 external
+/// typing, with import subtyping of limits); `Err` gives the reason (`unknown memory`,
+/// `incompatible import type`, ...).
+pub(super) fn import_matches(
+    store: &StoreInner,
+    ty: &ExternType,
+    ext: &Extern,
+) -> Result<(), &'static str> {
+    const BAD: &str = "incompatible import type";
+    let ok = match (ty, ext) {
+        (ExternType::Func(ty), Extern::Func(a)) => {
+            let f = store.funcs.get(a.0 as usize).ok_or("unknown function")?;
+            store.types.get(f.ty as usize) == Some(ty)
+        }
+        (ExternType::Table(ty), Extern::Table(a)) => {
+            let t = store.tables.get(a.0 as usize).ok_or("unknown table")?;
+            let actual = TypeLimits {
+                min: t.elems.len() as u32,
+                max: t.ty.limits.max,
+            };
+            t.ty.elem == ty.elem && limits_match(&actual, &ty.limits)
+        }
+        (ExternType::Memory(ty), Extern::Memory(a)) => {
+            let mem = store.memories.get(a.0 as usize).ok_or("unknown memory")?;
+            let actual = TypeLimits {
+                min: (mem.data.len() / exec::PAGE_SIZE) as u32,
+                max: mem.ty.limits.max,
+            };
+            limits_match(&actual, &ty.limits)
+        }
+        (ExternType::Global(ty), Extern::Global(a)) => {
+            let g = store.globals.get(a.0 as usize).ok_or("unknown global")?;
+            g.ty == *ty
+        }
+        (ExternType::Tag(ty), Extern::Tag(a)) => {
+            let t = store.tags.get(a.0 as usize).ok_or("unknown tag")?;
+            store.types.get(t.ty as usize) == Some(ty)
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(BAD)
+    }
+}
+
 pub(super) fn instantiate(
-    store: &mut Store,
+    store: &mut StoreInner,
+    data: &mut dyn std::any::Any,
     module: &Module,
     imports: &[Extern],
 ) -> Result<InstanceAddr, Error> {
@@ -138,67 +186,13 @@ pub(super) fn instantiate(
     };
     // Import matching (core §4.5.4 step 4, external typing §4.5.2).
     for (imp, ext) in m.imports.iter().zip(imports) {
-        let bad = |why: &str| link_err(&imp.module, &imp.name, why);
-        match (&imp.ty, ext) {
-            (ExternType::Func(ty), Extern::Func(a)) => {
-                let f = store
-                    .funcs
-                    .get(a.0 as usize)
-                    .ok_or_else(|| bad("unknown function"))?;
-                if store.types.get(f.ty as usize) != Some(ty) {
-                    return Err(bad("incompatible import type"));
-                }
-                inst.funcs.push(a.0);
-            }
-            (ExternType::Table(ty), Extern::Table(a)) => {
-                let t = store
-                    .tables
-                    .get(a.0 as usize)
-                    .ok_or_else(|| bad("unknown table"))?;
-                let actual = TypeLimits {
-                    min: t.elems.len() as u32,
-                    max: t.ty.limits.max,
-                };
-                if t.ty.elem != ty.elem || !limits_match(&actual, &ty.limits) {
-                    return Err(bad("incompatible import type"));
-                }
-                inst.tables.push(a.0);
-            }
-            (ExternType::Memory(ty), Extern::Memory(a)) => {
-                let mem = store
-                    .memories
-                    .get(a.0 as usize)
-                    .ok_or_else(|| bad("unknown memory"))?;
-                let actual = TypeLimits {
-                    min: (mem.data.len() / exec::PAGE_SIZE) as u32,
-                    max: mem.ty.limits.max,
-                };
-                if !limits_match(&actual, &ty.limits) {
-                    return Err(bad("incompatible import type"));
-                }
-                inst.mems.push(a.0);
-            }
-            (ExternType::Global(ty), Extern::Global(a)) => {
-                let g = store
-                    .globals
-                    .get(a.0 as usize)
-                    .ok_or_else(|| bad("unknown global"))?;
-                if g.ty != *ty {
-                    return Err(bad("incompatible import type"));
-                }
-                inst.globals.push(a.0);
-            }
-            (ExternType::Tag(ty), Extern::Tag(a)) => {
-                let t = store
-                    .tags
-                    .get(a.0 as usize)
-                    .ok_or_else(|| bad("unknown tag"))?;
-                if store.types.get(t.ty as usize) != Some(ty) {
-                    return Err(bad("incompatible import type"));
-                }
-                inst.tags.push(a.0);
-            }
-            _ => return Err(bad("incompatible import type")),
+        import_matches(store, &imp.ty, ext).map_err(|why| link_err(&imp.module, &imp.name, why))?;
+        match *ext {
+            Extern::Func(a) => inst.funcs.push(a.0),
+            Extern::Table(a) => inst.tables.push(a.0),
+            Extern::Memory(a) => inst.mems.push(a.0),
+            Extern::Global(a) => inst.globals.push(a.0),
+            Extern::Tag(a) => inst.tags.push(a.0),
         }
     }
     let inst_idx = store.instances.len() as u32;
@@ -320,7 +314,7 @@ pub(super) fn instantiate(
             .get(inst_idx as usize)
             .and_then(|i| i.funcs.get(start as usize))
             .ok_or(Error::Internal("start index"))?;
-        exec::invoke(store, FuncAddr(f), &[])?;
+        exec::invoke(store, data, FuncAddr(f), &[])?;
     }
     Ok(addr)
 }
@@ -328,7 +322,7 @@ pub(super) fn instantiate(
 /// Applies the active element and data segments and drops the declarative ones
 /// (core §4.5.4 steps 14-16), given the new instance's address lists.
 fn apply_segments(
-    store: &mut Store,
+    store: &mut StoreInner,
     m: &crate::module::ModuleInner,
     inst: &InstanceInst,
 ) -> Result<(), Error> {

@@ -1,18 +1,28 @@
 //! The store and instantiation (core §4.2 runtime structure, §4.5 modules).
 //!
-//! The [`Store`] owns every function, table, memory, global, tag, element and data
-//! segment instance, addressed by store-wide addresses, plus the gas meter and the value
-//! stack reused across invocations. Instantiation matches imports, allocates the
-//! module's definitions, applies active segments in order and runs the start function.
+//! A [`Store<T>`] is a [`StoreInner`] plus the embedder's host state `T`. The inner
+//! store owns every function, table, memory, global, tag, element and data segment
+//! instance, addressed by store-wide addresses, plus the gas meter and the value stack
+//! reused across invocations; it does not depend on `T`, so the interpreter is not
+//! generic. Host functions are stored type-erased in the inner store and receive the
+//! host state as `&mut dyn Any`, turned back into a [`Caller<'_, T>`] at their call
+//! (`caller.rs`). Instantiation matches imports, allocates the module's definitions,
+//! applies active segments in order and runs the start function; a [`Linker<T>`]
+//! resolves imports by name (`linker.rs`).
 //! Depends on module, value, exec (to run code), config.
 
 mod access;
+mod caller;
 mod hook;
 mod instantiate;
+mod linker;
 mod typed;
 
 pub(crate) use access::Access;
+pub(crate) use caller::ErasedHostFn;
+pub use caller::{Caller, CallerContext};
 pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
+pub use linker::Linker;
 pub use typed::{TypedFunc, WasmTy, WasmTyList};
 
 use crate::engine::Engine;
@@ -55,88 +65,12 @@ pub enum Extern {
     Tag(TagAddr),
 }
 
-/// A host function: receives the caller's context, the arguments (typed as the
-/// function's parameters) and a results slice pre-sized to the function's results.
-pub type HostFunc =
-    Arc<dyn Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync>;
-
-/// What a host function sees of the calling instance: its memory 0 and the gas meter.
-///
-/// Host functions that read or write guest memory should do it through
-/// [`Caller::read_memory`] and [`Caller::write_memory`]: those accesses are what a
-/// trace records (SPEC.md §Trace). Direct access through `memory_mut` is not recorded.
-pub struct Caller<'a> {
-    pub(crate) memory: Option<&'a mut Vec<u8>>,
-    pub(crate) gas_remaining: &'a mut u64,
-    pub(crate) access: Option<&'a mut Access>,
-    /// Set when the host took raw mutable access to memory (writes not recorded).
-    pub(crate) raw_mut: bool,
-}
-
-impl Caller<'_> {
-    /// The calling instance's memory 0, if it has one.
-    pub fn memory(&self) -> Option<&[u8]> {
-        self.memory.as_deref().map(Vec::as_slice)
-    }
-
-    /// The calling instance's memory 0, writable, if it has one.
-    pub fn memory_mut(&mut self) -> Option<&mut [u8]> {
-        self.raw_mut = true;
-        self.memory.as_deref_mut().map(Vec::as_mut_slice)
-    }
-
-    /// Charges `gas` units, all or nothing.
-    ///
-    /// # Errors
-    /// `TrapCode::OutOfGas` when less than `gas` remains; nothing is charged then.
-    pub fn charge_gas(&mut self, gas: u64) -> Result<(), Trap> {
-        if *self.gas_remaining < gas {
-            return Err(Trap::new(exec::TrapCode::OutOfGas));
-        }
-        *self.gas_remaining -= gas;
-        Ok(())
-    }
-
-    /// Gas remaining, in gas units.
-    pub fn gas_remaining(&self) -> u64 {
-        *self.gas_remaining
-    }
-
-    /// Copies `len` bytes at `addr` out of memory 0, recording the read for a trace.
-    /// `None` when out of bounds or there is no memory (nothing is recorded then).
-    pub fn read_memory(&mut self, addr: u32, len: u32) -> Option<Vec<u8>> {
-        let start = usize::try_from(addr).ok()?;
-        let end = start.checked_add(usize::try_from(len).ok()?)?;
-        let bytes = self.memory.as_deref()?.get(start..end)?.to_vec();
-        if let Some(a) = self.access.as_deref_mut() {
-            a.reads.push((addr, bytes.clone()));
-        }
-        Some(bytes)
-    }
-
-    /// Copies `data` into memory 0 at `addr`, recording the write for a trace.
-    /// Returns `false`, writing nothing, when out of bounds or there is no memory.
-    pub fn write_memory(&mut self, addr: u32, data: &[u8]) -> bool {
-        let Some(start) = usize::try_from(addr).ok() else {
-            return false;
-        };
-        let Some(end) = start.checked_add(data.len()) else {
-            return false;
-        };
-        let Some(dst) = self
-            .memory
-            .as_deref_mut()
-            .and_then(|m| m.get_mut(start..end))
-        else {
-            return false;
-        };
-        dst.copy_from_slice(data);
-        if let Some(a) = self.access.as_deref_mut() {
-            a.writes.push((addr, data.to_vec()));
-        }
-        true
-    }
-}
+/// A host function of a `Store<T>`: receives the caller (the host state and the
+/// calling instance's memory and gas meter), the arguments (typed as the function's
+/// parameters) and a results slice pre-sized to the function's results, filled with
+/// default values, which it must overwrite with values of the result types.
+pub type HostFunc<T> =
+    Arc<dyn Fn(Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync>;
 
 pub(crate) enum FuncKind {
     Wasm {
@@ -151,7 +85,7 @@ pub(crate) enum FuncKind {
 /// A host function with what the runtime needs to charge and name it.
 #[derive(Clone)]
 pub(crate) struct HostFuncInst {
-    pub f: HostFunc,
+    pub f: Arc<ErasedHostFn>,
     /// Gas charged before every call, all or nothing.
     pub base_gas: u64,
     /// Import module and field name, for profiles and traces (empty when unnamed).
@@ -243,9 +177,14 @@ impl InstanceInst {
     }
 }
 
-/// All runtime state (core §4.2.3): instances and everything they own, the gas meter
-/// and the value stack.
-pub struct Store {
+/// All runtime state (core §4.2.3) that does not depend on the host state: instances
+/// and everything they own, the gas meter and the value stack.
+///
+/// Reached through `Deref` from a [`Store<T>`], which adds the host state; its public
+/// methods read state, allocate tables, memories, globals and tags, and set the gas
+/// limit, the trace hook and the gas profile. Running code (instantiation, invocation)
+/// needs the host state and is on [`Store<T>`].
+pub struct StoreInner {
     pub(crate) engine: Engine,
     pub(crate) types: Vec<FuncType>,
     type_ids: BTreeMap<FuncType, u32>,
@@ -277,11 +216,11 @@ fn addr32(n: usize) -> Result<u32, Error> {
     u32::try_from(n).map_err(|_| Error::Limit("store address space exhausted".into()))
 }
 
-impl Store {
+impl StoreInner {
     /// An empty store whose gas limit is the engine's `Config::gas_limit`.
-    pub fn new(engine: &Engine) -> Store {
+    pub(crate) fn new(engine: &Engine) -> StoreInner {
         let gas = engine.config().gas_limit;
-        Store {
+        StoreInner {
             engine: engine.clone(),
             types: Vec::new(),
             type_ids: BTreeMap::new(),
@@ -321,44 +260,22 @@ impl Store {
         id
     }
 
-    /// Allocates an unnamed host function of type `ty` with no base gas cost.
-    ///
-    /// The function must write values of `ty`'s result types into its results slice
-    /// (pre-filled with defaults), references only of this store; otherwise the call
-    /// traps with `TrapCode::HostError` (SPEC.md §Traps).
-    pub fn alloc_host_func(
-        &mut self,
-        ty: FuncType,
-        f: impl Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
-    ) -> FuncAddr {
-        self.alloc_named_host_func("", "", ty, 0, f)
-    }
-
-    /// Allocates a host function of type `ty`, named `module.name` (its import name,
-    /// used by gas profiles and traces), that costs `base_gas` gas units per call.
-    ///
-    /// The base cost is charged before the function runs, all or nothing: with less
-    /// gas remaining the call traps with `OutOfGas` and the function does not run. The
-    /// function charges dynamic costs itself with [`Caller::charge_gas`] (SPEC.md §Gas,
-    /// host functions).
-    ///
-    /// As for [`Store::alloc_host_func`], results not of `ty`'s result types, or
-    /// references not of this store, make the call trap with `TrapCode::HostError`
-    /// (SPEC.md §Traps).
-    pub fn alloc_named_host_func(
+    /// Allocates a host function of type `ty`, named `module.name`, costing
+    /// `base_gas` gas units per call (see [`Store::alloc_named_host_func`]).
+    pub(crate) fn alloc_host(
         &mut self,
         module: &str,
         name: &str,
-        ty: FuncType,
+        ty: &FuncType,
         base_gas: u64,
-        f: impl Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
+        f: Arc<ErasedHostFn>,
     ) -> FuncAddr {
-        let ty = self.intern_type(&ty);
+        let ty = self.intern_type(ty);
         let addr = FuncAddr(self.funcs.len() as u32);
         self.funcs.push(FuncInst {
             ty,
             kind: FuncKind::Host(Arc::new(HostFuncInst {
-                f: Arc::new(f),
+                f,
                 base_gas,
                 module: Arc::from(module),
                 name: Arc::from(name),
@@ -500,24 +417,6 @@ impl Store {
         addr
     }
 
-    /// Instantiates `module` with `imports` given in the module's import order
-    /// (core §4.5.4).
-    ///
-    /// # Errors
-    /// `Error::ConfigMismatch` when `module` was created by an engine whose
-    /// configuration differs from this store's in `gas_metering`, in whether
-    /// `checkpoint_interval` is 0, or in `limits` (nothing is allocated then);
-    /// `Error::Link` when the number or a type of the imports does not match;
-    /// `Error::Trap` when an active segment is out of bounds or the start function
-    /// traps. Segments applied before the failure stay applied, as the spec says.
-    pub fn instantiate(
-        &mut self,
-        module: &Module,
-        imports: &[Extern],
-    ) -> Result<InstanceAddr, Error> {
-        instantiate::instantiate(self, module, imports)
-    }
-
     /// The export `name` of an instance.
     pub fn instance_export(&self, instance: InstanceAddr, name: &str) -> Option<Extern> {
         self.instances
@@ -525,27 +424,6 @@ impl Store {
             .exports
             .get(name)
             .copied()
-    }
-
-    /// Invokes a function with `args` and returns its results (core §4.5.5).
-    ///
-    /// Host functions must fill their results with values of the function's result
-    /// types, and references of this store: a host function that returns anything else
-    /// traps with `TrapCode::HostError` (SPEC.md §Traps) at its call.
-    ///
-    /// # Errors
-    /// `Error::Invoke` for a bad address, arguments that do not match the function's
-    /// parameters, or a reference argument that is not of this store (a function or
-    /// exception address out of range); `Error::Trap` when execution traps (gas, stack
-    /// and every trap code).
-    ///
-    /// Limit of the reference check: a [`FuncAddr`] is a bare index into this store's
-    /// functions, so a funcref taken from another store that happens to be in range
-    /// here cannot be told apart from this store's function at that address; it is
-    /// accepted and names that function (a `call_indirect` through it still checks
-    /// the function type). Only out-of-range addresses are rejected.
-    pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Error> {
-        exec::invoke(self, func, args)
     }
 
     /// A function's name for people: the name section's name when present, else its
@@ -609,7 +487,7 @@ impl Store {
     }
 
     /// The elements of a table, if the address is valid. `exnref` elements stay valid
-    /// only while the store can reach them, as for [`Store::global_get`].
+    /// only while the store can reach them, as for [`StoreInner::global_get`].
     pub fn table_elements(&self, table: TableAddr) -> Option<Vec<Value>> {
         let t = self.tables.get(table.0 as usize)?;
         Some(
@@ -672,7 +550,7 @@ impl Store {
     /// Recursion is folded: a call to a function already on the caller's path
     /// continues that function's path, so `main;f;g;f` is counted as `main;f`, no path
     /// repeats a function, and a recursion of any depth yields one path per distinct
-    /// function on it. Self gas per function ([`Store::gas_profile_by_function`]) is
+    /// function on it. Self gas per function ([`StoreInner::gas_profile_by_function`]) is
     /// unaffected: the last function of a path is always the one that was executing.
     pub fn gas_profile(&self) -> Vec<(Vec<FuncAddr>, u64)> {
         match &self.profiler {
@@ -686,7 +564,7 @@ impl Store {
     }
 
     /// Number of distinct call paths the gas profile has interned (0 when profiling is
-    /// off). Recursion is folded (see [`Store::gas_profile`]), so this is bounded by the
+    /// off). Recursion is folded (see [`StoreInner::gas_profile`]), so this is bounded by the
     /// number of distinct acyclic call paths taken, not by the call depth: a recursion
     /// through `k` functions adds at most `k` paths however deep it goes. Memory of the
     /// profile is proportional to it (plus one `u32` per live activation).
@@ -695,8 +573,8 @@ impl Store {
     }
 
     /// The gas profile as folded stacks, one `name;name;... gas` line per call path
-    /// (recursion folded as in [`Store::gas_profile`]), the format inferno,
-    /// flamegraph.pl and speedscope load. Names come from [`Store::func_name`]. The
+    /// (recursion folded as in [`StoreInner::gas_profile`]), the format inferno,
+    /// flamegraph.pl and speedscope load. Names come from [`StoreInner::func_name`]. The
     /// gas numbers sum to the gas used while profiling was on.
     pub fn gas_profile_folded(&self) -> String {
         let mut out = String::new();
@@ -727,5 +605,146 @@ impl Store {
         self.gas_limit = limit;
         self.gas_remaining = limit;
         self.checkpoint_next = self.engine.config().checkpoint_interval;
+    }
+}
+
+/// A store (core §4.2.3) owning the embedder's host state `T`: a [`StoreInner`] (all
+/// runtime state, reached through `Deref`) plus `T`, which host functions see through
+/// [`Caller::data`] and [`Caller::data_mut`].
+///
+/// `T` defaults to `()` for stores without host state. Host functions are allocated
+/// with [`Store::alloc_host_func`] or defined by name in a [`Linker<T>`]; the
+/// interpreter itself does not depend on `T` (one dynamic call per host call).
+///
+/// ```
+/// use detwasm::{Engine, Module, Store};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, &wat::parse_str(r#"(module (func (export "f")))"#)?)?;
+/// let mut store = Store::new(&engine, 7u32);
+/// let instance = store.instantiate(&module, &[])?;
+/// store.get_typed_func::<(), ()>(instance, "f")?.call(&mut store, ())?;
+/// assert_eq!(*store.data(), 7);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Store<T = ()> {
+    inner: StoreInner,
+    data: T,
+}
+
+impl<T> Store<T> {
+    /// An empty store holding host state `data`, whose gas limit is the engine's
+    /// `Config::gas_limit` (gas units).
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store {
+            inner: StoreInner::new(engine),
+            data,
+        }
+    }
+
+    /// The host state.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The host state, writable.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    /// The host state, consuming the store.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+}
+
+impl<T: 'static> Store<T> {
+    /// Allocates an unnamed host function of type `ty` with no base gas cost.
+    ///
+    /// The function must write values of `ty`'s result types into its results slice
+    /// (pre-filled with defaults), references only of this store; otherwise the call
+    /// traps with `TrapCode::HostError` (SPEC.md §Traps), never panics.
+    pub fn alloc_host_func(
+        &mut self,
+        ty: FuncType,
+        f: impl Fn(Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
+    ) -> FuncAddr {
+        self.alloc_named_host_func("", "", ty, 0, f)
+    }
+
+    /// Allocates a host function of type `ty`, named `module.name` (its import name,
+    /// used by gas profiles and traces), that costs `base_gas` gas units per call.
+    ///
+    /// The base cost is charged before the function runs, all or nothing: with less
+    /// gas remaining the call traps with `OutOfGas` and the function does not run. The
+    /// function charges dynamic costs itself with [`CallerContext::charge_gas`]
+    /// (SPEC.md §Gas, host functions).
+    ///
+    /// As for [`Store::alloc_host_func`], results not of `ty`'s result types, or
+    /// references not of this store, make the call trap with `TrapCode::HostError`
+    /// (SPEC.md §Traps).
+    pub fn alloc_named_host_func(
+        &mut self,
+        module: &str,
+        name: &str,
+        ty: FuncType,
+        base_gas: u64,
+        f: impl Fn(Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
+    ) -> FuncAddr {
+        self.inner
+            .alloc_host(module, name, &ty, base_gas, caller::erase(f))
+    }
+
+    /// Instantiates `module` with `imports` given in the module's import order
+    /// (core §4.5.4). [`Linker::instantiate`] resolves imports by name instead.
+    ///
+    /// # Errors
+    /// `Error::ConfigMismatch` when `module` was created by an engine whose
+    /// configuration differs from this store's in `gas_metering`, in whether
+    /// `checkpoint_interval` is 0, or in `limits` (nothing is allocated then);
+    /// `Error::Link` when the number or a type of the imports does not match;
+    /// `Error::Trap` when an active segment is out of bounds or the start function
+    /// traps. Segments applied before the failure stay applied, as the spec says.
+    pub fn instantiate(
+        &mut self,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<InstanceAddr, Error> {
+        instantiate::instantiate(&mut self.inner, &mut self.data, module, imports)
+    }
+
+    /// Invokes a function with `args` and returns its results (core §4.5.5); never
+    /// panics.
+    ///
+    /// Host functions must fill their results with values of the function's result
+    /// types, and references of this store: a host function that returns anything else
+    /// traps with `TrapCode::HostError` (SPEC.md §Traps) at its call (`Error::Trap`
+    /// when it was the invoked function).
+    ///
+    /// # Errors
+    /// `Error::Invoke` for a bad address, arguments that do not match the function's
+    /// parameters, or a reference argument that is not of this store (a function or
+    /// exception address out of range); `Error::Trap` when execution traps (gas, stack
+    /// and every trap code).
+    ///
+    /// Limit of the reference check: a [`FuncAddr`] is a bare index into this store's
+    /// functions, so a funcref taken from another store that happens to be in range
+    /// here cannot be told apart from this store's function at that address; it is
+    /// accepted and names that function (a `call_indirect` through it still checks
+    /// the function type). Only out-of-range addresses are rejected.
+    pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Error> {
+        exec::invoke(&mut self.inner, &mut self.data, func, args)
+    }
+}
+
+impl<T> std::ops::Deref for Store<T> {
+    type Target = StoreInner;
+    fn deref(&self) -> &StoreInner {
+        &self.inner
+    }
+}
+
+impl<T> std::ops::DerefMut for Store<T> {
+    fn deref_mut(&mut self) -> &mut StoreInner {
+        &mut self.inner
     }
 }

@@ -127,7 +127,7 @@ mod sealed {
 ///                (i32.add (local.get 0) (local.get 1))))"#;
 /// let engine = Engine::default();
 /// let module = Module::new(&engine, &wat::parse_str(wat)?)?;
-/// let mut store = Store::new(&engine);
+/// let mut store = Store::new(&engine, ());
 /// let instance = store.instantiate(&module, &[])?;
 /// let add = store.get_typed_func::<(i32, i32), i32>(instance, "add")?;
 /// assert_eq!(add.call(&mut store, (40, 2))?, 42);
@@ -172,7 +172,7 @@ impl<Params: WasmTyList, Results: WasmTyList> TypedFunc<Params, Results> {
     ///
     /// # Panics
     /// Never.
-    pub fn call(&self, store: &mut Store, params: Params) -> Result<Results, Error> {
+    pub fn call<T: 'static>(&self, store: &mut Store<T>, params: Params) -> Result<Results, Error> {
         let results = store.invoke(self.func, &params.into_values())?;
         Results::from_values(&results).ok_or_else(|| {
             Error::Invoke(format!(
@@ -185,7 +185,7 @@ impl<Params: WasmTyList, Results: WasmTyList> TypedFunc<Params, Results> {
     }
 }
 
-impl Store {
+impl<T: 'static> Store<T> {
     /// The function export `name` of `instance`, checked to have exactly the
     /// parameter types of `Params` and the result types of `Results`.
     ///
@@ -228,7 +228,7 @@ mod tests {
     fn store_with(wat: &str) -> (Store, InstanceAddr) {
         let engine = Engine::new(Config::default());
         let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
-        let mut store = Store::new(&engine);
+        let mut store = Store::new(&engine, ());
         let inst = store.instantiate(&module, &[]).expect("instantiate");
         (store, inst)
     }

@@ -12,7 +12,7 @@ use wasmparser::{BlockType, Ieee32, Ieee64, MemArg, MemArgTarget, Operator};
 use super::codec::Digest32;
 use super::event::{valtype_byte, TraceValue};
 use crate::gas::{self, CostClass};
-use crate::runtime::{InstanceAddr, Store};
+use crate::runtime::{InstanceAddr, StoreInner};
 use crate::value::FuncAddr;
 use crate::wasi::fs::Dir;
 
@@ -339,7 +339,7 @@ pub(crate) struct FuncIndex<'s> {
 
 impl<'s> FuncIndex<'s> {
     /// The map for `inst` (empty without an instance).
-    pub(crate) fn new(store: &'s Store, inst: Option<InstanceAddr>) -> FuncIndex<'s> {
+    pub(crate) fn new(store: &'s StoreInner, inst: Option<InstanceAddr>) -> FuncIndex<'s> {
         let inst = inst.and_then(|i| store.instances.get(i.0 as usize));
         let mut imports = BTreeMap::new();
         if let Some(i) = inst {
@@ -366,7 +366,7 @@ impl<'s> FuncIndex<'s> {
 
 /// The instance a finished run's state digests describe: the given one, else the last
 /// instance of the store (instantiation that trapped after allocating it).
-pub(crate) fn run_instance(store: &Store, inst: Option<InstanceAddr>) -> Option<InstanceAddr> {
+pub(crate) fn run_instance(store: &StoreInner, inst: Option<InstanceAddr>) -> Option<InstanceAddr> {
     inst.or_else(|| {
         store
             .instances
@@ -380,7 +380,7 @@ pub(crate) fn run_instance(store: &Store, inst: Option<InstanceAddr>) -> Option<
 /// Digests of an instance's memories, globals and tables (SPEC.md §Trace, state
 /// digests); without an instance, the digests of empty lists.
 pub(crate) fn state_digests(
-    store: &Store,
+    store: &StoreInner,
     inst: Option<InstanceAddr>,
     funcs: &FuncIndex,
 ) -> (Digest32, Digest32, Digest32) {

@@ -18,7 +18,7 @@ use super::file::{SpoolWriter, FORMAT_VERSION};
 use super::spool::{SpooledTrace, TRACE_MEMORY_BYTES};
 use crate::config::Config;
 use crate::exec::{Trap, TrapCode};
-use crate::runtime::{HostCall, HostCallOutcome, InstanceAddr, Replayed, Store, TraceHook};
+use crate::runtime::{HostCall, HostCallOutcome, InstanceAddr, Replayed, StoreInner, TraceHook};
 use crate::value::Value;
 use crate::wasi::{Preopen, WasiConfig};
 
@@ -293,7 +293,7 @@ pub(crate) type Finish = (SpooledTrace, Option<Box<dyn TraceHook>>, Option<Strin
 
 /// What a finished run hands to [`RunTrace::finish`].
 pub(crate) struct Finished<'a> {
-    pub store: &'a Store,
+    pub store: &'a StoreInner,
     pub instance: Option<InstanceAddr>,
     /// The `proc_exit` status, when the run ended by exiting.
     pub exit_status: Option<i32>,

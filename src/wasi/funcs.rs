@@ -1,21 +1,18 @@
 //! The table of provided `wasi_snapshot_preview1` functions, the one list from which
 //! everything else is derived: the import allowlist the validator checks modules
-//! against ([`allowlist`]), the host functions allocated in a store ([`link`]), and
-//! the base gas of each call. Also resolves a module's imports ([`imports_for`]).
-//! Depends on `runtime` (Store, Caller, Extern), `validate` (ImportAllowlist),
-//! `module`, `error`, `value` and the call modules.
-
-use std::sync::{Arc, Mutex};
+//! against ([`allowlist`]), the host functions defined in a linker
+//! ([`add_to_linker`]), and the base gas of each call.
+//! Depends on `runtime` (Linker, Caller), `validate` (ImportAllowlist), `error`,
+//! `value` and the call modules.
 
 use super::errno::{CallResult, Fail};
 use super::fs::{fd_calls, path_calls};
 use super::gas::{CALL_BASE, PATH_CALL_BASE};
 use super::guest_mem::GuestMem;
 use super::{args_env, clock, poll, proc, random, Wasi};
-use crate::error::{Error, LinkError};
-use crate::exec::{Trap, TrapCode};
-use crate::module::Module;
-use crate::runtime::{Caller, Extern, Store};
+use crate::error::Error;
+use crate::exec::Trap;
+use crate::runtime::{Caller, CallerContext, Linker};
 use crate::validate::ImportAllowlist;
 use crate::value::{ExternType, FuncType, ValType, Value};
 
@@ -517,47 +514,50 @@ pub fn allowlist() -> ImportAllowlist {
     allow
 }
 
-/// Allocates every provided function in `store` as a host function over `wasi`;
-/// returns `(module, name, extern)` for each, in byte order of names.
+/// Defines every provided function in `linker`, in byte order of names, as a host
+/// function over the [`Wasi`] that `get` finds in the store's host state: `|w| w` for a
+/// `Store<Wasi>`, `|s| &mut s.wasi` for an embedder's own state holding one.
+/// Instantiating with the linker then allocates them at the store's next 45 function
+/// addresses, in that order (SPEC.md §Trace checkpoints, for a fresh store: 0 to 44).
 ///
-/// Each call charges its base gas ([`super::gas`]) on entry, then locks `wasi`.
+/// Each call charges its base gas ([`super::gas`]) on entry, before anything else.
 /// `errno` results are returned to the guest; out of gas, `proc_exit` (as
 /// `Trap::exit(status)`) and internal faults (`TrapCode::Internal`) end the run as
 /// traps.
-pub fn link(store: &mut Store, wasi: Arc<Mutex<Wasi>>) -> Vec<(String, String, Extern)> {
-    FUNCS
-        .iter()
-        .map(|def| {
-            let wasi = Arc::clone(&wasi);
-            // The base gas is charged inside `call` (it depends on the function's
-            // class), so the store-level base cost is 0; the name feeds gas profiles.
-            let addr = store.alloc_named_host_func(
-                WASI_MODULE,
-                def.name,
-                def.func_type(),
-                0,
-                move |caller, args, results| call(&wasi, def, caller, args, results),
-            );
-            (
-                WASI_MODULE.to_owned(),
-                def.name.to_owned(),
-                Extern::Func(addr),
-            )
-        })
-        .collect()
+///
+/// # Errors
+/// `Error::Link` when `linker` already defines one of the functions.
+pub fn add_to_linker<T: 'static>(
+    linker: &mut Linker<T>,
+    get: impl Fn(&mut T) -> &mut Wasi + Clone + Send + Sync + 'static,
+) -> Result<(), Error> {
+    for def in FUNCS {
+        let get = get.clone();
+        // The base gas is charged inside `call` (it depends on the function's class),
+        // so the linker's base cost is 0; the name feeds gas profiles and traces.
+        linker.func_new(
+            WASI_MODULE,
+            def.name,
+            def.func_type(),
+            0,
+            move |mut caller: Caller<'_, T>, args: &[Value], results: &mut [Value]| {
+                caller.charge_gas(def.base_gas)?;
+                let (data, ctx) = caller.split();
+                call(get(data), def, ctx, args, results)
+            },
+        )?;
+    }
+    Ok(())
 }
 
-/// Runs one host call.
+/// Runs one host call, its base gas already charged.
 fn call(
-    wasi: &Mutex<Wasi>,
+    state: &mut Wasi,
     def: &HostDef,
-    caller: &mut Caller<'_>,
+    caller: &mut CallerContext<'_>,
     args: &[Value],
     results: &mut [Value],
 ) -> Result<(), Trap> {
-    caller.charge_gas(def.base_gas)?;
-    let mut guard = wasi.lock().map_err(|_| Trap::new(TrapCode::Internal))?;
-    let state = &mut *guard;
     let mut log = std::mem::take(state.access_log_mut());
     log.clear();
     let outcome = {
@@ -579,32 +579,4 @@ fn call(
         *slot = Value::I32(i32::from(errno));
     }
     Ok(())
-}
-
-/// The externs for `module`'s imports, in its import order, taken from `provided`
-/// (as [`link`] returns it).
-///
-/// # Errors
-/// `Error::Link` naming the first import `provided` lacks. Types are checked by
-/// `Store::instantiate` (and, earlier, by validation against [`allowlist`]).
-pub fn imports_for(
-    module: &Module,
-    provided: &[(String, String, Extern)],
-) -> Result<Vec<Extern>, Error> {
-    module
-        .imports()
-        .iter()
-        .map(|import| {
-            provided
-                .iter()
-                .find(|(m, n, _)| *m == import.module && *n == import.name)
-                .map(|(_, _, e)| *e)
-                .ok_or_else(|| {
-                    Error::Link(LinkError(format!(
-                        "import {}.{} is not provided by the host",
-                        import.module, import.name
-                    )))
-                })
-        })
-        .collect()
 }

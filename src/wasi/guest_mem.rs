@@ -4,11 +4,11 @@
 //! ([`gas::GUEST_READ_BYTE`]); every write must have been prepaid
 //! ([`GuestMem::prepay_writes`]) before the call has any effect. When recording is on,
 //! every access is listed in an [`AccessLog`] so a trace can hook here and nowhere
-//! else. Depends on `runtime::Caller`, `gas` and `errno`.
+//! else. Depends on `runtime::CallerContext`, `gas` and `errno`.
 
 use super::errno::{CallResult, Errno, Fail};
 use super::gas;
-use crate::runtime::Caller;
+use crate::runtime::CallerContext;
 
 /// The guest memory ranges one host call read and wrote, in order, as
 /// `(address, length in bytes)`.
@@ -33,7 +33,7 @@ impl AccessLog {
 
 /// Guest memory and gas as one host call sees them.
 pub(crate) struct GuestMem<'c, 'a> {
-    caller: &'c mut Caller<'a>,
+    caller: &'c mut CallerContext<'a>,
     log: Option<&'c mut AccessLog>,
     /// Bytes of writes paid for and not yet made.
     prepaid_write_bytes: u64,
@@ -41,7 +41,7 @@ pub(crate) struct GuestMem<'c, 'a> {
 
 impl<'c, 'a> GuestMem<'c, 'a> {
     /// Wraps the caller; `log`, when given, receives every access.
-    pub(crate) fn new(caller: &'c mut Caller<'a>, log: Option<&'c mut AccessLog>) -> Self {
+    pub(crate) fn new(caller: &'c mut CallerContext<'a>, log: Option<&'c mut AccessLog>) -> Self {
         GuestMem {
             caller,
             log,

@@ -10,8 +10,9 @@
 //! call charges gas (`gas`) before it acts and reaches guest memory only through
 //! `guest_mem`. No `HashMap` is used, so no iteration order can reach the guest.
 //!
-//! It builds on the public host-function API of `runtime` (`Store::alloc_host_func`,
-//! `Caller`) and never touches exec internals. The only real I/O, reading a host
+//! It builds on the public host-function API of `runtime` (`Linker::func_new`,
+//! `Caller`), with its state in the store's host state, and never touches exec
+//! internals. The only real I/O, reading a host
 //! directory before a run and writing one after it, lives in `fs::host_io` and is
 //! called by the CLI. Depends on `runtime`, `exec::Trap`, `value`, `validate`
 //! (the allowlist type), `module`, `error` and sha2.
@@ -34,7 +35,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 pub use errno::Errno;
-pub use funcs::{allowlist, imports_for, link, provided_names, WASI_MODULE};
+pub use funcs::{add_to_linker, allowlist, provided_names, WASI_MODULE};
 pub use guest_mem::AccessLog;
 pub use random::RandomStream;
 pub use stdin::StdinStream;
@@ -153,8 +154,8 @@ impl Capture {
 /// The state of the WASI host for one run: fd table, trees, clock, random stream,
 /// stdin position, captured stdout and stderr, and the exit status.
 ///
-/// Share it with the host functions as `Arc<Mutex<Wasi>>` ([`link`]); read the
-/// results from it after the run.
+/// Keep it in the store's host state and define the host functions over it with
+/// [`add_to_linker`]; read the results from it after the run (`Store::data`).
 pub struct Wasi {
     args: Vec<String>,
     env: Vec<(String, String)>,

@@ -210,7 +210,7 @@ pub type PairExtern = (Extern, RExtern);
 impl Pair {
     pub fn new(engine: &detwasm::Engine) -> Pair {
         Pair {
-            det: Store::new(engine),
+            det: Store::new(engine, ()),
             rf: super::Store::new(),
             stats: Stats::default(),
             mismatches: Vec::new(),
@@ -237,7 +237,7 @@ impl Pair {
         for (name, params) in funcs {
             let d = self.det.alloc_host_func(
                 FuncType::new(params.iter().copied(), []),
-                |_c: &mut detwasm::Caller<'_>, _a: &[Value], _r: &mut [Value]| Ok(()),
+                |_c: detwasm::Caller<'_, ()>, _a: &[Value], _r: &mut [Value]| Ok(()),
             );
             let ty = FnTy {
                 params: params.iter().map(|t| vt_of_det(*t)).collect(),

@@ -113,7 +113,7 @@ pub struct DetRun {
     /// Host call events with their index in the trace.
     pub calls: Vec<(usize, HostCallEvent)>,
     pub end: EndEvent,
-    pub store: detwasm::Store,
+    pub store: detwasm::Store<detwasm::wasi::Wasi>,
     pub instance: Option<InstanceAddr>,
 }
 
