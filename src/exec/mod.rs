@@ -3,6 +3,8 @@
 //! traps and exception unwinding. Never decodes wasm bytes.
 //! Depends on translate (the bytecode), runtime (the store), float, gas.
 
+#[macro_use]
+mod arms;
 pub(crate) mod checkpoint;
 pub(crate) mod profile;
 mod trap;
@@ -679,6 +681,46 @@ impl Machine<'_> {
                 }
             }};
         }
+        macro_rules! skip {
+            ($n:expr) => {{
+                // SAFETY: the data ops a branch skips follow it in the body.
+                ip = unsafe { ip.add($n) };
+            }};
+        }
+        macro_rules! peek {
+            ($i:expr) => {
+                match cf!().code.get(pc!() + $i) {
+                    Some(op) => *op,
+                    None => fault!(TrapCode::Internal),
+                }
+            };
+        }
+        macro_rules! ret {
+            ($slot:expr) => {
+                do_return!(fp + $slot as usize)
+            };
+        }
+        macro_rules! global_get {
+            ($i:expr) => {{
+                // SAFETY: validation proved `$i` is below the module's global count,
+                // the length of the instance's global list.
+                let g = unsafe { *(*instp).globals_ref().get_unchecked($i as usize) };
+                self.store.globals[g as usize].value
+            }};
+        }
+        macro_rules! global_set {
+            ($i:expr, $v:expr) => {{
+                let v: u64 = $v;
+                // SAFETY: as for `global_get!`.
+                let g = unsafe { *(*instp).globals_ref().get_unchecked($i as usize) };
+                self.store.globals[g as usize].value = v;
+            }};
+        }
+        macro_rules! memory_pages {
+            () => {
+                (self.store.memories[mem].data.len() / PAGE_SIZE) as u64
+            };
+        }
         macro_rules! call {
             ($callee:expr, $base:expr, $tail:expr) => {{
                 let callee: u32 = $callee;
@@ -843,862 +885,289 @@ impl Machine<'_> {
             }
             // SAFETY: as above; a body never ends with a non-terminator.
             ip = unsafe { ip.add(1) };
-            match op {
-                Op::ConsumeGas { gas: n } => {
-                    let n = u64::from(n);
-                    if gas >= n {
-                        gas -= n;
-                        prepaid = true;
-                    } else if STEP {
-                        prepaid = false;
-                    } else {
-                        prepaid = false;
-                        save!();
-                        return Ok(Exit::SwitchToStep);
-                    }
-                }
-                Op::Unreachable => fault!(TrapCode::Unreachable),
-                Op::Jump { target: t } => branch_to!(t),
-                Op::Br { target } => {
-                    moves!();
-                    branch_to!(target);
-                }
-                Op::Moves { .. } => fault!(TrapCode::Internal),
-                Op::BrIfNez { target, cond } => {
-                    if sl!(cond) as u32 != 0 {
-                        branch_to!(target);
-                    }
-                }
-                Op::BrIfNezMove { target, cond } => {
-                    if sl!(cond) as u32 != 0 {
-                        moves!();
-                        branch_to!(target);
-                    } else {
-                        // SAFETY: the `Moves` op after this one is in the body.
-                        ip = unsafe { ip.add(1) };
-                    }
-                }
-                Op::BrIfI32Eq { target, a, b } => br_if!(target, u32v(sl!(a)) == u32v(sl!(b))),
-                Op::BrIfI32Ne { target, a, b } => br_if!(target, u32v(sl!(a)) != u32v(sl!(b))),
-                Op::BrIfI32LtS { target, a, b } => br_if!(target, i32v(sl!(a)) < i32v(sl!(b))),
-                Op::BrIfI32LtU { target, a, b } => br_if!(target, u32v(sl!(a)) < u32v(sl!(b))),
-                Op::BrIfI32GtS { target, a, b } => br_if!(target, i32v(sl!(a)) > i32v(sl!(b))),
-                Op::BrIfI32GtU { target, a, b } => br_if!(target, u32v(sl!(a)) > u32v(sl!(b))),
-                Op::BrIfI32LeS { target, a, b } => br_if!(target, i32v(sl!(a)) <= i32v(sl!(b))),
-                Op::BrIfI32LeU { target, a, b } => br_if!(target, u32v(sl!(a)) <= u32v(sl!(b))),
-                Op::BrIfI32GeS { target, a, b } => br_if!(target, i32v(sl!(a)) >= i32v(sl!(b))),
-                Op::BrIfI32GeU { target, a, b } => br_if!(target, u32v(sl!(a)) >= u32v(sl!(b))),
-                Op::BrIfI64Eq { target, a, b } => br_if!(target, u64v(sl!(a)) == u64v(sl!(b))),
-                Op::BrIfI64Ne { target, a, b } => br_if!(target, u64v(sl!(a)) != u64v(sl!(b))),
-                Op::BrIfI64LtS { target, a, b } => br_if!(target, i64v(sl!(a)) < i64v(sl!(b))),
-                Op::BrIfI64LtU { target, a, b } => br_if!(target, u64v(sl!(a)) < u64v(sl!(b))),
-                Op::BrIfI64GtS { target, a, b } => br_if!(target, i64v(sl!(a)) > i64v(sl!(b))),
-                Op::BrIfI64GtU { target, a, b } => br_if!(target, u64v(sl!(a)) > u64v(sl!(b))),
-                Op::BrIfI64LeS { target, a, b } => br_if!(target, i64v(sl!(a)) <= i64v(sl!(b))),
-                Op::BrIfI64LeU { target, a, b } => br_if!(target, u64v(sl!(a)) <= u64v(sl!(b))),
-                Op::BrIfI64GeS { target, a, b } => br_if!(target, i64v(sl!(a)) >= i64v(sl!(b))),
-                Op::BrIfI64GeU { target, a, b } => br_if!(target, u64v(sl!(a)) >= u64v(sl!(b))),
-                Op::BrIfI32EqImm { target, a, imm } => br_if!(target, u32v(sl!(a)) == imm),
-                Op::BrIfI32NeImm { target, a, imm } => br_if!(target, u32v(sl!(a)) != imm),
-                Op::BrIfI32LtSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) < imm as i32),
-                Op::BrIfI32LtUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) < imm),
-                Op::BrIfI32GtSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) > imm as i32),
-                Op::BrIfI32GtUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) > imm),
-                Op::BrIfI32LeSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) <= imm as i32),
-                Op::BrIfI32LeUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) <= imm),
-                Op::BrIfI32GeSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) >= imm as i32),
-                Op::BrIfI32GeUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) >= imm),
-                Op::BrIfEqz { target, cond } => {
-                    if sl!(cond) as u32 == 0 {
-                        branch_to!(target);
-                    }
-                }
-                Op::ReturnIfNez { cond, results } => {
-                    if sl!(cond) as u32 != 0 {
-                        do_return!(fp + results as usize);
-                    }
-                }
-                Op::BrTable { len, index, top } => {
-                    let i = (sl!(index) as u32).min(len) as usize;
-                    match cf!().code[pc!() + i] {
-                        Op::BrTableEntry { target, to, keep } => {
-                            let from = fp + top as usize - keep as usize;
-                            if target == u32::MAX {
-                                do_return!(from);
+            macro_rules! dispatch {
+                ($($name:ident $fields:tt => $body:expr,)*) => {
+                    match op {
+                        $(Op::$name $fields => $body,)*
+                        Op::ConsumeGas { gas: n } => {
+                            let n = u64::from(n);
+                            if gas >= n {
+                                gas -= n;
+                                prepaid = true;
+                            } else if STEP {
+                                prepaid = false;
                             } else {
-                                for j in 0..keep as usize {
-                                    ss!(fp + to as usize + j, sg!(from + j));
-                                }
-                                branch_to!(target);
+                                prepaid = false;
+                                save!();
+                                return Ok(Exit::SwitchToStep);
                             }
                         }
-                        _ => fault!(TrapCode::Internal),
-                    }
-                }
-                Op::BrTableEntry { .. } => fault!(TrapCode::Internal),
-                Op::Return { results } => do_return!(fp + results as usize),
-                Op::Call { func: idx, base } => {
-                    // SAFETY: `instp` is the current instance (see `cf!`); validation
-                    // proved `idx` is below the module's function count, which is the
-                    // length of the instance's function list.
-                    let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
-                    call!(callee, fp + base as usize, false);
-                }
-                Op::ReturnCall { func: idx, base } => {
-                    // SAFETY: as for `Op::Call`.
-                    let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
-                    call!(callee, fp + base as usize, true);
-                }
-                Op::CallIndirect {
-                    type_idx,
-                    table,
-                    index,
-                } => {
-                    let callee = tri!(self.indirect(inst, type_idx, table, sl!(index)));
-                    let np = self.param_count(callee);
-                    call!(callee, fp + index as usize - np, false);
-                }
-                Op::ReturnCallIndirect {
-                    type_idx,
-                    table,
-                    index,
-                } => {
-                    cold();
-                    let callee = tri!(self.indirect(inst, type_idx, table, sl!(index)));
-                    let np = self.param_count(callee);
-                    call!(callee, fp + index as usize - np, true);
-                }
-                Op::Throw { tag: tag_idx, base } => {
-                    cold();
-                    let tag = self.store.instances[inst].tags[tag_idx as usize];
-                    let ty = self.store.tags[tag as usize].ty;
-                    let n = self.store.types[ty as usize].params().len();
-                    let limit = u64::from(self.max_live_exceptions);
-                    if self.store.exns.len() as u64 >= limit.saturating_mul(2) {
-                        // SPEC.md §Exceptions: collect before creating, for a dynamic
-                        // cost; nothing changes if it cannot be paid.
-                        let (work, live) = tri!(self.mark_exceptions(func, pc!(), fp));
-                        charge!(work.saturating_mul(gas::EXCEPTION_COLLECTION_GAS_PER_UNIT));
-                        self.store.exns.retain(|a, _| live.contains(a));
-                        if live.len() as u64 >= limit {
-                            fault!(TrapCode::ExceptionLimit);
+                        Op::Call { func: idx, base } => {
+                            // SAFETY: `instp` is the current instance (see `cf!`); validation
+                            // proved `idx` is below the module's function count, which is the
+                            // length of the instance's function list.
+                            let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
+                            call!(callee, fp + base as usize, false);
+                        }
+                        Op::ReturnCall { func: idx, base } => {
+                            // SAFETY: as for `Op::Call`.
+                            let callee = unsafe { *(*instp).funcs_ref().get_unchecked(idx as usize) };
+                            call!(callee, fp + base as usize, true);
+                        }
+                        Op::CallIndirect {
+                            type_idx,
+                            table,
+                            index,
+                        } => {
+                            let callee = tri!(self.indirect(inst, type_idx, table, sl!(index)));
+                            let np = self.param_count(callee);
+                            call!(callee, fp + index as usize - np, false);
+                        }
+                        Op::ReturnCallIndirect {
+                            type_idx,
+                            table,
+                            index,
+                        } => {
+                            cold();
+                            let callee = tri!(self.indirect(inst, type_idx, table, sl!(index)));
+                            let np = self.param_count(callee);
+                            call!(callee, fp + index as usize - np, true);
+                        }
+                        Op::Throw { tag: tag_idx, base } => {
+                            cold();
+                            let tag = self.store.instances[inst].tags[tag_idx as usize];
+                            let ty = self.store.tags[tag as usize].ty;
+                            let n = self.store.types[ty as usize].params().len();
+                            let limit = u64::from(self.max_live_exceptions);
+                            if self.store.exns.len() as u64 >= limit.saturating_mul(2) {
+                                // SPEC.md §Exceptions: collect before creating, for a dynamic
+                                // cost; nothing changes if it cannot be paid.
+                                let (work, live) = tri!(self.mark_exceptions(func, pc!(), fp));
+                                charge!(work.saturating_mul(gas::EXCEPTION_COLLECTION_GAS_PER_UNIT));
+                                self.store.exns.retain(|a, _| live.contains(a));
+                                if live.len() as u64 >= limit {
+                                    fault!(TrapCode::ExceptionLimit);
+                                }
+                            }
+                            let b = fp + base as usize;
+                            let payload: Box<[u64]> = st!()[b..b + n].into();
+                            let exn = self.store.new_exn(tag, payload);
+                            throw!(exn, true);
+                        }
+                        Op::ThrowRef { src } => {
+                            cold();
+                            let r = sl!(src);
+                            if r == 0 {
+                                fault!(TrapCode::NullReference);
+                            }
+                            throw!(r - 1, false);
+                        }
+                        Op::RefFunc { dst, func: i } => {
+                            cold();
+                            let f = self.store.instances[inst].funcs[i as usize];
+                            ssl!(dst, u64::from(f) + 1);
+                        }
+                        Op::TableGet { table: t, s } => {
+                            cold();
+                            let sp = fp + s as usize + 1;
+                            let ta = self.store.instances[inst].tables[t as usize] as usize;
+                            let i = sg!(sp - 1) as u32 as usize;
+                            match self.store.tables[ta].elems.get(i) {
+                                Some(v) => ss!(sp - 1, *v),
+                                None => fault!(TrapCode::TableOutOfBounds),
+                            }
+                        }
+                        Op::TableSet { table: t, s } => {
+                            cold();
+                            let ta = self.store.instances[inst].tables[t as usize] as usize;
+                            let sp = fp + s as usize;
+                            let i = sg!(sp) as u32 as usize;
+                            let v = sg!(sp + 1);
+                            match self.store.tables[ta].elems.get_mut(i) {
+                                Some(e) => *e = v,
+                                None => fault!(TrapCode::TableOutOfBounds),
+                            }
+                        }
+                        Op::TableSize { table: t, dst } => {
+                            cold();
+                            let sp = fp + dst as usize;
+                            let ta = self.store.instances[inst].tables[t as usize] as usize;
+                            ss!(sp, self.store.tables[ta].elems.len() as u64);
+                        }
+                        Op::TableGrow { table: t, s } => {
+                            cold();
+                            let ta = self.store.instances[inst].tables[t as usize] as usize;
+                            let sp = fp + s as usize + 1;
+                            let n = sg!(sp) as u32;
+                            let init = sg!(sp - 1);
+                            let table = &self.store.tables[ta];
+                            let old = table.elems.len() as u64;
+                            let max = u64::from(
+                                table
+                                    .ty
+                                    .limits
+                                    .max
+                                    .unwrap_or(u32::MAX)
+                                    .min(self.store.engine.config().limits.max_table_elements),
+                            );
+                            if old + u64::from(n) > max {
+                                ss!(sp - 1, u64::from(u32::MAX));
+                            } else {
+                                charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
+                                let table = &mut self.store.tables[ta];
+                                table.elems.resize((old + u64::from(n)) as usize, init);
+                                ss!(sp - 1, old);
+                            }
+                        }
+                        Op::TableFill { table: t, s } => {
+                            cold();
+                            let ta = self.store.instances[inst].tables[t as usize] as usize;
+                            let sp = fp + s as usize;
+                            let (i, v, n) = (sg!(sp) as u32, sg!(sp + 1), sg!(sp + 2) as u32);
+                            charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
+                            let elems = &mut self.store.tables[ta].elems;
+                            let end = u64::from(i) + u64::from(n);
+                            if end > elems.len() as u64 {
+                                fault!(TrapCode::TableOutOfBounds);
+                            }
+                            elems[i as usize..end as usize].fill(v);
+                        }
+                        Op::TableCopy {
+                            dst_table: dst,
+                            src_table: src,
+                            s: base,
+                        } => {
+                            cold();
+                            let da = self.store.instances[inst].tables[dst as usize] as usize;
+                            let sa = self.store.instances[inst].tables[src as usize] as usize;
+                            let sp = fp + base as usize;
+                            let (d, s, n) = (sg!(sp) as u32, sg!(sp + 1) as u32, sg!(sp + 2) as u32);
+                            charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
+                            let (d, s, n) = (d as usize, s as usize, n as usize);
+                            if s + n > self.store.tables[sa].elems.len()
+                                || d + n > self.store.tables[da].elems.len()
+                            {
+                                fault!(TrapCode::TableOutOfBounds);
+                            }
+                            if da == sa {
+                                self.store.tables[da].elems.copy_within(s..s + n, d);
+                            } else {
+                                let tmp: Vec<u64> = self.store.tables[sa].elems[s..s + n].to_vec();
+                                self.store.tables[da].elems[d..d + n].copy_from_slice(&tmp);
+                            }
+                        }
+                        Op::TableInit { elem, table, s } => {
+                            cold();
+                            let ta = self.store.instances[inst].tables[table as usize] as usize;
+                            let ea = self.store.instances[inst].elems[elem as usize] as usize;
+                            let sp = fp + s as usize;
+                            let (d, s, n) = (sg!(sp) as u32, sg!(sp + 1) as u32, sg!(sp + 2) as u32);
+                            charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
+                            let (d, s, n) = (d as usize, s as usize, n as usize);
+                            if s + n > self.store.elems[ea].items.len()
+                                || d + n > self.store.tables[ta].elems.len()
+                            {
+                                fault!(TrapCode::TableOutOfBounds);
+                            }
+                            let store = &mut *self.store;
+                            store.tables[ta].elems[d..d + n]
+                                .copy_from_slice(&store.elems[ea].items[s..s + n]);
+                        }
+                        Op::ElemDrop { elem: e } => {
+                            cold();
+                            let ea = self.store.instances[inst].elems[e as usize] as usize;
+                            self.store.elems[ea].items = Vec::new();
+                        }
+                        Op::MemoryGrow { s } => {
+                            cold();
+                            let sp = fp + s as usize + 1;
+                            let n = u64::from(sg!(sp - 1) as u32);
+                            let m = &self.store.memories[mem];
+                            let old = (m.data.len() / PAGE_SIZE) as u64;
+                            let max = u64::from(
+                                m.ty.limits
+                                    .max
+                                    .unwrap_or(65536)
+                                    .min(self.store.engine.config().limits.max_memory_pages),
+                            );
+                            if old + n > max {
+                                ss!(sp - 1, u64::from(u32::MAX));
+                            } else {
+                                charge!(n * gas::MEMORY_GROW_GAS_PER_PAGE);
+                                let m = &mut self.store.memories[mem];
+                                m.data.resize((old + n) as usize * PAGE_SIZE, 0);
+                                // The resize may move the memory: `mem_ptr` and `mem_len`
+                                // must describe it before the next load or store.
+                                refresh!();
+                                ss!(sp - 1, old);
+                            }
+                        }
+                        Op::MemoryInit { data: seg, s } => {
+                            cold();
+                            let da = self.store.instances[inst].datas[seg as usize] as usize;
+                            let sp = fp + s as usize;
+                            let (d, s, n) = (
+                                u64::from(sg!(sp) as u32),
+                                u64::from(sg!(sp + 1) as u32),
+                                u64::from(sg!(sp + 2) as u32),
+                            );
+                            charge!(gas::bulk_memory_gas(n));
+                            let data = &self.store.datas[da];
+                            let seg_len = if data.dropped {
+                                0
+                            } else {
+                                data.bytes.len() as u64
+                            };
+                            if s + n > seg_len || d + n > self.store.memories[mem].data.len() as u64 {
+                                fault!(TrapCode::MemoryOutOfBounds);
+                            }
+                            let store = &mut *self.store;
+                            let src = &store.datas[da].bytes[s as usize..(s + n) as usize];
+                            store.memories[mem].data[d as usize..(d + n) as usize].copy_from_slice(src);
+                            dirty!(d, n);
+                        }
+                        Op::DataDrop { data: seg } => {
+                            cold();
+                            let da = self.store.instances[inst].datas[seg as usize] as usize;
+                            self.store.datas[da].dropped = true;
+                        }
+                        Op::MemoryCopy { s } => {
+                            cold();
+                            let sp = fp + s as usize;
+                            let (d, s, n) = (
+                                u64::from(sg!(sp) as u32),
+                                u64::from(sg!(sp + 1) as u32),
+                                u64::from(sg!(sp + 2) as u32),
+                            );
+                            charge!(gas::bulk_memory_gas(n));
+                            let data = &mut self.store.memories[mem].data;
+                            let len = data.len() as u64;
+                            if s + n > len || d + n > len {
+                                fault!(TrapCode::MemoryOutOfBounds);
+                            }
+                            data.copy_within(s as usize..(s + n) as usize, d as usize);
+                            dirty!(d, n);
+                        }
+                        Op::MemoryFill { s } => {
+                            cold();
+                            let sp = fp + s as usize;
+                            let (d, v, n) = (
+                                u64::from(sg!(sp) as u32),
+                                sg!(sp + 1) as u8,
+                                u64::from(sg!(sp + 2) as u32),
+                            );
+                            charge!(gas::bulk_memory_gas(n));
+                            let data = &mut self.store.memories[mem].data;
+                            if d + n > data.len() as u64 {
+                                fault!(TrapCode::MemoryOutOfBounds);
+                            }
+                            data[d as usize..(d + n) as usize].fill(v);
+                            dirty!(d, n);
                         }
                     }
-                    let b = fp + base as usize;
-                    let payload: Box<[u64]> = st!()[b..b + n].into();
-                    let exn = self.store.new_exn(tag, payload);
-                    throw!(exn, true);
-                }
-                Op::ThrowRef { src } => {
-                    cold();
-                    let r = sl!(src);
-                    if r == 0 {
-                        fault!(TrapCode::NullReference);
-                    }
-                    throw!(r - 1, false);
-                }
-                Op::Drop => {}
-                Op::Select { s } => {
-                    if sl!(s + 2) as u32 == 0 {
-                        ssl!(s, sl!(s + 1));
-                    }
-                }
-                Op::Copy { dst, src } => ssl!(dst, sl!(src)),
-                Op::GlobalGet { dst, global: i } => {
-                    // SAFETY: validation proved `i` is below the module's global count,
-                    // the length of the instance's global list.
-                    let g = unsafe { *(*instp).globals_ref().get_unchecked(i as usize) };
-                    ssl!(dst, self.store.globals[g as usize].value);
-                }
-                Op::GlobalSet { src, global: i } => {
-                    // SAFETY: as for `Op::GlobalGet`.
-                    let g = unsafe { *(*instp).globals_ref().get_unchecked(i as usize) };
-                    self.store.globals[g as usize].value = sl!(src);
-                }
-                Op::Const { dst, value } => ssl!(dst, value),
-                Op::RefFunc { dst, func: i } => {
-                    cold();
-                    let f = self.store.instances[inst].funcs[i as usize];
-                    ssl!(dst, u64::from(f) + 1);
-                }
-                Op::Reinterpret { dst, a } => ssl!(dst, sl!(a)),
-                Op::RefIsNull { dst, a } => un!(dst, a, u64v, o_bool, |x| x == 0),
-                Op::TableGet { table: t, s } => {
-                    cold();
-                    let sp = fp + s as usize + 1;
-                    let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    let i = sg!(sp - 1) as u32 as usize;
-                    match self.store.tables[ta].elems.get(i) {
-                        Some(v) => ss!(sp - 1, *v),
-                        None => fault!(TrapCode::TableOutOfBounds),
-                    }
-                }
-                Op::TableSet { table: t, s } => {
-                    cold();
-                    let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    let sp = fp + s as usize;
-                    let i = sg!(sp) as u32 as usize;
-                    let v = sg!(sp + 1);
-                    match self.store.tables[ta].elems.get_mut(i) {
-                        Some(e) => *e = v,
-                        None => fault!(TrapCode::TableOutOfBounds),
-                    }
-                }
-                Op::TableSize { table: t, dst } => {
-                    cold();
-                    let sp = fp + dst as usize;
-                    let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    ss!(sp, self.store.tables[ta].elems.len() as u64);
-                }
-                Op::TableGrow { table: t, s } => {
-                    cold();
-                    let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    let sp = fp + s as usize + 1;
-                    let n = sg!(sp) as u32;
-                    let init = sg!(sp - 1);
-                    let table = &self.store.tables[ta];
-                    let old = table.elems.len() as u64;
-                    let max = u64::from(
-                        table
-                            .ty
-                            .limits
-                            .max
-                            .unwrap_or(u32::MAX)
-                            .min(self.store.engine.config().limits.max_table_elements),
-                    );
-                    if old + u64::from(n) > max {
-                        ss!(sp - 1, u64::from(u32::MAX));
-                    } else {
-                        charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
-                        let table = &mut self.store.tables[ta];
-                        table.elems.resize((old + u64::from(n)) as usize, init);
-                        ss!(sp - 1, old);
-                    }
-                }
-                Op::TableFill { table: t, s } => {
-                    cold();
-                    let ta = self.store.instances[inst].tables[t as usize] as usize;
-                    let sp = fp + s as usize;
-                    let (i, v, n) = (sg!(sp) as u32, sg!(sp + 1), sg!(sp + 2) as u32);
-                    charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
-                    let elems = &mut self.store.tables[ta].elems;
-                    let end = u64::from(i) + u64::from(n);
-                    if end > elems.len() as u64 {
-                        fault!(TrapCode::TableOutOfBounds);
-                    }
-                    elems[i as usize..end as usize].fill(v);
-                }
-                Op::TableCopy {
-                    dst_table: dst,
-                    src_table: src,
-                    s: base,
-                } => {
-                    cold();
-                    let da = self.store.instances[inst].tables[dst as usize] as usize;
-                    let sa = self.store.instances[inst].tables[src as usize] as usize;
-                    let sp = fp + base as usize;
-                    let (d, s, n) = (sg!(sp) as u32, sg!(sp + 1) as u32, sg!(sp + 2) as u32);
-                    charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
-                    let (d, s, n) = (d as usize, s as usize, n as usize);
-                    if s + n > self.store.tables[sa].elems.len()
-                        || d + n > self.store.tables[da].elems.len()
-                    {
-                        fault!(TrapCode::TableOutOfBounds);
-                    }
-                    if da == sa {
-                        self.store.tables[da].elems.copy_within(s..s + n, d);
-                    } else {
-                        let tmp: Vec<u64> = self.store.tables[sa].elems[s..s + n].to_vec();
-                        self.store.tables[da].elems[d..d + n].copy_from_slice(&tmp);
-                    }
-                }
-                Op::TableInit { elem, table, s } => {
-                    cold();
-                    let ta = self.store.instances[inst].tables[table as usize] as usize;
-                    let ea = self.store.instances[inst].elems[elem as usize] as usize;
-                    let sp = fp + s as usize;
-                    let (d, s, n) = (sg!(sp) as u32, sg!(sp + 1) as u32, sg!(sp + 2) as u32);
-                    charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
-                    let (d, s, n) = (d as usize, s as usize, n as usize);
-                    if s + n > self.store.elems[ea].items.len()
-                        || d + n > self.store.tables[ta].elems.len()
-                    {
-                        fault!(TrapCode::TableOutOfBounds);
-                    }
-                    let store = &mut *self.store;
-                    store.tables[ta].elems[d..d + n]
-                        .copy_from_slice(&store.elems[ea].items[s..s + n]);
-                }
-                Op::ElemDrop { elem: e } => {
-                    cold();
-                    let ea = self.store.instances[inst].elems[e as usize] as usize;
-                    self.store.elems[ea].items = Vec::new();
-                }
-                Op::I32Load {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::I64Load {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
-                Op::F32Load {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::F64Load {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
-                Op::I32Load8S {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 1, |b| o_i32(i32::from(b[0] as i8))),
-                Op::I32Load8U {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
-                Op::I32Load16S {
-                    dst,
-                    addr,
-                    offset: o,
-                } => {
-                    load!(dst, addr, o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
-                }
-                Op::I32Load16U {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
-                Op::I64Load8S {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 1, |b| o_i64(i64::from(b[0] as i8))),
-                Op::I64Load8U {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
-                Op::I64Load16S {
-                    dst,
-                    addr,
-                    offset: o,
-                } => {
-                    load!(dst, addr, o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b))))
-                }
-                Op::I64Load16U {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
-                Op::I64Load32S {
-                    dst,
-                    addr,
-                    offset: o,
-                } => {
-                    load!(dst, addr, o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b))))
-                }
-                Op::I64Load32U {
-                    dst,
-                    addr,
-                    offset: o,
-                } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
-                Op::I32Store {
-                    addr,
-                    val,
-                    offset: o,
-                } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
-                Op::I64Store {
-                    addr,
-                    val,
-                    offset: o,
-                } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
-                Op::F32Store {
-                    addr,
-                    val,
-                    offset: o,
-                } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
-                Op::F64Store {
-                    addr,
-                    val,
-                    offset: o,
-                } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
-                Op::I32Store8 {
-                    addr,
-                    val,
-                    offset: o,
-                }
-                | Op::I64Store8 {
-                    addr,
-                    val,
-                    offset: o,
-                } => {
-                    store!(addr, val, o, 1, |v| [v as u8])
-                }
-                Op::I32Store16 {
-                    addr,
-                    val,
-                    offset: o,
-                }
-                | Op::I64Store16 {
-                    addr,
-                    val,
-                    offset: o,
-                } => {
-                    store!(addr, val, o, 2, |v| (v as u16).to_le_bytes())
-                }
-                Op::I64Store32 {
-                    addr,
-                    val,
-                    offset: o,
-                } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
-                Op::MemorySize { dst } => {
-                    cold();
-                    let sp = fp + dst as usize;
-                    ss!(sp, (self.store.memories[mem].data.len() / PAGE_SIZE) as u64);
-                }
-                Op::MemoryGrow { s } => {
-                    cold();
-                    let sp = fp + s as usize + 1;
-                    let n = u64::from(sg!(sp - 1) as u32);
-                    let m = &self.store.memories[mem];
-                    let old = (m.data.len() / PAGE_SIZE) as u64;
-                    let max = u64::from(
-                        m.ty.limits
-                            .max
-                            .unwrap_or(65536)
-                            .min(self.store.engine.config().limits.max_memory_pages),
-                    );
-                    if old + n > max {
-                        ss!(sp - 1, u64::from(u32::MAX));
-                    } else {
-                        charge!(n * gas::MEMORY_GROW_GAS_PER_PAGE);
-                        let m = &mut self.store.memories[mem];
-                        m.data.resize((old + n) as usize * PAGE_SIZE, 0);
-                        // The resize may move the memory: `mem_ptr` and `mem_len`
-                        // must describe it before the next load or store.
-                        refresh!();
-                        ss!(sp - 1, old);
-                    }
-                }
-                Op::MemoryInit { data: seg, s } => {
-                    cold();
-                    let da = self.store.instances[inst].datas[seg as usize] as usize;
-                    let sp = fp + s as usize;
-                    let (d, s, n) = (
-                        u64::from(sg!(sp) as u32),
-                        u64::from(sg!(sp + 1) as u32),
-                        u64::from(sg!(sp + 2) as u32),
-                    );
-                    charge!(gas::bulk_memory_gas(n));
-                    let data = &self.store.datas[da];
-                    let seg_len = if data.dropped {
-                        0
-                    } else {
-                        data.bytes.len() as u64
-                    };
-                    if s + n > seg_len || d + n > self.store.memories[mem].data.len() as u64 {
-                        fault!(TrapCode::MemoryOutOfBounds);
-                    }
-                    let store = &mut *self.store;
-                    let src = &store.datas[da].bytes[s as usize..(s + n) as usize];
-                    store.memories[mem].data[d as usize..(d + n) as usize].copy_from_slice(src);
-                    dirty!(d, n);
-                }
-                Op::DataDrop { data: seg } => {
-                    cold();
-                    let da = self.store.instances[inst].datas[seg as usize] as usize;
-                    self.store.datas[da].dropped = true;
-                }
-                Op::MemoryCopy { s } => {
-                    cold();
-                    let sp = fp + s as usize;
-                    let (d, s, n) = (
-                        u64::from(sg!(sp) as u32),
-                        u64::from(sg!(sp + 1) as u32),
-                        u64::from(sg!(sp + 2) as u32),
-                    );
-                    charge!(gas::bulk_memory_gas(n));
-                    let data = &mut self.store.memories[mem].data;
-                    let len = data.len() as u64;
-                    if s + n > len || d + n > len {
-                        fault!(TrapCode::MemoryOutOfBounds);
-                    }
-                    data.copy_within(s as usize..(s + n) as usize, d as usize);
-                    dirty!(d, n);
-                }
-                Op::MemoryFill { s } => {
-                    cold();
-                    let sp = fp + s as usize;
-                    let (d, v, n) = (
-                        u64::from(sg!(sp) as u32),
-                        sg!(sp + 1) as u8,
-                        u64::from(sg!(sp + 2) as u32),
-                    );
-                    charge!(gas::bulk_memory_gas(n));
-                    let data = &mut self.store.memories[mem].data;
-                    if d + n > data.len() as u64 {
-                        fault!(TrapCode::MemoryOutOfBounds);
-                    }
-                    data[d as usize..(d + n) as usize].fill(v);
-                    dirty!(d, n);
-                }
-                Op::I32AddImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_add(c)),
-                Op::I32MulImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_mul(c)),
-                Op::I32AndImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x & c),
-                Op::I32OrImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x | c),
-                Op::I32XorImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x ^ c),
-                Op::I32ShlImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_shl(c)),
-                Op::I32ShrSImm { dst, a, imm: c } => {
-                    un!(dst, a, i32v, o_i32, |x| x.wrapping_shr(c))
-                }
-                Op::I32ShrUImm { dst, a, imm: c } => {
-                    un!(dst, a, u32v, o_u32, |x| x.wrapping_shr(c))
-                }
-                Op::I32RotlImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.rotate_left(c)),
-                Op::I32RotrImm { dst, a, imm: c } => {
-                    un!(dst, a, u32v, o_u32, |x| x.rotate_right(c))
-                }
-                Op::I64RotlImm { dst, a, imm: c } => {
-                    un!(dst, a, u64v, o_u64, |x| x.rotate_left(sx(c) as u32))
-                }
-                Op::I64RotrImm { dst, a, imm: c } => {
-                    un!(dst, a, u64v, o_u64, |x| x.rotate_right(sx(c) as u32))
-                }
-                Op::I32EqImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x == c),
-                Op::I32NeImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x != c),
-                Op::I32LtSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x < c as i32),
-                Op::I32LtUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x < c),
-                Op::I32GtSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x > c as i32),
-                Op::I32GtUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x > c),
-                Op::I32LeSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x <= c as i32),
-                Op::I32LeUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x <= c),
-                Op::I32GeSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x >= c as i32),
-                Op::I32GeUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x >= c),
-                Op::I64AddImm { dst, a, imm: c } => {
-                    un!(dst, a, u64v, o_u64, |x| x.wrapping_add(sx(c)))
-                }
-                Op::I64MulImm { dst, a, imm: c } => {
-                    un!(dst, a, u64v, o_u64, |x| x.wrapping_mul(sx(c)))
-                }
-                Op::I64AndImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x & sx(c)),
-                Op::I64OrImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x | sx(c)),
-                Op::I64XorImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x ^ sx(c)),
-                Op::I64ShlImm { dst, a, imm: c } => {
-                    un!(dst, a, u64v, o_u64, |x| x.wrapping_shl(sx(c) as u32))
-                }
-                Op::I64ShrSImm { dst, a, imm: c } => {
-                    un!(dst, a, i64v, o_i64, |x| x.wrapping_shr(sx(c) as u32))
-                }
-                Op::I64ShrUImm { dst, a, imm: c } => {
-                    un!(dst, a, u64v, o_u64, |x| x.wrapping_shr(sx(c) as u32))
-                }
-                Op::I64EqImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x == sx(c)),
-                Op::I64NeImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x != sx(c)),
-                Op::I64LtSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x < sx(c) as i64),
-                Op::I64LtUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x < sx(c)),
-                Op::I64GtSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x > sx(c) as i64),
-                Op::I64GtUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x > sx(c)),
-                Op::I64LeSImm { dst, a, imm: c } => {
-                    un!(dst, a, i64v, o_bool, |x| x <= sx(c) as i64)
-                }
-                Op::I64LeUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x <= sx(c)),
-                Op::I64GeSImm { dst, a, imm: c } => {
-                    un!(dst, a, i64v, o_bool, |x| x >= sx(c) as i64)
-                }
-                Op::I64GeUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x >= sx(c)),
-                Op::I32Eqz { dst, a } => un!(dst, a, u32v, o_bool, |a| a == 0),
-                Op::I32Eq { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a == b),
-                Op::I32Ne { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a != b),
-                Op::I32LtS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a < b),
-                Op::I32LtU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a < b),
-                Op::I32GtS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a > b),
-                Op::I32GtU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a > b),
-                Op::I32LeS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a <= b),
-                Op::I32LeU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a <= b),
-                Op::I32GeS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a >= b),
-                Op::I32GeU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a >= b),
-                Op::I32Clz { dst, a } => un!(dst, a, u32v, o_u32, |a| a.leading_zeros()),
-                Op::I32Ctz { dst, a } => un!(dst, a, u32v, o_u32, |a| a.trailing_zeros()),
-                Op::I32Popcnt { dst, a } => un!(dst, a, u32v, o_u32, |a| a.count_ones()),
-                Op::I32Add { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_add(b)),
-                Op::I32Sub { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_sub(b)),
-                Op::I32Mul { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_mul(b)),
-                Op::I32DivS { dst, a, b } => bin_trap!(dst, a, b, i32v, o_i32, |a, b| idiv32(a, b)),
-                Op::I32DivU { dst, a, b } => bin_trap!(dst, a, b, u32v, o_u32, |a, b| a
-                    .checked_div(b)
-                    .ok_or(TrapCode::IntegerDivideByZero)),
-                Op::I32RemS { dst, a, b } => bin_trap!(dst, a, b, i32v, o_i32, |a, b| if b == 0 {
-                    Err(TrapCode::IntegerDivideByZero)
-                } else {
-                    Ok(a.wrapping_rem(b))
-                }),
-                Op::I32RemU { dst, a, b } => bin_trap!(dst, a, b, u32v, o_u32, |a, b| a
-                    .checked_rem(b)
-                    .ok_or(TrapCode::IntegerDivideByZero)),
-                Op::I32And { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a & b),
-                Op::I32Or { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a | b),
-                Op::I32Xor { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a ^ b),
-                Op::I32Shl { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_shl(b)),
-                Op::I32ShrS { dst, a, b } => {
-                    bin!(dst, a, b, i32v, o_i32, |a, b| a.wrapping_shr(b as u32))
-                }
-                Op::I32ShrU { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_shr(b)),
-                Op::I32Rotl { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.rotate_left(b)),
-                Op::I32Rotr { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.rotate_right(b)),
-                Op::I64Eqz { dst, a } => un!(dst, a, u64v, o_bool, |a| a == 0),
-                Op::I64Eq { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a == b),
-                Op::I64Ne { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a != b),
-                Op::I64LtS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a < b),
-                Op::I64LtU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a < b),
-                Op::I64GtS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a > b),
-                Op::I64GtU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a > b),
-                Op::I64LeS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a <= b),
-                Op::I64LeU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a <= b),
-                Op::I64GeS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a >= b),
-                Op::I64GeU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a >= b),
-                Op::I64Clz { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.leading_zeros())),
-                Op::I64Ctz { dst, a } => {
-                    un!(dst, a, u64v, o_u64, |a| u64::from(a.trailing_zeros()))
-                }
-                Op::I64Popcnt { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.count_ones())),
-                Op::I64Add { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_add(b)),
-                Op::I64Sub { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_sub(b)),
-                Op::I64Mul { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_mul(b)),
-                Op::I64DivS { dst, a, b } => bin_trap!(dst, a, b, i64v, o_i64, |a, b| idiv64(a, b)),
-                Op::I64DivU { dst, a, b } => bin_trap!(dst, a, b, u64v, o_u64, |a, b| a
-                    .checked_div(b)
-                    .ok_or(TrapCode::IntegerDivideByZero)),
-                Op::I64RemS { dst, a, b } => bin_trap!(dst, a, b, i64v, o_i64, |a, b| if b == 0 {
-                    Err(TrapCode::IntegerDivideByZero)
-                } else {
-                    Ok(a.wrapping_rem(b))
-                }),
-                Op::I64RemU { dst, a, b } => bin_trap!(dst, a, b, u64v, o_u64, |a, b| a
-                    .checked_rem(b)
-                    .ok_or(TrapCode::IntegerDivideByZero)),
-                Op::I64And { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a & b),
-                Op::I64Or { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a | b),
-                Op::I64Xor { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a ^ b),
-                Op::I64Shl { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shl(b as u32))
-                }
-                Op::I64ShrS { dst, a, b } => {
-                    bin!(dst, a, b, i64v, o_i64, |a, b| a.wrapping_shr(b as u32))
-                }
-                Op::I64ShrU { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shr(b as u32))
-                }
-                Op::I64Rotl { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_left(b as u32))
-                }
-                Op::I64Rotr { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_right(b as u32))
-                }
-                Op::F32Eq { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_eq(a, b))
-                }
-                Op::F32Ne { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ne(a, b))
-                }
-                Op::F32Lt { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_lt(a, b))
-                }
-                Op::F32Gt { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_gt(a, b))
-                }
-                Op::F32Le { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_le(a, b))
-                }
-                Op::F32Ge { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ge(a, b))
-                }
-                Op::F32Abs { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_abs(a)),
-                Op::F32Neg { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_neg(a)),
-                Op::F32Ceil { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_ceil(a)),
-                Op::F32Floor { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_floor(a)),
-                Op::F32Trunc { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_trunc(a)),
-                Op::F32Nearest { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_nearest(a)),
-                Op::F32Sqrt { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_sqrt(a)),
-                Op::F32Add { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_add(a, b))
-                }
-                Op::F32Sub { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_sub(a, b))
-                }
-                Op::F32Mul { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_mul(a, b))
-                }
-                Op::F32Div { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_div(a, b))
-                }
-                Op::F32Min { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_min(a, b))
-                }
-                Op::F32Max { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_max(a, b))
-                }
-                Op::F32Copysign { dst, a, b } => {
-                    bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_copysign(a, b))
-                }
-                Op::F64Eq { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_eq(a, b))
-                }
-                Op::F64Ne { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ne(a, b))
-                }
-                Op::F64Lt { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_lt(a, b))
-                }
-                Op::F64Gt { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_gt(a, b))
-                }
-                Op::F64Le { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_le(a, b))
-                }
-                Op::F64Ge { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ge(a, b))
-                }
-                Op::F64Abs { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_abs(a)),
-                Op::F64Neg { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_neg(a)),
-                Op::F64Ceil { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_ceil(a)),
-                Op::F64Floor { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_floor(a)),
-                Op::F64Trunc { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_trunc(a)),
-                Op::F64Nearest { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_nearest(a)),
-                Op::F64Sqrt { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_sqrt(a)),
-                Op::F64Add { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_add(a, b))
-                }
-                Op::F64Sub { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_sub(a, b))
-                }
-                Op::F64Mul { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_mul(a, b))
-                }
-                Op::F64Div { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_div(a, b))
-                }
-                Op::F64Min { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_min(a, b))
-                }
-                Op::F64Max { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_max(a, b))
-                }
-                Op::F64Copysign { dst, a, b } => {
-                    bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_copysign(a, b))
-                }
-                Op::I32WrapI64 { dst, a } => un!(dst, a, u64v, o_u32, |a| a as u32),
-                Op::I32TruncF32S { dst, a } => {
-                    let r = tri!(trunc(float::i32_trunc_f32_s(sl!(a) as u32)));
-                    ssl!(dst, o_i32(r));
-                }
-                Op::I32TruncF32U { dst, a } => {
-                    let r = tri!(trunc(float::i32_trunc_f32_u(sl!(a) as u32)));
-                    ssl!(dst, o_u32(r));
-                }
-                Op::I32TruncF64S { dst, a } => {
-                    let r = tri!(trunc(float::i32_trunc_f64_s(sl!(a))));
-                    ssl!(dst, o_i32(r));
-                }
-                Op::I32TruncF64U { dst, a } => {
-                    let r = tri!(trunc(float::i32_trunc_f64_u(sl!(a))));
-                    ssl!(dst, o_u32(r));
-                }
-                Op::I64ExtendI32S { dst, a } => un!(dst, a, i32v, o_i64, |a| i64::from(a)),
-                Op::I64ExtendI32U { dst, a } => un!(dst, a, u32v, o_u64, |a| u64::from(a)),
-                Op::I64TruncF32S { dst, a } => {
-                    let r = tri!(trunc(float::i64_trunc_f32_s(sl!(a) as u32)));
-                    ssl!(dst, o_i64(r));
-                }
-                Op::I64TruncF32U { dst, a } => {
-                    let r = tri!(trunc(float::i64_trunc_f32_u(sl!(a) as u32)));
-                    ssl!(dst, r);
-                }
-                Op::I64TruncF64S { dst, a } => {
-                    let r = tri!(trunc(float::i64_trunc_f64_s(sl!(a))));
-                    ssl!(dst, o_i64(r));
-                }
-                Op::I64TruncF64U { dst, a } => {
-                    let r = tri!(trunc(float::i64_trunc_f64_u(sl!(a))));
-                    ssl!(dst, r);
-                }
-                Op::F32ConvertI32S { dst, a } => {
-                    un!(dst, a, i32v, o_u32, |a| float::f32_convert_i32_s(a))
-                }
-                Op::F32ConvertI32U { dst, a } => {
-                    un!(dst, a, u32v, o_u32, |a| float::f32_convert_i32_u(a))
-                }
-                Op::F32ConvertI64S { dst, a } => {
-                    un!(dst, a, i64v, o_u32, |a| float::f32_convert_i64_s(a))
-                }
-                Op::F32ConvertI64U { dst, a } => {
-                    un!(dst, a, u64v, o_u32, |a| float::f32_convert_i64_u(a))
-                }
-                Op::F32DemoteF64 { dst, a } => {
-                    un!(dst, a, u64v, o_u32, |a| float::f32_demote_f64(a))
-                }
-                Op::F64ConvertI32S { dst, a } => {
-                    un!(dst, a, i32v, o_u64, |a| float::f64_convert_i32_s(a))
-                }
-                Op::F64ConvertI32U { dst, a } => {
-                    un!(dst, a, u32v, o_u64, |a| float::f64_convert_i32_u(a))
-                }
-                Op::F64ConvertI64S { dst, a } => {
-                    un!(dst, a, i64v, o_u64, |a| float::f64_convert_i64_s(a))
-                }
-                Op::F64ConvertI64U { dst, a } => {
-                    un!(dst, a, u64v, o_u64, |a| float::f64_convert_i64_u(a))
-                }
-                Op::F64PromoteF32 { dst, a } => {
-                    un!(dst, a, u32v, o_u64, |a| float::f64_promote_f32(a))
-                }
-                Op::I32Extend8S { dst, a } => {
-                    un!(dst, a, u32v, o_i32, |a| i32::from(a as u8 as i8))
-                }
-                Op::I32Extend16S { dst, a } => {
-                    un!(dst, a, u32v, o_i32, |a| i32::from(a as u16 as i16))
-                }
-                Op::I64Extend8S { dst, a } => {
-                    un!(dst, a, u64v, o_i64, |a| i64::from(a as u8 as i8))
-                }
-                Op::I64Extend16S { dst, a } => {
-                    un!(dst, a, u64v, o_i64, |a| i64::from(a as u16 as i16))
-                }
-                Op::I64Extend32S { dst, a } => {
-                    un!(dst, a, u64v, o_i64, |a| i64::from(a as u32 as i32))
-                }
-                Op::I32TruncSatF32S { dst, a } => {
-                    un!(dst, a, u32v, o_i32, |a| float::i32_trunc_sat_f32_s(a))
-                }
-                Op::I32TruncSatF32U { dst, a } => {
-                    un!(dst, a, u32v, o_u32, |a| float::i32_trunc_sat_f32_u(a))
-                }
-                Op::I32TruncSatF64S { dst, a } => {
-                    un!(dst, a, u64v, o_i32, |a| float::i32_trunc_sat_f64_s(a))
-                }
-                Op::I32TruncSatF64U { dst, a } => {
-                    un!(dst, a, u64v, o_u32, |a| float::i32_trunc_sat_f64_u(a))
-                }
-                Op::I64TruncSatF32S { dst, a } => {
-                    un!(dst, a, u32v, o_i64, |a| float::i64_trunc_sat_f32_s(a))
-                }
-                Op::I64TruncSatF32U { dst, a } => {
-                    un!(dst, a, u32v, o_u64, |a| float::i64_trunc_sat_f32_u(a))
-                }
-                Op::I64TruncSatF64S { dst, a } => {
-                    un!(dst, a, u64v, o_i64, |a| float::i64_trunc_sat_f64_s(a))
-                }
-                Op::I64TruncSatF64U { dst, a } => {
-                    un!(dst, a, u64v, o_u64, |a| float::i64_trunc_sat_f64_u(a))
-                }
+                };
             }
+            pure_arms!(dispatch);
         }
     }
 

@@ -533,7 +533,12 @@ macro_rules! define_op {
     )*) => {
         /// One internal instruction (the rows of `for_each_op!`). Sixteen bytes; a
         /// test asserts it.
+        ///
+        /// `#[repr(u32)]`: the discriminant is a `u32` at offset 0 and equals the
+        /// row's position in the table ([`OpTag`]), which the threaded dispatch reads
+        /// to find an op's handler.
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[repr(u32)]
         pub enum Op {
             $(
                 $(#[$doc])*
@@ -541,11 +546,30 @@ macro_rules! define_op {
             )*
         }
 
+        /// Every row's position in the op table: the discriminant of the `Op` of the
+        /// same name (both enums list the rows in table order from 0).
+        #[allow(dead_code)]
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[repr(u32)]
+        pub(crate) enum OpTag {
+            $($name,)*
+        }
+
+        /// The number of rows of the op table.
+        pub(crate) const OP_COUNT: usize = [$(OpTag::$name),*].len();
+
         impl Op {
             /// The op's name, as in the op table.
             pub fn name(&self) -> &'static str {
                 match self {
                     $(Op::$name { .. } => stringify!($name),)*
+                }
+            }
+
+            /// The op's row in the table (its discriminant).
+            pub(crate) fn tag(&self) -> OpTag {
+                match self {
+                    $(Op::$name { .. } => OpTag::$name,)*
                 }
             }
 
