@@ -107,6 +107,23 @@ pub struct Config {
     /// checkpoints on also turns off fused ops so every checkpoint position is one wasm
     /// instruction.
     pub checkpoint_interval: u64,
+    /// Which interpreter loop runs wasm code. Never changes an observable result
+    /// (results, gas, traps, traces): it exists so tests can run both. Default
+    /// [`Dispatch::Auto`].
+    pub dispatch: Dispatch,
+}
+
+/// The interpreter's dispatch backend (ARCHITECTURE.md, "Dispatch").
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Dispatch {
+    /// Threaded dispatch (each op's handler jumps to the next one's) where the build
+    /// has it (optimised builds on x86-64 and aarch64 without sanitizers or the
+    /// `loop-dispatch` feature), with the loop for what it does not handle; the
+    /// loop everywhere else.
+    #[default]
+    Auto,
+    /// The `loop { match }` backend only.
+    Loop,
 }
 
 impl Config {
@@ -158,6 +175,7 @@ impl Default for Config {
             gas_limit: 10_000_000_000,
             gas_metering: true,
             checkpoint_interval: 0,
+            dispatch: Dispatch::Auto,
         }
     }
 }

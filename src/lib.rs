@@ -31,7 +31,7 @@ pub mod wasi;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use config::{Config, Limits};
+pub use config::{Config, Dispatch, Limits};
 pub use engine::Engine;
 pub use error::{Error, LinkError};
 pub use exec::{Trap, TrapCode, PAGE_SIZE};

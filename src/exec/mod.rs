@@ -7,6 +7,8 @@
 mod arms;
 pub(crate) mod checkpoint;
 pub(crate) mod profile;
+#[cfg(detwasm_tail)]
+mod tail;
 mod trap;
 
 pub use trap::{Trap, TrapCode};
@@ -54,6 +56,26 @@ enum Exit {
     /// The instruction at `regs.pc` would pass the next checkpoint boundary: take the
     /// checkpoint, then run it (in step mode).
     Checkpoint,
+    /// The threaded backend has no handler for the op at `regs.pc`: run it in the
+    /// loop backend, then come back.
+    #[cfg_attr(not(detwasm_tail), allow(dead_code))]
+    Fallback,
+    /// The loop backend ran the one op it was asked to (`ONE`).
+    #[cfg_attr(not(detwasm_tail), allow(dead_code))]
+    Yield,
+}
+
+/// Which backend `Machine::run_invocation` runs next.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Mode {
+    /// The threaded backend (`tail`), where built in.
+    Threaded,
+    /// The loop backend.
+    Loop,
+    /// The loop backend for one op, then back to `Threaded`.
+    One,
+    /// The loop backend in step mode (gas charged op by op).
+    Step,
 }
 
 /// Why the loop stopped abnormally: a trap at the op `regs.pc - 1`.
@@ -78,6 +100,8 @@ struct Machine<'s> {
     metering: bool,
     /// Config::checkpoint_interval (0: no checkpoints).
     cp_interval: u64,
+    /// Config::dispatch.
+    dispatch: crate::config::Dispatch,
     /// Set while step mode runs an op whose folded `local.set` it could not pay (see
     /// `oog_after` in `run`): a trap of that op refunds nothing for the set.
     unpaid_tail: bool,
@@ -220,6 +244,7 @@ pub(crate) fn invoke(
                 trap_body: empty_func(),
                 metering: config.gas_metering,
                 cp_interval: config.checkpoint_interval,
+                dispatch: config.dispatch,
                 fence: 0,
                 unpaid_tail: false,
             };
@@ -263,26 +288,55 @@ impl Machine<'_> {
             prepaid: true,
             part: None,
         };
-        let mut step = false;
+        let mut mode = if self.threaded() {
+            Mode::Threaded
+        } else {
+            Mode::Loop
+        };
         loop {
-            let r = if step {
-                self.run::<true>(&mut regs)
-            } else {
-                self.run::<false>(&mut regs)
+            let r = match mode {
+                Mode::Step => self.run::<true, false>(&mut regs),
+                Mode::Loop => self.run::<false, false>(&mut regs),
+                Mode::One => self.run::<false, true>(&mut regs),
+                #[cfg(detwasm_tail)]
+                Mode::Threaded => tail::run(self, &mut regs),
+                #[cfg(not(detwasm_tail))]
+                Mode::Threaded => self.run::<false, false>(&mut regs),
             };
             match r {
                 Ok(Exit::Done) => {
                     let n = nresults as usize;
                     return Ok(self.store.stack[regs.fp..regs.fp + n].to_vec());
                 }
-                Ok(Exit::SwitchToStep) => step = true,
+                Ok(Exit::SwitchToStep) => mode = Mode::Step,
                 Ok(Exit::Checkpoint) => {
                     self.take_checkpoint(&regs);
-                    step = true;
+                    mode = Mode::Step;
                 }
+                Ok(Exit::Fallback) => mode = Mode::One,
+                Ok(Exit::Yield) => mode = Mode::Threaded,
                 Err(code) => return Err(self.fail(code, &regs)),
             }
         }
+    }
+
+    /// Whether this invocation runs in the threaded backend: built in (`detwasm_tail`),
+    /// not turned off by `Config::dispatch`, and nothing that only the loop backend
+    /// does is on (checkpoints, the gas profiler).
+    fn threaded(&self) -> bool {
+        cfg!(detwasm_tail)
+            && self.dispatch == crate::config::Dispatch::Auto
+            && self.cp_interval == 0
+            && self.store.profiler.is_none()
+    }
+
+    /// Resizes the value stack to at least `need` slots (at least doubling it).
+    #[cold]
+    #[inline(never)]
+    #[cfg_attr(not(detwasm_tail), allow(dead_code))]
+    fn grow_stack(&mut self, need: usize) {
+        let grown = need.max(self.store.stack.len() * 2);
+        self.store.stack.resize(grown, 0);
     }
 
     /// Sets `fence` from the store's real remaining gas and the next checkpoint
@@ -392,7 +446,9 @@ impl Machine<'_> {
     /// The interpreter loop. `STEP` selects instruction-by-instruction gas accounting,
     /// used once the gas left cannot cover a whole segment.
     #[allow(clippy::too_many_lines)]
-    fn run<const STEP: bool>(&mut self, regs: &mut Regs) -> Result<Exit, Fault> {
+    /// With `ONE`, it returns `Exit::Yield` after running one op (for the threaded
+    /// backend's `Exit::Fallback`).
+    fn run<const STEP: bool, const ONE: bool>(&mut self, regs: &mut Regs) -> Result<Exit, Fault> {
         let mut func = regs.func;
         let mut fp = regs.fp;
         let mut prepaid = regs.prepaid;
@@ -837,7 +893,12 @@ impl Machine<'_> {
         // Step mode: an op whose main instruction was paid but whose `local.set` sink
         // was not runs first (it may trap), then stops out of gas at that component.
         let mut oog_after: Option<u8> = None;
+        let mut ran_one = false;
         loop {
+            if ONE && std::mem::replace(&mut ran_one, true) {
+                save!();
+                return Ok(Exit::Yield);
+            }
             if STEP {
                 if let Some(k) = oog_after {
                     regs.part = Some(k);

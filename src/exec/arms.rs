@@ -1,0 +1,509 @@
+//! The arms of the interpreter that both dispatch backends share: every op whose
+//! semantics needs nothing but the frame slots, the current memory, the current
+//! instance's globals and control flow inside the current function (or a return).
+//! `pure_arms!($m)` calls `$m!` with rows `Name { fields } => body,`; each backend
+//! (`Machine::run`'s `loop { match }` and `tail`'s handlers) defines the macros the
+//! bodies use, over its own registers:
+//!
+//! - `sl!(slot)` / `ssl!(slot, v)`: read / write a frame slot;
+//! - `un!`, `bin!`, `bin_trap!`: `dst = f(a)`, `dst = f(a, b)`, the latter trapping
+//!   when `f` returns `Err(TrapCode)`; `tri!(result)`: the value or a trap;
+//! - `fault!(code)`: trap with `code` at this op;
+//! - `load!`, `store!`: a bounds-checked access of the current memory;
+//! - `branch_to!(target)`, `br_if!(target, cond)`: a jump inside the body, which
+//!   charges the target's segment head when it can be paid;
+//! - `moves!()`: the `Moves` data op after a branch; `skip!(n)`: step over `n` data
+//!   ops; `peek!(i)`: the `i`-th op after this one (data of a `BrTable`);
+//! - `ret!(slot)`: return with the results at `slot..`;
+//! - `global_get!(i)`, `global_set!(i, v)`: global `i` of the current instance;
+//!   `memory_pages!()`: the size of the current memory in pages.
+//!
+//! An op listed here runs the same code in both backends; an op not listed here has
+//! an arm in `Machine::run` and, where it is hot, its own handler in `tail`.
+
+/// Calls `$m!` with the shared arms (see the module docs).
+macro_rules! pure_arms {
+    ($m:ident) => {
+        $m! {
+        Moves { .. } => fault!(TrapCode::Internal),
+        BrTableEntry { .. } => fault!(TrapCode::Internal),
+        Br { target } => {
+            moves!();
+            branch_to!(target);
+        },
+        BrIfNezMove { target, cond } => {
+            if sl!(cond) as u32 != 0 {
+                moves!();
+                branch_to!(target);
+            } else {
+                // Fall through past the `Moves` data op.
+                skip!(1);
+            }
+        },
+        ReturnIfNez { cond, results } => {
+            if sl!(cond) as u32 != 0 {
+                ret!(results);
+            }
+        },
+        Return { results } => ret!(results),
+        BrTable { len, index, top } => {
+            let i = (sl!(index) as u32).min(len) as usize;
+            // The `len + 1` `BrTableEntry` data ops follow the `BrTable`.
+            match peek!(i) {
+                Op::BrTableEntry { target, to, keep } => {
+                    let from = top - keep;
+                    if target == u32::MAX {
+                        ret!(from);
+                    } else {
+                        for j in 0..keep {
+                            ssl!(to + j, sl!(from + j));
+                        }
+                        branch_to!(target);
+                    }
+                }
+                _ => fault!(TrapCode::Internal),
+            }
+        },
+        GlobalGet { dst, global: i } => ssl!(dst, global_get!(i)),
+        GlobalSet { src, global: i } => global_set!(i, sl!(src)),
+        MemorySize { dst } => ssl!(dst, memory_pages!()),
+        Unreachable {} => fault!(TrapCode::Unreachable),
+        Jump { target: t } => branch_to!(t),
+        BrIfNez { target, cond } => {
+            if sl!(cond) as u32 != 0 {
+                branch_to!(target);
+            }
+        },
+        BrIfI32Eq { target, a, b } => br_if!(target, u32v(sl!(a)) == u32v(sl!(b))),
+        BrIfI32Ne { target, a, b } => br_if!(target, u32v(sl!(a)) != u32v(sl!(b))),
+        BrIfI32LtS { target, a, b } => br_if!(target, i32v(sl!(a)) < i32v(sl!(b))),
+        BrIfI32LtU { target, a, b } => br_if!(target, u32v(sl!(a)) < u32v(sl!(b))),
+        BrIfI32GtS { target, a, b } => br_if!(target, i32v(sl!(a)) > i32v(sl!(b))),
+        BrIfI32GtU { target, a, b } => br_if!(target, u32v(sl!(a)) > u32v(sl!(b))),
+        BrIfI32LeS { target, a, b } => br_if!(target, i32v(sl!(a)) <= i32v(sl!(b))),
+        BrIfI32LeU { target, a, b } => br_if!(target, u32v(sl!(a)) <= u32v(sl!(b))),
+        BrIfI32GeS { target, a, b } => br_if!(target, i32v(sl!(a)) >= i32v(sl!(b))),
+        BrIfI32GeU { target, a, b } => br_if!(target, u32v(sl!(a)) >= u32v(sl!(b))),
+        BrIfI64Eq { target, a, b } => br_if!(target, u64v(sl!(a)) == u64v(sl!(b))),
+        BrIfI64Ne { target, a, b } => br_if!(target, u64v(sl!(a)) != u64v(sl!(b))),
+        BrIfI64LtS { target, a, b } => br_if!(target, i64v(sl!(a)) < i64v(sl!(b))),
+        BrIfI64LtU { target, a, b } => br_if!(target, u64v(sl!(a)) < u64v(sl!(b))),
+        BrIfI64GtS { target, a, b } => br_if!(target, i64v(sl!(a)) > i64v(sl!(b))),
+        BrIfI64GtU { target, a, b } => br_if!(target, u64v(sl!(a)) > u64v(sl!(b))),
+        BrIfI64LeS { target, a, b } => br_if!(target, i64v(sl!(a)) <= i64v(sl!(b))),
+        BrIfI64LeU { target, a, b } => br_if!(target, u64v(sl!(a)) <= u64v(sl!(b))),
+        BrIfI64GeS { target, a, b } => br_if!(target, i64v(sl!(a)) >= i64v(sl!(b))),
+        BrIfI64GeU { target, a, b } => br_if!(target, u64v(sl!(a)) >= u64v(sl!(b))),
+        BrIfI32EqImm { target, a, imm } => br_if!(target, u32v(sl!(a)) == imm),
+        BrIfI32NeImm { target, a, imm } => br_if!(target, u32v(sl!(a)) != imm),
+        BrIfI32LtSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) < imm as i32),
+        BrIfI32LtUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) < imm),
+        BrIfI32GtSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) > imm as i32),
+        BrIfI32GtUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) > imm),
+        BrIfI32LeSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) <= imm as i32),
+        BrIfI32LeUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) <= imm),
+        BrIfI32GeSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) >= imm as i32),
+        BrIfI32GeUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) >= imm),
+        BrIfEqz { target, cond } => {
+            if sl!(cond) as u32 == 0 {
+                branch_to!(target);
+            }
+        },
+        Drop {} => {},
+        Select { s } => {
+            if sl!(s + 2) as u32 == 0 {
+                ssl!(s, sl!(s + 1));
+            }
+        },
+        Copy { dst, src } => ssl!(dst, sl!(src)),
+        Const { dst, value } => ssl!(dst, value),
+        Reinterpret { dst, a } => ssl!(dst, sl!(a)),
+        RefIsNull { dst, a } => un!(dst, a, u64v, o_bool, |x| x == 0),
+        I32Load { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
+        I64Load { dst, addr, offset: o } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
+        F32Load { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
+        F64Load { dst, addr, offset: o } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
+        I32Load8S { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| o_i32(i32::from(b[0] as i8))),
+        I32Load8U { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
+        I32Load16S { dst, addr, offset: o } => {
+            load!(dst, addr, o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
+        },
+        I32Load16U { dst, addr, offset: o } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
+        I64Load8S { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| o_i64(i64::from(b[0] as i8))),
+        I64Load8U { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
+        I64Load16S { dst, addr, offset: o } => {
+            load!(dst, addr, o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b))))
+        },
+        I64Load16U { dst, addr, offset: o } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
+        I64Load32S { dst, addr, offset: o } => {
+            load!(dst, addr, o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b))))
+        },
+        I64Load32U { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
+        I32Store { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+        I64Store { addr, val, offset: o } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
+        F32Store { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+        F64Store { addr, val, offset: o } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
+        I32Store8 { addr, val, offset: o } => {
+            store!(addr, val, o, 1, |v| [v as u8])
+        },
+        I64Store8 { addr, val, offset: o } => {
+            store!(addr, val, o, 1, |v| [v as u8])
+        },
+        I32Store16 { addr, val, offset: o } => {
+            store!(addr, val, o, 2, |v| (v as u16).to_le_bytes())
+        },
+        I64Store16 { addr, val, offset: o } => {
+            store!(addr, val, o, 2, |v| (v as u16).to_le_bytes())
+        },
+        I64Store32 { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+        I32AddImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_add(c)),
+        I32MulImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_mul(c)),
+        I32AndImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x & c),
+        I32OrImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x | c),
+        I32XorImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x ^ c),
+        I32ShlImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_shl(c)),
+        I32ShrSImm { dst, a, imm: c } => {
+            un!(dst, a, i32v, o_i32, |x| x.wrapping_shr(c))
+        },
+        I32ShrUImm { dst, a, imm: c } => {
+            un!(dst, a, u32v, o_u32, |x| x.wrapping_shr(c))
+        },
+        I32RotlImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.rotate_left(c)),
+        I32RotrImm { dst, a, imm: c } => {
+            un!(dst, a, u32v, o_u32, |x| x.rotate_right(c))
+        },
+        I64RotlImm { dst, a, imm: c } => {
+            un!(dst, a, u64v, o_u64, |x| x.rotate_left(sx(c) as u32))
+        },
+        I64RotrImm { dst, a, imm: c } => {
+            un!(dst, a, u64v, o_u64, |x| x.rotate_right(sx(c) as u32))
+        },
+        I32EqImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x == c),
+        I32NeImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x != c),
+        I32LtSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x < c as i32),
+        I32LtUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x < c),
+        I32GtSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x > c as i32),
+        I32GtUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x > c),
+        I32LeSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x <= c as i32),
+        I32LeUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x <= c),
+        I32GeSImm { dst, a, imm: c } => un!(dst, a, i32v, o_bool, |x| x >= c as i32),
+        I32GeUImm { dst, a, imm: c } => un!(dst, a, u32v, o_bool, |x| x >= c),
+        I64AddImm { dst, a, imm: c } => {
+            un!(dst, a, u64v, o_u64, |x| x.wrapping_add(sx(c)))
+        },
+        I64MulImm { dst, a, imm: c } => {
+            un!(dst, a, u64v, o_u64, |x| x.wrapping_mul(sx(c)))
+        },
+        I64AndImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x & sx(c)),
+        I64OrImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x | sx(c)),
+        I64XorImm { dst, a, imm: c } => un!(dst, a, u64v, o_u64, |x| x ^ sx(c)),
+        I64ShlImm { dst, a, imm: c } => {
+            un!(dst, a, u64v, o_u64, |x| x.wrapping_shl(sx(c) as u32))
+        },
+        I64ShrSImm { dst, a, imm: c } => {
+            un!(dst, a, i64v, o_i64, |x| x.wrapping_shr(sx(c) as u32))
+        },
+        I64ShrUImm { dst, a, imm: c } => {
+            un!(dst, a, u64v, o_u64, |x| x.wrapping_shr(sx(c) as u32))
+        },
+        I64EqImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x == sx(c)),
+        I64NeImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x != sx(c)),
+        I64LtSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x < sx(c) as i64),
+        I64LtUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x < sx(c)),
+        I64GtSImm { dst, a, imm: c } => un!(dst, a, i64v, o_bool, |x| x > sx(c) as i64),
+        I64GtUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x > sx(c)),
+        I64LeSImm { dst, a, imm: c } => {
+            un!(dst, a, i64v, o_bool, |x| x <= sx(c) as i64)
+        },
+        I64LeUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x <= sx(c)),
+        I64GeSImm { dst, a, imm: c } => {
+            un!(dst, a, i64v, o_bool, |x| x >= sx(c) as i64)
+        },
+        I64GeUImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x >= sx(c)),
+        I32Eqz { dst, a } => un!(dst, a, u32v, o_bool, |a| a == 0),
+        I32Eq { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a == b),
+        I32Ne { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a != b),
+        I32LtS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a < b),
+        I32LtU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a < b),
+        I32GtS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a > b),
+        I32GtU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a > b),
+        I32LeS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a <= b),
+        I32LeU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a <= b),
+        I32GeS { dst, a, b } => bin!(dst, a, b, i32v, o_bool, |a, b| a >= b),
+        I32GeU { dst, a, b } => bin!(dst, a, b, u32v, o_bool, |a, b| a >= b),
+        I32Clz { dst, a } => un!(dst, a, u32v, o_u32, |a| a.leading_zeros()),
+        I32Ctz { dst, a } => un!(dst, a, u32v, o_u32, |a| a.trailing_zeros()),
+        I32Popcnt { dst, a } => un!(dst, a, u32v, o_u32, |a| a.count_ones()),
+        I32Add { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_add(b)),
+        I32Sub { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_sub(b)),
+        I32Mul { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_mul(b)),
+        I32DivS { dst, a, b } => bin_trap!(dst, a, b, i32v, o_i32, |a, b| idiv32(a, b)),
+        I32DivU { dst, a, b } => bin_trap!(dst, a, b, u32v, o_u32, |a, b| a
+            .checked_div(b)
+            .ok_or(TrapCode::IntegerDivideByZero)),
+        I32RemS { dst, a, b } => bin_trap!(dst, a, b, i32v, o_i32, |a, b| if b == 0 {
+            Err(TrapCode::IntegerDivideByZero)
+        } else {
+            Ok(a.wrapping_rem(b))
+        }),
+        I32RemU { dst, a, b } => bin_trap!(dst, a, b, u32v, o_u32, |a, b| a
+            .checked_rem(b)
+            .ok_or(TrapCode::IntegerDivideByZero)),
+        I32And { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a & b),
+        I32Or { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a | b),
+        I32Xor { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a ^ b),
+        I32Shl { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_shl(b)),
+        I32ShrS { dst, a, b } => {
+            bin!(dst, a, b, i32v, o_i32, |a, b| a.wrapping_shr(b as u32))
+        },
+        I32ShrU { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.wrapping_shr(b)),
+        I32Rotl { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.rotate_left(b)),
+        I32Rotr { dst, a, b } => bin!(dst, a, b, u32v, o_u32, |a, b| a.rotate_right(b)),
+        I64Eqz { dst, a } => un!(dst, a, u64v, o_bool, |a| a == 0),
+        I64Eq { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a == b),
+        I64Ne { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a != b),
+        I64LtS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a < b),
+        I64LtU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a < b),
+        I64GtS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a > b),
+        I64GtU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a > b),
+        I64LeS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a <= b),
+        I64LeU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a <= b),
+        I64GeS { dst, a, b } => bin!(dst, a, b, i64v, o_bool, |a, b| a >= b),
+        I64GeU { dst, a, b } => bin!(dst, a, b, u64v, o_bool, |a, b| a >= b),
+        I64Clz { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.leading_zeros())),
+        I64Ctz { dst, a } => {
+            un!(dst, a, u64v, o_u64, |a| u64::from(a.trailing_zeros()))
+        },
+        I64Popcnt { dst, a } => un!(dst, a, u64v, o_u64, |a| u64::from(a.count_ones())),
+        I64Add { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_add(b)),
+        I64Sub { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_sub(b)),
+        I64Mul { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_mul(b)),
+        I64DivS { dst, a, b } => bin_trap!(dst, a, b, i64v, o_i64, |a, b| idiv64(a, b)),
+        I64DivU { dst, a, b } => bin_trap!(dst, a, b, u64v, o_u64, |a, b| a
+            .checked_div(b)
+            .ok_or(TrapCode::IntegerDivideByZero)),
+        I64RemS { dst, a, b } => bin_trap!(dst, a, b, i64v, o_i64, |a, b| if b == 0 {
+            Err(TrapCode::IntegerDivideByZero)
+        } else {
+            Ok(a.wrapping_rem(b))
+        }),
+        I64RemU { dst, a, b } => bin_trap!(dst, a, b, u64v, o_u64, |a, b| a
+            .checked_rem(b)
+            .ok_or(TrapCode::IntegerDivideByZero)),
+        I64And { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a & b),
+        I64Or { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a | b),
+        I64Xor { dst, a, b } => bin!(dst, a, b, u64v, o_u64, |a, b| a ^ b),
+        I64Shl { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shl(b as u32))
+        },
+        I64ShrS { dst, a, b } => {
+            bin!(dst, a, b, i64v, o_i64, |a, b| a.wrapping_shr(b as u32))
+        },
+        I64ShrU { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| a.wrapping_shr(b as u32))
+        },
+        I64Rotl { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_left(b as u32))
+        },
+        I64Rotr { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| a.rotate_right(b as u32))
+        },
+        F32Eq { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_eq(a, b))
+        },
+        F32Ne { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ne(a, b))
+        },
+        F32Lt { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_lt(a, b))
+        },
+        F32Gt { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_gt(a, b))
+        },
+        F32Le { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_le(a, b))
+        },
+        F32Ge { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_bool, |a, b| float::f32_ge(a, b))
+        },
+        F32Abs { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_abs(a)),
+        F32Neg { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_neg(a)),
+        F32Ceil { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_ceil(a)),
+        F32Floor { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_floor(a)),
+        F32Trunc { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_trunc(a)),
+        F32Nearest { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_nearest(a)),
+        F32Sqrt { dst, a } => un!(dst, a, u32v, o_u32, |a| float::f32_sqrt(a)),
+        F32Add { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_add(a, b))
+        },
+        F32Sub { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_sub(a, b))
+        },
+        F32Mul { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_mul(a, b))
+        },
+        F32Div { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_div(a, b))
+        },
+        F32Min { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_min(a, b))
+        },
+        F32Max { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_max(a, b))
+        },
+        F32Copysign { dst, a, b } => {
+            bin!(dst, a, b, u32v, o_u32, |a, b| float::f32_copysign(a, b))
+        },
+        F64Eq { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_eq(a, b))
+        },
+        F64Ne { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ne(a, b))
+        },
+        F64Lt { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_lt(a, b))
+        },
+        F64Gt { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_gt(a, b))
+        },
+        F64Le { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_le(a, b))
+        },
+        F64Ge { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_bool, |a, b| float::f64_ge(a, b))
+        },
+        F64Abs { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_abs(a)),
+        F64Neg { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_neg(a)),
+        F64Ceil { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_ceil(a)),
+        F64Floor { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_floor(a)),
+        F64Trunc { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_trunc(a)),
+        F64Nearest { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_nearest(a)),
+        F64Sqrt { dst, a } => un!(dst, a, u64v, o_u64, |a| float::f64_sqrt(a)),
+        F64Add { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_add(a, b))
+        },
+        F64Sub { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_sub(a, b))
+        },
+        F64Mul { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_mul(a, b))
+        },
+        F64Div { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_div(a, b))
+        },
+        F64Min { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_min(a, b))
+        },
+        F64Max { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_max(a, b))
+        },
+        F64Copysign { dst, a, b } => {
+            bin!(dst, a, b, u64v, o_u64, |a, b| float::f64_copysign(a, b))
+        },
+        I32WrapI64 { dst, a } => un!(dst, a, u64v, o_u32, |a| a as u32),
+        I32TruncF32S { dst, a } => {
+            let r = tri!(trunc(float::i32_trunc_f32_s(sl!(a) as u32)));
+            ssl!(dst, o_i32(r));
+        },
+        I32TruncF32U { dst, a } => {
+            let r = tri!(trunc(float::i32_trunc_f32_u(sl!(a) as u32)));
+            ssl!(dst, o_u32(r));
+        },
+        I32TruncF64S { dst, a } => {
+            let r = tri!(trunc(float::i32_trunc_f64_s(sl!(a))));
+            ssl!(dst, o_i32(r));
+        },
+        I32TruncF64U { dst, a } => {
+            let r = tri!(trunc(float::i32_trunc_f64_u(sl!(a))));
+            ssl!(dst, o_u32(r));
+        },
+        I64ExtendI32S { dst, a } => un!(dst, a, i32v, o_i64, |a| i64::from(a)),
+        I64ExtendI32U { dst, a } => un!(dst, a, u32v, o_u64, |a| u64::from(a)),
+        I64TruncF32S { dst, a } => {
+            let r = tri!(trunc(float::i64_trunc_f32_s(sl!(a) as u32)));
+            ssl!(dst, o_i64(r));
+        },
+        I64TruncF32U { dst, a } => {
+            let r = tri!(trunc(float::i64_trunc_f32_u(sl!(a) as u32)));
+            ssl!(dst, r);
+        },
+        I64TruncF64S { dst, a } => {
+            let r = tri!(trunc(float::i64_trunc_f64_s(sl!(a))));
+            ssl!(dst, o_i64(r));
+        },
+        I64TruncF64U { dst, a } => {
+            let r = tri!(trunc(float::i64_trunc_f64_u(sl!(a))));
+            ssl!(dst, r);
+        },
+        F32ConvertI32S { dst, a } => {
+            un!(dst, a, i32v, o_u32, |a| float::f32_convert_i32_s(a))
+        },
+        F32ConvertI32U { dst, a } => {
+            un!(dst, a, u32v, o_u32, |a| float::f32_convert_i32_u(a))
+        },
+        F32ConvertI64S { dst, a } => {
+            un!(dst, a, i64v, o_u32, |a| float::f32_convert_i64_s(a))
+        },
+        F32ConvertI64U { dst, a } => {
+            un!(dst, a, u64v, o_u32, |a| float::f32_convert_i64_u(a))
+        },
+        F32DemoteF64 { dst, a } => {
+            un!(dst, a, u64v, o_u32, |a| float::f32_demote_f64(a))
+        },
+        F64ConvertI32S { dst, a } => {
+            un!(dst, a, i32v, o_u64, |a| float::f64_convert_i32_s(a))
+        },
+        F64ConvertI32U { dst, a } => {
+            un!(dst, a, u32v, o_u64, |a| float::f64_convert_i32_u(a))
+        },
+        F64ConvertI64S { dst, a } => {
+            un!(dst, a, i64v, o_u64, |a| float::f64_convert_i64_s(a))
+        },
+        F64ConvertI64U { dst, a } => {
+            un!(dst, a, u64v, o_u64, |a| float::f64_convert_i64_u(a))
+        },
+        F64PromoteF32 { dst, a } => {
+            un!(dst, a, u32v, o_u64, |a| float::f64_promote_f32(a))
+        },
+        I32Extend8S { dst, a } => {
+            un!(dst, a, u32v, o_i32, |a| i32::from(a as u8 as i8))
+        },
+        I32Extend16S { dst, a } => {
+            un!(dst, a, u32v, o_i32, |a| i32::from(a as u16 as i16))
+        },
+        I64Extend8S { dst, a } => {
+            un!(dst, a, u64v, o_i64, |a| i64::from(a as u8 as i8))
+        },
+        I64Extend16S { dst, a } => {
+            un!(dst, a, u64v, o_i64, |a| i64::from(a as u16 as i16))
+        },
+        I64Extend32S { dst, a } => {
+            un!(dst, a, u64v, o_i64, |a| i64::from(a as u32 as i32))
+        },
+        I32TruncSatF32S { dst, a } => {
+            un!(dst, a, u32v, o_i32, |a| float::i32_trunc_sat_f32_s(a))
+        },
+        I32TruncSatF32U { dst, a } => {
+            un!(dst, a, u32v, o_u32, |a| float::i32_trunc_sat_f32_u(a))
+        },
+        I32TruncSatF64S { dst, a } => {
+            un!(dst, a, u64v, o_i32, |a| float::i32_trunc_sat_f64_s(a))
+        },
+        I32TruncSatF64U { dst, a } => {
+            un!(dst, a, u64v, o_u32, |a| float::i32_trunc_sat_f64_u(a))
+        },
+        I64TruncSatF32S { dst, a } => {
+            un!(dst, a, u32v, o_i64, |a| float::i64_trunc_sat_f32_s(a))
+        },
+        I64TruncSatF32U { dst, a } => {
+            un!(dst, a, u32v, o_u64, |a| float::i64_trunc_sat_f32_u(a))
+        },
+        I64TruncSatF64S { dst, a } => {
+            un!(dst, a, u64v, o_i64, |a| float::i64_trunc_sat_f64_s(a))
+        },
+        I64TruncSatF64U { dst, a } => {
+            un!(dst, a, u64v, o_u64, |a| float::i64_trunc_sat_f64_u(a))
+        },
+        }
+    };
+}

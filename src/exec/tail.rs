@@ -1,0 +1,501 @@
+//! The threaded dispatch backend: one handler function per op, each ending by calling
+//! the next op's handler in tail position, with the hot interpreter state (`ip`, the
+//! frame pointer, gas left, the memory's base and length) passed in registers.
+//!
+//! Built only when `build.rs` sets `detwasm_tail` (optimised builds on x86-64 and
+//! aarch64 without sanitizers and without the `loop-dispatch` feature), where LLVM
+//! turns those calls into jumps (sibling calls): nothing in the language guarantees it,
+//! so `tests/dispatch.rs` runs a long guest loop on a small native stack. Every other
+//! build runs only `Machine::run`'s `loop { match }`, which cannot grow the native
+//! stack.
+//!
+//! The shared arms (`pure_arms!`, exec/arms.rs) become one handler each; `ConsumeGas`,
+//! `Call` and `CallIndirect` to a wasm function have their own. Every other op, a call
+//! to a host function, and anything that needs step mode, checkpoints or the gas
+//! profiler leave the chain: the handler saves the state and returns an exit code,
+//! and the driver (`Machine::run_invocation`) runs that op in the loop backend
+//! (`Exit::Fallback`) and comes back. Both backends run the same arm bodies, so an op
+//! means the same thing in each; `tests/dispatch.rs` and the conformance suite run
+//! both.
+
+use super::{
+    cold, i32v, i64v, o_bool, o_i32, o_i64, o_u32, o_u64, sx, trunc, u32v, u64v, Exit, Fault,
+    Frame, Machine, Regs, PAGE_SIZE,
+};
+use super::{idiv32, idiv64, TrapCode};
+use crate::float;
+use crate::runtime::InstanceInst;
+use crate::translate::op::{Op, OpTag, OP_COUNT};
+use crate::translate::CompiledFunc;
+
+/// The code of the op `ip` points at leaves the chain with: see `Cx`.
+const DONE: u32 = 0;
+const FALLBACK: u32 = 1;
+const SWITCH_TO_STEP: u32 = 2;
+const FAULT: u32 = 3;
+
+/// What a handler needs besides its register arguments: the machine and the current
+/// function's and instance's pointers, plus the state saved when the chain ends.
+pub(super) struct Cx<'a, 's> {
+    m: &'a mut Machine<'s>,
+    /// The current function's first op.
+    code0: *const Op,
+    cfp: *const CompiledFunc,
+    /// The value stack's slot 0 (refreshed whenever the stack is resized).
+    stk: *mut u64,
+    instp: *const InstanceInst,
+    func: u32,
+    inst: usize,
+    mem: usize,
+    prepaid: bool,
+    fault: TrapCode,
+    ip: *const Op,
+    fpp: *mut u64,
+    gas: u64,
+}
+
+/// A handler: the op at `ip` (not yet executed), the frame's slot 0, gas left, the
+/// current memory's base and length in bytes, and the context. Returns an exit code
+/// when the chain ends (the state is then in `Cx`).
+type Handler = unsafe extern "C" fn(*const Op, *mut u64, u64, *mut u8, u64, &mut Cx<'_, '_>) -> u32;
+
+/// The handler of every op, by `OpTag`.
+static HANDLERS: [Handler; OP_COUNT] = {
+    let mut t: [Handler; OP_COUNT] = [h::fallback; OP_COUNT];
+    macro_rules! set {
+        ($($name:ident $fields:tt => $body:expr,)*) => {
+            $(t[OpTag::$name as usize] = h::$name;)*
+        };
+    }
+    pure_arms!(set);
+    t[OpTag::ConsumeGas as usize] = h::ConsumeGas;
+    t[OpTag::Call as usize] = h::Call;
+    t[OpTag::CallIndirect as usize] = h::CallIndirect;
+    t
+};
+
+/// The handler of the op `ip` points at.
+///
+/// # Safety
+/// `ip` points at an op of a body (every body ends with a terminator, so a handler
+/// never advances past it).
+#[inline(always)]
+unsafe fn handler_of(ip: *const Op) -> Handler {
+    // SAFETY: `Op` is `#[repr(u32)]`, so its discriminant is the `u32` at offset 0,
+    // and it is the row's `OpTag`, below `OP_COUNT`.
+    unsafe { *HANDLERS.get_unchecked(*(ip as *const u32) as usize) }
+}
+
+/// Runs the current invocation from `regs` in threaded mode until an op leaves the
+/// chain (see the module docs).
+pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
+    m.refence();
+    let gas = m.store.gas_remaining - m.fence;
+    let (cfp, inst) = m.enter(regs.func);
+    let instp: *const InstanceInst = &m.store.instances[inst];
+    let mem = m.mem_of(inst);
+    let (mem_ptr, mem_len) = m.mem_raw(mem);
+    let stk = m.store.stack.as_mut_ptr();
+    // SAFETY: `cfp` is kept alive by the store (see `Machine::run`); `regs.pc` is a
+    // position inside its body and `regs.fp` plus its slots is inside the stack.
+    let code0 = unsafe { &*cfp }.code.as_ptr();
+    let ip = unsafe { code0.add(regs.pc) };
+    let fpp = unsafe { stk.add(regs.fp) };
+    let mut cx = Cx {
+        m,
+        code0,
+        cfp,
+        stk,
+        instp,
+        func: regs.func,
+        inst,
+        mem,
+        prepaid: regs.prepaid,
+        fault: TrapCode::Internal,
+        ip,
+        fpp,
+        gas,
+    };
+    // SAFETY: as above.
+    let code = unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, mem_len, &mut cx) };
+    regs.func = cx.func;
+    // SAFETY: the chain ends with `ip` inside the current body and `fpp` inside the
+    // stack (every exit saves them).
+    regs.pc = unsafe { cx.ip.offset_from(cx.code0) } as usize;
+    regs.fp = unsafe { cx.fpp.offset_from(cx.stk) } as usize;
+    regs.prepaid = cx.prepaid;
+    let m = cx.m;
+    m.store.gas_remaining = cx.gas + m.fence;
+    match code {
+        DONE => Ok(Exit::Done),
+        FALLBACK => Ok(Exit::Fallback),
+        SWITCH_TO_STEP => Ok(Exit::SwitchToStep),
+        _ => Err(cx.fault),
+    }
+}
+
+/// Defines one handler: `$name` runs `$body` for the op `Op::$name $fields`, then the
+/// next op's handler. The macros the shared arms use (exec/arms.rs) are defined over
+/// the handler's arguments.
+macro_rules! handler {
+    ($name:ident $fields:tt => $body:expr) => {
+        #[allow(
+            non_snake_case,
+            unused_mut,
+            unused_variables,
+            unused_macros,
+            unused_assignments,
+            unreachable_code
+        )]
+        pub(super) unsafe extern "C" fn $name(
+            ip: *const Op,
+            fpp: *mut u64,
+            gas: u64,
+            mem_ptr: *mut u8,
+            mem_len: u64,
+            cx: &mut Cx<'_, '_>,
+        ) -> u32 {
+            let mut ip = ip;
+            // The op itself, where a call to a host function leaves the chain.
+            let at = ip;
+            let mut fpp = fpp;
+            let mut gas = gas;
+            let mut mem_ptr = mem_ptr;
+            let mut mem_len = mem_len;
+            macro_rules! exit {
+                ($code:expr) => {{
+                    cx.ip = ip;
+                    cx.fpp = fpp;
+                    cx.gas = gas;
+                    return $code;
+                }};
+            }
+            macro_rules! fault {
+                ($code:expr) => {{
+                    cold();
+                    cx.fault = $code;
+                    exit!(FAULT)
+                }};
+            }
+            macro_rules! tri {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(code) => fault!(code),
+                    }
+                };
+            }
+            macro_rules! sl {
+                ($slot:expr) => {
+                    // SAFETY: every slot index is below num_locals + max_operands of
+                    // the current body, and the stack holds that many slots from
+                    // `fpp` (`Machine::run`'s `sg!`).
+                    unsafe { *fpp.add($slot as usize) }
+                };
+            }
+            macro_rules! ssl {
+                ($slot:expr, $v:expr) => {{
+                    let v: u64 = $v;
+                    // SAFETY: as for `sl!`.
+                    unsafe { *fpp.add($slot as usize) = v }
+                }};
+            }
+            macro_rules! un {
+                ($dst:expr, $a:expr, $inp:ident, $out:ident, |$x:ident| $e:expr) => {{
+                    let $x = $inp(sl!($a));
+                    ssl!($dst, $out($e));
+                }};
+            }
+            macro_rules! bin {
+                ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
+                    let $y = $inp(sl!($b));
+                    let $x = $inp(sl!($a));
+                    ssl!($dst, $out($e));
+                }};
+            }
+            macro_rules! bin_trap {
+                ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
+                    let $y = $inp(sl!($b));
+                    let $x = $inp(sl!($a));
+                    let r = tri!($e);
+                    ssl!($dst, $out(r));
+                }};
+            }
+            macro_rules! ea {
+                ($addr:expr, $off:expr, $n:expr) => {{
+                    let a = u64::from(sl!($addr) as u32) + u64::from($off);
+                    if a + $n > mem_len {
+                        fault!(TrapCode::MemoryOutOfBounds);
+                    }
+                    a as usize
+                }};
+            }
+            macro_rules! load {
+                ($dst:expr, $addr:expr, $off:expr, $n:literal, |$b:ident| $e:expr) => {{
+                    let a = ea!($addr, $off, $n);
+                    let mut $b = [0u8; $n];
+                    // SAFETY: `ea!` checked a + n <= mem_len, and `mem_ptr`/`mem_len`
+                    // describe the current memory (the chain is left by anything
+                    // that can resize it, and re-entered with fresh values).
+                    unsafe { std::ptr::copy_nonoverlapping(mem_ptr.add(a), $b.as_mut_ptr(), $n) };
+                    ssl!($dst, $e);
+                }};
+            }
+            macro_rules! store {
+                ($addr:expr, $value:expr, $off:expr, $n:literal, |$v:ident| $e:expr) => {{
+                    // No dirty-page marking: threaded mode never runs with checkpoints.
+                    let $v = sl!($value);
+                    let a = ea!($addr, $off, $n);
+                    let bytes: [u8; $n] = $e;
+                    // SAFETY: as for `load!`.
+                    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_ptr.add(a), $n) };
+                }};
+            }
+            macro_rules! jump {
+                ($target:expr) => {{
+                    // SAFETY: the translator resolves every branch target to a
+                    // position inside the body.
+                    ip = unsafe { cx.code0.add($target as usize) };
+                }};
+            }
+            // As `Machine::run`'s `charge_head!`: a paid segment head at a branch
+            // target or a return position runs here.
+            macro_rules! charge_head {
+                () => {{
+                    // SAFETY: `ip` is inside the body.
+                    if let Op::ConsumeGas { gas: n } = unsafe { *ip } {
+                        let n = u64::from(n);
+                        if gas >= n {
+                            gas -= n;
+                            cx.prepaid = true;
+                            // SAFETY: a segment head is never a body's last op.
+                            ip = unsafe { ip.add(1) };
+                        }
+                    }
+                }};
+            }
+            macro_rules! branch_to {
+                ($target:expr) => {{
+                    jump!($target);
+                    charge_head!();
+                }};
+            }
+            macro_rules! br_if {
+                ($target:expr, $cond:expr) => {{
+                    if $cond {
+                        branch_to!($target);
+                    }
+                }};
+            }
+            macro_rules! skip {
+                ($n:expr) => {{
+                    // SAFETY: the data ops a branch skips follow it in the body.
+                    ip = unsafe { ip.add($n) };
+                }};
+            }
+            macro_rules! peek {
+                ($i:expr) => {
+                    // SAFETY: the data ops of a `BrTable` follow it in the body.
+                    unsafe { *ip.add($i) }
+                };
+            }
+            macro_rules! moves {
+                () => {{
+                    match peek!(0) {
+                        Op::Moves { to, from, n } => {
+                            for i in 0..n {
+                                ssl!(to + i, sl!(from + i));
+                            }
+                        }
+                        _ => fault!(TrapCode::Internal),
+                    }
+                }};
+            }
+            macro_rules! global_get {
+                ($i:expr) => {{
+                    // SAFETY: validation proved `$i` is below the module's global
+                    // count, the length of the instance's global list.
+                    let g = unsafe { *(*cx.instp).globals_ref().get_unchecked($i as usize) };
+                    cx.m.store.globals[g as usize].value
+                }};
+            }
+            macro_rules! global_set {
+                ($i:expr, $v:expr) => {{
+                    let v: u64 = $v;
+                    // SAFETY: as for `global_get!`.
+                    let g = unsafe { *(*cx.instp).globals_ref().get_unchecked($i as usize) };
+                    cx.m.store.globals[g as usize].value = v;
+                }};
+            }
+            macro_rules! memory_pages {
+                () => {
+                    mem_len / PAGE_SIZE as u64
+                };
+            }
+            // Switches to the instance of the code just entered when it differs.
+            macro_rules! switch_instance {
+                ($inst:expr) => {{
+                    let inst: usize = $inst;
+                    if inst != cx.inst {
+                        cx.inst = inst;
+                        cx.instp = &cx.m.store.instances[inst];
+                        cx.mem = cx.m.mem_of(inst);
+                        (mem_ptr, mem_len) = cx.m.mem_raw(cx.mem);
+                    }
+                }};
+            }
+            macro_rules! ret {
+                ($slot:expr) => {{
+                    // SAFETY: `cfp` points at the current body, kept alive by the
+                    // store; the results are `num_results` slots at `$slot..`, inside
+                    // the frame.
+                    let cf = unsafe { &*cx.cfp };
+                    let src = $slot as usize;
+                    for i in 0..cf.num_results as usize {
+                        ssl!(i, sl!(src + i));
+                    }
+                    cx.m.height -= cf.stack_units;
+                    match cx.m.frames.pop() {
+                        None => exit!(DONE),
+                        Some(f) => {
+                            cx.func = f.func;
+                            // The caller resumes at a segment head (see `Frame`).
+                            cx.prepaid = false;
+                            let (cfp, inst) = cx.m.enter(f.func);
+                            cx.cfp = cfp;
+                            // SAFETY: as above; `ret_pc` is a position in the caller's
+                            // body and `f.fp` its frame inside the stack.
+                            cx.code0 = unsafe { &*cfp }.code.as_ptr();
+                            ip = unsafe { cx.code0.add(f.ret_pc as usize) };
+                            fpp = unsafe { cx.stk.add(f.fp as usize) };
+                            switch_instance!(inst);
+                            charge_head!();
+                        }
+                    }
+                }};
+            }
+            // A call of `$callee` with its arguments at slot `$base..`: a wasm callee
+            // is entered here; a host callee leaves the chain before anything
+            // happens, `ip` back at the call (`$at`), for the loop backend.
+            macro_rules! call {
+                ($callee:expr, $base:expr, $at:expr) => {{
+                    let callee: u32 = $callee;
+                    let Some((ncfp, ninst)) = cx.m.enter_wasm(callee) else {
+                        ip = $at;
+                        exit!(FALLBACK)
+                    };
+                    // SAFETY: as for `ret!`.
+                    let ncf = unsafe { &*ncfp };
+                    if cx.m.frames.len() + 1 >= cx.m.max_depth
+                        || cx.m.height + ncf.stack_units > cx.m.max_height
+                    {
+                        fault!(TrapCode::CallStackExhausted);
+                    }
+                    cx.m.height += ncf.stack_units;
+                    // SAFETY: `ip` and `code0` are in the same body; `fpp` and `stk`
+                    // in the same stack.
+                    let pc = unsafe { ip.offset_from(cx.code0) } as u32;
+                    let fp = unsafe { fpp.offset_from(cx.stk) } as usize;
+                    cx.m.frames.push(Frame {
+                        func: cx.func,
+                        ret_pc: pc,
+                        fp: fp as u32,
+                    });
+                    let fp = fp + $base as usize;
+                    let np = ncf.num_params as usize;
+                    let nl = ncf.num_locals as usize;
+                    let need = fp + nl + ncf.max_operands as usize;
+                    if cx.m.store.stack.len() < need {
+                        cx.m.grow_stack(need);
+                        cx.stk = cx.m.store.stack.as_mut_ptr();
+                    }
+                    // SAFETY: the stack was just sized for the callee.
+                    fpp = unsafe { cx.stk.add(fp) };
+                    for i in np..nl {
+                        ssl!(i, 0);
+                    }
+                    cx.func = callee;
+                    cx.cfp = ncfp;
+                    cx.code0 = ncf.code.as_ptr();
+                    ip = cx.code0;
+                    switch_instance!(ninst);
+                }};
+            }
+
+            // The bodies of the handlers that are not shared arms (they use the
+            // handler's own registers, which a body passed in cannot name).
+            macro_rules! consume_gas {
+                ($n:expr) => {{
+                    let n = u64::from($n);
+                    if gas >= n {
+                        gas -= n;
+                        cx.prepaid = true;
+                    } else {
+                        cx.prepaid = false;
+                        exit!(SWITCH_TO_STEP);
+                    }
+                }};
+            }
+            macro_rules! call_direct {
+                ($idx:expr, $base:expr) => {{
+                    // SAFETY: validation proved `idx` is below the module's function
+                    // count, the length of the instance's function list.
+                    let callee = unsafe { *(*cx.instp).funcs_ref().get_unchecked($idx as usize) };
+                    call!(callee, $base, at);
+                }};
+            }
+            macro_rules! call_indirect {
+                ($type_idx:expr, $table:expr, $index:expr) => {{
+                    let callee = tri!(cx.m.indirect(cx.inst, $type_idx, $table, sl!($index)));
+                    let np = cx.m.param_count(callee);
+                    call!(callee, $index as usize - np, at);
+                }};
+            }
+
+            // SAFETY: this handler is only reached for an op of its own row
+            // (`HANDLERS` is indexed by the op's tag).
+            let Op::$name $fields = (unsafe { *ip }) else {
+                unsafe { std::hint::unreachable_unchecked() }
+            };
+            // SAFETY: a body never ends with a non-terminator.
+            ip = unsafe { ip.add(1) };
+            $body;
+            // SAFETY: `ip` is at an op of the body (the next one, a branch target or
+            // a return position).
+            unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, mem_len, cx) }
+        }
+    };
+}
+
+/// The handlers (one per op with a threaded handler, named after it).
+#[allow(clippy::wildcard_imports)]
+mod h {
+    use super::*;
+
+    macro_rules! handlers {
+        ($($name:ident $fields:tt => $body:expr,)*) => {
+            $(handler!($name $fields => $body);)*
+        };
+    }
+    pure_arms!(handlers);
+
+    handler!(ConsumeGas { gas: n } => consume_gas!(n));
+    handler!(Call { func: idx, base } => call_direct!(idx, base));
+    handler!(CallIndirect { type_idx, table, index } => call_indirect!(type_idx, table, index));
+
+    /// Leaves the chain before the op at `ip`, which the loop backend runs.
+    #[allow(clippy::missing_safety_doc)]
+    pub(super) unsafe extern "C" fn fallback(
+        ip: *const Op,
+        fpp: *mut u64,
+        gas: u64,
+        _mem_ptr: *mut u8,
+        _mem_len: u64,
+        cx: &mut Cx<'_, '_>,
+    ) -> u32 {
+        cx.ip = ip;
+        cx.fpp = fpp;
+        cx.gas = gas;
+        FALLBACK
+    }
+}
