@@ -443,12 +443,6 @@ fn conformance_modules(dispatch: Dispatch) {
 // ---------------------------------------------------------------------------------
 // Corpus B: programs and wat modules.
 
-/// Instantiates `bytes` alone in a fresh pair and compares each `(export, args)` call,
-/// sampling out-of-gas points whatever the total.
-fn compare_program(origin: &str, bytes: &[u8], calls: &[(&str, Vec<Value>)], probe: bool) -> Pair {
-    compare_program_in(origin, bytes, calls, probe, Dispatch::Auto)
-}
-
 /// A corpus's name in reports: `-loop` appended in the loop dispatch backend.
 fn corpus_name(corpus: &str, dispatch: Dispatch) -> String {
     match dispatch {
@@ -457,7 +451,9 @@ fn corpus_name(corpus: &str, dispatch: Dispatch) -> String {
     }
 }
 
-/// [`compare_program`] in the dispatch backend `dispatch`.
+/// Instantiates `bytes` alone in a fresh pair and compares each `(export, args)` call,
+/// sampling out-of-gas points whatever the total.
+/// Runs in the dispatch backend `dispatch`.
 fn compare_program_in(
     origin: &str,
     bytes: &[u8],
@@ -486,7 +482,7 @@ fn pair_with(config: &detwasm::Config) -> (Engine, Pair) {
     (engine, pair)
 }
 
-/// [`compare_program`] under `config`.
+/// [`compare_program_in`] under `config`.
 fn compare_program_with(
     origin: &str,
     bytes: &[u8],
