@@ -556,6 +556,7 @@ macro_rules! define_op {
         }
 
         /// The number of rows of the op table.
+        #[cfg_attr(not(detwasm_tail), allow(dead_code))]
         pub(crate) const OP_COUNT: usize = [$(OpTag::$name),*].len();
 
         impl Op {
