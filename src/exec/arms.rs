@@ -69,11 +69,7 @@ macro_rules! pure_arms {
         MemorySize { dst } => ssl!(dst, memory_pages!()),
         Unreachable {} => fault!(TrapCode::Unreachable),
         Jump { target: t } => branch_to!(t),
-        BrIfNez { target, cond } => {
-            if sl!(cond) as u32 != 0 {
-                branch_to!(target);
-            }
-        },
+        BrIfNez { target, cond } => br_if!(target, sl!(cond) as u32 != 0),
         BrIfI32Eq { target, a, b } => br_if!(target, u32v(sl!(a)) == u32v(sl!(b))),
         BrIfI32Ne { target, a, b } => br_if!(target, u32v(sl!(a)) != u32v(sl!(b))),
         BrIfI32LtS { target, a, b } => br_if!(target, i32v(sl!(a)) < i32v(sl!(b))),
@@ -104,11 +100,7 @@ macro_rules! pure_arms {
         BrIfI32LeUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) <= imm),
         BrIfI32GeSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) >= imm as i32),
         BrIfI32GeUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) >= imm),
-        BrIfEqz { target, cond } => {
-            if sl!(cond) as u32 == 0 {
-                branch_to!(target);
-            }
-        },
+        BrIfEqz { target, cond } => br_if!(target, sl!(cond) as u32 == 0),
         Drop {} => {},
         Select { s } => {
             if sl!(s + 2) as u32 == 0 {

@@ -34,6 +34,10 @@ const FALLBACK: u32 = 1;
 const SWITCH_TO_STEP: u32 = 2;
 const FAULT: u32 = 3;
 
+/// How many slots a call zeroes with one write when the callee's non-parameter locals
+/// fit (more are zeroed by a loop).
+const ZERO_RUN: usize = 8;
+
 /// What a handler needs besides its register arguments: the machine and the current
 /// function's and instance's pointers, plus the state saved when the chain ends.
 pub(super) struct Cx<'a, 's> {
@@ -351,8 +355,13 @@ macro_rules! handler {
                     // the frame.
                     let cf = unsafe { &*cx.cfp };
                     let src = $slot as usize;
-                    for i in 0..cf.num_results as usize {
-                        ssl!(i, sl!(src + i));
+                    let n = cf.num_results as usize;
+                    if n == 1 {
+                        ssl!(0, sl!(src));
+                    } else {
+                        for i in 0..n {
+                            ssl!(i, sl!(src + i));
+                        }
                     }
                     cx.m.height -= cf.stack_units;
                     match cx.m.frames.pop() {
@@ -404,21 +413,32 @@ macro_rules! handler {
                     let fp = fp + $base as usize;
                     let np = ncf.num_params as usize;
                     let nl = ncf.num_locals as usize;
-                    let need = fp + nl + ncf.max_operands as usize;
+                    // `ZERO_RUN` slots of slack past the callee's slots, so its
+                    // locals can be zeroed by one fixed-size write.
+                    let need = fp + nl + ncf.max_operands as usize + ZERO_RUN;
                     if cx.m.store.stack.len() < need {
                         cx.m.grow_stack(need);
                         cx.stk = cx.m.store.stack.as_mut_ptr();
                     }
                     // SAFETY: the stack was just sized for the callee.
                     fpp = unsafe { cx.stk.add(fp) };
-                    for i in np..nl {
-                        ssl!(i, 0);
+                    if nl - np <= ZERO_RUN {
+                        // Zeroes the locals and slots past them that the callee
+                        // writes before it reads (operand slots) or never uses.
+                        // SAFETY: fp + np + ZERO_RUN <= need <= the stack's length.
+                        unsafe { (fpp.add(np) as *mut [u64; ZERO_RUN]).write_unaligned([0; ZERO_RUN]) };
+                    } else {
+                        for i in np..nl {
+                            ssl!(i, 0);
+                        }
                     }
                     cx.func = callee;
                     cx.cfp = ncfp;
                     cx.code0 = ncf.code.as_ptr();
                     ip = cx.code0;
                     switch_instance!(ninst);
+                    // The callee's first segment head, charged here when it can be paid.
+                    charge_head!();
                 }};
             }
 
