@@ -286,7 +286,7 @@ fn host_call(
         return Ok(status::DEPTH_LIMIT);
     }
     let contract = match String::from_utf8(contract) {
-        Ok(s) if s.len() <= MAX_NAME_BYTES as usize => s,
+        Ok(s) if s.len() <= MAX_NAME_BYTES as usize && c.data().env.code.contains_key(&s) => s,
         _ => return Ok(status::NO_CONTRACT),
     };
     let method = match String::from_utf8(method) {
