@@ -431,6 +431,18 @@ fn the_token_moves_balances_and_refuses_overdrafts() {
 }
 
 #[test]
+fn an_engine_without_gas_metering_is_refused() {
+    let engine = Engine::new(detwasm::Config {
+        gas_metering: false,
+        ..detwasm::Config::default()
+    });
+    assert!(matches!(
+        Chain::new(&engine),
+        Err(detwasm::Error::Invoke(_))
+    ));
+}
+
+#[test]
 fn bad_deployments_are_errors() {
     let mut chain = chain();
     let ok = wat::parse_str("(module (func (export \"run\")))").unwrap();
@@ -543,6 +555,47 @@ fn bad_calls_fail_without_panicking_and_change_nothing() {
         assert_eq!(r.outcome, want, "{contract}.{method}");
         if r.outcome.is_err() {
             assert_eq!(chain.state_root(), before, "{contract}.{method}");
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(200))]
+
+    /// Any text parses to commands or a line-numbered error, never a panic.
+    #[test]
+    fn any_script_text_parses_or_fails_cleanly(text in "[ -~\n]{0,200}") {
+        if let Err(e) = parse_script(&text) {
+            proptest::prop_assert!(e.line >= 1 && e.line <= text.lines().count().max(1));
+        }
+    }
+
+    /// Random transactions against the C contracts: never a panic, gas within the
+    /// limit, and a failed one leaves the root as it was.
+    #[test]
+    fn random_transactions_keep_gas_and_rollback_invariants(
+        txs in proptest::collection::vec(
+            (0usize..4, 0usize..5, proptest::collection::vec(proptest::num::u8::ANY, 0..80), 0u64..40_000),
+            1..12,
+        )
+    ) {
+        let mut chain = c_contracts();
+        let senders = ["alice", "bob", "vault", "token"];
+        let methods = ["init", "mint", "transfer", "balance", "pay", "recurse", "try_faulty", "run"];
+        let contracts = ["token", "vault", "faulty", "spin", "none"];
+        for (i, (sender, contract, input, gas_limit)) in txs.iter().enumerate() {
+            let before = chain.state_root();
+            let r = chain.call(&Transaction {
+                sender: senders[*sender],
+                contract: contracts[*contract],
+                method: methods[(i + input.len()) % methods.len()],
+                input,
+                gas_limit: *gas_limit,
+            });
+            proptest::prop_assert!(r.gas_used <= *gas_limit);
+            if r.outcome.is_err() {
+                proptest::prop_assert_eq!(chain.state_root(), before);
+            }
         }
     }
 }

@@ -80,7 +80,6 @@ pub mod status {
 pub(crate) fn failure_status(failure: &Failure) -> i32 {
     match failure {
         Failure::Trap(TrapCode::OutOfGas) => status::OUT_OF_GAS,
-        Failure::DepthLimit => status::DEPTH_LIMIT,
         Failure::NoContract => status::NO_CONTRACT,
         Failure::NoMethod => status::NO_METHOD,
         Failure::Trap(_)

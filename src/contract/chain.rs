@@ -97,8 +97,15 @@ impl Chain {
     /// metering).
     ///
     /// # Errors
-    /// Never in practice: `Error::Link` if the ABI's linker could not be built.
+    /// `Error::Invoke` when `engine`'s configuration has `gas_metering` off: gas
+    /// limits, forwarding and charging are the host's whole contract. (`Error::Link`
+    /// if the ABI's linker could not be built: never in practice.)
     pub fn new(engine: &Engine) -> Result<Chain, Error> {
+        if !engine.config().gas_metering {
+            return Err(Error::Invoke(
+                "the contract host needs an engine with gas_metering on".into(),
+            ));
+        }
         Ok(Chain {
             env: Arc::new(Env {
                 engine: engine.clone(),

@@ -56,8 +56,6 @@ pub enum Failure {
     NoContract,
     /// The contract exports no function of the called name of type `[] -> []`.
     NoMethod,
-    /// A nested call would have exceeded `MAX_CALL_DEPTH` (only seen by callers).
-    DepthLimit,
     /// Instantiation failed for a reason other than a trap.
     Instantiate(String),
     /// The runtime refused the call: a bug of detwasm if it ever happens.
@@ -72,7 +70,6 @@ impl fmt::Display for Failure {
             Failure::Host(reason) => write!(f, "host_error {reason:?}"),
             Failure::NoContract => f.write_str("no_contract"),
             Failure::NoMethod => f.write_str("no_method"),
-            Failure::DepthLimit => f.write_str("depth_limit"),
             Failure::Instantiate(reason) => write!(f, "instantiate {reason:?}"),
             Failure::Internal(reason) => write!(f, "internal {reason:?}"),
         }
