@@ -7,6 +7,7 @@
 //! # comment (also after a command)
 //! deploy NAME FILE.wasm
 //! call SENDER CONTRACT METHOD GAS_LIMIT [ARG...]
+//! storage NAME
 //! ```
 //!
 //! The input of a call is its arguments' bytes, concatenated: `u32:N` and `u64:N`
@@ -39,6 +40,11 @@ pub enum Command {
         gas_limit: u64,
         /// The input bytes.
         input: Vec<u8>,
+    },
+    /// Print an account's storage entries (changes nothing).
+    Storage {
+        /// The account name.
+        name: String,
     },
 }
 
@@ -109,6 +115,14 @@ pub fn parse_script(text: &str) -> Result<Vec<(usize, Command)>, ScriptError> {
                     input,
                 }
             }
+            "storage" => {
+                let [name] = rest else {
+                    return Err(err("expected `storage NAME`".into()));
+                };
+                Command::Storage {
+                    name: account(name).map_err(err)?,
+                }
+            }
             other => return Err(err(format!("unknown command {other:?}"))),
         };
         commands.push((line, command));
@@ -157,7 +171,8 @@ fn parse_arg(arg: &str) -> Result<Vec<u8>, String> {
 
 /// Runs `commands` on `chain` and returns the report: for each command, a line that
 /// restates it and an indented line with its result (`ok`, the output in hex and gas
-/// used, or `failed` and why) and the state root after it. A deploy whose file
+/// used, or `failed` and why) and the state root after it; for `storage`, one
+/// indented line per entry, key and value in hex, in key order. A deploy whose file
 /// `load` cannot supply fails like any refused deployment. The same commands and
 /// files always give the same bytes.
 pub fn run_script(
@@ -212,6 +227,13 @@ pub fn run_script(
                     hex::encode(chain.state_root())
                 );
             }
+            Command::Storage { name } => {
+                let entries = chain.state().entries(name);
+                let _ = writeln!(out, "{line}: storage {name}: {} entries", entries.len());
+                for (key, value) in entries {
+                    let _ = writeln!(out, "  {}={}", hex::encode(key), hex::encode(value));
+                }
+            }
         }
     }
     out
@@ -247,6 +269,8 @@ mod tests {
             ("call a b m 10 u32:4294967296\n", 1),
             ("call a b m 10 hex:f\n", 1),
             ("call a b m 10 i8:1\n", 1),
+            ("storage\n", 1),
+            ("storage a b\n", 1),
         ] {
             let e = parse_script(text).unwrap_err();
             assert_eq!(e.line, line, "{text:?}: {e}");
