@@ -59,7 +59,8 @@ fn run_demo() -> String {
     })
 }
 
-/// `BLESS=1 cargo test --release --test contract` rewrites `examples/contract/expected.txt`.
+/// `BLESS=1 cargo test --release --test contract` rewrites `examples/contract/expected.txt`
+/// (the CLI test, reading the file meanwhile, may fail in that run only).
 #[test]
 fn demo_script_prints_the_committed_report_every_time() {
     let path = contract_dir().join("expected.txt");
