@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod contract;
 mod engine;
 pub mod error;
 #[allow(unsafe_code)] // The interpreter hot path; every block has a SAFETY comment.

@@ -12,6 +12,7 @@
 //! - 70: an internal error of detwasm (a bug; please report it);
 //! - 134: the guest trapped (128 + SIGABRT, what a native program that aborts returns).
 
+mod contract;
 mod inspect;
 mod run;
 mod summary;
@@ -83,6 +84,17 @@ enum Command {
     ///
     /// Exits 0, or 2 for an unreadable or rejected module or an unknown function.
     Inspect(inspect::InspectArgs),
+    /// Run a contract transaction script (SPEC.md §Contract host): deploy modules as
+    /// accounts and call their methods, printing each result, the gas used and the
+    /// state root after it.
+    ///
+    /// Module files are read relative to the script. Exits 0 when the script ran
+    /// (failed transactions included), 2 for an unreadable or malformed script.
+    Contract {
+        /// The script: `deploy NAME FILE.wasm` and `call SENDER CONTRACT METHOD
+        /// GAS_LIMIT [ARG...]` lines (README "Contract host").
+        script: PathBuf,
+    },
     /// Inspect trace files (SPEC.md §Trace).
     Trace {
         #[command(subcommand)]
@@ -220,6 +232,7 @@ where
         Command::Bisect(args) => trace_cmd::bisect_command(&args),
         Command::Trace { command } => trace_cmd::trace_command(&command),
         Command::Inspect(args) => inspect::inspect_command(&args),
+        Command::Contract { script } => contract::contract_command(&script),
     }
 }
 
