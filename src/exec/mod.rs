@@ -5,6 +5,7 @@
 
 pub(crate) mod checkpoint;
 pub(crate) mod profile;
+pub(crate) mod suspend;
 mod trap;
 
 pub use trap::{Trap, TrapCode};
@@ -28,7 +29,7 @@ pub const PAGE_SIZE: usize = 65536;
 ///
 /// A suspended caller never has prepaid gas: the translator ends a segment at every
 /// call, so the op it resumes at is the head of a new segment (a `ConsumeGas`).
-struct Frame {
+pub(crate) struct Frame {
     func: u32,
     ret_pc: u32,
     fp: u32,
@@ -83,6 +84,11 @@ struct Machine<'s> {
     /// checkpoint boundary, so running into the fence is an out-of-gas fault that the
     /// loop turns into a checkpoint. The real remaining gas is the loop's plus this.
     fence: u64,
+    /// Whether an out-of-gas stop suspends the call (`suspend.rs`) instead of trapping.
+    resumable: bool,
+    /// Set when a host call stopped out of gas in a resumable call, its charges
+    /// returned and nothing recorded: the call op runs again on resume.
+    host_stop: bool,
 }
 
 /// Marks the path that calls it as rarely taken, so the compiler lays out and
@@ -168,6 +174,24 @@ pub(crate) fn invoke(
     func: FuncAddr,
     args: &[Value],
 ) -> Result<Vec<Value>, Error> {
+    match invoke_with(store, host, func, args, false)? {
+        Outcome::Finished(results) => Ok(results),
+        Outcome::Suspended(_) => Err(Error::Internal("a call suspended without being resumable")),
+    }
+}
+
+/// [`invoke`], and with `resumable` an out-of-gas stop suspends the call in
+/// `store.suspended` instead of trapping (SPEC.md §Gas, resumption; `suspend.rs`).
+pub(crate) fn invoke_with(
+    store: &mut Store,
+    host: &mut dyn Any,
+    func: FuncAddr,
+    args: &[Value],
+    resumable: bool,
+) -> Result<Outcome, Error> {
+    if store.suspended.is_some() {
+        return Err(Error::Invoke(suspend::BUSY.to_string()));
+    }
     let f = store
         .funcs
         .get(func.0 as usize)
@@ -188,55 +212,102 @@ pub(crate) fn invoke(
             .map_err(|why| Error::Invoke(format!("argument {}: {why}", i + 1)))?;
     }
     let slots: Vec<u64> = args.iter().map(Value::to_slot).collect();
-    let results = match &f.kind {
-        FuncKind::Host(_) => {
-            let before = store.gas_remaining;
-            let r = call_host_func(store, host, func.0, args.to_vec(), None);
-            if let Ok(results) = &r {
-                store.pin_exns(results);
-            }
-            if let Some(p) = store.profiler.as_deref_mut() {
-                p.clear();
-                p.push(func.0);
-                p.last = before;
-                p.flush(store.gas_remaining);
-                p.clear();
-            }
-            return Ok(r?);
+    if matches!(f.kind, FuncKind::Host(_)) {
+        return invoke_host(store, host, func, args.to_vec(), resumable);
+    }
+    let mut m = Machine::new(store, host, resumable);
+    let run = m.run_invocation(func.0, &slots)?;
+    Ok(finish(store, &ty, run))
+}
+
+/// Runs host function `func` invoked by the embedder (not from wasm).
+fn invoke_host(
+    store: &mut Store,
+    host: &mut dyn Any,
+    func: FuncAddr,
+    args: Vec<Value>,
+    resumable: bool,
+) -> Result<Outcome, Error> {
+    let before = store.gas_remaining;
+    let r = call_host_func(store, host, func.0, args.clone(), None, resumable);
+    if let Ok(results) = &r {
+        store.pin_exns(results);
+    }
+    if let Some(p) = store.profiler.as_deref_mut() {
+        p.clear();
+        p.push(func.0);
+        p.last = before;
+        p.flush(store.gas_remaining);
+        p.clear();
+    }
+    match r {
+        Ok(results) => Ok(Outcome::Finished(results)),
+        Err(HostStop::Trap(t)) => Err(Error::Trap(t)),
+        Err(HostStop::OutOfGas) => Ok(suspend::suspend_host(store, func, args)),
+    }
+}
+
+/// The results of a finished run as values of `ty`'s result types (pinned, SPEC.md
+/// §Exceptions), or the trap of a suspension.
+fn finish(store: &mut Store, ty: &crate::value::FuncType, run: Run) -> Outcome {
+    match run {
+        Run::Done(slots) => {
+            let results: Vec<Value> = slots
+                .iter()
+                .zip(ty.results())
+                .map(|(s, t)| Value::from_slot(*t, *s))
+                .collect();
+            store.pin_exns(&results);
+            Outcome::Finished(results)
         }
-        FuncKind::Wasm { .. } => {
-            let config = store.engine.config().clone();
-            let mut m = Machine {
-                store,
-                host,
-                frames: Vec::new(),
-                height: 0,
-                max_height: config.max_stack_height,
-                max_depth: config.max_call_depth as usize,
-                max_live_exceptions: config.max_live_exceptions,
-                host_trap: None,
-                trap_body: empty_func(),
-                metering: config.gas_metering,
-                cp_interval: config.checkpoint_interval,
-                fence: 0,
-                unpaid_tail: false,
-            };
-            m.run_invocation(func.0, &slots)?
+        Run::Suspended(trap) => Outcome::Suspended(trap),
+    }
+}
+
+/// What an invocation came to.
+pub(crate) enum Outcome {
+    /// It returned these results.
+    Finished(Vec<Value>),
+    /// It ran out of gas and is suspended in `store.suspended`; the out-of-gas trap
+    /// says where.
+    Suspended(Trap),
+}
+
+/// What the driver loop came to: the root function's result slots, or a suspension.
+#[derive(Debug)]
+enum Run {
+    Done(Vec<u64>),
+    Suspended(Trap),
+}
+
+impl<'s> Machine<'s> {
+    /// A machine with no live activation over `store` and the host state `host`.
+    fn new(store: &'s mut Store, host: &'s mut dyn Any, resumable: bool) -> Machine<'s> {
+        let config = store.engine.config().clone();
+        Machine {
+            store,
+            host,
+            frames: Vec::new(),
+            height: 0,
+            max_height: config.max_stack_height,
+            max_depth: config.max_call_depth as usize,
+            max_live_exceptions: config.max_live_exceptions,
+            host_trap: None,
+            trap_body: empty_func(),
+            metering: config.gas_metering,
+            cp_interval: config.checkpoint_interval,
+            fence: 0,
+            unpaid_tail: false,
+            resumable,
+            host_stop: false,
         }
-    };
-    let results: Vec<Value> = results
-        .iter()
-        .zip(ty.results())
-        .map(|(s, t)| Value::from_slot(*t, *s))
-        .collect();
-    store.pin_exns(&results);
-    Ok(results)
+    }
 }
 
 impl Machine<'_> {
-    fn run_invocation(&mut self, func: u32, args: &[u64]) -> Result<Vec<u64>, Trap> {
-        let (units, nlocals, nops, nresults) = match wasm_code(self.store, func) {
-            Some(c) => (c.stack_units, c.num_locals, c.max_operands, c.num_results),
+    fn run_invocation(&mut self, func: u32, args: &[u64]) -> Result<Run, Trap> {
+        let (units, nlocals, nops) = match wasm_code(self.store, func) {
+            Some(c) => (c.stack_units, c.num_locals, c.max_operands),
             None => return Err(Trap::new(TrapCode::Internal)),
         };
         if units > self.max_height || self.max_depth == 0 {
@@ -253,7 +324,7 @@ impl Machine<'_> {
         stack.clear();
         stack.resize(need.max(args.len()), 0);
         stack[..args.len()].copy_from_slice(args);
-        let mut regs = Regs {
+        let regs = Regs {
             func,
             pc: 0,
             fp: 0,
@@ -261,7 +332,14 @@ impl Machine<'_> {
             prepaid: true,
             part: None,
         };
-        let mut step = false;
+        self.drive(func, regs, false)
+    }
+
+    /// The driver: runs the loop (switching to step mode and taking checkpoints as it
+    /// asks) until the invocation of `root` returns, traps or, when resumable, runs
+    /// out of gas.
+    fn drive(&mut self, root: u32, mut regs: Regs, mut step: bool) -> Result<Run, Trap> {
+        let nresults = wasm_code(self.store, root).map_or(0, |c| c.num_results as usize);
         loop {
             let r = if step {
                 self.run::<true>(&mut regs)
@@ -270,13 +348,18 @@ impl Machine<'_> {
             };
             match r {
                 Ok(Exit::Done) => {
-                    let n = nresults as usize;
-                    return Ok(self.store.stack[regs.fp..regs.fp + n].to_vec());
+                    let n = nresults;
+                    return Ok(Run::Done(
+                        self.store.stack[regs.fp..regs.fp + n].to_vec(),
+                    ));
                 }
                 Ok(Exit::SwitchToStep) => step = true,
                 Ok(Exit::Checkpoint) => {
                     self.take_checkpoint(&regs);
                     step = true;
+                }
+                Err(TrapCode::OutOfGas) if self.resumable && self.host_trap.is_none() => {
+                    return Ok(Run::Suspended(self.suspend(root, &regs)));
                 }
                 Err(code) => return Err(self.fail(code, &regs)),
             }
@@ -1804,12 +1887,17 @@ impl Machine<'_> {
             .map(|(t, s)| Value::from_slot(*t, *s))
             .collect();
         store.pin_exns(&args);
-        let results = match call_host_func(store, self.host, callee, args, Some((inst, mem))) {
+        let caller = Some((inst, mem));
+        let results = match call_host_func(store, self.host, callee, args, caller, self.resumable) {
             Ok(r) => r,
-            Err(t) => {
+            Err(HostStop::Trap(t)) => {
                 let code = t.code();
                 self.host_trap = Some(t);
                 return Err(code);
+            }
+            Err(HostStop::OutOfGas) => {
+                self.host_stop = true;
+                return Err(TrapCode::OutOfGas);
             }
         };
         let need = base + results.len();
@@ -1998,27 +2086,42 @@ fn empty_func() -> CompiledFunc {
     CompiledFunc::unreachable_body()
 }
 
+/// How a host call ended when it did not return.
+enum HostStop {
+    /// A trap that ends the call (and the invocation).
+    Trap(Trap),
+    /// Resumable calls only: it ran out of gas before acting (SPEC.md §Gas, host
+    /// functions); every charge it made was returned and nothing was recorded, so it
+    /// runs again from its start on resume.
+    OutOfGas,
+}
+
 /// Calls host function `func` with the host state `host`, `args` (typed as its
 /// parameters) and, when called from wasm, the calling instance and the address of its
 /// memory 0: charges its base gas, runs it (or, when the trace hook answers from a
 /// recording, applies the recorded answer), and reports the call to the trace hook.
+///
+/// With `resumable`, a live (not replayed) call that ends out of gas is undone as far
+/// as the runtime knows it: its charges are returned, the trace hook does not see it,
+/// and `HostStop::OutOfGas` says so.
 fn call_host_func(
     store: &mut Store,
     host: &mut dyn Any,
     func: u32,
     args: Vec<Value>,
     caller: Option<(usize, usize)>,
-) -> Result<Vec<Value>, Trap> {
+    resumable: bool,
+) -> Result<Vec<Value>, HostStop> {
     let mem = caller.map(|(_, m)| m);
     let Some(f) = store.funcs.get(func as usize) else {
-        return Err(Trap::new(TrapCode::Internal));
+        return Err(HostStop::Trap(Trap::new(TrapCode::Internal)));
     };
     let FuncKind::Host(h) = &f.kind else {
-        return Err(Trap::new(TrapCode::Internal));
+        return Err(HostStop::Trap(Trap::new(TrapCode::Internal)));
     };
     let h = h.clone();
     let Some(ty) = store.types.get(f.ty as usize) else {
-        return Err(Trap::new(TrapCode::Internal));
+        return Err(HostStop::Trap(Trap::new(TrapCode::Internal)));
     };
     let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
     let ty_id = f.ty;
@@ -2077,6 +2180,17 @@ fn call_host_func(
             Err(Trap::new(TrapCode::HostError))
         }
     });
+    if resumable && replayed.is_none() {
+        if let Err(t) = &outcome {
+            if t.code() == TrapCode::OutOfGas {
+                // SPEC.md §Gas: out of gas before acting. Suspend: return every charge
+                // of the call and record nothing; the call starts again on resume.
+                store.gas_remaining = before;
+                store.trace_hook = hook;
+                return Err(HostStop::OutOfGas);
+            }
+        }
+    }
     if let (true, Some(m)) = (track, mem) {
         let cache = store.page_cache.entry(m as u32).or_default();
         if raw_mut {
@@ -2114,7 +2228,7 @@ fn call_host_func(
         );
     }
     store.trace_hook = hook;
-    outcome.map(|()| results)
+    outcome.map(|()| results).map_err(HostStop::Trap)
 }
 
 /// Applies a recorded host call answer: its gas, its memory writes, its results.
@@ -2204,16 +2318,26 @@ mod tests {
             cp_interval: 0,
             fence: 0,
             unpaid_tail: false,
+            resumable: false,
+            host_stop: false,
+        }
+    }
+
+    fn host_trap_code(r: Result<Vec<Value>, HostStop>) -> TrapCode {
+        match r {
+            Err(HostStop::Trap(t)) => t.code(),
+            Err(HostStop::OutOfGas) => TrapCode::OutOfGas,
+            Ok(_) => panic!("the host call returned"),
         }
     }
 
     #[test]
     fn a_host_call_to_a_wasm_function_is_an_internal_fault() {
         let (mut store, f) = store_with_wasm_func();
-        let t = call_host_func(&mut store, &mut (), f, Vec::new(), None).unwrap_err();
-        assert_eq!(t.code(), TrapCode::Internal);
-        let t = call_host_func(&mut store, &mut (), 999, Vec::new(), None).unwrap_err();
-        assert_eq!(t.code(), TrapCode::Internal);
+        let r = call_host_func(&mut store, &mut (), f, Vec::new(), None, false);
+        assert_eq!(host_trap_code(r), TrapCode::Internal);
+        let r = call_host_func(&mut store, &mut (), 999, Vec::new(), None, true);
+        assert_eq!(host_trap_code(r), TrapCode::Internal);
     }
 
     #[test]

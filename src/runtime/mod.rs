@@ -16,6 +16,7 @@ mod caller;
 mod hook;
 mod instantiate;
 mod linker;
+mod resumable;
 mod typed;
 
 pub(crate) use access::Access;
@@ -23,6 +24,7 @@ pub(crate) use caller::ErasedHostFn;
 pub use caller::{Caller, CallerContext};
 pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
 pub use linker::Linker;
+pub use resumable::{Invocation, ResumableCall, TypedInvocation, TypedResumableCall};
 pub use typed::{TypedFunc, WasmTy, WasmTyList};
 
 use crate::engine::Engine;
@@ -210,7 +212,18 @@ pub struct StoreInner {
     /// The next checkpoint boundary (gas used) and the next checkpoint's index.
     pub(crate) checkpoint_next: u64,
     pub(crate) checkpoint_index: u64,
+    /// This store's identity, unique in the process: what a [`ResumableCall`] is
+    /// checked against. Never observable in results, gas or traces.
+    pub(crate) id: u64,
+    /// The suspended call, if a resumable invocation ran out of gas (SPEC.md §Gas,
+    /// resumption); while it is here no other code runs in this store.
+    pub(crate) suspended: Option<Box<crate::exec::suspend::Suspended>>,
+    /// The sequence number of the last suspension.
+    pub(crate) suspend_seq: u64,
 }
+
+/// The next store id.
+static NEXT_STORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn addr32(n: usize) -> Result<u32, Error> {
     u32::try_from(n).map_err(|_| Error::Limit("store address space exhausted".into()))
@@ -242,6 +255,9 @@ impl StoreInner {
             page_cache: BTreeMap::new(),
             checkpoint_next: engine.config().checkpoint_interval,
             checkpoint_index: 0,
+            id: NEXT_STORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            suspended: None,
+            suspend_seq: 0,
         }
     }
 
