@@ -720,7 +720,7 @@ impl Machine<'_> {
             ($results:expr) => {{
                 let src: usize = $results;
                 prof!(|p| {
-                    p.flush(gas);
+                    p.flush(gas + self.fence);
                     p.pop();
                 });
                 let n = cf!().num_results as usize;
@@ -778,7 +778,7 @@ impl Machine<'_> {
                             }
                             self.height = units;
                             prof!(|p| {
-                                p.flush(gas);
+                                p.flush(gas + self.fence);
                                 p.pop();
                                 p.push(callee);
                             });
@@ -793,7 +793,7 @@ impl Machine<'_> {
                             }
                             self.height += ncf.stack_units;
                             prof!(|p| {
-                                p.flush(gas);
+                                p.flush(gas + self.fence);
                                 p.push(callee);
                             });
                             self.frames.push(Frame {
@@ -826,7 +826,7 @@ impl Machine<'_> {
                     }
                     None => {
                         prof!(|p| {
-                            p.flush(gas);
+                            p.flush(gas + self.fence);
                             p.push(callee);
                         });
                         save!();
@@ -850,7 +850,7 @@ impl Machine<'_> {
         }
         macro_rules! throw {
             ($exn:expr, $fresh:expr) => {{
-                prof!(|p| p.flush(gas));
+                prof!(|p| p.flush(gas + self.fence));
                 save!();
                 let caught = self.unwind($exn, $fresh, regs);
                 func = regs.func;

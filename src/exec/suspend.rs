@@ -254,7 +254,8 @@ pub(super) fn suspend_host(store: &mut Store, func: FuncAddr, args: Vec<Value>) 
 }
 
 /// Resumes the store's suspended call `seq` with `more_gas` more gas (the limit grows
-/// by as much, so gas used carries on; saturating at 2^64 - 1).
+/// by as much, so gas used carries on; saturating at 2^64 - 1). Without `resumable`,
+/// running out of gas again is a trap, as in a non-resumable call.
 ///
 /// # Errors
 /// `Error::Invoke` when the store has no suspended call `seq` (a stale handle);
@@ -264,6 +265,7 @@ pub(crate) fn resume(
     host: &mut dyn Any,
     seq: u64,
     more_gas: u64,
+    resumable: bool,
 ) -> Result<Outcome, Error> {
     match store.suspended.as_deref() {
         Some(s) if s.seq == seq => {}
@@ -296,7 +298,7 @@ pub(crate) fn resume(
     match state {
         State::Host { args } => {
             let before = store.gas_remaining;
-            let r = call_host_func(store, host, root.0, args.clone(), None, true);
+            let r = call_host_func(store, host, root.0, args.clone(), None, resumable);
             if let Ok(results) = &r {
                 store.pin_exns(results);
             }
@@ -320,7 +322,7 @@ pub(crate) fn resume(
             if let Some(p) = store.profiler.as_deref_mut() {
                 p.last = store.gas_remaining;
             }
-            let mut m = Machine::new(store, host, true);
+            let mut m = Machine::new(store, host, resumable);
             let run = m.resume_wasm(root.0, w)?;
             Ok(finish(store, &ty, run))
         }

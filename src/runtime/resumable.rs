@@ -59,12 +59,42 @@ impl ResumableCall {
         store: &mut Store<T>,
         more_gas: u64,
     ) -> Result<Invocation, Error> {
+        self.resume_with(store, more_gas, true)
+    }
+
+    /// [`ResumableCall::resume`] for the last time: running out of gas again is a
+    /// trap (`Error::Trap`), exactly as for [`Store::invoke`], with its gas and its
+    /// host call event in a trace. A call run in slices whose last one is resumed so
+    /// gives the same outcome as one run with the summed limit also when that limit
+    /// is too small (a resumable stop inside a host function returns the host call's
+    /// charges instead).
+    ///
+    /// # Errors
+    /// As [`ResumableCall::resume`], and `Error::Trap` for out of gas.
+    pub fn resume_final<T: 'static>(
+        self,
+        store: &mut Store<T>,
+        more_gas: u64,
+    ) -> Result<Vec<Value>, Error> {
+        match self.resume_with(store, more_gas, false)? {
+            Invocation::Finished(results) => Ok(results),
+            Invocation::OutOfGas(_) => Err(Error::Internal("a final resume suspended")),
+        }
+    }
+
+    fn resume_with<T: 'static>(
+        self,
+        store: &mut Store<T>,
+        more_gas: u64,
+        resumable: bool,
+    ) -> Result<Invocation, Error> {
         if store.inner.id != self.store {
             return Err(Error::Invoke(
                 "resumable call of another store".to_string(),
             ));
         }
-        let outcome = exec::suspend::resume(&mut store.inner, &mut store.data, self.seq, more_gas)?;
+        let (inner, data) = (&mut store.inner, &mut store.data);
+        let outcome = exec::suspend::resume(inner, data, self.seq, more_gas, resumable)?;
         Ok(store.inner.invocation(outcome))
     }
 }
@@ -174,6 +204,24 @@ impl<Results: WasmTyList> TypedResumableCall<Results> {
         more_gas: u64,
     ) -> Result<TypedInvocation<Results>, Error> {
         typed(self.call.resume(store, more_gas)?)
+    }
+
+    /// As [`ResumableCall::resume_final`], with the results converted.
+    ///
+    /// # Errors
+    /// As [`ResumableCall::resume_final`].
+    pub fn resume_final<T: 'static>(
+        self,
+        store: &mut Store<T>,
+        more_gas: u64,
+    ) -> Result<Results, Error> {
+        let results = self.call.resume_final(store, more_gas)?;
+        Results::from_values(&results).ok_or_else(|| {
+            Error::Invoke(format!(
+                "the call returned {results:?}, not the checked types {:?}",
+                Results::types()
+            ))
+        })
     }
 
     /// The untyped handle.
