@@ -587,3 +587,4 @@ fn the_gas_profile_sums_to_the_gas_used_with_checkpoints() {
         assert_eq!(one.profile, one_run(0, "run", 7, BIG).profile);
     }
 }
+

@@ -24,7 +24,7 @@
 //! Depends on the machine of `mod.rs` and the store.
 
 use super::{
-    call_host_func, finish, unexecuted_gas, Frame, HostStop, Machine, Outcome,
+    call_host_func, finish, unexecuted_gas, wasm_code, Frame, HostStop, Machine, Outcome,
     Regs, Run, Trap, TrapCode,
 };
 use crate::error::Error;
@@ -140,11 +140,11 @@ impl Machine<'_> {
             Trap::at(TrapCode::OutOfGas, FuncAddr(regs.func), at).with_part(part)
         };
         let mut stack = std::mem::take(&mut self.store.stack);
-        // Every slot of the live activations: the executing one's are the highest.
-        let live = code.map_or(stack.len(), |c| {
-            regs.fp + c.num_locals as usize + c.max_operands as usize
-        });
-        stack.truncate(live);
+        // Every slot of the live activations (a caller's operand slots may reach past
+        // the frame of a small callee above them).
+        if let Some(live) = live_slots(self.store, &self.frames, regs.func, regs.fp) {
+            stack.truncate(live);
+        }
         let state = WasmState {
             frames: std::mem::take(&mut self.frames),
             func: regs.func,
@@ -170,7 +170,9 @@ impl Machine<'_> {
         if pc >= cf.code.len() {
             return Err(internal());
         }
-        let need = fp + cf.num_locals as usize + cf.max_operands as usize;
+        let Some(need) = live_slots(self.store, &w.frames, w.func, fp) else {
+            return Err(internal());
+        };
         self.frames = w.frames;
         self.height = w.height;
         self.store.stack = w.stack;
@@ -232,6 +234,18 @@ impl Machine<'_> {
             self.drive(root, regs, true)
         }
     }
+}
+
+/// The number of value-stack slots the live activations use: every slot the loop may
+/// touch in any of them (frame pointer + locals + operand slots); `None` when one of
+/// them is not a wasm function.
+fn live_slots(store: &Store, frames: &[Frame], func: u32, fp: usize) -> Option<usize> {
+    let current = std::iter::once((func, fp));
+    let callers = frames.iter().map(|f| (f.func, f.fp as usize));
+    current.chain(callers).try_fold(0usize, |most, (func, fp)| {
+        let c = wasm_code(store, func)?;
+        Some(most.max(fp + c.num_locals as usize + c.max_operands as usize))
+    })
 }
 
 /// Keeps a suspension in the store under a new sequence number.
