@@ -376,7 +376,11 @@ fn one_gas_slices_equal_one_run() {
 #[test]
 fn a_trap_after_resuming_is_reported_as_in_one_run() {
     let one = one_run(0, "trap_after", 4, BIG);
-    assert!(one.result.as_ref().unwrap_err().contains("IntegerDivideByZero"));
+    assert!(one
+        .result
+        .as_ref()
+        .unwrap_err()
+        .contains("IntegerDivideByZero"));
     let g = one.gas_used;
     for slices in [vec![1; g as usize - 3], vec![g / 2, 1, 1, 1], vec![g - 1]] {
         assert_eq!(sliced_run(0, "trap_after", 4, BIG, &slices), one);
@@ -390,7 +394,11 @@ fn out_of_gas_at_the_end_of_the_slices_is_the_one_run_trap() {
         let one = one_run(0, "run", 9, limit);
         assert!(one.result.as_ref().unwrap_err().contains("OutOfGas"));
         for slices in [vec![1; (limit / 2) as usize], vec![limit / 3, limit / 3]] {
-            assert_eq!(sliced_run(0, "run", 9, limit, &slices), one, "limit {limit}");
+            assert_eq!(
+                sliced_run(0, "run", 9, limit, &slices),
+                one,
+                "limit {limit}"
+            );
         }
     }
 }
@@ -427,7 +435,12 @@ proptest! {
 // ---------------------------------------------------------------------------
 // Handles, suspension rules and the non-resumable path.
 
-fn suspended_store() -> (Store<u32>, detwasm::InstanceAddr, FuncAddr, detwasm::ResumableCall) {
+fn suspended_store() -> (
+    Store<u32>,
+    detwasm::InstanceAddr,
+    FuncAddr,
+    detwasm::ResumableCall,
+) {
     let engine = engine(0);
     let module = module(&engine);
     let (mut store, inst, _) = store(&engine, &module);
@@ -459,11 +472,17 @@ fn a_stale_handle_is_an_error() {
     let Ok(Invocation::OutOfGas(next)) = call.resume(&mut store, 10) else {
         panic!("did not suspend again");
     };
-    assert!(matches!(copy.resume(&mut store, BIG), Err(Error::Invoke(_))));
+    assert!(matches!(
+        copy.resume(&mut store, BIG),
+        Err(Error::Invoke(_))
+    ));
     // Abandoned: stale too.
     let trap = store.abandon_suspended().unwrap();
     assert_eq!(trap.code(), TrapCode::OutOfGas);
-    assert!(matches!(next.resume(&mut store, BIG), Err(Error::Invoke(_))));
+    assert!(matches!(
+        next.resume(&mut store, BIG),
+        Err(Error::Invoke(_))
+    ));
     assert!(store.abandon_suspended().is_none());
     // The store runs code again.
     store.set_gas_limit(BIG);
@@ -474,8 +493,14 @@ fn a_stale_handle_is_an_error() {
 fn nothing_else_runs_while_a_call_is_suspended() {
     let (mut store, inst, f, call) = suspended_store();
     let used = store.gas_used();
-    assert!(matches!(store.invoke(f, &[Value::I32(1)]), Err(Error::Invoke(_))));
-    assert!(matches!(store.invoke_resumable(f, &[Value::I32(1)]), Err(Error::Invoke(_))));
+    assert!(matches!(
+        store.invoke(f, &[Value::I32(1)]),
+        Err(Error::Invoke(_))
+    ));
+    assert!(matches!(
+        store.invoke_resumable(f, &[Value::I32(1)]),
+        Err(Error::Invoke(_))
+    ));
     let typed = store.get_typed_func::<i32, i32>(inst, "run").unwrap();
     assert!(matches!(typed.call(&mut store, 1), Err(Error::Invoke(_))));
     let engine = store.engine().clone();
@@ -506,7 +531,11 @@ fn an_abandoned_call_used_the_gas_of_the_out_of_gas_trap() {
         let Err(one_trap) = &one.result else { panic!() };
         // A stop inside the host function returns its charges; elsewhere the same.
         if one.seen.is_empty() || !one.seen.last().unwrap().contains("OutOfGas") {
-            assert_eq!(&format!("{:?}", Error::Trap(trap)), one_trap, "limit {limit}");
+            assert_eq!(
+                &format!("{:?}", Error::Trap(trap)),
+                one_trap,
+                "limit {limit}"
+            );
             assert_eq!(store.gas_used(), one.gas_used, "limit {limit}");
         }
     }
@@ -587,4 +616,3 @@ fn the_gas_profile_sums_to_the_gas_used_with_checkpoints() {
         assert_eq!(one.profile, one_run(0, "run", 7, BIG).profile);
     }
 }
-

@@ -349,9 +349,7 @@ impl Machine<'_> {
             match r {
                 Ok(Exit::Done) => {
                     let n = nresults;
-                    return Ok(Run::Done(
-                        self.store.stack[regs.fp..regs.fp + n].to_vec(),
-                    ));
+                    return Ok(Run::Done(self.store.stack[regs.fp..regs.fp + n].to_vec()));
                 }
                 Ok(Exit::SwitchToStep) => step = true,
                 Ok(Exit::Checkpoint) => {

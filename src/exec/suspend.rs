@@ -24,8 +24,8 @@
 //! Depends on the machine of `mod.rs` and the store.
 
 use super::{
-    call_host_func, finish, unexecuted_gas, wasm_code, Frame, HostStop, Machine, Outcome,
-    Regs, Run, Trap, TrapCode,
+    call_host_func, finish, unexecuted_gas, wasm_code, Frame, HostStop, Machine, Outcome, Regs,
+    Run, Trap, TrapCode,
 };
 use crate::error::Error;
 use crate::runtime::StoreInner as Store;
@@ -127,13 +127,9 @@ impl Machine<'_> {
             p.refund(p.depth(), refund);
         }
         self.store.gas_remaining = self.store.gas_remaining.saturating_add(refund);
-        let part = regs.part.unwrap_or_else(|| {
-            parts
-                .iter()
-                .filter(|x| **x > 0)
-                .count()
-                .saturating_sub(1) as u8
-        });
+        let part = regs
+            .part
+            .unwrap_or_else(|| parts.iter().filter(|x| **x > 0).count().saturating_sub(1) as u8);
         let trap = if host_stop {
             Trap::new(TrapCode::OutOfGas).located(FuncAddr(regs.func), at)
         } else {

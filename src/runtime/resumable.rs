@@ -89,9 +89,7 @@ impl ResumableCall {
         resumable: bool,
     ) -> Result<Invocation, Error> {
         if store.inner.id != self.store {
-            return Err(Error::Invoke(
-                "resumable call of another store".to_string(),
-            ));
+            return Err(Error::Invoke("resumable call of another store".to_string()));
         }
         let (inner, data) = (&mut store.inner, &mut store.data);
         let outcome = exec::suspend::resume(inner, data, self.seq, more_gas, resumable)?;
@@ -158,6 +156,39 @@ impl<T: 'static> Store<T> {
     /// limit with [`StoreInner::set_gas_limit`]) changes what the resumed call sees.
     /// A host call answered from a recording by a replaying trace hook is not
     /// suspended: its out-of-gas is a trap, as recorded.
+    ///
+    /// ```
+    /// use detwasm::{Engine, Extern, Invocation, Module, Store, Value};
+    /// let wat = r#"(module (func (export "sum") (param i32) (result i32) (local i32)
+    ///   (loop $l
+    ///     (local.set 1 (i32.add (local.get 1) (local.get 0)))
+    ///     (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+    ///     (br_if $l (local.get 0)))
+    ///   (local.get 1)))"#;
+    /// let engine = Engine::default();
+    /// let module = Module::new(&engine, &wat::parse_str(wat)?)?;
+    /// let mut store = Store::new(&engine, ());
+    /// let instance = store.instantiate(&module, &[])?;
+    /// let Some(Extern::Func(sum)) = store.instance_export(instance, "sum") else {
+    ///     panic!("no export");
+    /// };
+    /// // 10 gas at a time, 17 slices: the same result and gas as one run.
+    /// store.set_gas_limit(10);
+    /// let mut slices = 1;
+    /// let mut inv = store.invoke_resumable(sum, &[Value::I32(10)])?;
+    /// let results = loop {
+    ///     match inv {
+    ///         Invocation::Finished(results) => break results,
+    ///         Invocation::OutOfGas(call) => {
+    ///             slices += 1;
+    ///             inv = call.resume(&mut store, 10)?;
+    ///         }
+    ///     }
+    /// };
+    /// assert_eq!(results, vec![Value::I32(55)]);
+    /// assert_eq!((slices, store.gas_used()), (17, 162));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// As [`Store::invoke`]; also `Error::Invoke` while another call is suspended.
