@@ -720,6 +720,8 @@ impl<T: 'static> Store<T> {
     /// `Error::Link` when the number or a type of the imports does not match;
     /// `Error::Trap` when an active segment is out of bounds or the start function
     /// traps. Segments applied before the failure stay applied, as the spec says.
+    /// `Error::Invoke` while a call of this store is suspended out of gas
+    /// ([`Store::invoke_resumable`]); nothing is allocated then.
     pub fn instantiate(
         &mut self,
         module: &Module,
@@ -739,8 +741,9 @@ impl<T: 'static> Store<T> {
     /// # Errors
     /// `Error::Invoke` for a bad address, arguments that do not match the function's
     /// parameters, or a reference argument that is not of this store (a function or
-    /// exception address out of range); `Error::Trap` when execution traps (gas, stack
-    /// and every trap code).
+    /// exception address out of range), or while a call of this store is suspended out
+    /// of gas ([`Store::invoke_resumable`]); `Error::Trap` when execution traps (gas,
+    /// stack and every trap code).
     ///
     /// Limit of the reference check: a [`FuncAddr`] is a bare index into this store's
     /// functions, so a funcref taken from another store that happens to be in range
