@@ -172,8 +172,7 @@ pub fn run_traced(bytes: &[u8], rc: RunConfig, opts: TraceOptions) -> Result<Run
 /// a trap). Instantiation (and a start function) runs in the first slice, not
 /// resumably. With no slices this is [`run_traced`]; with any slices, everything in
 /// the outcome (results, exit code, trap, gas, outputs, trees, profile, trace) is what
-/// [`run_traced`] gives. Except with `opts.replay`: a host call answered from the
-/// recording is not suspended, so a slice that ends inside one ends the run out of gas.
+/// [`run_traced`] gives, also in a replay (`opts.replay`).
 ///
 /// # Errors
 /// As [`run`]; `Error::Invoke` when the slices add up to more than the limit.

@@ -21,7 +21,7 @@ use trace_support::Vector;
 
 // ---------------------------------------------------------------------------
 // Session runs: the golden vectors (WASI programs of tests/programs/, the WASI host
-// probes, exceptions, bulk memory, out-of-gas cases) in slices.
+// probes, exceptions, bulk memory, out-of-gas cases) in slices, live and replayed.
 
 /// Everything observable about a session run.
 #[derive(Debug, PartialEq)]
@@ -138,6 +138,45 @@ proptest! {
     }
 }
 
+/// A replay of the vector's recorded one run (every host call answered from the
+/// trace), in slices: the observation and the replay's contradiction, if any.
+fn replay_vector(v: &Vector, slices: &[u64]) -> (Observed, Option<String>) {
+    let recorded = session::run(&v.module_bytes(), v.run_config()).unwrap();
+    let trace = recorded.trace.unwrap().into_trace().unwrap();
+    let events = trace.events().unwrap();
+    let opts = TraceOptions {
+        record: true,
+        replay: Some(detwasm::trace::Replay::from_events(&events).unwrap()),
+    };
+    let mut rc = v.run_config();
+    rc.gas_profile = true;
+    let out = session::run_sliced(&v.module_bytes(), rc, opts, slices).unwrap();
+    let contradiction = out.replay_contradiction.clone();
+    let seen = observe(out);
+    assert_eq!(seen.trace_hash, trace.hash_hex(), "{}", v.name);
+    (seen, contradiction)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// A replay in slices (host calls answered from the recording, suspended when
+    /// their recorded gas does not fit) equals the replay in one run.
+    #[test]
+    fn replays_in_slices_equal_one_replay(
+        pick in any::<prop::sample::Index>(),
+        fractions in prop::collection::vec(0u16..1200, 1..8),
+    ) {
+        let all = vectors();
+        let (v, one) = &all[pick.index(all.len())];
+        let limit = v.run_config().config.gas_limit;
+        let slices = slices_of(one.gas_used, &fractions, limit);
+        let whole = replay_vector(v, &[]);
+        prop_assert_eq!(&whole.1, &None);
+        prop_assert_eq!(replay_vector(v, &slices), whole, "{} in slices {:?}", v.name, slices);
+    }
+}
+
 #[test]
 fn every_vector_runs_in_one_gas_slices_of_its_first_hundred_gas() {
     // The first 100 gas one by one, then the rest: stops at every instruction of the
@@ -147,6 +186,13 @@ fn every_vector_runs_in_one_gas_slices_of_its_first_hundred_gas() {
         let slices = vec![1u64; 100.min(limit as usize)];
         let sliced = run_vector(v, 0, &slices);
         assert_eq!(&sliced, one, "{}", v.name);
+        // And replayed: host calls answered from the recording stop for their gas.
+        assert_eq!(
+            replay_vector(v, &slices),
+            replay_vector(v, &[]),
+            "{}",
+            v.name
+        );
     }
 }
 

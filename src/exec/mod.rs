@@ -13,7 +13,7 @@ pub use trap::{Trap, TrapCode};
 use crate::error::Error;
 use crate::float;
 use crate::gas;
-use crate::runtime::{CallerContext, FuncKind, InstanceInst, StoreInner as Store};
+use crate::runtime::{CallerContext, FuncKind, InstanceInst, Replayed, StoreInner as Store};
 use crate::translate::op::Op;
 use crate::translate::{CatchKind, CompiledFunc};
 use crate::value::{FuncAddr, ValType, Value};
@@ -89,6 +89,9 @@ struct Machine<'s> {
     /// Set when a host call stopped out of gas in a resumable call, its charges
     /// returned and nothing recorded: the call op runs again on resume.
     host_stop: bool,
+    /// The host function and recorded answer (a replaying trace hook's) of a host call
+    /// that stopped out of gas: the next host call takes it if it is to that function.
+    replay_pending: Option<(u32, Replayed)>,
 }
 
 /// Marks the path that calls it as rarely taken, so the compiler lays out and
@@ -229,7 +232,7 @@ fn invoke_host(
     resumable: bool,
 ) -> Result<Outcome, Error> {
     let before = store.gas_remaining;
-    let r = call_host_func(store, host, func.0, args.clone(), None, resumable);
+    let r = call_host_func(store, host, func.0, args.clone(), None, resumable, None);
     if let Ok(results) = &r {
         store.pin_exns(results);
     }
@@ -243,7 +246,7 @@ fn invoke_host(
     match r {
         Ok(results) => Ok(Outcome::Finished(results)),
         Err(HostStop::Trap(t)) => Err(Error::Trap(t)),
-        Err(HostStop::OutOfGas) => Ok(suspend::suspend_host(store, func, args)),
+        Err(HostStop::OutOfGas(replay)) => Ok(suspend::suspend_host(store, func, args, replay)),
     }
 }
 
@@ -300,6 +303,7 @@ impl<'s> Machine<'s> {
             unpaid_tail: false,
             resumable,
             host_stop: false,
+            replay_pending: None,
         }
     }
 }
@@ -1886,18 +1890,27 @@ impl Machine<'_> {
             .collect();
         store.pin_exns(&args);
         let caller = Some((inst, mem));
-        let results = match call_host_func(store, self.host, callee, args, caller, self.resumable) {
-            Ok(r) => r,
-            Err(HostStop::Trap(t)) => {
-                let code = t.code();
-                self.host_trap = Some(t);
-                return Err(code);
-            }
-            Err(HostStop::OutOfGas) => {
-                self.host_stop = true;
-                return Err(TrapCode::OutOfGas);
-            }
-        };
+        // The recorded answer of this call's run that stopped out of gas, if any.
+        let pending = self
+            .replay_pending
+            .take()
+            .filter(|(f, _)| *f == callee)
+            .map(|(_, r)| r);
+        let resumable = self.resumable;
+        let results =
+            match call_host_func(store, self.host, callee, args, caller, resumable, pending) {
+                Ok(r) => r,
+                Err(HostStop::Trap(t)) => {
+                    let code = t.code();
+                    self.host_trap = Some(t);
+                    return Err(code);
+                }
+                Err(HostStop::OutOfGas(replay)) => {
+                    self.host_stop = true;
+                    self.replay_pending = replay.map(|r| (callee, r));
+                    return Err(TrapCode::OutOfGas);
+                }
+            };
         let need = base + results.len();
         if store.stack.len() < need {
             store.stack.resize(need, 0);
@@ -2090,8 +2103,9 @@ enum HostStop {
     Trap(Trap),
     /// Resumable calls only: it ran out of gas before acting (SPEC.md §Gas, host
     /// functions); every charge it made was returned and nothing was recorded, so it
-    /// runs again from its start on resume.
-    OutOfGas,
+    /// runs again from its start on resume. With the answer a replaying trace hook
+    /// gave for it, which its next run takes instead of asking the hook again.
+    OutOfGas(Option<Replayed>),
 }
 
 /// Calls host function `func` with the host state `host`, `args` (typed as its
@@ -2099,9 +2113,11 @@ enum HostStop {
 /// memory 0: charges its base gas, runs it (or, when the trace hook answers from a
 /// recording, applies the recorded answer), and reports the call to the trace hook.
 ///
-/// With `resumable`, a live (not replayed) call that ends out of gas is undone as far
-/// as the runtime knows it: its charges are returned, the trace hook does not see it,
-/// and `HostStop::OutOfGas` says so.
+/// With `resumable`, a call that ends out of gas (a recorded answer: for want of its
+/// recorded gas, not by its recorded trap) is undone as far as the runtime knows it:
+/// its charges are returned, the trace hook does not see it, and
+/// `HostStop::OutOfGas` says so, with the recorded answer. `pending` is such an answer,
+/// used instead of asking the hook.
 fn call_host_func(
     store: &mut Store,
     host: &mut dyn Any,
@@ -2109,6 +2125,7 @@ fn call_host_func(
     args: Vec<Value>,
     caller: Option<(usize, usize)>,
     resumable: bool,
+    pending: Option<Replayed>,
 ) -> Result<Vec<Value>, HostStop> {
     let mem = caller.map(|(_, m)| m);
     let Some(f) = store.funcs.get(func as usize) else {
@@ -2134,12 +2151,15 @@ fn call_host_func(
     let track = store.engine.config().checkpoint_interval > 0;
     let mut raw_mut = false;
     let mut access = crate::runtime::Access::default();
-    let replayed = hook.as_deref_mut().and_then(|k| {
-        let view = mem
-            .and_then(|m| store.memories.get(m))
-            .map(|m| m.data.as_slice());
-        k.replay(&call, view)
-    });
+    let replayed = match pending {
+        Some(r) => Some(r),
+        None => hook.as_deref_mut().and_then(|k| {
+            let view = mem
+                .and_then(|m| store.memories.get(m))
+                .map(|m| m.data.as_slice());
+            k.replay(&call, view)
+        }),
+    };
     let outcome: Result<(), Trap> = match &replayed {
         Some(r) => apply_replayed(store, r, mem, &mut results),
         None => {
@@ -2178,14 +2198,17 @@ fn call_host_func(
             Err(Trap::new(TrapCode::HostError))
         }
     });
-    if resumable && replayed.is_none() {
+    if resumable {
+        // A recorded answer stops for want of its gas before it acts; its recorded
+        // trap (out of gas too, perhaps) is final.
+        let before_acting = replayed.as_ref().is_none_or(|r| before < r.gas_charged);
         if let Err(t) = &outcome {
-            if t.code() == TrapCode::OutOfGas {
+            if t.code() == TrapCode::OutOfGas && before_acting {
                 // SPEC.md §Gas: out of gas before acting. Suspend: return every charge
                 // of the call and record nothing; the call starts again on resume.
                 store.gas_remaining = before;
                 store.trace_hook = hook;
-                return Err(HostStop::OutOfGas);
+                return Err(HostStop::OutOfGas(replayed));
             }
         }
     }
@@ -2318,13 +2341,14 @@ mod tests {
             unpaid_tail: false,
             resumable: false,
             host_stop: false,
+            replay_pending: None,
         }
     }
 
     fn host_trap_code(r: Result<Vec<Value>, HostStop>) -> TrapCode {
         match r {
             Err(HostStop::Trap(t)) => t.code(),
-            Err(HostStop::OutOfGas) => TrapCode::OutOfGas,
+            Err(HostStop::OutOfGas(_)) => TrapCode::OutOfGas,
             Ok(_) => panic!("the host call returned"),
         }
     }
@@ -2332,9 +2356,9 @@ mod tests {
     #[test]
     fn a_host_call_to_a_wasm_function_is_an_internal_fault() {
         let (mut store, f) = store_with_wasm_func();
-        let r = call_host_func(&mut store, &mut (), f, Vec::new(), None, false);
+        let r = call_host_func(&mut store, &mut (), f, Vec::new(), None, false, None);
         assert_eq!(host_trap_code(r), TrapCode::Internal);
-        let r = call_host_func(&mut store, &mut (), 999, Vec::new(), None, true);
+        let r = call_host_func(&mut store, &mut (), 999, Vec::new(), None, true, None);
         assert_eq!(host_trap_code(r), TrapCode::Internal);
     }
 

@@ -28,7 +28,7 @@ use super::{
     Run, Trap, TrapCode,
 };
 use crate::error::Error;
-use crate::runtime::StoreInner as Store;
+use crate::runtime::{Replayed, StoreInner as Store};
 use crate::value::{FuncAddr, Value};
 use std::any::Any;
 
@@ -51,8 +51,12 @@ pub(crate) struct Suspended {
 /// What was running when the call stopped.
 #[derive(Clone, Debug)]
 pub(crate) enum State {
-    /// The invoked function is a host function; it is called again with `args`.
-    Host { args: Vec<Value> },
+    /// The invoked function is a host function; it is called again with `args` (and
+    /// the recorded answer a replaying trace hook gave for it, if any).
+    Host {
+        args: Vec<Value>,
+        replay: Option<Replayed>,
+    },
     /// Wasm code.
     Wasm(WasmState),
 }
@@ -77,6 +81,9 @@ pub(crate) struct WasmState {
     /// For a stop at the unpaid `local.set` of op `pc - 1` (its main instruction
     /// ran): the first of its components still to be charged.
     pub owed_from: Option<u8>,
+    /// For a stop inside a host call answered by a replaying trace hook: the host
+    /// function and the recorded answer, which the call takes when it runs again.
+    pub replay: Option<(u32, Replayed)>,
 }
 
 impl Machine<'_> {
@@ -151,6 +158,7 @@ impl Machine<'_> {
             stack,
             paid: if self.metering { paid } else { 0 },
             owed_from: if self.metering { owed_from } else { None },
+            replay: self.replay_pending.take(),
         };
         keep(self.store, FuncAddr(root), trap.clone(), State::Wasm(state));
         trap
@@ -171,6 +179,7 @@ impl Machine<'_> {
         };
         self.frames = w.frames;
         self.height = w.height;
+        self.replay_pending = w.replay;
         self.store.stack = w.stack;
         if self.store.stack.len() < need {
             self.store.stack.resize(need, 0);
@@ -205,6 +214,7 @@ impl Machine<'_> {
                         stack: std::mem::take(&mut self.store.stack),
                         paid: 0,
                         owed_from: Some(u8::try_from(i).unwrap_or(u8::MAX)),
+                        replay: self.replay_pending.take(),
                     };
                     let trap = Trap::at(TrapCode::OutOfGas, FuncAddr(w.func), pc.saturating_sub(1))
                         .with_part(u8::try_from(i).unwrap_or(u8::MAX));
@@ -257,9 +267,14 @@ fn keep(store: &mut Store, root: FuncAddr, trap: Trap, state: State) {
 
 /// Suspends a host function invoked directly by the embedder (`invoke_host`): it is
 /// called again on resume.
-pub(super) fn suspend_host(store: &mut Store, func: FuncAddr, args: Vec<Value>) -> Outcome {
+pub(super) fn suspend_host(
+    store: &mut Store,
+    func: FuncAddr,
+    args: Vec<Value>,
+    replay: Option<Replayed>,
+) -> Outcome {
     let trap = Trap::new(TrapCode::OutOfGas);
-    keep(store, func, trap.clone(), State::Host { args });
+    keep(store, func, trap.clone(), State::Host { args, replay });
     Outcome::Suspended(trap)
 }
 
@@ -306,9 +321,9 @@ pub(crate) fn resume(
         .cloned()
         .ok_or(Error::Internal("suspended function"))?;
     match state {
-        State::Host { args } => {
+        State::Host { args, replay } => {
             let before = store.gas_remaining;
-            let r = call_host_func(store, host, root.0, args.clone(), None, resumable);
+            let r = call_host_func(store, host, root.0, args.clone(), None, resumable, replay);
             if let Ok(results) = &r {
                 store.pin_exns(results);
             }
@@ -322,8 +337,8 @@ pub(crate) fn resume(
             match r {
                 Ok(results) => Ok(Outcome::Finished(results)),
                 Err(HostStop::Trap(t)) => Err(Error::Trap(t)),
-                Err(HostStop::OutOfGas) => {
-                    keep(store, root, trap.clone(), State::Host { args });
+                Err(HostStop::OutOfGas(replay)) => {
+                    keep(store, root, trap.clone(), State::Host { args, replay });
                     Ok(Outcome::Suspended(trap))
                 }
             }

@@ -154,8 +154,9 @@ impl<T: 'static> Store<T> {
     /// call is resumed to its end or abandoned ([`StoreInner::abandon_suspended`]).
     /// The store's state may be read meanwhile; changing it (memory, globals, the gas
     /// limit with [`StoreInner::set_gas_limit`]) changes what the resumed call sees.
-    /// A host call answered from a recording by a replaying trace hook is not
-    /// suspended: its out-of-gas is a trap, as recorded.
+    /// A host call answered by a replaying trace hook is suspended when the recorded
+    /// gas does not fit, and takes the same recorded answer on resume; a recorded
+    /// out-of-gas trap is a trap.
     ///
     /// ```
     /// use detwasm::{Engine, Extern, Invocation, Module, Store, Value};
