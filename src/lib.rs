@@ -39,8 +39,9 @@ pub use exec::{Trap, TrapCode, PAGE_SIZE};
 pub use module::{Export, ExternKind, Import, Module};
 pub use runtime::{
     Caller, CallerContext, Checkpoint, Extern, GlobalAddr, HostCall, HostCallOutcome, HostFunc,
-    InstanceAddr, Linker, MemAddr, Replayed, Store, StoreInner, TableAddr, TagAddr, TraceHook,
-    TypedFunc, WasmTy, WasmTyList,
+    InstanceAddr, Invocation, Linker, MemAddr, Replayed, ResumableCall, Store, StoreInner,
+    TableAddr, TagAddr, TraceHook, TypedFunc, TypedInvocation, TypedResumableCall, WasmTy,
+    WasmTyList,
 };
 pub use value::{
     ExnAddr, ExternType, FuncAddr, FuncType, GlobalType, MemoryType, TableType, TypeLimits,

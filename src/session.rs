@@ -15,7 +15,7 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::exec::{Trap, TrapCode};
 use crate::module::{ExternKind, Module};
-use crate::runtime::{Extern, Linker, Store, TraceHook};
+use crate::runtime::{Extern, Invocation, Linker, Store, TraceHook};
 use crate::trace;
 use crate::validate;
 use crate::value::Value;
@@ -161,11 +161,34 @@ pub fn run(bytes: &[u8], rc: RunConfig) -> Result<RunOutcome, Error> {
 ///
 /// # Errors
 /// As [`run`].
-pub fn run_traced(
+pub fn run_traced(bytes: &[u8], rc: RunConfig, opts: TraceOptions) -> Result<RunOutcome, Error> {
+    run_sliced(bytes, rc, opts, &[])
+}
+
+/// [`run_traced`] with the gas limit (`rc.config.gas_limit`, as the trace records it)
+/// given out in slices: the run starts with `slices[0]` gas, each time the entry call
+/// runs out of gas it is resumed with the next slice (SPEC.md §Gas, resumption), and
+/// the last time with what is left of the limit, as a final resume (out of gas is then
+/// a trap). Instantiation (and a start function) runs in the first slice, not
+/// resumably. With no slices this is [`run_traced`]; with any slices, everything in
+/// the outcome (results, exit code, trap, gas, outputs, trees, profile, trace) is what
+/// [`run_traced`] gives, also in a replay (`opts.replay`).
+///
+/// # Errors
+/// As [`run`]; `Error::Invoke` when the slices add up to more than the limit.
+pub fn run_sliced(
     bytes: &[u8],
     mut rc: RunConfig,
     opts: TraceOptions,
+    slices: &[u64],
 ) -> Result<RunOutcome, Error> {
+    let total = rc.config.gas_limit;
+    let sliced: u64 = slices.iter().fold(0u64, |a, s| a.saturating_add(*s));
+    if sliced > total {
+        return Err(Error::Invoke(format!(
+            "gas slices add up to {sliced}, more than the gas limit {total}"
+        )));
+    }
     let engine = Engine::new(rc.config.clone());
     // Module::new validates the profile and the limits; only the imports are left.
     let module = Module::new(&engine, bytes)?;
@@ -185,6 +208,9 @@ pub fn run_traced(
     host.set_max_capture_bytes(rc.max_capture_bytes);
     host.set_stdin_stream(rc.stdin_stream.take());
     let mut store = Store::new(&engine, host);
+    if let Some(first) = slices.first() {
+        store.set_gas_limit(*first);
+    }
     store.set_gas_profiling(rc.gas_profile);
     let run_trace = match run_trace {
         Some((recorder, handle)) => {
@@ -211,7 +237,12 @@ pub fn run_traced(
                 Some(Extern::Func(f)) => f,
                 _ => return Err(Error::Internal("the checked entry export is missing")),
             };
-            match store.invoke(func, &entry_values) {
+            let outcome = if slices.is_empty() {
+                store.invoke(func, &entry_values)
+            } else {
+                invoke_in_slices(&mut store, func, &entry_values, &slices[1..], total)
+            };
+            match outcome {
                 Ok(r) => {
                     results = r;
                     exit_code = Some(0);
@@ -301,6 +332,29 @@ pub fn run_traced(
         trace,
         replay_contradiction,
     })
+}
+
+/// Invokes `func` resumably, resuming it with each of `more` in turn as it runs out
+/// of gas, and finally (not resumably) with what is left of `total`.
+fn invoke_in_slices(
+    store: &mut Store<Wasi>,
+    func: crate::value::FuncAddr,
+    args: &[Value],
+    more: &[u64],
+    total: u64,
+) -> Result<Vec<Value>, Error> {
+    let mut call = match store.invoke_resumable(func, args)? {
+        Invocation::Finished(results) => return Ok(results),
+        Invocation::OutOfGas(call) => call,
+    };
+    for slice in more {
+        call = match call.resume(store, *slice)? {
+            Invocation::Finished(results) => return Ok(results),
+            Invocation::OutOfGas(call) => call,
+        };
+    }
+    let rest = total.saturating_sub(store.gas_limit);
+    call.resume_final(store, rest)
 }
 
 /// The entry point's typed arguments, checked against the module before anything

@@ -7,6 +7,7 @@
 mod arms;
 pub(crate) mod checkpoint;
 pub(crate) mod profile;
+pub(crate) mod suspend;
 #[cfg(detwasm_tail)]
 mod tail;
 mod trap;
@@ -16,7 +17,7 @@ pub use trap::{Trap, TrapCode};
 use crate::error::Error;
 use crate::float;
 use crate::gas;
-use crate::runtime::{CallerContext, FuncKind, InstanceInst, StoreInner as Store};
+use crate::runtime::{CallerContext, FuncKind, InstanceInst, Replayed, StoreInner as Store};
 use crate::translate::op::Op;
 use crate::translate::{CatchKind, CompiledFunc};
 use crate::value::{FuncAddr, ValType, Value};
@@ -32,7 +33,7 @@ pub const PAGE_SIZE: usize = 65536;
 ///
 /// A suspended caller never has prepaid gas: the translator ends a segment at every
 /// call, so the op it resumes at is the head of a new segment (a `ConsumeGas`).
-struct Frame {
+pub(crate) struct Frame {
     func: u32,
     ret_pc: u32,
     fp: u32,
@@ -109,6 +110,14 @@ struct Machine<'s> {
     /// checkpoint boundary, so running into the fence is an out-of-gas fault that the
     /// loop turns into a checkpoint. The real remaining gas is the loop's plus this.
     fence: u64,
+    /// Whether an out-of-gas stop suspends the call (`suspend.rs`) instead of trapping.
+    resumable: bool,
+    /// Set when a host call stopped out of gas in a resumable call, its charges
+    /// returned and nothing recorded: the call op runs again on resume.
+    host_stop: bool,
+    /// The host function and recorded answer (a replaying trace hook's) of a host call
+    /// that stopped out of gas: the next host call takes it if it is to that function.
+    replay_pending: Option<(u32, Replayed)>,
 }
 
 /// Marks the path that calls it as rarely taken, so the compiler lays out and
@@ -194,6 +203,24 @@ pub(crate) fn invoke(
     func: FuncAddr,
     args: &[Value],
 ) -> Result<Vec<Value>, Error> {
+    match invoke_with(store, host, func, args, false)? {
+        Outcome::Finished(results) => Ok(results),
+        Outcome::Suspended(_) => Err(Error::Internal("a call suspended without being resumable")),
+    }
+}
+
+/// [`invoke`], and with `resumable` an out-of-gas stop suspends the call in
+/// `store.suspended` instead of trapping (SPEC.md §Gas, resumption; `suspend.rs`).
+pub(crate) fn invoke_with(
+    store: &mut Store,
+    host: &mut dyn Any,
+    func: FuncAddr,
+    args: &[Value],
+    resumable: bool,
+) -> Result<Outcome, Error> {
+    if store.suspended.is_some() {
+        return Err(Error::Invoke(suspend::BUSY.to_string()));
+    }
     let f = store
         .funcs
         .get(func.0 as usize)
@@ -214,56 +241,104 @@ pub(crate) fn invoke(
             .map_err(|why| Error::Invoke(format!("argument {}: {why}", i + 1)))?;
     }
     let slots: Vec<u64> = args.iter().map(Value::to_slot).collect();
-    let results = match &f.kind {
-        FuncKind::Host(_) => {
-            let before = store.gas_remaining;
-            let r = call_host_func(store, host, func.0, args.to_vec(), None);
-            if let Ok(results) = &r {
-                store.pin_exns(results);
-            }
-            if let Some(p) = store.profiler.as_deref_mut() {
-                p.clear();
-                p.push(func.0);
-                p.last = before;
-                p.flush(store.gas_remaining);
-                p.clear();
-            }
-            return Ok(r?);
+    if matches!(f.kind, FuncKind::Host(_)) {
+        return invoke_host(store, host, func, args.to_vec(), resumable);
+    }
+    let mut m = Machine::new(store, host, resumable);
+    let run = m.run_invocation(func.0, &slots)?;
+    Ok(finish(store, &ty, run))
+}
+
+/// Runs host function `func` invoked by the embedder (not from wasm).
+fn invoke_host(
+    store: &mut Store,
+    host: &mut dyn Any,
+    func: FuncAddr,
+    args: Vec<Value>,
+    resumable: bool,
+) -> Result<Outcome, Error> {
+    let before = store.gas_remaining;
+    let r = call_host_func(store, host, func.0, args.clone(), None, resumable, None);
+    if let Ok(results) = &r {
+        store.pin_exns(results);
+    }
+    if let Some(p) = store.profiler.as_deref_mut() {
+        p.clear();
+        p.push(func.0);
+        p.last = before;
+        p.flush(store.gas_remaining);
+        p.clear();
+    }
+    match r {
+        Ok(results) => Ok(Outcome::Finished(results)),
+        Err(HostStop::Trap(t)) => Err(Error::Trap(t)),
+        Err(HostStop::OutOfGas(replay)) => Ok(suspend::suspend_host(store, func, args, replay)),
+    }
+}
+
+/// The results of a finished run as values of `ty`'s result types (pinned, SPEC.md
+/// §Exceptions), or the trap of a suspension.
+fn finish(store: &mut Store, ty: &crate::value::FuncType, run: Run) -> Outcome {
+    match run {
+        Run::Done(slots) => {
+            let results: Vec<Value> = slots
+                .iter()
+                .zip(ty.results())
+                .map(|(s, t)| Value::from_slot(*t, *s))
+                .collect();
+            store.pin_exns(&results);
+            Outcome::Finished(results)
         }
-        FuncKind::Wasm { .. } => {
-            let config = store.engine.config().clone();
-            let mut m = Machine {
-                store,
-                host,
-                frames: Vec::new(),
-                height: 0,
-                max_height: config.max_stack_height,
-                max_depth: config.max_call_depth as usize,
-                max_live_exceptions: config.max_live_exceptions,
-                host_trap: None,
-                trap_body: empty_func(),
-                metering: config.gas_metering,
-                cp_interval: config.checkpoint_interval,
-                dispatch: config.dispatch,
-                fence: 0,
-                unpaid_tail: false,
-            };
-            m.run_invocation(func.0, &slots)?
+        Run::Suspended(trap) => Outcome::Suspended(trap),
+    }
+}
+
+/// What an invocation came to.
+pub(crate) enum Outcome {
+    /// It returned these results.
+    Finished(Vec<Value>),
+    /// It ran out of gas and is suspended in `store.suspended`; the out-of-gas trap
+    /// says where.
+    Suspended(Trap),
+}
+
+/// What the driver loop came to: the root function's result slots, or a suspension.
+#[derive(Debug)]
+enum Run {
+    Done(Vec<u64>),
+    Suspended(Trap),
+}
+
+impl<'s> Machine<'s> {
+    /// A machine with no live activation over `store` and the host state `host`.
+    fn new(store: &'s mut Store, host: &'s mut dyn Any, resumable: bool) -> Machine<'s> {
+        let config = store.engine.config().clone();
+        Machine {
+            store,
+            host,
+            frames: Vec::new(),
+            height: 0,
+            max_height: config.max_stack_height,
+            max_depth: config.max_call_depth as usize,
+            max_live_exceptions: config.max_live_exceptions,
+            host_trap: None,
+            trap_body: empty_func(),
+            metering: config.gas_metering,
+            cp_interval: config.checkpoint_interval,
+            dispatch: config.dispatch,
+            fence: 0,
+            unpaid_tail: false,
+            resumable,
+            host_stop: false,
+            replay_pending: None,
         }
-    };
-    let results: Vec<Value> = results
-        .iter()
-        .zip(ty.results())
-        .map(|(s, t)| Value::from_slot(*t, *s))
-        .collect();
-    store.pin_exns(&results);
-    Ok(results)
+    }
 }
 
 impl Machine<'_> {
-    fn run_invocation(&mut self, func: u32, args: &[u64]) -> Result<Vec<u64>, Trap> {
-        let (units, nlocals, nops, nresults) = match wasm_code(self.store, func) {
-            Some(c) => (c.stack_units, c.num_locals, c.max_operands, c.num_results),
+    fn run_invocation(&mut self, func: u32, args: &[u64]) -> Result<Run, Trap> {
+        let (units, nlocals, nops) = match wasm_code(self.store, func) {
+            Some(c) => (c.stack_units, c.num_locals, c.max_operands),
             None => return Err(Trap::new(TrapCode::Internal)),
         };
         if units > self.max_height || self.max_depth == 0 {
@@ -280,7 +355,7 @@ impl Machine<'_> {
         stack.clear();
         stack.resize(need.max(args.len()), 0);
         stack[..args.len()].copy_from_slice(args);
-        let mut regs = Regs {
+        let regs = Regs {
             func,
             pc: 0,
             fp: 0,
@@ -288,7 +363,17 @@ impl Machine<'_> {
             prepaid: true,
             part: None,
         };
-        let mut mode = if self.threaded() {
+        self.drive(func, regs, false)
+    }
+
+    /// The driver: runs the threaded handlers or the loop (switching to step mode and
+    /// taking checkpoints as it asks) until the invocation of `root` returns, traps
+    /// or, when resumable, runs out of gas.
+    fn drive(&mut self, root: u32, mut regs: Regs, step: bool) -> Result<Run, Trap> {
+        let nresults = wasm_code(self.store, root).map_or(0, |c| c.num_results as usize);
+        let mut mode = if step {
+            Mode::Step
+        } else if self.threaded() {
             Mode::Threaded
         } else {
             Mode::Loop
@@ -305,8 +390,8 @@ impl Machine<'_> {
             };
             match r {
                 Ok(Exit::Done) => {
-                    let n = nresults as usize;
-                    return Ok(self.store.stack[regs.fp..regs.fp + n].to_vec());
+                    let n = nresults;
+                    return Ok(Run::Done(self.store.stack[regs.fp..regs.fp + n].to_vec()));
                 }
                 Ok(Exit::SwitchToStep) => mode = Mode::Step,
                 Ok(Exit::Checkpoint) => {
@@ -315,6 +400,9 @@ impl Machine<'_> {
                 }
                 Ok(Exit::Fallback) => mode = Mode::One,
                 Ok(Exit::Yield) => mode = Mode::Threaded,
+                Err(TrapCode::OutOfGas) if self.resumable && self.host_trap.is_none() => {
+                    return Ok(Run::Suspended(self.suspend(root, &regs)));
+                }
                 Err(code) => return Err(self.fail(code, &regs)),
             }
         }
@@ -695,7 +783,7 @@ impl Machine<'_> {
             ($results:expr) => {{
                 let src: usize = $results;
                 prof!(|p| {
-                    p.flush(gas);
+                    p.flush(gas + self.fence);
                     p.pop();
                 });
                 let n = cf!().num_results as usize;
@@ -793,7 +881,7 @@ impl Machine<'_> {
                             }
                             self.height = units;
                             prof!(|p| {
-                                p.flush(gas);
+                                p.flush(gas + self.fence);
                                 p.pop();
                                 p.push(callee);
                             });
@@ -808,7 +896,7 @@ impl Machine<'_> {
                             }
                             self.height += ncf.stack_units;
                             prof!(|p| {
-                                p.flush(gas);
+                                p.flush(gas + self.fence);
                                 p.push(callee);
                             });
                             self.frames.push(Frame {
@@ -841,7 +929,7 @@ impl Machine<'_> {
                     }
                     None => {
                         prof!(|p| {
-                            p.flush(gas);
+                            p.flush(gas + self.fence);
                             p.push(callee);
                         });
                         save!();
@@ -865,7 +953,7 @@ impl Machine<'_> {
         }
         macro_rules! throw {
             ($exn:expr, $fresh:expr) => {{
-                prof!(|p| p.flush(gas));
+                prof!(|p| p.flush(gas + self.fence));
                 save!();
                 let caught = self.unwind($exn, $fresh, regs);
                 func = regs.func;
@@ -1334,14 +1422,28 @@ impl Machine<'_> {
             .map(|(t, s)| Value::from_slot(*t, *s))
             .collect();
         store.pin_exns(&args);
-        let results = match call_host_func(store, self.host, callee, args, Some((inst, mem))) {
-            Ok(r) => r,
-            Err(t) => {
-                let code = t.code();
-                self.host_trap = Some(t);
-                return Err(code);
-            }
-        };
+        let caller = Some((inst, mem));
+        // The recorded answer of this call's run that stopped out of gas, if any.
+        let pending = self
+            .replay_pending
+            .take()
+            .filter(|(f, _)| *f == callee)
+            .map(|(_, r)| r);
+        let resumable = self.resumable;
+        let results =
+            match call_host_func(store, self.host, callee, args, caller, resumable, pending) {
+                Ok(r) => r,
+                Err(HostStop::Trap(t)) => {
+                    let code = t.code();
+                    self.host_trap = Some(t);
+                    return Err(code);
+                }
+                Err(HostStop::OutOfGas(replay)) => {
+                    self.host_stop = true;
+                    self.replay_pending = replay.map(|r| (callee, r));
+                    return Err(TrapCode::OutOfGas);
+                }
+            };
         let need = base + results.len();
         if store.stack.len() < need {
             store.stack.resize(need, 0);
@@ -1528,27 +1630,46 @@ fn empty_func() -> CompiledFunc {
     CompiledFunc::unreachable_body()
 }
 
+/// How a host call ended when it did not return.
+enum HostStop {
+    /// A trap that ends the call (and the invocation).
+    Trap(Trap),
+    /// Resumable calls only: it ran out of gas before acting (SPEC.md §Gas, host
+    /// functions); every charge it made was returned and nothing was recorded, so it
+    /// runs again from its start on resume. With the answer a replaying trace hook
+    /// gave for it, which its next run takes instead of asking the hook again.
+    OutOfGas(Option<Replayed>),
+}
+
 /// Calls host function `func` with the host state `host`, `args` (typed as its
 /// parameters) and, when called from wasm, the calling instance and the address of its
 /// memory 0: charges its base gas, runs it (or, when the trace hook answers from a
 /// recording, applies the recorded answer), and reports the call to the trace hook.
+///
+/// With `resumable`, a call that ends out of gas (a recorded answer: for want of its
+/// recorded gas, not by its recorded trap) is undone as far as the runtime knows it:
+/// its charges are returned, the trace hook does not see it, and
+/// `HostStop::OutOfGas` says so, with the recorded answer. `pending` is such an answer,
+/// used instead of asking the hook.
 fn call_host_func(
     store: &mut Store,
     host: &mut dyn Any,
     func: u32,
     args: Vec<Value>,
     caller: Option<(usize, usize)>,
-) -> Result<Vec<Value>, Trap> {
+    resumable: bool,
+    pending: Option<Replayed>,
+) -> Result<Vec<Value>, HostStop> {
     let mem = caller.map(|(_, m)| m);
     let Some(f) = store.funcs.get(func as usize) else {
-        return Err(Trap::new(TrapCode::Internal));
+        return Err(HostStop::Trap(Trap::new(TrapCode::Internal)));
     };
     let FuncKind::Host(h) = &f.kind else {
-        return Err(Trap::new(TrapCode::Internal));
+        return Err(HostStop::Trap(Trap::new(TrapCode::Internal)));
     };
     let h = h.clone();
     let Some(ty) = store.types.get(f.ty as usize) else {
-        return Err(Trap::new(TrapCode::Internal));
+        return Err(HostStop::Trap(Trap::new(TrapCode::Internal)));
     };
     let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
     let ty_id = f.ty;
@@ -1563,12 +1684,15 @@ fn call_host_func(
     let track = store.engine.config().checkpoint_interval > 0;
     let mut raw_mut = false;
     let mut access = crate::runtime::Access::default();
-    let replayed = hook.as_deref_mut().and_then(|k| {
-        let view = mem
-            .and_then(|m| store.memories.get(m))
-            .map(|m| m.data.as_slice());
-        k.replay(&call, view)
-    });
+    let replayed = match pending {
+        Some(r) => Some(r),
+        None => hook.as_deref_mut().and_then(|k| {
+            let view = mem
+                .and_then(|m| store.memories.get(m))
+                .map(|m| m.data.as_slice());
+            k.replay(&call, view)
+        }),
+    };
     let outcome: Result<(), Trap> = match &replayed {
         Some(r) => apply_replayed(store, r, mem, &mut results),
         None => {
@@ -1607,6 +1731,20 @@ fn call_host_func(
             Err(Trap::new(TrapCode::HostError))
         }
     });
+    if resumable {
+        // A recorded answer stops for want of its gas before it acts; its recorded
+        // trap (out of gas too, perhaps) is final.
+        let before_acting = replayed.as_ref().is_none_or(|r| before < r.gas_charged);
+        if let Err(t) = &outcome {
+            if t.code() == TrapCode::OutOfGas && before_acting {
+                // SPEC.md §Gas: out of gas before acting. Suspend: return every charge
+                // of the call and record nothing; the call starts again on resume.
+                store.gas_remaining = before;
+                store.trace_hook = hook;
+                return Err(HostStop::OutOfGas(replayed));
+            }
+        }
+    }
     if let (true, Some(m)) = (track, mem) {
         let cache = store.page_cache.entry(m as u32).or_default();
         if raw_mut {
@@ -1644,7 +1782,7 @@ fn call_host_func(
         );
     }
     store.trace_hook = hook;
-    outcome.map(|()| results)
+    outcome.map(|()| results).map_err(HostStop::Trap)
 }
 
 /// Applies a recorded host call answer: its gas, its memory writes, its results.
@@ -1735,6 +1873,17 @@ mod tests {
             dispatch: crate::config::Dispatch::Auto,
             fence: 0,
             unpaid_tail: false,
+            resumable: false,
+            host_stop: false,
+            replay_pending: None,
+        }
+    }
+
+    fn host_trap_code(r: Result<Vec<Value>, HostStop>) -> TrapCode {
+        match r {
+            Err(HostStop::Trap(t)) => t.code(),
+            Err(HostStop::OutOfGas(_)) => TrapCode::OutOfGas,
+            Ok(_) => panic!("the host call returned"),
         }
     }
 
@@ -1768,10 +1917,10 @@ mod tests {
     #[test]
     fn a_host_call_to_a_wasm_function_is_an_internal_fault() {
         let (mut store, f) = store_with_wasm_func();
-        let t = call_host_func(&mut store, &mut (), f, Vec::new(), None).unwrap_err();
-        assert_eq!(t.code(), TrapCode::Internal);
-        let t = call_host_func(&mut store, &mut (), 999, Vec::new(), None).unwrap_err();
-        assert_eq!(t.code(), TrapCode::Internal);
+        let r = call_host_func(&mut store, &mut (), f, Vec::new(), None, false, None);
+        assert_eq!(host_trap_code(r), TrapCode::Internal);
+        let r = call_host_func(&mut store, &mut (), 999, Vec::new(), None, true, None);
+        assert_eq!(host_trap_code(r), TrapCode::Internal);
     }
 
     #[test]

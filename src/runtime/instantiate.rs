@@ -155,6 +155,9 @@ pub(super) fn instantiate(
     module: &Module,
     imports: &[Extern],
 ) -> Result<InstanceAddr, Error> {
+    if store.suspended.is_some() {
+        return Err(Error::Invoke(crate::exec::suspend::BUSY.to_string()));
+    }
     let m = &module.inner;
     // A module translated without gas charges (or with fused ops, or under other
     // limits) must not run in a store that promises them (SPEC.md §Gas).

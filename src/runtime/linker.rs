@@ -197,12 +197,16 @@ impl<T: 'static> Linker<T> {
     /// # Errors
     /// `Error::Link` listing every missing or mistyped import, in module order (`"m"
     /// "n": not defined in the linker`); otherwise as [`Store::instantiate`]
-    /// (`Error::ConfigMismatch`, `Error::Trap`).
+    /// (`Error::ConfigMismatch`, `Error::Trap`); `Error::Invoke` while a call of
+    /// `store` is suspended (nothing is allocated then).
     pub fn instantiate(
         &self,
         store: &mut Store<T>,
         module: &Module,
     ) -> Result<InstanceAddr, Error> {
+        if store.suspended.is_some() {
+            return Err(Error::Invoke(crate::exec::suspend::BUSY.to_string()));
+        }
         let mut bad = Vec::new();
         for import in module.imports() {
             let (m, n) = (&import.module, &import.name);

@@ -16,6 +16,7 @@ mod caller;
 mod hook;
 mod instantiate;
 mod linker;
+mod resumable;
 mod typed;
 
 pub(crate) use access::Access;
@@ -23,6 +24,7 @@ pub(crate) use caller::ErasedHostFn;
 pub use caller::{Caller, CallerContext};
 pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
 pub use linker::Linker;
+pub use resumable::{Invocation, ResumableCall, TypedInvocation, TypedResumableCall};
 pub use typed::{TypedFunc, WasmTy, WasmTyList};
 
 use crate::engine::Engine;
@@ -210,7 +212,18 @@ pub struct StoreInner {
     /// The next checkpoint boundary (gas used) and the next checkpoint's index.
     pub(crate) checkpoint_next: u64,
     pub(crate) checkpoint_index: u64,
+    /// This store's identity, unique in the process: what a [`ResumableCall`] is
+    /// checked against. Never observable in results, gas or traces.
+    pub(crate) id: u64,
+    /// The suspended call, if a resumable invocation ran out of gas (SPEC.md §Gas,
+    /// resumption); while it is here no other code runs in this store.
+    pub(crate) suspended: Option<Box<crate::exec::suspend::Suspended>>,
+    /// The sequence number of the last suspension.
+    pub(crate) suspend_seq: u64,
 }
+
+/// The next store id.
+static NEXT_STORE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn addr32(n: usize) -> Result<u32, Error> {
     u32::try_from(n).map_err(|_| Error::Limit("store address space exhausted".into()))
@@ -242,6 +255,9 @@ impl StoreInner {
             page_cache: BTreeMap::new(),
             checkpoint_next: engine.config().checkpoint_interval,
             checkpoint_index: 0,
+            id: NEXT_STORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            suspended: None,
+            suspend_seq: 0,
         }
     }
 
@@ -704,6 +720,8 @@ impl<T: 'static> Store<T> {
     /// `Error::Link` when the number or a type of the imports does not match;
     /// `Error::Trap` when an active segment is out of bounds or the start function
     /// traps. Segments applied before the failure stay applied, as the spec says.
+    /// `Error::Invoke` while a call of this store is suspended out of gas
+    /// ([`Store::invoke_resumable`]); nothing is allocated then.
     pub fn instantiate(
         &mut self,
         module: &Module,
@@ -723,8 +741,9 @@ impl<T: 'static> Store<T> {
     /// # Errors
     /// `Error::Invoke` for a bad address, arguments that do not match the function's
     /// parameters, or a reference argument that is not of this store (a function or
-    /// exception address out of range); `Error::Trap` when execution traps (gas, stack
-    /// and every trap code).
+    /// exception address out of range), or while a call of this store is suspended out
+    /// of gas ([`Store::invoke_resumable`]); `Error::Trap` when execution traps (gas,
+    /// stack and every trap code).
     ///
     /// Limit of the reference check: a [`FuncAddr`] is a bare index into this store's
     /// functions, so a funcref taken from another store that happens to be in range

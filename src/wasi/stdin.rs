@@ -5,11 +5,12 @@
 //! A read of n bytes returns n bytes, or every byte left before the end of the stream:
 //! the host reads the stream until it has them (a pipe's short reads never reach the
 //! guest), so the bytes the guest sees depend only on the stream's contents. An
-//! interactive stream (a terminal) is the exception: a read returns what one read of
-//! the stream gives, as a terminal program expects. Every byte taken from the stream is
-//! counted and hashed as it is taken, so the run's trace can record the stdin the host
-//! held (SPEC.md §Trace, start event) while consumed bytes are dropped: memory stays
-//! bounded by what the guest asked for and has not consumed. Depends on std and sha2.
+//! interactive stream (a terminal) is the exception: a read returns the bytes already
+//! held, or what one read of the stream gives, as a terminal program expects. Every
+//! byte taken from the stream is counted and hashed as it is taken, so the run's trace
+//! can record the stdin the host held (SPEC.md §Trace, start event) while consumed
+//! bytes are dropped: memory stays bounded by what the guest asked for and has not
+//! consumed. Depends on std and sha2.
 
 use std::fmt;
 use std::io::Read;
@@ -28,7 +29,8 @@ pub struct StdinStream {
 
 impl StdinStream {
     /// A stream read through `reader`. With `interactive` (a terminal), a guest read
-    /// returns after one read of `reader` that gives at least one byte; otherwise the
+    /// returns the bytes held and not yet read, or, with none, returns after one read
+    /// of `reader` that gives at least one byte; otherwise the
     /// host reads until the guest's request is filled or `reader` ends. A read error
     /// other than `Interrupted` ends the stream.
     pub fn new(reader: Box<dyn Read + Send>, interactive: bool) -> StdinStream {
@@ -92,6 +94,12 @@ impl Stdin {
         let Some(stream) = self.stream.as_mut() else {
             return;
         };
+        if stream.interactive && self.held.len() > self.pos {
+            // A terminal read returns what is held before reading the terminal again:
+            // an `fd_read` run again after an out-of-gas stop (SPEC.md §Gas,
+            // resumption) sees exactly the bytes its first run took.
+            return;
+        }
         let mut chunk = Vec::new();
         while ((self.held.len() - self.pos) as u64) < want {
             let missing = want - (self.held.len() - self.pos) as u64;
@@ -234,6 +242,22 @@ mod tests {
         s.fill(100);
         assert_eq!(s.available(), b"cde");
         s.fill(0);
+        assert_eq!(s.available(), b"cde");
+    }
+
+    #[test]
+    fn interactive_reads_return_what_is_held_before_reading_again() {
+        let mut s = trickle(b"cdefghij", 3, true);
+        s.fill(100);
+        assert_eq!(s.available(), b"ab");
+        // The same read again (after an out-of-gas stop) takes nothing more.
+        s.fill(100);
+        assert_eq!(s.available(), b"ab");
+        s.consume(1);
+        s.fill(100);
+        assert_eq!(s.available(), b"b");
+        s.consume(1);
+        s.fill(100);
         assert_eq!(s.available(), b"cde");
     }
 }
