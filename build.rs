@@ -16,7 +16,9 @@ fn main() {
     let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
     let optimising = matches!(opt.as_str(), "2" | "3" | "s" | "z");
     let arch_ok = matches!(arch.as_str(), "x86_64" | "aarch64");
-    let sanitized = flags.contains("sanitizer");
+    // `-Zsanitizer=address` (cargo fuzz's default), not the coverage flags
+    // (`-sanitizer-coverage-...`) that every cargo-fuzz build carries.
+    let sanitized = flags.contains("sanitizer=");
     let forced_loop = env::var_os("CARGO_FEATURE_LOOP_DISPATCH").is_some();
     if optimising && arch_ok && !sanitized && !forced_loop {
         println!("cargo::rustc-cfg=detwasm_tail");
