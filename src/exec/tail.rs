@@ -1,6 +1,6 @@
 //! The threaded dispatch backend: one handler function per op, each ending by calling
 //! the next op's handler in tail position, with the hot interpreter state (`ip`, the
-//! frame pointer, gas left, the memory's base and length) passed in registers.
+//! frame pointer, gas left, the memory's base) passed in registers.
 //!
 //! Built only when `build.rs` sets `detwasm_tail` (optimised builds on x86-64 and
 //! aarch64 without sanitizers and without the `loop-dispatch` feature), where LLVM
@@ -36,7 +36,7 @@ const FAULT: u32 = 3;
 
 /// How many slots a call zeroes with one write when the callee's non-parameter locals
 /// fit (more are zeroed by a loop).
-const ZERO_RUN: usize = 8;
+const ZERO_RUN: usize = crate::translate::ZERO_RUN as usize;
 
 /// What a handler needs besides its register arguments: the machine and the current
 /// function's and instance's pointers, plus the state saved when the chain ends.
@@ -50,7 +50,13 @@ pub(super) struct Cx<'a, 's> {
     instp: *const InstanceInst,
     func: u32,
     inst: usize,
+    /// The instance `h::enter_instance` switches to.
+    next_inst: usize,
+    /// The first result slot of the return `h::ret_multi` finishes.
+    ret_src: usize,
     mem: usize,
+    /// The current memory's length in bytes (its base is a handler argument).
+    mem_len: u64,
     prepaid: bool,
     fault: TrapCode,
     ip: *const Op,
@@ -59,9 +65,10 @@ pub(super) struct Cx<'a, 's> {
 }
 
 /// A handler: the op at `ip` (not yet executed), the frame's slot 0, gas left, the
-/// current memory's base and length in bytes, and the context. Returns an exit code
-/// when the chain ends (the state is then in `Cx`).
-type Handler = unsafe extern "C" fn(*const Op, *mut u64, u64, *mut u8, u64, &mut Cx<'_, '_>) -> u32;
+/// current memory's base, and the context (which holds the memory's length, so that
+/// one more register is free in every handler). Returns an exit code when the chain
+/// ends (the state is then in `Cx`).
+type Handler = unsafe extern "C" fn(*const Op, *mut u64, u64, *mut u8, &mut Cx<'_, '_>) -> u32;
 
 /// The handler of every op, by `OpTag`.
 static HANDLERS: [Handler; OP_COUNT] = {
@@ -72,6 +79,7 @@ static HANDLERS: [Handler; OP_COUNT] = {
         };
     }
     pure_arms!(set);
+    t[OpTag::BrTable as usize] = h::br_table_fast;
     t[OpTag::ConsumeGas as usize] = h::ConsumeGas;
     t[OpTag::Call as usize] = h::Call;
     t[OpTag::CallIndirect as usize] = h::CallIndirect;
@@ -113,6 +121,9 @@ pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
         instp,
         func: regs.func,
         inst,
+        next_inst: inst,
+        mem_len,
+        ret_src: 0,
         mem,
         prepaid: regs.prepaid,
         fault: TrapCode::Internal,
@@ -121,7 +132,7 @@ pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
         gas,
     };
     // SAFETY: as above.
-    let code = unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, mem_len, &mut cx) };
+    let code = unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, &mut cx) };
     regs.func = cx.func;
     // SAFETY: the chain ends with `ip` inside the current body and `fpp` inside the
     // stack (every exit saves them).
@@ -142,7 +153,20 @@ pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
 /// next op's handler. The macros the shared arms use (exec/arms.rs) are defined over
 /// the handler's arguments.
 macro_rules! handler {
+    (fn $fname:ident for $name:ident $fields:tt => $body:expr) => {
+        handler!(@def $fname, [$name $fields], $body);
+    };
+    // A handler of no op of its own: `$body` runs with `ip` where it was passed.
+    (fn $fname:ident => $body:expr) => {
+        handler!(@def $fname, [], $body);
+    };
     ($name:ident $fields:tt => $body:expr) => {
+        handler!(@def $name, [$name $fields], $body);
+    };
+    (@def $fname:ident, [$($name:ident $fields:tt)?], $body:expr) => {
+        // Never inlined into a handler that hands its op on (`call_full`), which
+        // would bring the slow path's register saves back into the fast one.
+        #[inline(never)]
         #[allow(
             non_snake_case,
             unused_mut,
@@ -151,12 +175,11 @@ macro_rules! handler {
             unused_assignments,
             unreachable_code
         )]
-        pub(super) unsafe extern "C" fn $name(
+        pub(super) unsafe extern "C" fn $fname(
             ip: *const Op,
             fpp: *mut u64,
             gas: u64,
             mem_ptr: *mut u8,
-            mem_len: u64,
             cx: &mut Cx<'_, '_>,
         ) -> u32 {
             let mut ip = ip;
@@ -165,7 +188,6 @@ macro_rules! handler {
             let mut fpp = fpp;
             let mut gas = gas;
             let mut mem_ptr = mem_ptr;
-            let mut mem_len = mem_len;
             macro_rules! exit {
                 ($code:expr) => {{
                     cx.ip = ip;
@@ -228,7 +250,7 @@ macro_rules! handler {
             macro_rules! ea {
                 ($addr:expr, $off:expr, $n:expr) => {{
                     let a = u64::from(sl!($addr) as u32) + u64::from($off);
-                    if a + $n > mem_len {
+                    if a + $n > cx.mem_len {
                         fault!(TrapCode::MemoryOutOfBounds);
                     }
                     a as usize
@@ -238,7 +260,7 @@ macro_rules! handler {
                 ($dst:expr, $addr:expr, $off:expr, $n:literal, |$b:ident| $e:expr) => {{
                     let a = ea!($addr, $off, $n);
                     let mut $b = [0u8; $n];
-                    // SAFETY: `ea!` checked a + n <= mem_len, and `mem_ptr`/`mem_len`
+                    // SAFETY: `ea!` checked a + n <= mem_len, and `mem_ptr`/`cx.mem_len`
                     // describe the current memory (the chain is left by anything
                     // that can resize it, and re-entered with fresh values).
                     unsafe { std::ptr::copy_nonoverlapping(mem_ptr.add(a), $b.as_mut_ptr(), $n) };
@@ -333,7 +355,7 @@ macro_rules! handler {
             }
             macro_rules! memory_pages {
                 () => {
-                    mem_len / PAGE_SIZE as u64
+                    cx.mem_len / PAGE_SIZE as u64
                 };
             }
             // Switches to the instance of the code just entered when it differs.
@@ -344,8 +366,25 @@ macro_rules! handler {
                         cx.inst = inst;
                         cx.instp = &cx.m.store.instances[inst];
                         cx.mem = cx.m.mem_of(inst);
-                        (mem_ptr, mem_len) = cx.m.mem_raw(cx.mem);
+                        (mem_ptr, cx.mem_len) = cx.m.mem_raw(cx.mem);
                     }
+                }};
+            }
+            macro_rules! ret_multi {
+                () => {{
+                    // SAFETY: as for `ret!`.
+                    let n = unsafe { &*cx.cfp }.num_results as usize;
+                    let src = cx.ret_src;
+                    for i in 0..n {
+                        ssl!(i, sl!(src + i));
+                    }
+                    ret_rest!();
+                }};
+            }
+            macro_rules! enter_next_instance {
+                () => {{
+                    switch_instance!(cx.next_inst);
+                    charge_head!();
                 }};
             }
             macro_rules! ret {
@@ -358,11 +397,21 @@ macro_rules! handler {
                     let n = cf.num_results as usize;
                     if n == 1 {
                         ssl!(0, sl!(src));
-                    } else {
-                        for i in 0..n {
-                            ssl!(i, sl!(src + i));
-                        }
+                    } else if n > 1 {
+                        // The copy loop (which LLVM unrolls with more registers) is in
+                        // `ret_multi`, reached by a call in tail position.
+                        cx.ret_src = src;
+                        // SAFETY: as for this handler.
+                        return unsafe { ret_multi(ip, fpp, gas, mem_ptr, cx) };
                     }
+                    ret_rest!();
+                }};
+            }
+            // The rest of `ret!` once the results are in place: leaves the frame.
+            macro_rules! ret_rest {
+                () => {{
+                    // SAFETY: as for `ret!`.
+                    let cf = unsafe { &*cx.cfp };
                     cx.m.height -= cf.stack_units;
                     match cx.m.frames.pop() {
                         None => exit!(DONE),
@@ -377,7 +426,14 @@ macro_rules! handler {
                             cx.code0 = unsafe { &*cfp }.code.as_ptr();
                             ip = unsafe { cx.code0.add(f.ret_pc as usize) };
                             fpp = unsafe { cx.stk.add(f.fp as usize) };
-                            switch_instance!(inst);
+                            if inst != cx.inst {
+                                // The switch (with its native calls) is in
+                                // `enter_instance`, reached by a call in tail position,
+                                // so this handler needs no callee-saved registers.
+                                cx.next_inst = inst;
+                                // SAFETY: `ip` is at an op of the caller's body.
+                                return unsafe { enter_instance(ip, fpp, gas, mem_ptr, cx) };
+                            }
                             charge_head!();
                         }
                     }
@@ -464,6 +520,82 @@ macro_rules! handler {
                     call!(callee, $base, at);
                 }};
             }
+            // The common direct call, with no native call on its path (so the handler
+            // needs no callee-saved registers): a wasm callee of the same instance,
+            // room for one more frame in the frame list and for the callee's slots
+            // in the value stack, at most `ZERO_RUN` locals to zero, no limit
+            // reached. Anything else is handed, before anything changed, to
+            // `call_full` (the whole `call!`), by a call in tail position.
+            macro_rules! call_fast {
+                ($idx:expr, $base:expr) => {{
+                    // SAFETY: as for `call_direct!`.
+                    let callee = unsafe { *(*cx.instp).funcs_ref().get_unchecked($idx as usize) };
+                    let m = &mut *cx.m;
+                    let fast = match m.enter_wasm(callee) {
+                        Some((ncfp, ninst)) if ninst == cx.inst => {
+                            // SAFETY: as for `ret!`.
+                            let ncf = unsafe { &*ncfp };
+                            // SAFETY: `fpp` and `stk` are in the same stack.
+                            let fp = unsafe { fpp.offset_from(cx.stk) } as usize;
+                            let nfp = fp + $base as usize;
+                            let depth = m.frames.len();
+                            if depth + 1 < m.max_depth
+                                && m.height + ncf.stack_units <= m.max_height
+                                && depth < m.frames.capacity()
+                                && nfp + ncf.fast_call_extent as usize <= m.store.stack.len()
+                            {
+                                let np = ncf.num_params as usize;
+                                m.height += ncf.stack_units;
+                                // SAFETY: `ip` and `code0` are in the same body.
+                                let pc = unsafe { ip.offset_from(cx.code0) } as u32;
+                                // SAFETY: `depth` is below the capacity, so the slot
+                                // is allocated; it is written before the length
+                                // covers it.
+                                unsafe {
+                                    m.frames.as_mut_ptr().add(depth).write(Frame {
+                                        func: cx.func,
+                                        ret_pc: pc,
+                                        fp: fp as u32,
+                                    });
+                                    m.frames.set_len(depth + 1);
+                                }
+                                // SAFETY: the stack holds the callee's slots and
+                                // `ZERO_RUN` more past its locals (checked above).
+                                fpp = unsafe { cx.stk.add(nfp) };
+                                unsafe { (fpp.add(np) as *mut [u64; ZERO_RUN]).write_unaligned([0; ZERO_RUN]) };
+                                cx.func = callee;
+                                cx.cfp = ncfp;
+                                cx.code0 = ncf.code.as_ptr();
+                                ip = cx.code0;
+                                charge_head!();
+                                true
+                            } else {
+                                false
+                            }
+                        }
+                        _ => false,
+                    };
+                    if !fast {
+                        // SAFETY: nothing has changed; `call_full` runs the op at `at`.
+                        return unsafe { call_full(at, fpp, gas, mem_ptr, cx) };
+                    }
+                }};
+            }
+            // `BrTable` to a label that keeps no values: anything else (values to
+            // move, a return) is handed to the shared arm's handler (`BrTable`), by a
+            // call in tail position, before anything changed.
+            macro_rules! br_table_fast {
+                ($len:expr, $index:expr) => {{
+                    let i = (sl!($index) as u32).min($len) as usize;
+                    match peek!(i) {
+                        Op::BrTableEntry { target, keep: 0, .. } if target != u32::MAX => {
+                            branch_to!(target)
+                        }
+                        // SAFETY: `at` is this `BrTable`.
+                        _ => return unsafe { BrTable(at, fpp, gas, mem_ptr, cx) },
+                    }
+                }};
+            }
             macro_rules! call_indirect {
                 ($type_idx:expr, $table:expr, $index:expr) => {{
                     let callee = tri!(cx.m.indirect(cx.inst, $type_idx, $table, sl!($index)));
@@ -472,17 +604,19 @@ macro_rules! handler {
                 }};
             }
 
-            // SAFETY: this handler is only reached for an op of its own row
-            // (`HANDLERS` is indexed by the op's tag).
-            let Op::$name $fields = (unsafe { *ip }) else {
-                unsafe { std::hint::unreachable_unchecked() }
-            };
-            // SAFETY: a body never ends with a non-terminator.
-            ip = unsafe { ip.add(1) };
+            $(
+                // SAFETY: this handler is only reached for an op of its own row
+                // (`HANDLERS` is indexed by the op's tag).
+                let Op::$name $fields = (unsafe { *ip }) else {
+                    unsafe { std::hint::unreachable_unchecked() }
+                };
+                // SAFETY: a body never ends with a non-terminator.
+                ip = unsafe { ip.add(1) };
+            )?
             $body;
             // SAFETY: `ip` is at an op of the body (the next one, a branch target or
             // a return position).
-            unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, mem_len, cx) }
+            unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, cx) }
         }
     };
 }
@@ -500,8 +634,15 @@ mod h {
     pure_arms!(handlers);
 
     handler!(ConsumeGas { gas: n } => consume_gas!(n));
-    handler!(Call { func: idx, base } => call_direct!(idx, base));
+    handler!(Call { func: idx, base } => call_fast!(idx, base));
+    handler!(fn call_full for Call { func: idx, base } => call_direct!(idx, base));
+    // Continues at `ip`, the first op of a callee or the return position of a caller,
+    // after switching to instance `cx.next_inst`.
+    handler!(fn enter_instance => enter_next_instance!());
+    // `ret!` of more than one result, at `cx.ret_src..`.
+    handler!(fn ret_multi => ret_multi!());
     handler!(CallIndirect { type_idx, table, index } => call_indirect!(type_idx, table, index));
+    handler!(fn br_table_fast for BrTable { len, index, top } => br_table_fast!(len, index));
 
     /// Leaves the chain before the op at `ip`, which the loop backend runs.
     #[allow(clippy::missing_safety_doc)]
@@ -510,7 +651,6 @@ mod h {
         fpp: *mut u64,
         gas: u64,
         _mem_ptr: *mut u8,
-        _mem_len: u64,
         cx: &mut Cx<'_, '_>,
     ) -> u32 {
         cx.ip = ip;

@@ -78,6 +78,11 @@ pub struct CompiledFunc {
     /// The function's maximum stack height in SPEC.md §Stack units:
     /// 1 (frame) + locals + max operand height + max label depth.
     pub stack_units: u64,
+    /// For the threaded backend's fast call path: `num_locals + max_operands +
+    /// ZERO_RUN`, the slots a call needs from the callee's frame pointer, when the
+    /// non-parameter locals fit one `ZERO_RUN`-slot write; `u32::MAX` otherwise.
+    #[cfg_attr(not(detwasm_tail), allow(dead_code))]
+    pub(crate) fast_call_extent: u32,
     /// The bytecode.
     pub code: Box<[Op]>,
     /// Per op (`side.len() == code.len()`): where its first wasm instruction is and
@@ -125,6 +130,21 @@ impl OpSide {
     }
 }
 
+/// How many slots past a callee's locals a call may zero with one fixed-size write
+/// (the value stack keeps that much slack past every frame's slots).
+pub(crate) const ZERO_RUN: u32 = 8;
+
+/// `CompiledFunc::fast_call_extent` of a body with these counts.
+fn fast_call_extent(num_params: u32, num_locals: u32, max_operands: u32) -> u32 {
+    if num_locals - num_params <= ZERO_RUN {
+        num_locals
+            .saturating_add(max_operands)
+            .saturating_add(ZERO_RUN)
+    } else {
+        u32::MAX
+    }
+}
+
 impl CompiledFunc {
     /// A body of one `unreachable` op standing for nothing (no parameters, locals or
     /// results).
@@ -135,6 +155,7 @@ impl CompiledFunc {
             num_locals: 0,
             max_operands: 0,
             stack_units: 0,
+            fast_call_extent: fast_call_extent(0, 0, 0),
             code: Box::new([Op::Unreachable]),
             side: Box::new([OpSide::default()]),
             fused: Box::new([]),
@@ -318,11 +339,9 @@ impl<'e> Translator<'e> {
         // Providers folded, last first: (parts, offset).
         let mut folded: [(u8, u32); 2] = [(0, 0); 2];
         let mut nf = 0usize;
-        // Only a `local.get` or a constant just before can be folded.
-        let n = self.code.len();
-        let provider =
-            n > self.barrier && matches!(self.code[n - 1], Op::Copy { .. } | Op::Const { .. });
-        if self.env.fuse && provider {
+        // A `local.get` or a constant just before is folded (the loop below), and
+        // a `local.get` a few pure ops back (`fold_back`).
+        if self.env.fuse {
             let nl = self.nl;
             let reads = op.reads_mut();
             let nreads = reads.iter().filter(|r| r.is_some()).count();
@@ -358,12 +377,22 @@ impl<'e> Translator<'e> {
                 if !folds {
                     break;
                 }
-                folded[nf] = (self.sides[n - 1].parts[0], self.sides[n - 1].offsets[0]);
-                nf += 1;
+                // A `local.tee`'s copy back stands for nothing (`emit_local_tee`).
+                if self.sides[n - 1].parts[0] != 0 {
+                    folded[nf] = (self.sides[n - 1].parts[0], self.sides[n - 1].offsets[0]);
+                    nf += 1;
+                }
                 self.code.pop();
                 self.sides.pop();
                 if !self.heights.is_empty() {
                     self.heights.pop();
+                }
+            }
+            for i in 0..nreads {
+                if new[i] == slots[i] && slots[i] >= nl {
+                    if let Some(src) = self.fold_back(slots[i]) {
+                        new[i] = src;
+                    }
                 }
             }
             let mut reads = op.reads_mut();
@@ -389,30 +418,120 @@ impl<'e> Translator<'e> {
         at
     }
 
+    /// Folds a `local.get` that is not just before the op popping its operand (slot
+    /// `t`): when one of the last `LOOKBACK` ops (after the barrier) is the `Copy`
+    /// of a `local.get x` into `t` standing for that one instruction, and the ops
+    /// after it each only write a `dst` other than `t` and `x` (pure ops of the
+    /// operand stack above `t`), the `Copy` is removed, its part becomes the first
+    /// part of the op after it (which so stands for the `local.get` too, before its
+    /// main instruction, and still a contiguous run), and `x` is returned for the
+    /// popping op to read directly.
+    fn fold_back(&mut self, t: u32) -> Option<u32> {
+        const LOOKBACK: usize = 3;
+        let n = self.code.len();
+        let lo = self.barrier.max(n.saturating_sub(LOOKBACK + 1));
+        // The `dst` of each op after the candidate.
+        let mut written = [u32::MAX; LOOKBACK + 1];
+        let mut m = n;
+        while m > lo {
+            m -= 1;
+            let mut op = self.code[m];
+            let side = self.sides[m];
+            if let Op::Copy { dst, src } = op {
+                if dst == t {
+                    if m + 1 == n || side.parts[0] == 0 || side.parts[1] != 0 {
+                        return None;
+                    }
+                    if written[..n - m - 1].contains(&src)
+                        || self.exn.as_ref().is_some_and(|e| e.is_exn_local(src))
+                    {
+                        return None;
+                    }
+                    let next = &self.sides[m + 1];
+                    let k = next.parts.iter().take_while(|p| **p != 0).count();
+                    if k == 0 || k == 4 {
+                        return None;
+                    }
+                    let mut parts = [0u8; 4];
+                    let mut offsets = [0u32; 4];
+                    parts[0] = side.parts[0];
+                    offsets[0] = side.offsets[0];
+                    parts[1..=k].copy_from_slice(&next.parts[..k]);
+                    offsets[1..=k].copy_from_slice(&next.offsets[..k]);
+                    let main = next.main + 1;
+                    self.sides[m + 1] = TSide {
+                        parts,
+                        offsets,
+                        main,
+                    };
+                    self.code.remove(m);
+                    self.sides.remove(m);
+                    return Some(src);
+                }
+            }
+            let simple = matches!(
+                op.kind(),
+                OpKind::Unop | OpKind::Binop | OpKind::BinImm | OpKind::Custom
+            );
+            match op.dst_mut() {
+                Some(d) if simple && *d != t => written[n - 1 - m] = *d,
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// Lowers `local.set x` of the operand in slot `t`: when fusing and the op just
     /// before wrote `t` as its one result, that op writes `x` instead and stands for
     /// the `local.set` too; else a `Copy`.
     fn emit_local_set(&mut self, x: u32, t: u32, cost: u32) {
-        let n = self.code.len();
-        if self.env.fuse && n > self.barrier {
-            // Every wasm instruction costs at least 1 gas, so the parts in use are
-            // the non-zero ones.
-            let k = self.sides[n - 1]
-                .parts
-                .iter()
-                .take_while(|p| **p != 0)
-                .count();
-            if let Some(dst) = self.code[n - 1].dst_mut().filter(|d| **d == t) {
-                if k < 4 {
-                    *dst = x;
-                    self.seg_cost += u64::from(cost);
-                    self.sides[n - 1].parts[k] = small(cost);
-                    self.sides[n - 1].offsets[k] = self.cur_offset;
-                    return;
-                }
-            }
+        if !self.retarget_last(t, x, cost) {
+            self.emit(Op::Copy { dst: x, src: t }, cost);
         }
-        self.emit(Op::Copy { dst: x, src: t }, cost);
+    }
+
+    /// When fusing and the op just before (after the barrier) wrote slot `t` as its
+    /// one result and stands for fewer than four instructions, makes it write `x`
+    /// instead and stand for one more instruction of cost `cost`, and returns true.
+    fn retarget_last(&mut self, t: u32, x: u32, cost: u32) -> bool {
+        let n = self.code.len();
+        if !self.env.fuse || n <= self.barrier {
+            return false;
+        }
+        // Every wasm instruction costs at least 1 gas, so the parts in use are the
+        // non-zero ones.
+        let k = self.sides[n - 1]
+            .parts
+            .iter()
+            .take_while(|p| **p != 0)
+            .count();
+        match self.code[n - 1].dst_mut().filter(|d| **d == t) {
+            Some(dst) if k < 4 => {
+                *dst = x;
+                self.seg_cost += u64::from(cost);
+                self.sides[n - 1].parts[k] = small(cost);
+                self.sides[n - 1].offsets[k] = self.cur_offset;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Lowers `local.tee x` of the operand in slot `t`: when fusing and the op just
+    /// before wrote `t` as its one result, that op writes `x` instead and stands for
+    /// the `local.tee` too, and a `Copy` from `x` back to `t` standing for no
+    /// instruction follows, which the op that pops the operand folds away
+    /// (`emit_folding`) when it comes next; else a `Copy` from `t` to `x`.
+    fn emit_local_tee(&mut self, x: u32, t: u32, cost: u32) {
+        // Not for an `exnref` local: the exception collection reads operand slots by
+        // the exnref map, and the slot `t` a folded copy back never writes could
+        // hold a stale value there.
+        let exn_local = self.exn.as_ref().is_some_and(|e| e.is_exn_local(x));
+        if !exn_local && self.retarget_last(t, x, cost) {
+            self.push(Op::Copy { dst: t, src: x }, [0; 4]);
+        } else {
+            self.emit(Op::Copy { dst: x, src: t }, cost);
+        }
     }
 
     /// Emits a conditional branch on slot `cond` (taken when it is non-zero, or zero
@@ -465,10 +584,12 @@ impl<'e> Translator<'e> {
                 if dst == results && dst >= self.nl {
                     self.seg_cost += u64::from(cost);
                     self.code[n - 1] = Op::Return { results: src };
+                    // A `local.tee`'s copy back stands for nothing (no part 0).
+                    let k = usize::from(self.sides[n - 1].parts[0] != 0);
                     if cost != 0 {
-                        self.sides[n - 1].parts[1] = small(cost);
-                        self.sides[n - 1].offsets[1] = self.cur_offset;
-                        self.sides[n - 1].main = 1;
+                        self.sides[n - 1].parts[k] = small(cost);
+                        self.sides[n - 1].offsets[k] = self.cur_offset;
+                        self.sides[n - 1].main = k as u8;
                     }
                     return;
                 }
@@ -993,6 +1114,10 @@ impl<'e> Translator<'e> {
                 self.emit_local_set(*local_index, top, cost);
                 return Ok(());
             }
+            O::LocalTee { local_index } => {
+                self.emit_local_tee(*local_index, top, cost);
+                return Ok(());
+            }
             O::I32Const { value } => {
                 let value = u64::from(*value as u32);
                 self.emit(Op::Const { dst: push, value }, cost);
@@ -1046,13 +1171,6 @@ impl<'e> Translator<'e> {
             ),
             O::Drop => (Op::Drop, false),
             O::Select | O::TypedSelect { .. } => (Op::Select { s: third }, false),
-            O::LocalTee { local_index } => (
-                Op::Copy {
-                    dst: *local_index,
-                    src: top,
-                },
-                false,
-            ),
             O::GlobalGet { global_index } => (
                 Op::GlobalGet {
                     dst: push,
@@ -1467,6 +1585,7 @@ pub(crate) fn translate_function(
         num_locals,
         max_operands,
         stack_units,
+        fast_call_extent: fast_call_extent(num_params, num_locals, max_operands),
         side: t
             .sides
             .iter()
