@@ -20,6 +20,7 @@ pub mod gas;
 mod module;
 mod runtime;
 pub mod session;
+pub mod snapshot;
 pub mod text;
 pub mod trace;
 pub mod translate;
@@ -43,6 +44,7 @@ pub use runtime::{
     TableAddr, TagAddr, TraceHook, TypedFunc, TypedInvocation, TypedResumableCall, WasmTy,
     WasmTyList,
 };
+pub use snapshot::Snapshot;
 pub use value::{
     ExnAddr, ExternType, FuncAddr, FuncType, GlobalType, MemoryType, TableType, TypeLimits,
     ValType, Value,

@@ -34,9 +34,9 @@ pub const PAGE_SIZE: usize = 65536;
 /// A suspended caller never has prepaid gas: the translator ends a segment at every
 /// call, so the op it resumes at is the head of a new segment (a `ConsumeGas`).
 pub(crate) struct Frame {
-    func: u32,
-    ret_pc: u32,
-    fp: u32,
+    pub(crate) func: u32,
+    pub(crate) ret_pc: u32,
+    pub(crate) fp: u32,
 }
 
 /// The live registers of the interpreter, saved when the loop exits.

@@ -727,7 +727,17 @@ impl<T: 'static> Store<T> {
         module: &Module,
         imports: &[Extern],
     ) -> Result<InstanceAddr, Error> {
-        instantiate::instantiate(&mut self.inner, &mut self.data, module, imports)
+        instantiate::instantiate(&mut self.inner, &mut self.data, module, imports, true)
+    }
+
+    /// [`Store::instantiate`] without running the start function: what a restore
+    /// (SPEC.md §Snapshot) builds before it overwrites the instance's state.
+    pub(crate) fn instantiate_without_start(
+        &mut self,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<InstanceAddr, Error> {
+        instantiate::instantiate(&mut self.inner, &mut self.data, module, imports, false)
     }
 
     /// Invokes a function with `args` and returns its results (core §4.5.5); never
