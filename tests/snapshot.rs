@@ -563,3 +563,108 @@ fn another_module_or_configuration_is_an_error() {
         "{err:?}"
     );
 }
+
+/// A module calling a host function with a dynamic charge, and exporting it.
+const HOSTED: &str = r#"(module
+    (import "env" "work" (func $work (param i32) (result i32)))
+    (export "work" (func $work))
+    (memory 1)
+    (func (export "run") (param i32) (result i32)
+        (local i32)
+        (loop $l
+            (local.set 1 (i32.add (local.get 1) (call $work (local.get 0))))
+            (i32.store (i32.const 16) (local.get 1))
+            (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+            (br_if $l (local.get 0)))
+        (local.get 1)))"#;
+
+fn hosted_linker() -> detwasm::Linker<u64> {
+    let mut linker = detwasm::Linker::new();
+    linker
+        .func_wrap(
+            "env",
+            "work",
+            5,
+            |mut caller: detwasm::Caller<'_, u64>, n: i32| {
+                caller.charge_gas(n as u64)?;
+                *caller.data_mut() += n as u64;
+                Ok(n * 2)
+            },
+        )
+        .unwrap();
+    linker
+}
+
+/// Slices through snapshots with the host state carried by the embedder: every stop
+/// inside the host function (its dynamic charge) and between instructions.
+#[test]
+fn linker_restore_with_host_calls_equals_one_run() {
+    let wasm = wat::parse_str(HOSTED).unwrap();
+    let e = engine(0);
+    let module = Module::new(&e, &wasm).unwrap();
+    let linker = hosted_linker();
+    let mut store = Store::new(&e, 0u64);
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let Some(Extern::Func(run)) = store.instance_export(inst, "run") else {
+        panic!()
+    };
+    let one = store.invoke(run, &[Value::I32(30)]).unwrap();
+    let (gas, data) = (store.gas_used(), *store.data());
+    for slice in [1u64, 7, 20, 33, 64] {
+        let mut store = Store::new(&e, 0u64);
+        let inst = linker.instantiate(&mut store, &module).unwrap();
+        store.set_gas_limit(slice);
+        let mut inv = store.invoke_resumable(run, &[Value::I32(30)]).unwrap();
+        let mut restores = 0;
+        let results = loop {
+            match inv {
+                Invocation::Finished(r) => break r,
+                Invocation::OutOfGas(_) => {
+                    let bytes = store.snapshot(inst).unwrap().to_bytes().unwrap();
+                    let host = *store.data();
+                    store = Store::new(&e, host);
+                    linker
+                        .restore(&mut store, &module, &Snapshot::from_bytes(&bytes).unwrap())
+                        .unwrap();
+                    restores += 1;
+                    inv = store
+                        .suspended_call()
+                        .unwrap()
+                        .resume(&mut store, slice)
+                        .unwrap();
+                }
+            }
+        };
+        assert_eq!(
+            (results, store.gas_used(), *store.data()),
+            (one.clone(), gas, data),
+            "slice {slice}"
+        );
+        assert!(restores as u64 >= gas / slice - 1);
+    }
+    // A host function invoked directly, suspended before its base cost.
+    let mut store = Store::new(&e, 0u64);
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let Some(Extern::Func(work)) = store.instance_export(inst, "work") else {
+        panic!()
+    };
+    store.set_gas_limit(3);
+    assert!(matches!(
+        store.invoke_resumable(work, &[Value::I32(4)]).unwrap(),
+        Invocation::OutOfGas(_)
+    ));
+    let bytes = store.snapshot(inst).unwrap().to_bytes().unwrap();
+    let mut store = Store::new(&e, 0u64);
+    linker
+        .restore(&mut store, &module, &Snapshot::from_bytes(&bytes).unwrap())
+        .unwrap();
+    let r = store
+        .suspended_call()
+        .unwrap()
+        .resume_final(&mut store, 100)
+        .unwrap();
+    assert_eq!(
+        (r, store.gas_used(), *store.data()),
+        (vec![Value::I32(8)], 9, 4)
+    );
+}
