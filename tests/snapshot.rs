@@ -668,3 +668,153 @@ fn linker_restore_with_host_calls_equals_one_run() {
         (vec![Value::I32(8)], 9, 4)
     );
 }
+
+/// Exceptions the store holds travel with the snapshot: an `exnref` kept in a global
+/// is rethrown after a restore with its payload.
+#[test]
+fn exceptions_round_trip() {
+    let wat = r#"(module
+        (tag $e (param i32))
+        (global $g (mut exnref) (ref.null exn))
+        (func (export "keep") (param i32)
+            (global.set $g
+                (block $h (result exnref)
+                    (try_table (catch_all_ref $h) (throw $e (local.get 0)))
+                    (unreachable))
+                ))
+        (func (export "rethrow") (result i32)
+            (block $c (result i32)
+                (try_table (catch $e $c) (throw_ref (global.get $g)))
+                (i32.const -1))))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    let e = engine(0);
+    let (_, mut store, inst) = instance(&e, &wasm);
+    store
+        .invoke(func(&store, inst, "keep"), &[Value::I32(42)])
+        .unwrap();
+    assert!(store.exception_count() >= 1);
+    let bytes = store.snapshot(inst).unwrap().to_bytes().unwrap();
+    let (mut copy, cinst) = restored(0, &wasm, &bytes);
+    assert_eq!(copy.exception_count(), store.exception_count());
+    assert_eq!(
+        copy.invoke(func(&copy, cinst, "rethrow"), &[]).unwrap(),
+        vec![Value::I32(42)]
+    );
+    // The payload is the snapshot's: altered (trailer recomputed), it is what the
+    // restored store rethrows.
+    let mut body = bytes[..bytes.len() - 32].to_vec();
+    let snap = Snapshot::from_bytes(&bytes).unwrap();
+    assert_eq!(
+        snap.state_digest(),
+        store.snapshot(inst).unwrap().state_digest()
+    );
+    let at = body
+        .windows(8)
+        .rposition(|w| w == 42u64.to_le_bytes())
+        .unwrap();
+    body[at] = 43;
+    let altered = Snapshot::from_bytes(&reseal(&body)).unwrap();
+    let (mut other, oinst) = {
+        let m = Module::new(&e, &wasm).unwrap();
+        let mut s = Store::new(&e, ());
+        let i = s.restore(&m, &[], &altered).unwrap();
+        (s, i)
+    };
+    assert_eq!(
+        other.invoke(func(&other, oinst, "rethrow"), &[]).unwrap(),
+        vec![Value::I32(43)]
+    );
+}
+
+/// A restore does not run the start function again: the host sees no call, and the
+/// state is the snapshot's.
+#[test]
+fn restore_does_not_run_the_start_function() {
+    let wat = r#"(module
+        (import "env" "tick" (func $tick))
+        (global $n (export "n") (mut i32) (i32.const 0))
+        (func $start (call $tick) (global.set $n (i32.add (global.get $n) (i32.const 1))))
+        (start $start)
+        (func (export "bump") (global.set $n (i32.add (global.get $n) (i32.const 10)))))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    let e = engine(0);
+    let module = Module::new(&e, &wasm).unwrap();
+    let mut linker = detwasm::Linker::<u32>::new();
+    linker
+        .func_wrap(
+            "env",
+            "tick",
+            0,
+            |mut c: detwasm::Caller<'_, u32>, (): ()| {
+                *c.data_mut() += 1;
+                Ok(())
+            },
+        )
+        .unwrap();
+    let mut store = Store::new(&e, 0u32);
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let Some(Extern::Func(bump)) = store.instance_export(inst, "bump") else {
+        panic!()
+    };
+    store.invoke(bump, &[]).unwrap();
+    assert_eq!(*store.data(), 1);
+    let snap = store.snapshot(inst).unwrap();
+    let mut copy = Store::new(&e, 0u32);
+    let cinst = linker.restore(&mut copy, &module, &snap).unwrap();
+    assert_eq!(*copy.data(), 0, "the start function ran on restore");
+    let Some(Extern::Global(n)) = copy.instance_export(cinst, "n") else {
+        panic!()
+    };
+    assert_eq!(copy.global_get(n), Some(Value::I32(11)));
+}
+
+/// Hostile snapshots of a program with memory, suspended deep in its call: every
+/// byte outside the memory's contents altered (trailer recomputed) is refused or
+/// restores to a state that runs without a panic.
+#[test]
+fn resealed_alterations_of_a_large_snapshot_never_panic() {
+    let wasm = program("fib");
+    let e = engine(0);
+    let module = Module::new(&e, &wasm).unwrap();
+    let (_, mut store, inst) = instance(&e, &wasm);
+    store.set_gas_limit(5_000);
+    let f = func(&store, inst, "fib");
+    assert!(matches!(
+        store.invoke_resumable(f, &[Value::I32(20)]).unwrap(),
+        Invocation::OutOfGas(_)
+    ));
+    let bytes = store.snapshot(inst).unwrap().to_bytes().unwrap();
+    let body = &bytes[..bytes.len() - 32];
+    let mem_len = memory0(&store, inst).len();
+    // The header and the memory's length, then everything after the memory.
+    let after_mem = 365 + 8 + 8 + mem_len;
+    let positions = (0..381).chain(after_mem..body.len());
+    let (mut accepted, mut refused) = (0, 0);
+    for i in positions {
+        for x in [0x01u8, 0x04, 0x40, 0xff] {
+            let mut b = body.to_vec();
+            b[i] ^= x;
+            let Ok(snap) = Snapshot::from_bytes(&reseal(&b)) else {
+                refused += 1;
+                continue;
+            };
+            let mut s = Store::new(&e, ());
+            match s.restore(&module, &[], &snap) {
+                Err(err) => {
+                    assert!(matches!(err, Error::Snapshot(_)), "at {i}: {err:?}");
+                    refused += 1;
+                }
+                Ok(_) => {
+                    accepted += 1;
+                    if let Some(call) = s.suspended_call() {
+                        let _ = call.resume_final(&mut s, 200_000);
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        accepted > 0 && refused > 0,
+        "{accepted} accepted, {refused} refused"
+    );
+}
