@@ -818,3 +818,56 @@ fn resealed_alterations_of_a_large_snapshot_never_panic() {
         "{accepted} accepted, {refused} refused"
     );
 }
+
+/// The SQLite demo (README's main job) run in slices, each suspension snapshotted,
+/// encoded, decoded and restored into a fresh store (`session::
+/// run_sliced_through_snapshots`): stdout, exit code, gas, final trees and trace hash
+/// equal one uninterrupted run's.
+#[test]
+fn sqlite_demo_through_snapshots_equals_one_run() {
+    use detwasm::session::{self, RunConfig, TraceOptions};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read(root.join(p)).unwrap();
+    let wasm = read("examples/sqlite3.wasm");
+    let rc = || RunConfig {
+        config: Config {
+            gas_limit: 2_000_000_000,
+            ..Config::default()
+        },
+        wasi: detwasm::wasi::WasiConfig {
+            args: vec!["sqlite3.wasm".to_string(), "/data/demo.db".to_string()],
+            stdin: read("examples/sql/demo.sql"),
+            preopens: vec![detwasm::wasi::Preopen {
+                guest_path: "/data".to_string(),
+                tree: detwasm::wasi::fs::Dir::load_host(root.join("examples/sql")).unwrap(),
+            }],
+            ..detwasm::wasi::WasiConfig::default()
+        },
+        max_capture_bytes: u64::MAX,
+        ..RunConfig::default()
+    };
+    let one = session::run(&wasm, rc()).unwrap();
+    assert_eq!(one.exit_code, Some(0));
+    let slices = [one.gas_used / 5, one.gas_used / 3, 1, one.gas_used / 4];
+    let sliced =
+        session::run_sliced_through_snapshots(&wasm, rc(), TraceOptions::default(), &slices)
+            .unwrap();
+    assert_eq!(sliced.exit_code, one.exit_code);
+    assert_eq!(sliced.trap, one.trap);
+    assert_eq!(sliced.gas_used, one.gas_used);
+    assert!(sliced.stdout == one.stdout, "stdout differs");
+    assert_eq!(sliced.preopens, one.preopens);
+    assert_eq!(
+        sliced.trace.as_ref().map(|t| t.hash_hex()),
+        one.trace.as_ref().map(|t| t.hash_hex())
+    );
+    let mut rc_profiled = rc();
+    rc_profiled.gas_profile = true;
+    assert!(session::run_sliced_through_snapshots(
+        &wasm,
+        rc_profiled,
+        TraceOptions::default(),
+        &slices
+    )
+    .is_err());
+}
