@@ -142,7 +142,7 @@ struct WasmSusp {
     digest_slots: u32,
 }
 
-/// Vec<u8> as one serde byte string (a length and the bytes), not a sequence of u8.
+/// `Vec<u8>` as one serde byte string (a length and the bytes), not a sequence of `u8`.
 mod bytes_list {
     use serde::de::{SeqAccess, Visitor};
     use serde::ser::SerializeSeq;
