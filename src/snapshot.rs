@@ -49,9 +49,31 @@ const TRAILER: usize = 32;
 /// resumption), its activations, value stack and position. It does not hold the host
 /// state `T` of the store, the trace hook or the gas profile: an embedder saves its
 /// host state itself.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Snapshot {
     data: Data,
+}
+
+impl std::fmt::Debug for Snapshot {
+    /// A summary: module hash, gas, sizes, whether a call is suspended (not the
+    /// memories' bytes).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = &self.data;
+        f.debug_struct("Snapshot")
+            .field("version", &d.version)
+            .field("module_sha256", &hex::encode(d.module_sha256))
+            .field("gas_limit", &d.gas_limit)
+            .field("gas_remaining", &d.gas_remaining)
+            .field(
+                "memory_bytes",
+                &d.memories.iter().map(Vec::len).collect::<Vec<_>>(),
+            )
+            .field("globals", &d.globals.len())
+            .field("tables", &d.tables.iter().map(Vec::len).collect::<Vec<_>>())
+            .field("exceptions", &d.exceptions.len())
+            .field("suspended", &d.suspended.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything a snapshot holds, in serialization order (SPEC.md §Snapshot lists the
