@@ -547,6 +547,9 @@ impl Machine<'_> {
         // An atomic call's journal is open (`runtime/atomic.rs`): save old state
         // before writes.
         let journaling = self.store.journal.is_some();
+        // The journal page (of memory `jmem`) the last store found saved: stores that
+        // stay in it skip the journal (it stays saved until the call ends).
+        let (mut jmem, mut jpage) = (usize::MAX, u64::MAX);
         // The current function's code and instance, as raw pointers so that they do
         // not borrow the store. NOTE: the store's function and instance lists are not
         // modified while code runs (host functions only see a `Caller`), and each
@@ -779,7 +782,14 @@ impl Machine<'_> {
                 let $v = sl!($value);
                 let a = ea!($addr, $off, $n);
                 let bytes: [u8; $n] = $e;
-                journal!(a, $n);
+                if journaling {
+                    const J: u64 = crate::runtime::JOURNAL_PAGE_BYTES as u64;
+                    let (p, q) = (a as u64 / J, (a as u64 + $n - 1) / J);
+                    if p != jpage || q != p || mem != jmem {
+                        self.store.journal_memory(mem, a as u64, $n);
+                        (jmem, jpage) = (mem, q);
+                    }
+                }
                 // SAFETY: as for `load!`; the journal only reads the memory.
                 unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_ptr.add(a), $n) };
                 dirty!(a, $n);

@@ -30,30 +30,56 @@ pub const JOURNAL_PAGE_BYTES: usize = 4096;
 /// Size of a table journal chunk, in elements (8 bytes each).
 pub const TABLE_CHUNK_ELEMENTS: usize = 64;
 
+/// Bytes of saved contents a closed journal keeps allocated for the next atomic call
+/// of its store, per memory or table: reusing them spares the allocator (and the
+/// kernel's page faults) on every call; above this they are freed.
+const RETAIN_BYTES: usize = 16 << 20;
+
 /// The old contents of one memory or table, saved chunk by chunk before their first
-/// write, and its size when the journal first saw it.
+/// write, and its size when the journal first saw it. Kept by the store between
+/// atomic calls (closed, emptied, its buffers' capacity kept up to [`RETAIN_BYTES`]).
 pub(crate) struct RangeJournal<E: Copy, const CHUNK: usize> {
-    /// Length (bytes or elements) when the journal was opened for it.
+    /// Opened in the running atomic call.
+    open: bool,
+    /// Length (bytes or elements) when the journal was opened.
     orig_len: usize,
-    /// One bit per chunk below `orig_len`: already saved.
+    /// One bit per chunk below `orig_len`: already saved. All clear when closed.
     saved: Vec<u64>,
-    /// Chunk index and its old contents (the last chunk may be short).
-    chunks: Vec<(u32, Box<[E]>)>,
+    /// Index and length of each saved chunk, in save order (only a table's last
+    /// chunk can be short).
+    chunks: Vec<(u32, u32)>,
+    /// The saved chunks' old contents, one after the other.
+    old: Vec<E>,
+}
+
+impl<E: Copy + Default, const CHUNK: usize> Default for RangeJournal<E, CHUNK> {
+    fn default() -> Self {
+        RangeJournal {
+            open: false,
+            orig_len: 0,
+            saved: Vec::new(),
+            chunks: Vec::new(),
+            old: Vec::new(),
+        }
+    }
 }
 
 impl<E: Copy + Default, const CHUNK: usize> RangeJournal<E, CHUNK> {
-    fn new(orig_len: usize) -> Self {
-        let nchunks = orig_len.div_ceil(CHUNK);
-        RangeJournal {
-            orig_len,
-            saved: vec![0; nchunks.div_ceil(64)],
-            chunks: Vec::new(),
+    /// Opens the journal (if closed) for contents of `len` elements.
+    #[inline(always)]
+    fn open(&mut self, len: usize) -> &mut Self {
+        if !self.open {
+            self.open = true;
+            self.orig_len = len;
+            // The bits are all clear (see `close`): only the length changes.
+            self.saved.resize(len.div_ceil(CHUNK).div_ceil(64), 0);
         }
+        self
     }
 
     /// Saves the chunks of `start..start + len` (in elements of `data`, the current
     /// contents) not saved yet. Parts at or beyond the original length need no saving.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn save(&mut self, data: &[E], start: u64, len: u64) {
         let end = start.saturating_add(len).min(self.orig_len as u64);
         if start >= end {
@@ -63,20 +89,23 @@ impl<E: Copy + Default, const CHUNK: usize> RangeJournal<E, CHUNK> {
         let last = ((end - 1) / CHUNK as u64) as usize;
         for c in first..=last {
             let (w, b) = (c / 64, 1u64 << (c % 64));
-            if self.saved[w] & b == 0 {
-                self.save_chunk(data, c, w, b);
+            if self.saved.get(w).is_some_and(|x| x & b == 0) {
+                self.save_chunk(data, c);
             }
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn save_chunk(&mut self, data: &[E], c: usize, w: usize, b: u64) {
-        self.saved[w] |= b;
+    fn save_chunk(&mut self, data: &[E], c: usize) {
+        if let Some(w) = self.saved.get_mut(c / 64) {
+            *w |= 1u64 << (c % 64);
+        }
         let lo = c * CHUNK;
         let hi = (lo + CHUNK).min(self.orig_len).min(data.len());
         if let Some(old) = data.get(lo..hi) {
-            self.chunks.push((c as u32, old.into()));
+            self.chunks.push((c as u32, old.len() as u32));
+            self.old.extend_from_slice(old);
         }
     }
 
@@ -87,15 +116,36 @@ impl<E: Copy + Default, const CHUNK: usize> RangeJournal<E, CHUNK> {
 
     /// Puts the saved contents back into `data` and gives it its original length.
     /// Calls `restored(start, len)` for each range it wrote.
-    fn restore(self, data: &mut Vec<E>, mut restored: impl FnMut(usize, usize)) {
+    fn restore(&self, data: &mut Vec<E>, mut restored: impl FnMut(usize, usize)) {
+        if !self.open {
+            return;
+        }
         data.resize(self.orig_len, E::default());
-        for (c, old) in self.chunks {
-            let lo = c as usize * CHUNK;
-            if let Some(dst) = data.get_mut(lo..lo + old.len()) {
-                dst.copy_from_slice(&old);
-                restored(lo, old.len());
+        let mut at = 0;
+        for &(c, n) in &self.chunks {
+            let (lo, n) = (c as usize * CHUNK, n as usize);
+            if let (Some(dst), Some(src)) = (data.get_mut(lo..lo + n), self.old.get(at..at + n)) {
+                dst.copy_from_slice(src);
+                restored(lo, n);
+            }
+            at += n;
+        }
+    }
+
+    /// Closes the journal: clears what it saved, keeping its buffers for the next
+    /// call up to [`RETAIN_BYTES`]. O(chunks saved).
+    fn close(&mut self) {
+        for &(c, _) in &self.chunks {
+            if let Some(w) = self.saved.get_mut(c as usize / 64) {
+                *w = 0;
             }
         }
+        self.chunks.clear();
+        self.old.clear();
+        if self.old.capacity() * std::mem::size_of::<E>() > RETAIN_BYTES {
+            self.old = Vec::new();
+        }
+        self.open = false;
     }
 
     /// Number of chunks saved.
@@ -112,9 +162,9 @@ type TableJournal = RangeJournal<u64, TABLE_CHUNK_ELEMENTS>;
 /// Everything an atomic call needs to undo its changes to the store.
 pub(crate) struct Journal {
     /// By memory address, opened at the first write or growth.
-    mems: Vec<Option<MemJournal>>,
+    mems: Vec<MemJournal>,
     /// By table address, opened at the first write or growth.
-    tables: Vec<Option<TableJournal>>,
+    tables: Vec<TableJournal>,
     /// One bit per global address: old value saved.
     globals_saved: Vec<u64>,
     /// Global address and old value.
@@ -131,7 +181,7 @@ pub(crate) struct Journal {
 }
 
 impl Journal {
-    fn new(exn_base: u64) -> Journal {
+    fn new() -> Journal {
         Journal {
             mems: Vec::new(),
             tables: Vec::new(),
@@ -139,47 +189,59 @@ impl Journal {
             globals: Vec::new(),
             data_dropped: Vec::new(),
             elems_dropped: Vec::new(),
-            exn_base,
+            exn_base: 0,
             exns: Vec::new(),
         }
     }
 
     /// The journal of memory `mem` whose current length is `len` bytes, opened now
     /// if it is not yet (its original length is then `len`).
+    #[inline(always)]
     pub(crate) fn memory(&mut self, mem: usize, len: usize) -> &mut MemJournal {
-        slot(&mut self.mems, mem, len)
+        slot(&mut self.mems, mem).open(len)
     }
 
     fn table(&mut self, table: usize, len: usize) -> &mut TableJournal {
-        slot(&mut self.tables, table, len)
+        slot(&mut self.tables, table).open(len)
     }
 
     /// Journal pages saved so far, over all memories.
     fn memory_pages_saved(&self) -> usize {
-        self.mems
-            .iter()
-            .flatten()
-            .map(RangeJournal::saved_chunks)
-            .sum()
+        self.mems.iter().map(RangeJournal::saved_chunks).sum()
+    }
+
+    /// Empties the journal for the next atomic call. O(what it saved).
+    fn close(&mut self) {
+        self.mems.iter_mut().for_each(RangeJournal::close);
+        self.tables.iter_mut().for_each(RangeJournal::close);
+        for &(g, _) in &self.globals {
+            if let Some(w) = self.globals_saved.get_mut(g as usize / 64) {
+                *w = 0;
+            }
+        }
+        self.globals.clear();
+        self.data_dropped.clear();
+        self.elems_dropped.clear();
+        self.exns.clear();
     }
 }
 
-/// The journal at `i` of `v`, opened with original length `len` if absent.
+/// The journal at `i` of `v`.
+#[inline(always)]
 fn slot<E: Copy + Default, const C: usize>(
-    v: &mut Vec<Option<RangeJournal<E, C>>>,
+    v: &mut Vec<RangeJournal<E, C>>,
     i: usize,
-    len: usize,
 ) -> &mut RangeJournal<E, C> {
     if v.len() <= i {
-        v.resize_with(i + 1, || None);
+        v.resize_with(i + 1, RangeJournal::default);
     }
-    v[i].get_or_insert_with(|| RangeJournal::new(len))
+    &mut v[i]
 }
 
 impl StoreInner {
     /// Before bytes `addr..addr + len` of memory `mem` are written (or grown, with
     /// `len` 0): saves what an open journal has not saved yet.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn journal_memory(&mut self, mem: usize, addr: u64, len: u64) {
         let (Some(j), Some(m)) = (self.journal.as_deref_mut(), self.memories.get(mem)) else {
             return;
@@ -255,9 +317,9 @@ impl StoreInner {
     }
 
     /// Undoes everything `j` recorded (SPEC.md §Atomic calls).
-    fn rollback(&mut self, j: Journal) {
-        for (i, mj) in j.mems.into_iter().enumerate() {
-            let (Some(mj), Some(m)) = (mj, self.memories.get_mut(i)) else {
+    fn rollback(&mut self, j: &mut Journal) {
+        for (i, mj) in j.mems.iter().enumerate() {
+            let Some(m) = self.memories.get_mut(i) else {
                 continue;
             };
             let cache = self.page_cache.get_mut(&(i as u32));
@@ -269,22 +331,22 @@ impl StoreInner {
                 }
             }
         }
-        for (i, tj) in j.tables.into_iter().enumerate() {
-            if let (Some(tj), Some(t)) = (tj, self.tables.get_mut(i)) {
+        for (i, tj) in j.tables.iter().enumerate() {
+            if let Some(t) = self.tables.get_mut(i) {
                 tj.restore(&mut t.elems, |_, _| {});
             }
         }
-        for (g, v) in j.globals {
+        for &(g, v) in &j.globals {
             if let Some(g) = self.globals.get_mut(g as usize) {
                 g.value = v;
             }
         }
-        for d in j.data_dropped {
+        for &d in &j.data_dropped {
             if let Some(seg) = self.datas.get_mut(d as usize) {
                 seg.dropped = false;
             }
         }
-        for (e, items) in j.elems_dropped {
+        for (e, items) in j.elems_dropped.drain(..) {
             if let Some(seg) = self.elems.get_mut(e as usize) {
                 seg.items = items;
             }
@@ -293,7 +355,7 @@ impl StoreInner {
         // unless a host function was handed one (pinned: it may hold it in `T`).
         let base = j.exn_base;
         self.exns.retain(|a, e| *a < base || e.pinned);
-        let back: BTreeMap<u64, super::ExnInst> = j.exns.into_iter().collect();
+        let back: BTreeMap<u64, super::ExnInst> = j.exns.drain(..).collect();
         self.exns.extend(back);
     }
 
@@ -370,12 +432,18 @@ impl<T: 'static> Store<T> {
                 AtomicStats::default(),
             );
         }
-        self.inner.journal = Some(Box::new(Journal::new(self.inner.next_exn)));
+        let mut journal = self
+            .inner
+            .journal_spare
+            .take()
+            .unwrap_or_else(|| Box::new(Journal::new()));
+        journal.exn_base = self.inner.next_exn;
+        self.inner.journal = Some(journal);
         let (inner, data) = (&mut self.inner, &mut self.data);
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             exec::invoke(inner, data, func, args)
         }));
-        let Some(journal) = self.inner.journal.take() else {
+        let Some(mut journal) = self.inner.journal.take() else {
             return (
                 Err(Error::Internal("the atomic call's journal is gone")),
                 AtomicStats::default(),
@@ -385,17 +453,16 @@ impl<T: 'static> Store<T> {
             memory_pages_saved: journal.memory_pages_saved(),
             rolled_back: false,
         };
+        let failed = !matches!(r, Ok(Ok(_)));
+        if failed {
+            self.inner.rollback(&mut journal);
+            stats.rolled_back = true;
+        }
+        journal.close();
+        self.inner.journal_spare = Some(journal);
         match r {
-            Ok(Ok(results)) => (Ok(results), stats),
-            Ok(Err(e)) => {
-                self.inner.rollback(*journal);
-                stats.rolled_back = true;
-                (Err(e), stats)
-            }
-            Err(panic) => {
-                self.inner.rollback(*journal);
-                std::panic::resume_unwind(panic)
-            }
+            Ok(r) => (r, stats),
+            Err(panic) => std::panic::resume_unwind(panic),
         }
     }
 }
@@ -408,7 +475,8 @@ mod tests {
     fn a_range_journal_restores_contents_and_length() {
         let mut data: Vec<u8> = (0..40u8).collect();
         let before = data.clone();
-        let mut j: RangeJournal<u8, 8> = RangeJournal::new(data.len());
+        let mut j: RangeJournal<u8, 8> = RangeJournal::default();
+        j.open(data.len());
         // Straddles chunks 1 and 2; a second write to chunk 2 saves nothing more.
         j.save(&data, 14, 4);
         data[14..18].fill(0xff);
@@ -423,5 +491,14 @@ mod tests {
         assert_eq!(j.saved_chunks(), 3);
         j.restore(&mut data, |_, _| {});
         assert_eq!(data, before);
+        // Closed and opened again (shorter): nothing is left of the first use.
+        j.close();
+        j.open(16);
+        assert_eq!(j.saved_chunks(), 0);
+        j.save(&data, 0, 40);
+        assert_eq!(j.saved_chunks(), 2);
+        data.fill(1);
+        j.restore(&mut data, |_, _| {});
+        assert_eq!(data, before[..16]);
     }
 }

@@ -225,6 +225,8 @@ pub struct StoreInner {
     /// The journal of the running atomic call ([`Store::call_atomic`], SPEC.md §Atomic
     /// calls); while it is open the interpreter records old state before writes.
     pub(crate) journal: Option<Box<atomic::Journal>>,
+    /// The last atomic call's journal, closed, kept for its buffers.
+    pub(crate) journal_spare: Option<Box<atomic::Journal>>,
 }
 
 /// The next store id.
@@ -264,6 +266,7 @@ impl StoreInner {
             suspended: None,
             suspend_seq: 0,
             journal: None,
+            journal_spare: None,
         }
     }
 
