@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 
 use detwasm::{
     Caller, Checkpoint, Config, Engine, Error, Extern, FuncAddr, HostCall, HostCallOutcome,
-    InstanceAddr, Invocation, Linker, MemAddr, Module, Store, TraceHook, Trap, TrapCode, Value,
-    JOURNAL_PAGE_BYTES,
+    InstanceAddr, Invocation, Linker, MemAddr, Module, Replayed, Store, TraceHook, Trap, TrapCode,
+    Value, JOURNAL_PAGE_BYTES,
 };
 use proptest::prelude::*;
 
@@ -395,6 +395,86 @@ fn checkpoints_after_a_rollback_see_the_restored_pages() {
     let a = run(true);
     assert!(!a.is_empty());
     assert_eq!(a, run(false));
+}
+
+/// Answers every host call from a "recording": writes 0x77 at 1000..1004 and 70000,
+/// then traps with `HostError` (a replayed answer that writes, then fails).
+struct Replaying;
+
+impl TraceHook for Replaying {
+    fn host_call(&mut self, _: &HostCall<'_>, _: &HostCallOutcome<'_>) {}
+    fn replay(&mut self, _: &HostCall<'_>, _: Option<&[u8]>) -> Option<Replayed> {
+        Some(Replayed {
+            results: Vec::new(),
+            trap: Some(Trap::new(TrapCode::HostError)),
+            writes: vec![(1000, vec![0x77; 4]), (70000, vec![0x77])],
+            gas_charged: 3,
+        })
+    }
+}
+
+#[test]
+fn writes_of_a_replayed_host_call_are_rolled_back() {
+    let mut f = Fixture::work();
+    let work = f.func("work");
+    let before = f.state();
+    f.store.set_trace_hook(Some(Box::new(Replaying)));
+    assert_eq!(
+        trap_code(f.store.call_atomic(work, &[Value::I32(0)])),
+        TrapCode::HostError
+    );
+    f.store.set_trace_hook(None);
+    assert_eq!(f.state(), before);
+    // Not atomic, the same answer's writes stay: the test sees them.
+    f.store.set_trace_hook(Some(Box::new(Replaying)));
+    trap_code(f.store.invoke(work, &[Value::I32(0)]));
+    assert_eq!(f.store.memory_data(MemAddr(0)).unwrap()[1000], 0x77);
+}
+
+#[test]
+fn exceptions_collected_during_a_failed_call_are_held_again() {
+    // `keep` stores an exception in a global. `churn` clears the global, then holds
+    // enough exceptions to force a collection (max_live_exceptions = 2), which
+    // reclaims the kept one, and traps: the rollback puts the global back, so the
+    // exception must be held again, and those `churn` created are gone.
+    let wat = r#"(module
+      (tag $t (param i32))
+      (global $x (mut exnref) (ref.null exn))
+      (func (export "keep")
+        (global.set $x
+          (block $h (result i32 exnref)
+            (try_table (catch_ref $t $h) (throw $t (i32.const 41)))
+            unreachable)
+          ) (drop))
+      (func (export "churn") (local $i i32)
+        (global.set $x (ref.null exn))
+        (loop $l
+          (block $h (result i32 exnref)
+            (try_table (catch_ref $t $h) (throw $t (local.get $i)))
+            unreachable)
+          (drop) (drop)
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
+        unreachable)
+      (func (export "use") (result i32)
+        (block $h (result i32)
+          (try_table (catch $t $h) (throw_ref (global.get $x)))
+          unreachable)))"#;
+    let config = Config {
+        max_live_exceptions: 2,
+        ..Config::default()
+    };
+    let mut f = Fixture::new(wat, config);
+    let (keep, churn, use_) = (f.func("keep"), f.func("churn"), f.func("use"));
+    f.store.invoke(keep, &[]).unwrap();
+    let before = f.state();
+    assert_eq!(before.exceptions, 1);
+    assert_eq!(
+        trap_code(f.store.call_atomic(churn, &[])),
+        TrapCode::Unreachable
+    );
+    assert_eq!(f.state(), before);
+    assert_eq!(f.store.invoke(use_, &[]).unwrap(), vec![Value::I32(41)]);
 }
 
 /// One step of a random write pattern.
