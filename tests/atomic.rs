@@ -360,6 +360,39 @@ fn a_host_function_invoked_directly_is_rolled_back_too() {
     assert_eq!(f.state(), before);
 }
 
+#[test]
+fn a_panicking_host_function_is_rolled_back_then_panics_on() {
+    let engine = Engine::default();
+    let mut l = linker();
+    l.func_wrap::<(i32,), ()>("host", "boom", 0, |_: Caller<'_, Host>, (x,)| {
+        if x == 1 {
+            panic!("boom");
+        }
+        Ok(())
+    })
+    .unwrap();
+    let wat = r#"(module (import "host" "boom" (func $boom (param i32)))
+        (memory 1) (global $g (mut i32) (i32.const 0))
+        (func (export "f") (param i32)
+          (i32.store (i32.const 8) (i32.const 9))
+          (global.set $g (i32.const 5))
+          (call $boom (local.get 0))))"#;
+    let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
+    let mut store = Store::new(&engine, Host::default());
+    let inst = l.instantiate(&mut store, &module).unwrap();
+    let mut f = Fixture { store, inst };
+    let func = f.func("f");
+    let before = f.state();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        f.store.call_atomic(func, &[Value::I32(1)])
+    }));
+    assert!(r.is_err(), "the panic must go on");
+    assert_eq!(f.state(), before);
+    assert!(!f.store.in_atomic_call());
+    f.store.call_atomic(func, &[Value::I32(0)]).unwrap();
+    assert_ne!(f.state(), before);
+}
+
 #[derive(Clone, Default)]
 struct Digests(Arc<Mutex<Vec<[u8; 32]>>>);
 
