@@ -13,7 +13,8 @@
 //!
 //! The interpreter journals in its loop backend only (`Machine::threaded` is false
 //! while a journal is open), so runs outside an atomic call, in the threaded backend,
-//! do not test anything. Depends on the store's instance types and exec's page size.
+//! do not test anything. Depends on the store, exec (to run the call) and trace (the
+//! §Trace state digests).
 
 use super::{Store, StoreInner};
 use crate::error::Error;
@@ -322,13 +323,11 @@ impl StoreInner {
             let Some(m) = self.memories.get_mut(i) else {
                 continue;
             };
-            let cache = self.page_cache.get_mut(&(i as u32));
-            let mut marks = Vec::new();
-            mj.restore(&mut m.data, |lo, n| marks.push((lo, n)));
-            if let Some(cache) = cache {
-                for (lo, n) in marks {
-                    cache.mark(lo as u64, n as u64);
-                }
+            // Checkpoint page hashes (SPEC.md §Trace checkpoints) of restored pages
+            // are stale.
+            match self.page_cache.get_mut(&(i as u32)) {
+                Some(cache) => mj.restore(&mut m.data, |lo, n| cache.mark(lo as u64, n as u64)),
+                None => mj.restore(&mut m.data, |_, _| {}),
             }
         }
         for (i, tj) in j.tables.iter().enumerate() {
