@@ -38,6 +38,13 @@ pub enum Error {
     /// error. The run itself was not affected, but its trace is lost.
     #[error("{0}")]
     Spool(String),
+    /// A snapshot could not be taken, decoded or restored (SPEC.md §Snapshot): bytes
+    /// that are not a snapshot of this format version (truncated, corrupted, trailing
+    /// bytes), a snapshot of another module, gas schedule or configuration, a store it
+    /// cannot be restored into, or state that breaks an invariant; the message says
+    /// which.
+    #[error("snapshot: {0}")]
+    Snapshot(String),
     /// A condition validation should have excluded; a bug in detwasm.
     #[error("internal error: {0}")]
     Internal(&'static str),

@@ -20,6 +20,7 @@ pub mod gas;
 mod module;
 mod runtime;
 pub mod session;
+pub mod snapshot;
 pub mod text;
 pub mod trace;
 pub mod translate;
@@ -38,11 +39,12 @@ pub use error::{Error, LinkError};
 pub use exec::{Trap, TrapCode, PAGE_SIZE};
 pub use module::{Export, ExternKind, Import, Module};
 pub use runtime::{
-    Caller, CallerContext, Checkpoint, Extern, GlobalAddr, HostCall, HostCallOutcome, HostFunc,
-    InstanceAddr, Invocation, Linker, MemAddr, Replayed, ResumableCall, Store, StoreInner,
-    TableAddr, TagAddr, TraceHook, TypedFunc, TypedInvocation, TypedResumableCall, WasmTy,
-    WasmTyList,
+    AtomicStats, Caller, CallerContext, Checkpoint, Extern, GlobalAddr, HostCall, HostCallOutcome,
+    HostFunc, InstanceAddr, Invocation, Linker, MemAddr, Replayed, ResumableCall, Store,
+    StoreInner, TableAddr, TagAddr, TraceHook, TypedFunc, TypedInvocation, TypedResumableCall,
+    WasmTy, WasmTyList, JOURNAL_PAGE_BYTES, TABLE_CHUNK_ELEMENTS,
 };
+pub use snapshot::Snapshot;
 pub use value::{
     ExnAddr, ExternType, FuncAddr, FuncType, GlobalType, MemoryType, TableType, TypeLimits,
     ValType, Value,

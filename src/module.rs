@@ -143,6 +143,9 @@ pub(crate) struct ModuleInner {
     /// The configuration the module was validated and translated under; a store
     /// instantiates it only under the same key.
     pub translation: crate::config::TranslationKey,
+    /// SHA-256 of the module binary: what a snapshot names its module by (SPEC.md
+    /// §Snapshot).
+    pub sha256: [u8; 32],
 }
 
 /// A validated, translated module. Clone is cheap (a shared pointer).
@@ -254,6 +257,8 @@ impl Module {
             start: None,
             func_names: BTreeMap::new(),
             translation: config.translation_key(),
+            sha256: sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(bytes))
+                .into(),
         };
         let mut type_arity: Vec<(u32, u32)> = Vec::new();
         let mut allocs = FuncValidatorAllocations::default();
@@ -455,6 +460,12 @@ impl Module {
             }
         }
         Ok(Module { inner: Arc::new(m) })
+    }
+
+    /// SHA-256 of the module's binary, as given to [`Module::new`] (what a snapshot
+    /// and a trace's start event name the module by; SPEC.md §Snapshot).
+    pub fn sha256(&self) -> [u8; 32] {
+        self.inner.sha256
     }
 
     /// The module's imports, in order.

@@ -178,9 +178,44 @@ pub fn run_traced(bytes: &[u8], rc: RunConfig, opts: TraceOptions) -> Result<Run
 /// As [`run`]; `Error::Invoke` when the slices add up to more than the limit.
 pub fn run_sliced(
     bytes: &[u8],
+    rc: RunConfig,
+    opts: TraceOptions,
+    slices: &[u64],
+) -> Result<RunOutcome, Error> {
+    run_in_slices(bytes, rc, opts, slices, false)
+}
+
+/// [`run_sliced`] where each suspension goes through a snapshot (SPEC.md §Snapshot):
+/// the instance is snapshotted, encoded and decoded, and restored into a new store
+/// (built by the same WASI linker), into which the WASI host state and the trace
+/// recorder are moved (in this process: they are not part of a snapshot), and the
+/// call resumes there. The outcome (results, exit code, trap, gas, outputs, trees,
+/// trace hash) is [`run_traced`]'s.
+///
+/// # Errors
+/// As [`run_sliced`]; `Error::Invoke` when `rc.gas_profile` is on (a snapshot does
+/// not carry the gas profile); `Error::Snapshot` if a snapshot cannot be taken (a
+/// stop inside a replayed host call).
+pub fn run_sliced_through_snapshots(
+    bytes: &[u8],
+    rc: RunConfig,
+    opts: TraceOptions,
+    slices: &[u64],
+) -> Result<RunOutcome, Error> {
+    if rc.gas_profile {
+        return Err(Error::Invoke(
+            "a gas profile is not carried by snapshots".to_string(),
+        ));
+    }
+    run_in_slices(bytes, rc, opts, slices, true)
+}
+
+fn run_in_slices(
+    bytes: &[u8],
     mut rc: RunConfig,
     opts: TraceOptions,
     slices: &[u64],
+    through_snapshots: bool,
 ) -> Result<RunOutcome, Error> {
     let total = rc.config.gas_limit;
     let sliced: u64 = slices.iter().fold(0u64, |a, s| a.saturating_add(*s));
@@ -240,7 +275,15 @@ pub fn run_sliced(
             let outcome = if slices.is_empty() {
                 store.invoke(func, &entry_values)
             } else {
-                invoke_in_slices(&mut store, func, &entry_values, &slices[1..], total)
+                let restore = through_snapshots.then_some((&linker, &module, inst));
+                invoke_in_slices(
+                    &mut store,
+                    func,
+                    &entry_values,
+                    &slices[1..],
+                    total,
+                    restore,
+                )
             };
             match outcome {
                 Ok(r) => {
@@ -335,26 +378,60 @@ pub fn run_sliced(
 }
 
 /// Invokes `func` resumably, resuming it with each of `more` in turn as it runs out
-/// of gas, and finally (not resumably) with what is left of `total`.
+/// of gas, and finally (not resumably) with what is left of `total`. With `restore`,
+/// each suspension is moved through a snapshot into a new store first
+/// ([`run_sliced_through_snapshots`]).
 fn invoke_in_slices(
     store: &mut Store<Wasi>,
     func: crate::value::FuncAddr,
     args: &[Value],
     more: &[u64],
     total: u64,
+    restore: Option<(&Linker<Wasi>, &Module, crate::runtime::InstanceAddr)>,
 ) -> Result<Vec<Value>, Error> {
     let mut call = match store.invoke_resumable(func, args)? {
         Invocation::Finished(results) => return Ok(results),
         Invocation::OutOfGas(call) => call,
     };
     for slice in more {
+        if let Some((linker, module, inst)) = restore {
+            call = move_through_snapshot(store, linker, module, inst)?;
+        }
         call = match call.resume(store, *slice)? {
             Invocation::Finished(results) => return Ok(results),
             Invocation::OutOfGas(call) => call,
         };
     }
+    if let Some((linker, module, inst)) = restore {
+        call = move_through_snapshot(store, linker, module, inst)?;
+    }
     let rest = total.saturating_sub(store.gas_limit);
     call.resume_final(store, rest)
+}
+
+/// Replaces `store` by a new store restored from its snapshot's bytes, with the host
+/// state and the trace hook moved over; returns the handle on its suspended call.
+fn move_through_snapshot(
+    store: &mut Store<Wasi>,
+    linker: &Linker<Wasi>,
+    module: &Module,
+    inst: crate::runtime::InstanceAddr,
+) -> Result<crate::runtime::ResumableCall, Error> {
+    let bytes = store.snapshot(inst)?.to_bytes()?;
+    let snap = crate::snapshot::Snapshot::from_bytes(&bytes)?;
+    let hook = store.take_trace_hook();
+    let engine = store.engine().clone();
+    let placeholder = Wasi::new(WasiConfig::default()).map_err(|e| Error::Invoke(e.to_string()))?;
+    let old = std::mem::replace(store, Store::new(&engine, placeholder));
+    *store = Store::new(&engine, old.into_data());
+    store.set_trace_hook(hook);
+    let restored = linker.restore(store, module, &snap)?;
+    if restored != inst {
+        return Err(Error::Internal("a restore gave another instance address"));
+    }
+    store.suspended_call().ok_or(Error::Internal(
+        "a restored snapshot without its suspended call",
+    ))
 }
 
 /// The entry point's typed arguments, checked against the module before anything

@@ -67,31 +67,56 @@ impl PageCache {
 /// tables (count, then each length u32 LE and its slots u64 LE) and the value stack
 /// (count u32 LE, then each slot u64 LE, bottom first).
 pub(crate) fn state_digest(store: &mut Store, instance: usize, stack: &[u64]) -> [u8; 32] {
-    let mut h = Sha256::new();
     let Some(inst) = store.instances.get(instance) else {
-        return h.finalize().into();
+        return Sha256::new().finalize().into();
     };
     let (mems, globals, tables) = (inst.mems.clone(), inst.globals.clone(), inst.tables.clone());
-    h.update((mems.len() as u32).to_le_bytes());
+    let mut mem_digests = Vec::with_capacity(mems.len());
     for m in mems {
         let cache = store.page_cache.entry(m).or_default();
         if let Some(mem) = store.memories.get(m as usize) {
-            h.update(cache.digest(&mem.data));
+            mem_digests.push(cache.digest(&mem.data));
         }
     }
+    let globals: Vec<u64> = globals
+        .iter()
+        .map(|g| store.globals.get(*g as usize).map_or(0, |g| g.value))
+        .collect();
+    let tables: Vec<&[u64]> = tables
+        .iter()
+        .map(|t| {
+            store
+                .tables
+                .get(*t as usize)
+                .map_or(&[][..], |t| &t.elems[..])
+        })
+        .collect();
+    digest_parts(&mem_digests, &globals, &tables, stack)
+}
+
+/// The state digest of SPEC.md §Trace from its parts: each memory's digest
+/// ([`PageCache::digest`], or [`memory_digest`]), the global slots, each table's
+/// element slots and the value stack. Shared by checkpoints and snapshots (SPEC.md
+/// §Snapshot), so both hash the same stream.
+pub(crate) fn digest_parts(
+    mem_digests: &[[u8; 32]],
+    globals: &[u64],
+    tables: &[&[u64]],
+    stack: &[u64],
+) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update((mem_digests.len() as u32).to_le_bytes());
+    for d in mem_digests {
+        h.update(d);
+    }
     h.update((globals.len() as u32).to_le_bytes());
-    for g in globals {
-        let v = store.globals.get(g as usize).map_or(0, |g| g.value);
+    for v in globals {
         h.update(v.to_le_bytes());
     }
     h.update((tables.len() as u32).to_le_bytes());
-    for t in tables {
-        let elems = store
-            .tables
-            .get(t as usize)
-            .map_or(&[][..], |t| &t.elems[..]);
+    for elems in tables {
         h.update((elems.len() as u32).to_le_bytes());
-        for e in elems {
+        for e in *elems {
             h.update(e.to_le_bytes());
         }
     }
@@ -100,6 +125,12 @@ pub(crate) fn state_digest(store: &mut Store, instance: usize, stack: &[u64]) ->
         h.update(s.to_le_bytes());
     }
     h.finalize().into()
+}
+
+/// The digest of one memory's bytes, as [`PageCache::digest`] computes it, without a
+/// cache.
+pub(crate) fn memory_digest(data: &[u8]) -> [u8; 32] {
+    PageCache::default().digest(data)
 }
 
 #[cfg(test)]

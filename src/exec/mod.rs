@@ -34,9 +34,9 @@ pub const PAGE_SIZE: usize = 65536;
 /// A suspended caller never has prepaid gas: the translator ends a segment at every
 /// call, so the op it resumes at is the head of a new segment (a `ConsumeGas`).
 pub(crate) struct Frame {
-    func: u32,
-    ret_pc: u32,
-    fp: u32,
+    pub(crate) func: u32,
+    pub(crate) ret_pc: u32,
+    pub(crate) fp: u32,
 }
 
 /// The live registers of the interpreter, saved when the loop exits.
@@ -410,12 +410,13 @@ impl Machine<'_> {
 
     /// Whether this invocation runs in the threaded backend: built in (`detwasm_tail`),
     /// not turned off by `Config::dispatch`, and nothing that only the loop backend
-    /// does is on (checkpoints, the gas profiler).
+    /// does is on (checkpoints, the gas profiler, the journal of an atomic call).
     fn threaded(&self) -> bool {
         cfg!(detwasm_tail)
             && self.dispatch == crate::config::Dispatch::Auto
             && self.cp_interval == 0
             && self.store.profiler.is_none()
+            && self.store.journal.is_none()
     }
 
     /// Resizes the value stack to at least `need` slots (at least doubling it).
@@ -543,6 +544,12 @@ impl Machine<'_> {
         self.refence();
         let mut gas = self.store.gas_remaining - self.fence;
         let track = self.cp_interval > 0;
+        // An atomic call's journal is open (`runtime/atomic.rs`): save old state
+        // before writes.
+        let journaling = self.store.journal.is_some();
+        // The journal page (of memory `jmem`) the last store found saved: stores that
+        // stay in it skip the journal (it stays saved until the call ends).
+        let (mut jmem, mut jpage) = (usize::MAX, u64::MAX);
         // The current function's code and instance, as raw pointers so that they do
         // not borrow the store. NOTE: the store's function and instance lists are not
         // modified while code runs (host functions only see a `Caller`), and each
@@ -632,6 +639,14 @@ impl Machine<'_> {
                         .entry(mem as u32)
                         .or_default()
                         .mark($addr as u64, $len as u64);
+                }
+            }};
+        }
+        // Before a write of `$len` bytes at `$addr` of the current memory.
+        macro_rules! journal {
+            ($addr:expr, $len:expr) => {{
+                if journaling {
+                    self.store.journal_memory(mem, $addr as u64, $len as u64);
                 }
             }};
         }
@@ -767,7 +782,15 @@ impl Machine<'_> {
                 let $v = sl!($value);
                 let a = ea!($addr, $off, $n);
                 let bytes: [u8; $n] = $e;
-                // SAFETY: as for `load!`.
+                if journaling {
+                    const J: u64 = crate::runtime::JOURNAL_PAGE_BYTES as u64;
+                    let (p, q) = (a as u64 / J, (a as u64 + $n - 1) / J);
+                    if p != jpage || q != p || mem != jmem {
+                        self.store.journal_memory(mem, a as u64, $n);
+                        (jmem, jpage) = (mem, q);
+                    }
+                }
+                // SAFETY: as for `load!`; the journal only reads the memory.
                 unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_ptr.add(a), $n) };
                 dirty!(a, $n);
             }};
@@ -857,6 +880,9 @@ impl Machine<'_> {
                 let v: u64 = $v;
                 // SAFETY: as for `global_get!`.
                 let g = unsafe { *(*instp).globals_ref().get_unchecked($i as usize) };
+                if journaling {
+                    self.store.journal_global(g as usize);
+                }
                 self.store.globals[g as usize].value = v;
             }};
         }
@@ -1093,7 +1119,7 @@ impl Machine<'_> {
                                 // cost; nothing changes if it cannot be paid.
                                 let (work, live) = tri!(self.mark_exceptions(func, pc!(), fp));
                                 charge!(work.saturating_mul(gas::EXCEPTION_COLLECTION_GAS_PER_UNIT));
-                                self.store.exns.retain(|a, _| live.contains(a));
+                                self.store.retain_exns(&live);
                                 if live.len() as u64 >= limit {
                                     fault!(TrapCode::ExceptionLimit);
                                 }
@@ -1132,6 +1158,9 @@ impl Machine<'_> {
                             let sp = fp + s as usize;
                             let i = sg!(sp) as u32 as usize;
                             let v = sg!(sp + 1);
+                            if journaling {
+                                self.store.journal_table(ta, i as u64, 1);
+                            }
                             match self.store.tables[ta].elems.get_mut(i) {
                                 Some(e) => *e = v,
                                 None => fault!(TrapCode::TableOutOfBounds),
@@ -1163,6 +1192,9 @@ impl Machine<'_> {
                                 ss!(sp - 1, u64::from(u32::MAX));
                             } else {
                                 charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
+                                if journaling {
+                                    self.store.journal_table(ta, 0, 0);
+                                }
                                 let table = &mut self.store.tables[ta];
                                 table.elems.resize((old + u64::from(n)) as usize, init);
                                 ss!(sp - 1, old);
@@ -1174,11 +1206,14 @@ impl Machine<'_> {
                             let sp = fp + s as usize;
                             let (i, v, n) = (sg!(sp) as u32, sg!(sp + 1), sg!(sp + 2) as u32);
                             charge!(u64::from(n) * gas::TABLE_GAS_PER_ELEMENT);
-                            let elems = &mut self.store.tables[ta].elems;
                             let end = u64::from(i) + u64::from(n);
-                            if end > elems.len() as u64 {
+                            if end > self.store.tables[ta].elems.len() as u64 {
                                 fault!(TrapCode::TableOutOfBounds);
                             }
+                            if journaling {
+                                self.store.journal_table(ta, u64::from(i), u64::from(n));
+                            }
+                            let elems = &mut self.store.tables[ta].elems;
                             elems[i as usize..end as usize].fill(v);
                         }
                         Op::TableCopy {
@@ -1197,6 +1232,9 @@ impl Machine<'_> {
                                 || d + n > self.store.tables[da].elems.len()
                             {
                                 fault!(TrapCode::TableOutOfBounds);
+                            }
+                            if journaling {
+                                self.store.journal_table(da, d as u64, n as u64);
                             }
                             if da == sa {
                                 self.store.tables[da].elems.copy_within(s..s + n, d);
@@ -1218,6 +1256,9 @@ impl Machine<'_> {
                             {
                                 fault!(TrapCode::TableOutOfBounds);
                             }
+                            if journaling {
+                                self.store.journal_table(ta, d as u64, n as u64);
+                            }
                             let store = &mut *self.store;
                             store.tables[ta].elems[d..d + n]
                                 .copy_from_slice(&store.elems[ea].items[s..s + n]);
@@ -1225,7 +1266,7 @@ impl Machine<'_> {
                         Op::ElemDrop { elem: e } => {
                             cold();
                             let ea = self.store.instances[inst].elems[e as usize] as usize;
-                            self.store.elems[ea].items = Vec::new();
+                            self.store.drop_elem(ea);
                         }
                         Op::MemoryGrow { s } => {
                             cold();
@@ -1243,6 +1284,7 @@ impl Machine<'_> {
                                 ss!(sp - 1, u64::from(u32::MAX));
                             } else {
                                 charge!(n * gas::MEMORY_GROW_GAS_PER_PAGE);
+                                journal!(0, 0);
                                 let m = &mut self.store.memories[mem];
                                 m.data.resize((old + n) as usize * PAGE_SIZE, 0);
                                 // The resize may move the memory: `mem_ptr` and `mem_len`
@@ -1270,6 +1312,7 @@ impl Machine<'_> {
                             if s + n > seg_len || d + n > self.store.memories[mem].data.len() as u64 {
                                 fault!(TrapCode::MemoryOutOfBounds);
                             }
+                            journal!(d, n);
                             let store = &mut *self.store;
                             let src = &store.datas[da].bytes[s as usize..(s + n) as usize];
                             store.memories[mem].data[d as usize..(d + n) as usize].copy_from_slice(src);
@@ -1278,6 +1321,9 @@ impl Machine<'_> {
                         Op::DataDrop { data: seg } => {
                             cold();
                             let da = self.store.instances[inst].datas[seg as usize] as usize;
+                            if journaling {
+                                self.store.journal_data_drop(da);
+                            }
                             self.store.datas[da].dropped = true;
                         }
                         Op::MemoryCopy { s } => {
@@ -1289,11 +1335,12 @@ impl Machine<'_> {
                                 u64::from(sg!(sp + 2) as u32),
                             );
                             charge!(gas::bulk_memory_gas(n));
-                            let data = &mut self.store.memories[mem].data;
-                            let len = data.len() as u64;
+                            let len = self.store.memories[mem].data.len() as u64;
                             if s + n > len || d + n > len {
                                 fault!(TrapCode::MemoryOutOfBounds);
                             }
+                            journal!(d, n);
+                            let data = &mut self.store.memories[mem].data;
                             data.copy_within(s as usize..(s + n) as usize, d as usize);
                             dirty!(d, n);
                         }
@@ -1306,10 +1353,11 @@ impl Machine<'_> {
                                 u64::from(sg!(sp + 2) as u32),
                             );
                             charge!(gas::bulk_memory_gas(n));
-                            let data = &mut self.store.memories[mem].data;
-                            if d + n > data.len() as u64 {
+                            if d + n > self.store.memories[mem].data.len() as u64 {
                                 fault!(TrapCode::MemoryOutOfBounds);
                             }
+                            journal!(d, n);
+                            let data = &mut self.store.memories[mem].data;
                             data[d as usize..(d + n) as usize].fill(v);
                             dirty!(d, n);
                         }
@@ -1700,7 +1748,14 @@ fn call_host_func(
                 Err(Trap::new(TrapCode::OutOfGas))
             } else {
                 store.gas_remaining -= h.base_gas;
+                let mem_len = mem
+                    .and_then(|m| store.memories.get(m))
+                    .map(|m| m.data.len());
                 let ctx = CallerContext {
+                    journal: match (store.journal.as_deref_mut(), mem, mem_len) {
+                        (Some(j), Some(m), Some(len)) => Some(j.memory(m, len)),
+                        _ => None,
+                    },
                     memory: mem
                         .and_then(|m| store.memories.get_mut(m))
                         .map(|m| &mut m.data),
@@ -1797,6 +1852,9 @@ fn apply_replayed(
     }
     store.gas_remaining -= r.gas_charged;
     for (addr, data) in &r.writes {
+        if let Some(m) = mem {
+            store.journal_memory(m, u64::from(*addr), data.len() as u64);
+        }
         let Some(m) = mem.and_then(|m| store.memories.get_mut(m)) else {
             return Err(Trap::new(TrapCode::HostError));
         };

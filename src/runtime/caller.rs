@@ -55,6 +55,8 @@ pub struct CallerContext<'a> {
     pub(crate) access: Option<&'a mut Access>,
     /// Set when the host took raw mutable access to memory (writes not recorded).
     pub(crate) raw_mut: &'a mut bool,
+    /// The journal of memory 0 during an atomic call (SPEC.md §Atomic calls).
+    pub(crate) journal: Option<&'a mut super::atomic::MemJournal>,
 }
 
 impl CallerContext<'_> {
@@ -65,9 +67,15 @@ impl CallerContext<'_> {
 
     /// The calling instance's memory 0, writable, if it has one. Writes made through
     /// it are not recorded in a trace (a replay does not repeat them); a checkpoint
-    /// treats the whole memory as written.
+    /// treats the whole memory as written. Inside an atomic call
+    /// ([`crate::Store::call_atomic`]) the first `memory_mut` of the call saves the
+    /// whole memory for a rollback (O(memory size), SPEC.md §Atomic calls);
+    /// [`CallerContext::write_memory`] saves only the journal pages it writes.
     pub fn memory_mut(&mut self) -> Option<&mut [u8]> {
         *self.raw_mut = true;
+        if let (Some(j), Some(m)) = (self.journal.as_deref_mut(), self.memory.as_deref()) {
+            j.save_all(m);
+        }
         self.memory.as_deref_mut().map(Vec::as_mut_slice)
     }
 
@@ -124,11 +132,16 @@ impl CallerContext<'_> {
         let Some(end) = start.checked_add(data.len()) else {
             return false;
         };
-        let Some(dst) = self
-            .memory
-            .as_deref_mut()
-            .and_then(|m| m.get_mut(start..end))
-        else {
+        let Some(m) = self.memory.as_deref_mut() else {
+            return false;
+        };
+        if end > m.len() {
+            return false;
+        }
+        if let Some(j) = self.journal.as_deref_mut() {
+            j.save(m, start as u64, data.len() as u64);
+        }
+        let Some(dst) = m.get_mut(start..end) else {
             return false;
         };
         dst.copy_from_slice(data);

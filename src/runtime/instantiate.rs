@@ -154,6 +154,7 @@ pub(super) fn instantiate(
     data: &mut dyn std::any::Any,
     module: &Module,
     imports: &[Extern],
+    run_start: bool,
 ) -> Result<InstanceAddr, Error> {
     if store.suspended.is_some() {
         return Err(Error::Invoke(crate::exec::suspend::BUSY.to_string()));
@@ -311,7 +312,7 @@ pub(super) fn instantiate(
     store.instances.push(inst);
     let addr = InstanceAddr(inst_idx);
     segments?;
-    if let Some(start) = m.start {
+    if let Some(start) = m.start.filter(|_| run_start) {
         let f = *store
             .instances
             .get(inst_idx as usize)

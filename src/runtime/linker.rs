@@ -204,6 +204,18 @@ impl<T: 'static> Linker<T> {
         store: &mut Store<T>,
         module: &Module,
     ) -> Result<InstanceAddr, Error> {
+        let imports = self.resolve(store, module)?;
+        store.instantiate(module, &imports)
+    }
+
+    /// What [`Linker::instantiate`] does before `Store::instantiate`: checks every
+    /// import, allocates the linker's host functions and returns the module's imports
+    /// in order (also used by a restore, SPEC.md §Snapshot).
+    pub(crate) fn resolve(
+        &self,
+        store: &mut Store<T>,
+        module: &Module,
+    ) -> Result<Vec<Extern>, Error> {
         if store.suspended.is_some() {
             return Err(Error::Invoke(crate::exec::suspend::BUSY.to_string()));
         }
@@ -248,7 +260,7 @@ impl<T: 'static> Linker<T> {
                 allocated.insert((m.as_str(), n.as_str()), item);
             }
         }
-        let imports = module
+        module
             .imports()
             .iter()
             .map(|i| {
@@ -257,8 +269,7 @@ impl<T: 'static> Linker<T> {
                     .copied()
                     .ok_or(Error::Internal("an import checked as defined is missing"))
             })
-            .collect::<Result<Vec<Extern>, Error>>()?;
-        store.instantiate(module, &imports)
+            .collect::<Result<Vec<Extern>, Error>>()
     }
 }
 

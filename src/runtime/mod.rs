@@ -12,6 +12,7 @@
 //! Depends on module, value, exec (to run code), config.
 
 mod access;
+mod atomic;
 mod caller;
 mod hook;
 mod instantiate;
@@ -20,6 +21,7 @@ mod resumable;
 mod typed;
 
 pub(crate) use access::Access;
+pub use atomic::{AtomicStats, JOURNAL_PAGE_BYTES, TABLE_CHUNK_ELEMENTS};
 pub(crate) use caller::ErasedHostFn;
 pub use caller::{Caller, CallerContext};
 pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
@@ -220,6 +222,11 @@ pub struct StoreInner {
     pub(crate) suspended: Option<Box<crate::exec::suspend::Suspended>>,
     /// The sequence number of the last suspension.
     pub(crate) suspend_seq: u64,
+    /// The journal of the running atomic call ([`Store::call_atomic`], SPEC.md §Atomic
+    /// calls); while it is open the interpreter records old state before writes.
+    pub(crate) journal: Option<Box<atomic::Journal>>,
+    /// The last atomic call's journal, closed, kept for its buffers.
+    pub(crate) journal_spare: Option<Box<atomic::Journal>>,
 }
 
 /// The next store id.
@@ -258,6 +265,8 @@ impl StoreInner {
             id: NEXT_STORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             suspended: None,
             suspend_seq: 0,
+            journal: None,
+            journal_spare: None,
         }
     }
 
@@ -727,7 +736,17 @@ impl<T: 'static> Store<T> {
         module: &Module,
         imports: &[Extern],
     ) -> Result<InstanceAddr, Error> {
-        instantiate::instantiate(&mut self.inner, &mut self.data, module, imports)
+        instantiate::instantiate(&mut self.inner, &mut self.data, module, imports, true)
+    }
+
+    /// [`Store::instantiate`] without running the start function: what a restore
+    /// (SPEC.md §Snapshot) builds before it overwrites the instance's state.
+    pub(crate) fn instantiate_without_start(
+        &mut self,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<InstanceAddr, Error> {
+        instantiate::instantiate(&mut self.inner, &mut self.data, module, imports, false)
     }
 
     /// Invokes a function with `args` and returns its results (core §4.5.5); never

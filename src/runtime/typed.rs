@@ -174,7 +174,26 @@ impl<Params: WasmTyList, Results: WasmTyList> TypedFunc<Params, Results> {
     /// Never.
     pub fn call<T: 'static>(&self, store: &mut Store<T>, params: Params) -> Result<Results, Error> {
         let results = store.invoke(self.func, &params.into_values())?;
-        Results::from_values(&results).ok_or_else(|| {
+        self.typed_results(&results)
+    }
+
+    /// [`TypedFunc::call`] as an atomic call ([`Store::call_atomic`], SPEC.md §Atomic
+    /// calls): when it fails, every memory, global and table of the store is as before
+    /// the call; the gas it used stays used.
+    ///
+    /// # Errors
+    /// As [`Store::call_atomic`].
+    pub fn call_atomic<T: 'static>(
+        &self,
+        store: &mut Store<T>,
+        params: Params,
+    ) -> Result<Results, Error> {
+        let results = store.call_atomic(self.func, &params.into_values())?;
+        self.typed_results(&results)
+    }
+
+    fn typed_results(&self, results: &[Value]) -> Result<Results, Error> {
+        Results::from_values(results).ok_or_else(|| {
             Error::Invoke(format!(
                 "function {} returned {:?}, not the checked types {:?}",
                 self.func.0,

@@ -31,6 +31,7 @@ pub use digest::{
     gas_schedule_listing, gas_schedule_sha256, host_schedule_listing, host_schedule_sha256, sha256,
     tree_digest,
 };
+pub(crate) use digest::{state_digests, FuncIndex};
 pub use error::TraceError;
 pub use event::{
     kind_name, trap_code_of, valtype_byte, CheckpointEvent, EndEvent, Event, HostCallEvent,
