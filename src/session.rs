@@ -28,7 +28,7 @@ pub const DEFAULT_MAX_CAPTURE_BYTES: u64 = 4 * 1024 * 1024;
 pub struct RunConfig {
     /// Engine configuration: limits, stack model, gas limit (`Config::gas_limit`).
     pub config: Config,
-    /// The WASI inputs: args (args[0] is the module's file name), env, seed, clock
+    /// The WASI inputs: args (`args[0]` is the module's file name), env, seed, clock
     /// start, stdin, preopens, file system limits.
     pub wasi: WasiConfig,
     /// The export to invoke with its arguments; `None` runs `_start` with none.

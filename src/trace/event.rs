@@ -183,7 +183,7 @@ pub struct StartEvent {
     pub clock_start_ns: u64,
     /// Clock step per observation, ns (the clock rule).
     pub clock_step_ns: u64,
-    /// WASI arguments (args[0] included).
+    /// WASI arguments (`args[0]` included).
     pub args: Vec<String>,
     /// WASI environment, in order.
     pub env: Vec<(String, String)>,

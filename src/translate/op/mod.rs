@@ -535,7 +535,7 @@ macro_rules! define_op {
         /// test asserts it.
         ///
         /// `#[repr(u32)]`: the discriminant is a `u32` at offset 0 and equals the
-        /// row's position in the table ([`OpTag`]), which the threaded dispatch reads
+        /// row's position in the table (`OpTag`), which the threaded dispatch reads
         /// to find an op's handler.
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
         #[repr(u32)]
