@@ -8,6 +8,8 @@
 //! deterministic stack model (SPEC.md §Stack) and canonical NaNs (SPEC.md §NaN).
 //! This file only re-exports.
 
+// The `detwasm` binary's code (src/main.rs calls `cli::main`): not library API.
+#[doc(hidden)]
 pub mod cli;
 pub mod config;
 pub mod contract;
@@ -23,7 +25,7 @@ pub mod session;
 pub mod snapshot;
 pub mod text;
 pub mod trace;
-pub mod translate;
+mod translate;
 pub mod validate;
 pub mod value;
 pub mod wasi;

@@ -561,6 +561,7 @@ macro_rules! define_op {
 
         impl Op {
             /// The op's name, as in the op table.
+            #[cfg_attr(not(test), allow(dead_code))]
             pub fn name(&self) -> &'static str {
                 match self {
                     $(Op::$name { .. } => stringify!($name),)*
@@ -585,6 +586,7 @@ macro_rules! define_op {
             /// The wasm instructions the op stands for, by wasmparser `Operator` name:
             /// for a `fused` op its components in order; for other ops every wasm
             /// operator it may be lowered from.
+            #[cfg_attr(not(test), allow(dead_code))]
             pub fn stands_for(&self) -> &'static [&'static str] {
                 match self {
                     $(Op::$name { .. } => &[$(stringify!($wasm)),*],)*
@@ -667,6 +669,7 @@ macro_rules! define_op {
 
         /// Every row: name, kind and the wasm operators it stands for (for tests and
         /// documentation).
+        #[cfg_attr(not(test), allow(dead_code))]
         pub const OP_TABLE: &[(&str, OpKind, &[&str])] = &[
             $((stringify!($name), op_kind!($kind), &[$(stringify!($wasm)),*]),)*
         ];

@@ -398,3 +398,8 @@ fn display_names_the_op_and_its_operands() {
     assert_eq!(Op::Drop.name(), "Drop");
     assert!(!op.ends_segment() && Op::MemoryGrow { s: 3 }.ends_segment());
 }
+
+#[test]
+fn an_op_is_16_bytes() {
+    assert_eq!(std::mem::size_of::<Op>(), 16);
+}
