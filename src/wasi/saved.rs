@@ -482,3 +482,170 @@ fn load_tree(
         bytes,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wasi::Preopen;
+
+    fn host() -> Wasi {
+        let mut tree = Dir::new();
+        tree.add_file("a/f.txt", b"hello".to_vec()).unwrap();
+        tree.add_symlink("a/link", "f.txt").unwrap();
+        tree.add_dir("b/c").unwrap();
+        let mut w = Wasi::new(WasiConfig {
+            args: vec!["prog".into(), "x".into()],
+            env: vec![("K".into(), "V".into())],
+            seed: 7,
+            stdin: b"some stdin".to_vec(),
+            preopens: vec![Preopen {
+                guest_path: "/data".into(),
+                tree,
+            }],
+            ..WasiConfig::default()
+        })
+        .unwrap();
+        let mut buf = [0u8; 5];
+        w.random.fill(&mut buf);
+        w.stdin.fill(4);
+        w.stdin.consume(4);
+        w.emit(crate::wasi::OutputStream::Stdout, b"out");
+        w
+    }
+
+    fn ino(s: &SavedWasi, name: &str) -> u64 {
+        s.trees[0]
+            .nodes
+            .iter()
+            .find_map(|n| match &n.body {
+                SavedBody::Dir { entries, .. } => {
+                    entries.iter().find(|(k, _)| k == name).map(|(_, i)| *i)
+                }
+                _ => None,
+            })
+            .unwrap()
+    }
+
+    fn node(s: &mut SavedWasi, ino: u64) -> &mut SavedNode {
+        s.trees[0].nodes.iter_mut().find(|n| n.ino == ino).unwrap()
+    }
+
+    #[test]
+    fn a_saved_host_loads_as_it_was() {
+        let w = host();
+        let saved = w.save();
+        let loaded = Wasi::load(&saved).unwrap();
+        assert_eq!(loaded.save(), saved);
+        assert_eq!(loaded.trees, w.trees);
+        assert_eq!(loaded.fds, w.fds);
+        assert_eq!(loaded.random, w.random);
+        assert_eq!(loaded.clock, w.clock);
+        assert_eq!(
+            loaded.output_sha256(crate::wasi::OutputStream::Stdout),
+            w.output_sha256(crate::wasi::OutputStream::Stdout)
+        );
+        assert_eq!(loaded.stdin.save(), w.stdin.save());
+    }
+
+    #[test]
+    fn forged_states_are_refused() {
+        let base = host().save();
+        type Forge = fn(&mut SavedWasi);
+        let forgeries: [(&str, Forge); 14] = [
+            ("random position", |s| s.random_used = 33),
+            ("hash tail", |s| s.stdout_sha256.tail.push(0)),
+            ("unread stdin", |s| s.stdin_unread = vec![0; 100]),
+            ("byte total", |s| s.trees[0].bytes += 1),
+            ("link count", |s| {
+                let f = ino(s, "f.txt");
+                node(s, f).nlink += 1;
+            }),
+            ("open count", |s| node(s, ROOT_INO).open = 0),
+            ("missing inode", |s| {
+                let a = ino(s, "a");
+                if let SavedBody::Dir { entries, .. } = &mut node(s, a).body {
+                    entries[0].1 = 999;
+                }
+            }),
+            ("entry naming the root", |s| {
+                let a = ino(s, "a");
+                if let SavedBody::Dir { entries, .. } = &mut node(s, a).body {
+                    entries[0].1 = ROOT_INO;
+                }
+            }),
+            ("directory named twice", |s| {
+                let c = ino(s, "c");
+                let a = ino(s, "a");
+                if let SavedBody::Dir { entries, .. } = &mut node(s, a).body {
+                    entries[0].1 = c;
+                }
+            }),
+            ("fd on a missing tree", |s| {
+                if let Some(SavedFdKind::Dir { tree, .. }) = s
+                    .fds
+                    .iter_mut()
+                    .map(|f| &mut f.kind)
+                    .find(|k| matches!(k, SavedFdKind::Dir { .. }))
+                {
+                    *tree = 5;
+                }
+            }),
+            ("fd on a file as a directory", |s| {
+                let f = ino(s, "f.txt");
+                if let Some(SavedFdKind::Dir { ino, .. }) = s
+                    .fds
+                    .iter_mut()
+                    .map(|f| &mut f.kind)
+                    .find(|k| matches!(k, SavedFdKind::Dir { .. }))
+                {
+                    *ino = f;
+                }
+            }),
+            ("unreferenced inode", |s| {
+                let mut n = node(s, ROOT_INO).clone();
+                n.ino = s.trees[0].next_ino;
+                n.body = SavedBody::File(Vec::new());
+                n.nlink = 0;
+                n.open = 0;
+                s.trees[0].next_ino += 1;
+                s.trees[0].bytes += INODE_OVERHEAD_BYTES;
+                s.trees[0].nodes.push(n);
+            }),
+            ("inode number", |s| s.trees[0].next_ino = 2),
+            ("environment", |s| s.env.push(("A=B".into(), String::new()))),
+        ];
+        for (what, forge) in forgeries {
+            let mut s = base.clone();
+            forge(&mut s);
+            assert_ne!(s, base, "{what}: nothing forged");
+            assert!(Wasi::load(&s).is_err(), "{what}: accepted");
+        }
+    }
+
+    #[test]
+    fn a_directory_cycle_apart_from_the_root_is_refused() {
+        let mut s = host().save();
+        // Move `b` (holding `c`) under `c`: both named once, by their parents, but
+        // unreachable from the root.
+        let b = ino(&s, "b");
+        let c = ino(&s, "c");
+        let root_entries = match &mut node(&mut s, ROOT_INO).body {
+            SavedBody::Dir { entries, .. } => entries,
+            _ => unreachable!(),
+        };
+        root_entries.retain(|(k, _)| k != "b");
+        node(&mut s, ROOT_INO).nlink -= 1;
+        if let SavedBody::Dir { entries, .. } = &mut node(&mut s, c).body {
+            entries.push(("b".into(), b));
+        }
+        node(&mut s, c).nlink += 1;
+        if let SavedBody::Dir { parent, .. } = &mut node(&mut s, b).body {
+            *parent = c;
+        }
+        let err = Wasi::load(&s).unwrap_err();
+        assert!(
+            err.contains("unreachable") || err.contains("cycle"),
+            "{err}"
+        );
+    }
+}
