@@ -390,3 +390,126 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     Sha256::digest(bytes).into()
 }
+
+/// A stdin stream over `data` from `start` that gives at most `step` bytes per read
+/// (like a pipe) and counts what it gave.
+struct Pipe {
+    data: std::sync::Arc<Vec<u8>>,
+    at: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    step: usize,
+}
+
+impl std::io::Read for Pipe {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::sync::atomic::Ordering;
+        let at = self.at.load(Ordering::SeqCst);
+        let n = buf.len().min(self.step).min(self.data.len() - at);
+        buf[..n].copy_from_slice(&self.data[at..at + n]);
+        self.at.store(at + n, Ordering::SeqCst);
+        Ok(n)
+    }
+}
+
+/// Through the library: the demo reading its SQL from a stdin stream, suspended every
+/// 200 million gas, each state through bytes and resumed in a fresh store with the
+/// rest of the stream (from where the host had stopped taking bytes), writes what one
+/// run with the SQL as configured stdin writes, with the same gas.
+#[test]
+fn a_stdin_stream_continues_after_a_resume() {
+    use detwasm::session::{self, RunConfig};
+    use detwasm::suspend::{self, ResumeConfig, Step, SuspendedRun};
+    use detwasm::wasi::{fs::Dir, OutputStream, Preopen, StdinStream, WasiConfig};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let module = std::fs::read(root.join(SQLITE)).unwrap();
+    let sql = Arc::new(std::fs::read(root.join("examples/sql/demo.sql")).unwrap());
+    let wasi = |stdin: Vec<u8>| WasiConfig {
+        args: vec!["sqlite3.wasm".into(), "/data/demo.db".into()],
+        stdin,
+        preopens: vec![Preopen {
+            guest_path: "/data".into(),
+            tree: Dir::load_host(root.join("examples/sql")).unwrap(),
+        }],
+        ..WasiConfig::default()
+    };
+    let one = session::run(
+        &module,
+        RunConfig {
+            wasi: wasi(sql.to_vec()),
+            max_capture_bytes: u64::MAX,
+            ..RunConfig::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(one.exit_code, Some(0));
+
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let sink = |out: &Arc<Mutex<Vec<u8>>>| -> detwasm::wasi::EchoSink {
+        let out = Arc::clone(out);
+        Box::new(move |stream, bytes: &[u8]| {
+            if stream == OutputStream::Stdout {
+                out.lock().unwrap().extend_from_slice(bytes);
+            }
+        })
+    };
+    let taken = Arc::new(AtomicUsize::new(0));
+    let pipe = |taken: &Arc<AtomicUsize>| {
+        StdinStream::new(
+            Box::new(Pipe {
+                data: Arc::clone(&sql),
+                at: Arc::clone(taken),
+                step: 1000,
+            }),
+            false,
+        )
+    };
+    let slice = 200_000_000;
+    let mut rc = RunConfig {
+        wasi: wasi(Vec::new()),
+        echo: Some(sink(&out)),
+        max_capture_bytes: 0,
+        stdin_stream: Some(pipe(&taken)),
+        ..RunConfig::default()
+    };
+    rc.config.gas_limit = slice;
+    let mut step = suspend::run(&module, rc).unwrap();
+    let mut resumes = 0;
+    let end = loop {
+        match step {
+            Step::Finished(outcome) => break outcome,
+            Step::Suspended(saved) => {
+                resumes += 1;
+                let saved = SuspendedRun::from_bytes(&saved.to_bytes().unwrap()).unwrap();
+                // A new stream starting where the last one stopped.
+                let at = taken.load(Ordering::SeqCst);
+                let rest = Arc::new(AtomicUsize::new(at));
+                step = suspend::resume(
+                    &module,
+                    &saved,
+                    ResumeConfig {
+                        more_gas: slice,
+                        suspend_again: true,
+                        echo: Some(sink(&out)),
+                        max_capture_bytes: 0,
+                        stdin_stream: Some(pipe(&rest)),
+                    },
+                )
+                .unwrap();
+                taken.store(rest.load(Ordering::SeqCst), Ordering::SeqCst);
+            }
+        }
+    };
+    assert!(resumes >= 3, "{resumes} resumes");
+    assert_eq!(end.exit_code, Some(0));
+    assert_eq!(end.gas_used, one.gas_used);
+    assert_eq!(*out.lock().unwrap(), one.stdout);
+    assert_eq!(end.stdout_len_bytes, one.stdout_len_bytes);
+    assert_eq!(end.preopens, one.preopens);
+    // The digests carried on across the suspensions.
+    assert_eq!(
+        end.store.data().output_sha256(OutputStream::Stdout),
+        one.store.data().output_sha256(OutputStream::Stdout)
+    );
+}
