@@ -18,6 +18,7 @@ use crate::module::Module;
 use crate::runtime::{Extern, InstanceAddr, Invocation, Linker, ResumableCall, Store};
 use crate::session::{entry_args, RunConfig, RunOutcome};
 use crate::snapshot::Snapshot;
+use crate::trace;
 use crate::validate;
 use crate::value::Value;
 use crate::wasi::{self, EchoSink, OutputStream, Preopen, SavedWasi, StdinStream, Wasi};
@@ -41,6 +42,8 @@ struct Data {
     gas_metering: bool,
     checkpoint_interval: u64,
     wasi: SavedWasi,
+    /// The trace so far (header and frames, no trailer), when the run records one.
+    trace: Option<Vec<u8>>,
     /// The §Snapshot bytes of the instance with its suspended call.
     snapshot: Vec<u8>,
 }
@@ -135,6 +138,9 @@ impl SuspendedRun {
             ));
         }
         Wasi::load(&data.wasi).map_err(|e| err(format!("suspended run's WASI state: {e}")))?;
+        if let Some(t) = &data.trace {
+            trace::resume_recording(t).map_err(|e| err(format!("suspended run's {e}")))?;
+        }
         Ok(SuspendedRun { data, snapshot })
     }
 
@@ -159,6 +165,11 @@ impl SuspendedRun {
             OutputStream::Stdout => self.data.wasi.stdout_len_bytes(),
             OutputStream::Stderr => self.data.wasi.stderr_len_bytes(),
         }
+    }
+
+    /// Whether the run records a trace (SPEC.md §Trace), which a resume continues.
+    pub fn has_trace(&self) -> bool {
+        self.data.trace.is_some()
     }
 
     /// Whether the run's stdin continues with a stream the resume must supply
@@ -194,7 +205,18 @@ pub struct ResumeConfig {
 /// As `session::run`; `Error::Invoke` when `rc` asks for a gas profile or a trace
 /// hook (not carried by format version 1); `Error::Snapshot` if the state cannot be
 /// saved.
-pub fn run(bytes: &[u8], mut rc: RunConfig) -> Result<Step, Error> {
+pub fn run(bytes: &[u8], rc: RunConfig) -> Result<Step, Error> {
+    run_traced(bytes, rc, false)
+}
+
+/// [`run`], recording the run's trace (SPEC.md §Trace) when `record` is on: a
+/// suspended run carries the trace so far, a resume continues it, and the finished
+/// run's trace (`RunOutcome::trace`) is the trace of one run with the summed gas
+/// limit, with its hash.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_traced(bytes: &[u8], mut rc: RunConfig, record: bool) -> Result<Step, Error> {
     if rc.gas_profile || rc.trace_hook.is_some() {
         return Err(Error::Invoke(
             "a suspendable run carries no gas profile or trace hook".to_string(),
@@ -208,15 +230,23 @@ pub fn run(bytes: &[u8], mut rc: RunConfig) -> Result<Step, Error> {
         None => ("_start".to_string(), Vec::new()),
     };
     let entry_values = entry_args(&module, &entry, &entry_text)?;
+    let recording = record.then(|| {
+        let start = trace::start_event(bytes, &rc.config, &rc.wasi, &entry, &entry_values);
+        trace::begin(start, None, None)
+    });
     let mut host = Wasi::new(rc.wasi).map_err(|e| Error::Invoke(e.to_string()))?;
     host.set_echo(rc.echo.take());
     host.set_max_capture_bytes(rc.max_capture_bytes);
     host.set_stdin_stream(rc.stdin_stream.take());
     let mut store = Store::new(&engine, host);
+    let handle = recording.map(|(hook, handle)| {
+        store.set_trace_hook(Some(hook));
+        handle
+    });
     let mut linker = Linker::new();
     wasi::add_to_linker(&mut linker, |w: &mut Wasi| w)?;
     let inst = match linker.instantiate(&mut store, &module) {
-        Err(Error::Trap(t)) => return finish(store, None, Err(Error::Trap(t))).map(boxed),
+        Err(Error::Trap(t)) => return finish(store, None, Err(Error::Trap(t)), handle).map(boxed),
         Err(e) => return Err(e),
         Ok(inst) => inst,
     };
@@ -225,9 +255,11 @@ pub fn run(bytes: &[u8], mut rc: RunConfig) -> Result<Step, Error> {
         _ => return Err(Error::Internal("the checked entry export is missing")),
     };
     match store.invoke_resumable(func, &entry_values) {
-        Ok(Invocation::OutOfGas(_)) => save(&store, &module, inst),
-        Ok(Invocation::Finished(results)) => finish(store, Some(inst), Ok(results)).map(boxed),
-        Err(e) => finish(store, Some(inst), Err(e)).map(boxed),
+        Ok(Invocation::OutOfGas(_)) => save(&store, &module, inst, handle.as_ref()),
+        Ok(Invocation::Finished(results)) => {
+            finish(store, Some(inst), Ok(results), handle).map(boxed)
+        }
+        Err(e) => finish(store, Some(inst), Err(e), handle).map(boxed),
     }
 }
 
@@ -273,18 +305,29 @@ pub fn resume(bytes: &[u8], saved: &SuspendedRun, mut rc: ResumeConfig) -> Resul
     let mut linker = Linker::new();
     wasi::add_to_linker(&mut linker, |w: &mut Wasi| w)?;
     let inst = linker.restore(&mut store, &module, &saved.snapshot)?;
+    let handle = match &d.trace {
+        None => None,
+        Some(t) => {
+            let (hook, handle) =
+                trace::resume_recording(t).map_err(|e| err(format!("suspended run's {e}")))?;
+            store.set_trace_hook(Some(hook));
+            Some(handle)
+        }
+    };
     let call: ResumableCall = store
         .suspended_call()
         .ok_or_else(|| err("the snapshot holds no suspended call"))?;
     if rc.suspend_again {
         match call.resume(&mut store, rc.more_gas) {
-            Ok(Invocation::OutOfGas(_)) => save(&store, &module, inst),
-            Ok(Invocation::Finished(results)) => finish(store, Some(inst), Ok(results)).map(boxed),
-            Err(e) => finish(store, Some(inst), Err(e)).map(boxed),
+            Ok(Invocation::OutOfGas(_)) => save(&store, &module, inst, handle.as_ref()),
+            Ok(Invocation::Finished(results)) => {
+                finish(store, Some(inst), Ok(results), handle).map(boxed)
+            }
+            Err(e) => finish(store, Some(inst), Err(e), handle).map(boxed),
         }
     } else {
         let outcome = call.resume_final(&mut store, rc.more_gas);
-        finish(store, Some(inst), outcome).map(boxed)
+        finish(store, Some(inst), outcome, handle).map(boxed)
     }
 }
 
@@ -293,7 +336,12 @@ fn boxed(outcome: RunOutcome) -> Step {
 }
 
 /// Saves the store's suspended run.
-fn save(store: &Store<Wasi>, module: &Module, inst: InstanceAddr) -> Result<Step, Error> {
+fn save(
+    store: &Store<Wasi>,
+    module: &Module,
+    inst: InstanceAddr,
+    handle: Option<&trace::RunTrace>,
+) -> Result<Step, Error> {
     let config = store.engine().config();
     let snapshot = store.snapshot(inst)?;
     let data = Data {
@@ -304,6 +352,7 @@ fn save(store: &Store<Wasi>, module: &Module, inst: InstanceAddr) -> Result<Step
         gas_metering: config.gas_metering,
         checkpoint_interval: config.checkpoint_interval,
         wasi: store.data().save(),
+        trace: handle.map(trace::RunTrace::suspend).transpose()?,
         snapshot: snapshot.to_bytes()?,
     };
     Ok(Step::Suspended(Box::new(SuspendedRun { data, snapshot })))
@@ -315,6 +364,7 @@ fn finish(
     mut store: Store<Wasi>,
     instance: Option<InstanceAddr>,
     result: Result<Vec<Value>, Error>,
+    handle: Option<trace::RunTrace>,
 ) -> Result<RunOutcome, Error> {
     let (mut trap, mut exit_code, mut results): (Option<Trap>, Option<i32>, Vec<Value>) =
         (None, None, Vec::new());
@@ -326,8 +376,10 @@ fn finish(
         Err(Error::Trap(t)) => trap = Some(t),
         Err(e) => return Err(e),
     }
+    let mut exit_status = None;
     if let Some(status) = trap.as_ref().and_then(Trap::exit_status) {
         exit_code = Some(status);
+        exit_status = Some(status);
         trap = None;
     }
     let trap_func = trap
@@ -342,12 +394,33 @@ fn finish(
             tree: t.clone(),
         })
         .collect();
-    h.finish_stdin();
+    let stdin_held = h.finish_stdin();
     let stdout_len_bytes = h.output_len_bytes(OutputStream::Stdout);
     let stderr_len_bytes = h.output_len_bytes(OutputStream::Stderr);
+    let stdout_sha256 = h.output_sha256(OutputStream::Stdout);
+    let stderr_sha256 = h.output_sha256(OutputStream::Stderr);
     let stdout = h.take_stdout();
     let stderr = h.take_stderr();
     let gas_limit = store.gas_limit;
+    let trace = match handle {
+        None => None,
+        Some(handle) => {
+            store.take_trace_hook();
+            handle.set_gas_limit(gas_limit);
+            let (t, _, _) = handle.finish(&trace::Finished {
+                store: &store,
+                instance,
+                exit_status,
+                trap: trap.as_ref(),
+                results: &results,
+                stdout_sha256,
+                stderr_sha256,
+                preopens: &preopens,
+                stdin: stdin_held,
+            })?;
+            Some(t)
+        }
+    };
     Ok(RunOutcome {
         exit_code,
         trap,
@@ -365,7 +438,7 @@ fn finish(
         trace_hook: None,
         store,
         instance,
-        trace: None,
+        trace,
         replay_contradiction: None,
     })
 }

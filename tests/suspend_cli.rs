@@ -114,6 +114,7 @@ struct End {
     stderr: String,
     gas_used: u64,
     summary_trap: String,
+    trace_hash: String,
     files: Vec<(String, Vec<u8>)>,
 }
 
@@ -130,6 +131,17 @@ fn split_summary(stderr: &str) -> (String, String) {
         }
     }
     (rest, summary)
+}
+
+fn hash_of(summary: &str) -> String {
+    let hash = summary
+        .split("\"trace_hash\":\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no trace hash in {summary}"))
+        .to_string();
+    assert_eq!(hash.len(), 64, "{summary}");
+    hash
 }
 
 fn trap_of(summary: &str) -> String {
@@ -160,6 +172,7 @@ fn one_run(dir: &TempDir, gas: Option<u64>) -> End {
         stderr,
         gas_used: json_field(&summary, "gas_used"),
         summary_trap: trap_of(&summary),
+        trace_hash: hash_of(&summary),
         files: tree_files(Path::new(&out_dir)),
     }
 }
@@ -233,6 +246,7 @@ fn sliced_run(dir: &TempDir, slices: &[u64], last: Option<u64>) -> End {
         stderr,
         gas_used: json_field(&summary, "gas_used"),
         summary_trap: trap_of(&summary),
+        trace_hash: hash_of(&summary),
         files: tree_files(Path::new(&out_dir)),
     }
 }
@@ -254,18 +268,31 @@ fn sqlite_demo_in_slices_across_processes_equals_one_run() {
             .collect()
     };
     assert_eq!(lines(&full.stdout), lines(&expected));
-    // The demo uses about 604 million gas: four slices of 150 million and an
-    // unlimited last one, then uneven slices (one tiny) and a last slice that just
-    // suffices.
-    let total = full.gas_used;
+    // The demo uses about 604 million gas: three slices of 150 million and an
+    // unlimited last one (the summed limit is then 2^64 - 1, as without --gas).
     let sliced = sliced_run(&dir, &[150_000_000, 150_000_000, 150_000_000], None);
-    assert_eq!(sliced, full);
-    let sliced = sliced_run(
-        &dir,
-        &[1_000_000, 333_333_333, 7_777, 200_000_000],
-        Some(total),
-    );
-    assert_eq!(sliced, full);
+    check_same(&sliced, &full);
+    // Uneven slices (one tiny) and a last slice that more than suffices: the trace
+    // records the summed limit, so the one run to compare with has that limit.
+    let slices = [1_000_000, 333_333_333, 7_777, 200_000_000];
+    let last = full.gas_used;
+    let sum = slices.iter().sum::<u64>() + last;
+    let one = one_run(&dir, Some(sum));
+    assert_eq!(one.gas_used, full.gas_used);
+    assert_ne!(one.trace_hash, full.trace_hash, "the limit is in the trace");
+    check_same(&sliced_run(&dir, &slices, Some(last)), &one);
+}
+
+/// Compares two ends field by field (without printing megabytes on failure).
+fn check_same(a: &End, b: &End) {
+    assert_eq!(a.code, b.code, "exit code");
+    assert!(a.stdout == b.stdout, "stdout differs");
+    assert_eq!(a.stderr, b.stderr, "stderr");
+    assert_eq!(a.gas_used, b.gas_used, "gas used");
+    assert_eq!(a.summary_trap, b.summary_trap, "trap");
+    assert_eq!(a.trace_hash, b.trace_hash, "trace hash");
+    assert!(a.files == b.files, "final trees differ");
+    assert_eq!(a, b);
 }
 
 #[test]
@@ -277,7 +304,7 @@ fn sqlite_demo_in_slices_runs_out_of_gas_where_one_run_does() {
     assert_eq!(full.summary_trap, "\"out_of_gas\"");
     assert_eq!(full.gas_used, 400_000_000);
     let sliced = sliced_run(&dir, &[100_000_000, 250_000_000], Some(50_000_000));
-    assert_eq!(sliced, full);
+    check_same(&sliced, &full);
 }
 
 /// A saved state of the demo, suspended after 50 million gas.
@@ -365,25 +392,74 @@ fn resume_with_another_module_is_an_error() {
 }
 
 #[test]
-fn suspend_to_refuses_traces_and_profiles() {
+fn suspend_to_refuses_gas_profiles_and_resume_needs_a_trace_to_write_one() {
     let dir = TempDir::new("refuse");
     let state = dir.path("state");
-    for extra in ["--trace", "--gas-profile"] {
-        let target = dir.path("out");
-        let mut args = vec![
-            "run",
-            "--gas",
-            "1000",
-            "--suspend-to",
-            &state,
-            extra,
-            &target,
-        ];
-        args.extend(DEMO);
-        args.push(SQLITE);
-        check_user_error(&args, "--suspend-to cannot be combined");
-    }
+    let target = dir.path("out");
+    let mut args = vec![
+        "run",
+        "--gas",
+        "1000",
+        "--suspend-to",
+        &state,
+        "--gas-profile",
+        &target,
+    ];
+    args.extend(DEMO);
+    args.push(SQLITE);
+    check_user_error(&args, "--suspend-to cannot be combined with --gas-profile");
     assert!(!Path::new(&state).exists());
+    // A run suspended without --trace or --summary has no trace to continue.
+    let state = demo_state(&dir);
+    check_user_error(
+        &["resume", "--trace", &target, "--module", SQLITE, &state],
+        "was suspended without a trace",
+    );
+}
+
+/// `--trace` across three processes writes the very file one run writes.
+#[test]
+fn sqlite_demo_trace_across_processes_is_the_trace_of_one_run() {
+    let dir = TempDir::new("trace");
+    let one = dir.path("one.trace");
+    let mut args = vec!["run", "--trace", &one];
+    args.extend(DEMO);
+    args.extend([SQLITE, "/data/demo.db"]);
+    assert_eq!(detwasm(&args).code, 0);
+    let (s1, s2, sliced) = (dir.path("s1"), dir.path("s2"), dir.path("sliced.trace"));
+    let mut args = vec![
+        "run",
+        "--trace",
+        &sliced,
+        "--gas",
+        "200000000",
+        "--suspend-to",
+        &s1,
+    ];
+    args.extend(DEMO);
+    args.extend([SQLITE, "/data/demo.db"]);
+    assert_eq!(detwasm(&args).code, EXIT_SUSPENDED);
+    assert!(
+        !Path::new(&sliced).exists(),
+        "no trace file before the run ends"
+    );
+    let out = detwasm(&[
+        "resume",
+        "--gas",
+        "200000000",
+        "--suspend-to",
+        &s2,
+        "--module",
+        SQLITE,
+        &s1,
+    ]);
+    assert_eq!(out.code, EXIT_SUSPENDED, "{}", out.stderr);
+    let out = detwasm(&["resume", "--trace", &sliced, "--module", SQLITE, &s2]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read(&sliced).unwrap(),
+        std::fs::read(&one).unwrap()
+    );
 }
 
 fn sha256(bytes: &[u8]) -> [u8; 32] {
@@ -474,7 +550,7 @@ fn a_stdin_stream_continues_after_a_resume() {
         ..RunConfig::default()
     };
     rc.config.gas_limit = slice;
-    let mut step = suspend::run(&module, rc).unwrap();
+    let mut step = suspend::run_traced(&module, rc, true).unwrap();
     let mut resumes = 0;
     let end = loop {
         match step {
@@ -511,5 +587,18 @@ fn a_stdin_stream_continues_after_a_resume() {
     assert_eq!(
         end.store.data().output_sha256(OutputStream::Stdout),
         one.store.data().output_sha256(OutputStream::Stdout)
+    );
+    // The trace (stdin fields and gas limit patched in at the end) is that of one
+    // run with the summed limit.
+    let mut rc = RunConfig {
+        wasi: wasi(sql.to_vec()),
+        ..RunConfig::default()
+    };
+    rc.config.gas_limit = end.gas_limit;
+    assert_eq!(end.gas_limit, slice * (resumes + 1));
+    let same_limit = session::run(&module, rc).unwrap();
+    assert_eq!(
+        end.trace.as_ref().unwrap().hash_hex(),
+        same_limit.trace.as_ref().unwrap().hash_hex()
     );
 }

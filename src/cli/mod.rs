@@ -182,8 +182,8 @@ struct RunArgs {
     trace: Option<PathBuf>,
     /// When the entry call runs out of gas, save the run to FILE and exit 75 instead of
     /// trapping; `detwasm resume` continues it (SPEC.md §Snapshot, suspended WASI
-    /// runs). Not with --trace or --gas-profile; --summary then has no trace hash or
-    /// functions.
+    /// runs). With --trace or --summary the trace so far is saved too and `resume`
+    /// continues it; not with --gas-profile; --summary then lists no functions.
     #[arg(long, value_name = "FILE")]
     suspend_to: Option<PathBuf>,
     /// Print a summary (exit code, trap, gas, top functions by gas) on stderr after the

@@ -37,11 +37,18 @@ pub(super) struct ResumeArgs {
     /// in STATE.
     #[arg(long, value_name = "FILE|none|-")]
     stdin: Option<PathBuf>,
+    /// When the run ends, write its hashed execution trace (SPEC.md §Trace) to FILE:
+    /// the trace of the whole run, as one uninterrupted run would have written it. The
+    /// run must have been started with --trace or --summary (its trace so far is in
+    /// STATE).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
     /// When the run ends, write the final tree of every mount under DIR/GUEST.
     #[arg(long, value_name = "DIR")]
     fs_out: Option<PathBuf>,
     /// When the run ends, print a summary (exit code, trap, gas used and limit over
-    /// all slices) on stderr; no trace hash or gas profile.
+    /// all slices, and the trace hash when the run records a trace) on stderr; no
+    /// functions by gas.
     #[arg(
         long,
         value_name = "FORMAT",
@@ -62,6 +69,12 @@ fn resume(args: &ResumeArgs) -> Result<(u8, Option<super::summary::Outcome>), Fa
         .map_err(|e| UserError::new(format!("cannot read {}: {e}", args.state.display())))?;
     let saved = SuspendedRun::from_bytes(&state)
         .map_err(|e| UserError::new(format!("cannot resume {}: {e}", args.state.display())))?;
+    if args.trace.is_some() && !saved.has_trace() {
+        return Err(Failure::User(UserError::new(format!(
+            "--trace: {} was suspended without a trace (start the run with --trace or --summary)",
+            args.state.display()
+        ))));
+    }
     let bytes = read_module_file(&args.module)?;
     let stdin = match &args.stdin {
         Some(p) if p.as_os_str() == "none" => None,
@@ -92,5 +105,11 @@ fn resume(args: &ResumeArgs) -> Result<(u8, Option<super::summary::Outcome>), Fa
         ))),
     })?;
     let next = args.suspend_to.clone().unwrap_or_default();
-    conclude_step(step, &next, &args.module, args.fs_out.as_deref())
+    conclude_step(
+        step,
+        &next,
+        &args.module,
+        args.fs_out.as_deref(),
+        args.trace.as_deref(),
+    )
 }

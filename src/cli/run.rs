@@ -74,9 +74,9 @@ fn run(args: &RunArgs) -> Result<(u8, Option<Outcome>), Failure> {
     }
     let stdin_stream = stdin_stream(args.stdin.as_deref());
     if let Some(path) = &args.suspend_to {
-        if args.trace.is_some() || args.gas_profile.is_some() {
+        if args.gas_profile.is_some() {
             return Err(Failure::User(UserError::new(
-                "--suspend-to cannot be combined with --trace or --gas-profile: a suspended run carries no trace recorder or gas profile (SPEC.md §Snapshot, suspended WASI runs, version 1)",
+                "--suspend-to cannot be combined with --gas-profile: a suspended run carries no gas profile (SPEC.md §Snapshot, suspended WASI runs, version 1)",
             )));
         }
         let rc = RunConfig {
@@ -89,8 +89,16 @@ fn run(args: &RunArgs) -> Result<(u8, Option<Outcome>), Failure> {
             trace_hook: None,
             stdin_stream,
         };
-        let step = crate::suspend::run(&bytes, rc).map_err(|e| map_error(e, args))?;
-        return conclude_step(step, path, &args.file, args.fs_out.as_deref());
+        let record = args.trace.is_some() || args.summary.is_some();
+        let step =
+            crate::suspend::run_traced(&bytes, rc, record).map_err(|e| map_error(e, args))?;
+        return conclude_step(
+            step,
+            path,
+            &args.file,
+            args.fs_out.as_deref(),
+            args.trace.as_deref(),
+        );
     }
     let rc = RunConfig {
         config,
@@ -151,12 +159,16 @@ pub(super) fn conclude_step(
     path: &Path,
     module: &Path,
     fs_out: Option<&Path>,
+    trace: Option<&Path>,
 ) -> Result<(u8, Option<Outcome>), Failure> {
     let _ = std::io::stdout().flush();
     match step {
         crate::suspend::Step::Finished(outcome) => {
             if let Some(out) = fs_out {
                 write_fs_out(out, &outcome)?;
+            }
+            if let Some(path) = trace {
+                super::trace_cmd::write_trace(path, &outcome)?;
             }
             let (code, summary) = conclude(&outcome)?;
             Ok((code, Some(summary)))
