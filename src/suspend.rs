@@ -3,8 +3,9 @@
 //! WASI host state and the configuration the restore checks) and continued later,
 //! in this process or another, by [`resume`], exactly as one run with the summed gas
 //! would have continued. What `detwasm run --suspend-to` and `detwasm resume` call.
-//! Traces and gas profiles are not carried (format version 1): such runs are refused.
-//! Depends on session, snapshot, wasi, runtime, config.
+//! A recorded trace travels with the run ([`run_traced`]); gas profiles and embedder
+//! trace hooks do not (format version 1): such runs are refused.
+//! Depends on session, snapshot, trace, wasi, runtime, config.
 
 use bincode::Options;
 use serde::{Deserialize, Serialize};
