@@ -469,3 +469,43 @@ impl RunTrace {
 fn spool_error(e: std::io::Error) -> crate::Error {
     crate::Error::Spool(format!("cannot keep the trace in a temporary file: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The trace so far of a run that recorded only its start event.
+    fn started() -> Vec<u8> {
+        let start = start_event(
+            b"\0asm\x01\0\0\0",
+            &Config::default(),
+            &WasiConfig::default(),
+            "_start",
+            &[],
+        );
+        let (_hook, handle) = begin(start, None, None);
+        handle.suspend().unwrap()
+    }
+
+    #[test]
+    fn a_suspended_trace_resumes_and_forged_ones_are_refused() {
+        let bytes = started();
+        let (_hook, handle) = resume(&bytes).unwrap();
+        assert_eq!(handle.suspend().unwrap(), bytes);
+        // Every truncation inside the start event, a flipped kind, a second start
+        // event, garbage: refused, never a panic.
+        for cut in 0..bytes.len() {
+            if cut != bytes.len() {
+                assert!(resume(&bytes[..cut]).is_err(), "cut {cut}");
+            }
+        }
+        let mut flipped = bytes.clone();
+        flipped[12] = 3;
+        assert!(resume(&flipped).is_err());
+        let mut twice = bytes.clone();
+        twice.extend_from_slice(&bytes[12..]);
+        assert!(resume(&twice).is_err());
+        assert!(resume(b"dwtrace\0\x01\0\0\0\xff\xff").is_err());
+        assert!(resume(b"").is_err());
+    }
+}
