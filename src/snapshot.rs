@@ -350,6 +350,11 @@ impl Snapshot {
         self.data.gas_limit - self.data.gas_remaining
     }
 
+    /// The gas limit at the snapshot (the sum of the gas given so far), in gas units.
+    pub fn gas_limit(&self) -> u64 {
+        self.data.gas_limit
+    }
+
     /// The instance's memories (index order, imports first), bytes.
     pub fn memories(&self) -> impl Iterator<Item = &[u8]> {
         self.data.memories.iter().map(|m| &m[..])

@@ -10,10 +10,13 @@
 //! - 2: a user error: bad command line, unreadable file, malformed or rejected module,
 //!   missing export, bad argument;
 //! - 70: an internal error of detwasm (a bug; please report it);
+//! - 75: `run --suspend-to` or `resume --suspend-to` ran out of gas and saved the run
+//!   (EX_TEMPFAIL: continue it with `detwasm resume`);
 //! - 134: the guest trapped (128 + SIGABRT, what a native program that aborts returns).
 
 mod contract;
 mod inspect;
+mod resume;
 mod run;
 mod summary;
 mod trace_cmd;
@@ -33,6 +36,8 @@ pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_USER_ERROR: u8 = 2;
 /// Exit code of an internal error of detwasm.
 pub const EXIT_INTERNAL: u8 = 70;
+/// Exit code when a run ran out of gas and was saved (`--suspend-to`): EX_TEMPFAIL.
+pub const EXIT_SUSPENDED: u8 = 75;
 /// Exit code when the guest traps: 128 + SIGABRT.
 pub const EXIT_TRAP: u8 = 134;
 
@@ -61,6 +66,13 @@ enum Command {
     /// a trap, prints `trap: <message> in <function>` on stderr and exits 134.
     #[command(override_usage = "detwasm run [OPTIONS] FILE [ARGS]...")]
     Run(Box<RunArgs>),
+    /// Continue a WASI run that `run --suspend-to` (or `resume --suspend-to`) saved
+    /// when it ran out of gas (SPEC.md §Snapshot, suspended WASI runs).
+    ///
+    /// Prints the rest of the program's stdout and stderr and exits as `run` would
+    /// have at the end of one uninterrupted run; with --suspend-to, running out of gas
+    /// again saves the run again (exit 75).
+    Resume(Box<resume::ResumeArgs>),
     /// Re-execute MODULE with every host call answered from TRACE (or, with --live,
     /// against the real deterministic host) and compare the new trace with it.
     ///
@@ -168,6 +180,12 @@ struct RunArgs {
     /// Write the run's hashed execution trace (SPEC.md §Trace) to FILE.
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
+    /// When the entry call runs out of gas, save the run to FILE and exit 75 instead of
+    /// trapping; `detwasm resume` continues it (SPEC.md §Snapshot, suspended WASI
+    /// runs). With --trace or --summary the trace so far is saved too and `resume`
+    /// continues it; not with --gas-profile; --summary then lists no functions.
+    #[arg(long, value_name = "FILE")]
+    suspend_to: Option<PathBuf>,
     /// Print a summary (exit code, trap, gas, top functions by gas) on stderr after the
     /// run.
     #[arg(
@@ -227,6 +245,7 @@ where
             args.split_positionals();
             run::run_command(&args)
         }
+        Command::Resume(args) => resume::resume_command(&args),
         Command::Replay(args) => trace_cmd::replay_command(&args),
         Command::Diff(args) => trace_cmd::diff_command(&args),
         Command::Bisect(args) => trace_cmd::bisect_command(&args),

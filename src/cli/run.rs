@@ -13,15 +13,23 @@ use crate::{Config, Error, TrapCode};
 
 use super::summary::{print_summary, Outcome};
 use super::{
-    one_line, print_err, print_out, read_module_file, RunArgs, UserError, EXIT_INTERNAL, EXIT_TRAP,
-    EXIT_USER_ERROR,
+    one_line, print_err, print_out, read_module_file, RunArgs, SummaryFormat, UserError,
+    EXIT_INTERNAL, EXIT_SUSPENDED, EXIT_TRAP, EXIT_USER_ERROR,
 };
 
 /// Runs `detwasm run` and returns the process exit code.
 pub(super) fn run_command(args: &RunArgs) -> u8 {
-    match run(args) {
+    report(run(args), args.summary)
+}
+
+/// Prints the summary (of a finished run) or the error, and gives the exit code.
+pub(super) fn report(
+    result: Result<(u8, Option<Outcome>), Failure>,
+    summary: Option<SummaryFormat>,
+) -> u8 {
+    match result {
         Ok((code, outcome)) => {
-            if let Some(format) = args.summary {
+            if let (Some(format), Some(outcome)) = (summary, outcome) {
                 print_summary(format, code, &outcome);
             }
             code
@@ -41,7 +49,7 @@ pub(super) fn run_command(args: &RunArgs) -> u8 {
 }
 
 /// Why a run could not produce an outcome.
-enum Failure {
+pub(super) enum Failure {
     /// The command line, a file or the module is at fault: exit 2.
     User(UserError),
     /// detwasm itself is at fault: exit 70.
@@ -54,7 +62,7 @@ impl From<UserError> for Failure {
     }
 }
 
-fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
+fn run(args: &RunArgs) -> Result<(u8, Option<Outcome>), Failure> {
     let bytes = read_module_file(&args.file)?;
     let mut config = Config {
         gas_limit: args.gas.unwrap_or(DEFAULT_CLI_GAS_LIMIT),
@@ -64,19 +72,40 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
     for text in &args.limits {
         set_limit(&mut config, &mut wasi, text)?;
     }
-    let stdin_stream = stdin_stream(args);
+    let stdin_stream = stdin_stream(args.stdin.as_deref());
+    if let Some(path) = &args.suspend_to {
+        if args.gas_profile.is_some() {
+            return Err(Failure::User(UserError::new(
+                "--suspend-to cannot be combined with --gas-profile: a suspended run carries no gas profile (SPEC.md §Snapshot, suspended WASI runs, version 1)",
+            )));
+        }
+        let rc = RunConfig {
+            config,
+            wasi,
+            invoke: args.invoke.clone().map(|n| (n, args.args.clone())),
+            gas_profile: false,
+            echo: Some(echo()),
+            max_capture_bytes: 0,
+            trace_hook: None,
+            stdin_stream,
+        };
+        let record = args.trace.is_some() || args.summary.is_some();
+        let step =
+            crate::suspend::run_traced(&bytes, rc, record).map_err(|e| map_error(e, args))?;
+        return conclude_step(
+            step,
+            path,
+            &args.file,
+            args.fs_out.as_deref(),
+            args.trace.as_deref(),
+        );
+    }
     let rc = RunConfig {
         config,
         wasi,
         invoke: args.invoke.clone().map(|n| (n, args.args.clone())),
         gas_profile: args.gas_profile.is_some() || args.summary.is_some(),
-        echo: Some(Box::new(|stream, bytes: &[u8]| {
-            // The guest's output goes out as it is written; a closed pipe is ignored.
-            let _ = match stream {
-                OutputStream::Stdout => std::io::stdout().lock().write_all(bytes),
-                OutputStream::Stderr => std::io::stderr().lock().write_all(bytes),
-            };
-        })),
+        echo: Some(echo()),
         // The output is streamed through `echo` as it is written: none is kept.
         max_capture_bytes: 0,
         trace_hook: None,
@@ -87,7 +116,27 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
         record: args.trace.is_some() || args.summary.is_some(),
         replay: None,
     };
-    let outcome = session::run_traced(&bytes, rc, opts).map_err(|e| match e {
+    let outcome = session::run_traced(&bytes, rc, opts).map_err(|e| map_error(e, args))?;
+    let _ = std::io::stdout().flush();
+    write_outputs(args, &outcome)?;
+    let (code, summary) = conclude(&outcome)?;
+    Ok((code, Some(summary)))
+}
+
+/// The echo sink of the command line: the guest's output goes out as it is written;
+/// a closed pipe is ignored.
+pub(super) fn echo() -> crate::wasi::EchoSink {
+    Box::new(|stream, bytes: &[u8]| {
+        let _ = match stream {
+            OutputStream::Stdout => std::io::stdout().lock().write_all(bytes),
+            OutputStream::Stderr => std::io::stderr().lock().write_all(bytes),
+        };
+    })
+}
+
+/// A library error of `run` as a failure of the command.
+fn map_error(e: Error, args: &RunArgs) -> Failure {
+    match e {
         Error::Validate(err) => Failure::User(UserError::new(format!(
             "invalid module {}: {err}",
             args.file.display()
@@ -99,9 +148,52 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
             )))
         }
         other => Failure::User(UserError::new(other.to_string())),
-    })?;
+    }
+}
+
+/// Ends a suspendable run (`run --suspend-to`, `resume`): a finished one as `run`
+/// does (results, trap line, `--fs-out`), a suspended one by writing its state to
+/// `path` and printing one `suspended:` line on stderr (exit [`EXIT_SUSPENDED`]).
+pub(super) fn conclude_step(
+    step: crate::suspend::Step,
+    path: &Path,
+    module: &Path,
+    fs_out: Option<&Path>,
+    trace: Option<&Path>,
+) -> Result<(u8, Option<Outcome>), Failure> {
     let _ = std::io::stdout().flush();
-    write_outputs(args, &outcome)?;
+    match step {
+        crate::suspend::Step::Finished(outcome) => {
+            if let Some(out) = fs_out {
+                write_fs_out(out, &outcome)?;
+            }
+            if let Some(path) = trace {
+                super::trace_cmd::write_trace(path, &outcome)?;
+            }
+            let (code, summary) = conclude(&outcome)?;
+            Ok((code, Some(summary)))
+        }
+        crate::suspend::Step::Suspended(saved) => {
+            let bytes = saved
+                .to_bytes()
+                .map_err(|e| Failure::Internal(e.to_string()))?;
+            std::fs::write(path, &bytes).map_err(|e| {
+                UserError::new(format!("cannot write --suspend-to {}: {e}", path.display()))
+            })?;
+            print_err(&format!(
+                "suspended: out of gas after {} gas units; saved to {} (continue with: detwasm resume --module {} [--gas N] {})\n",
+                saved.gas_used(),
+                path.display(),
+                module.display(),
+                path.display()
+            ));
+            Ok((EXIT_SUSPENDED, None))
+        }
+    }
+}
+
+/// The exit code and summary of a finished run; prints its results or trap line.
+fn conclude(outcome: &RunOutcome) -> Result<(u8, Outcome), Failure> {
     let code = match (&outcome.trap, outcome.exit_code) {
         // detwasm's own fault, never the program's: reported as an internal error.
         (Some(trap), _) if trap.code() == TrapCode::Internal => {
@@ -133,7 +225,7 @@ fn run(args: &RunArgs) -> Result<(u8, Outcome), Failure> {
         gas_used: outcome.gas_used,
         gas_limit: outcome.gas_limit,
         top: outcome.gas_by_function.iter().take(10).cloned().collect(),
-        trace_hash: super::trace_cmd::trace_hash(&outcome),
+        trace_hash: super::trace_cmd::trace_hash(outcome),
     };
     Ok((code, summary))
 }
@@ -200,8 +292,8 @@ fn parse_u64(text: &str) -> Option<u64> {
 /// The inherited stdin as a stream (SPEC.md §Host stdio): without `--stdin` or with
 /// `--stdin -`. A regular file redirected to stdin is a stream too; a terminal is read
 /// interactively (a read returns what one line gives).
-fn stdin_stream(args: &RunArgs) -> Option<StdinStream> {
-    let inherit = match &args.stdin {
+pub(super) fn stdin_stream(stdin: Option<&Path>) -> Option<StdinStream> {
+    let inherit = match stdin {
         None => true,
         Some(p) => p.as_os_str() == "-",
     };
@@ -259,17 +351,7 @@ fn wasi_config(args: &RunArgs) -> Result<WasiConfig, UserError> {
 /// Writes `--fs-out` and `--gas-profile` after the run.
 fn write_outputs(args: &RunArgs, outcome: &RunOutcome) -> Result<(), UserError> {
     if let Some(out) = &args.fs_out {
-        for p in &outcome.preopens {
-            let rel = p.guest_path.trim_start_matches('/');
-            let dest = if rel.is_empty() {
-                out.clone()
-            } else {
-                out.join(rel)
-            };
-            p.tree.export_to_host(&dest).map_err(|e| {
-                UserError::new(format!("cannot write --fs-out {}: {e}", dest.display()))
-            })?;
-        }
+        write_fs_out(out, outcome)?;
     }
     if let Some(path) = &args.trace {
         super::trace_cmd::write_trace(path, outcome)?;
@@ -280,6 +362,22 @@ fn write_outputs(args: &RunArgs, outcome: &RunOutcome) -> Result<(), UserError> 
                 "cannot write --gas-profile {}: {e}",
                 path.display()
             ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes the final tree of every mount under `out` (`--fs-out`).
+fn write_fs_out(out: &Path, outcome: &RunOutcome) -> Result<(), UserError> {
+    for p in &outcome.preopens {
+        let rel = p.guest_path.trim_start_matches('/');
+        let dest = if rel.is_empty() {
+            out.to_path_buf()
+        } else {
+            out.join(rel)
+        };
+        p.tree.export_to_host(&dest).map_err(|e| {
+            UserError::new(format!("cannot write --fs-out {}: {e}", dest.display()))
         })?;
     }
     Ok(())

@@ -197,6 +197,38 @@ impl SpoolWriter {
         self.0.push(event);
     }
 
+    /// A writer continuing `bytes` (a header and `count` whole frames whose chain
+    /// value is `hash`, as [`SpoolWriter::bytes_so_far`] gave them), keeping at most
+    /// `max_memory_bytes` in memory.
+    pub(crate) fn resumed(
+        bytes: &[u8],
+        count: u64,
+        hash: Digest32,
+        max_memory_bytes: usize,
+    ) -> SpoolWriter {
+        let mut out = Spool::new(max_memory_bytes);
+        out.put(bytes);
+        SpoolWriter(Frames {
+            out,
+            hash,
+            count,
+            scratch: Enc::default(),
+        })
+    }
+
+    /// The file so far (header and frames, no trailer) and its event count.
+    ///
+    /// # Errors
+    /// An I/O error of the spool.
+    pub(crate) fn bytes_so_far(&mut self) -> std::io::Result<(Vec<u8>, u64)> {
+        let bytes = self.0.out.read_from(0, |r| {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v)?;
+            Ok(v)
+        })?;
+        Ok((bytes, self.0.count))
+    }
+
     /// Appends a host call event from borrowed fields.
     pub(crate) fn push_host_call_ref<A, R>(&mut self, call: HostCallRef<'_, A, R>)
     where

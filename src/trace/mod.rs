@@ -42,7 +42,7 @@ pub use file::{
     chain_next, chain_start, hex32, read_events, ReadTrace, Trace, TraceWriter, DOMAIN_TAG,
     FORMAT_VERSION, MAGIC,
 };
-pub(crate) use record::{begin, Finished};
+pub(crate) use record::{begin, resume as resume_recording, Finished, RunTrace};
 pub use record::{start_event, Recorder, Replay};
 pub use replay::{check_start, config_of, replay, replay_live, ReplayError, ReplayReport};
 pub use show::{

@@ -141,6 +141,9 @@ struct Shared {
     inner: Option<Box<dyn TraceHook>>,
     /// The recorded read digest of the call just answered from the recording.
     answered: Option<Digest32>,
+    /// The gas limit the start event must record, when it is known only at the end
+    /// (a suspended run: the sum of its slices).
+    final_gas_limit: Option<u64>,
 }
 
 /// The trace hook every run installs: records one event per host call and, in replay
@@ -283,8 +286,57 @@ pub(crate) fn begin(
         }),
         inner,
         answered: None,
+        final_gas_limit: None,
     }));
     (Box::new(Recorder(Arc::clone(&shared))), RunTrace(shared))
+}
+
+/// Continues recording a suspended run's trace (`RunTrace::suspend`'s bytes): checks
+/// the header and every frame (each decodes; a start event first, then only host calls
+/// and checkpoints), recomputes the chain and count, and returns the recorder to
+/// install and its handle.
+///
+/// # Errors
+/// A message naming what is malformed.
+pub(crate) fn resume(bytes: &[u8]) -> Result<(Box<dyn TraceHook>, RunTrace), String> {
+    use super::codec::Dec;
+    use super::event::{KIND_CHECKPOINT, KIND_HOST_CALL, KIND_START};
+    use super::file::{chain_next, chain_start, MAGIC};
+    let bad = |e: super::TraceError| format!("trace so far: {e}");
+    let mut d = Dec::new(bytes, 0);
+    if d.take(8, "magic").map_err(bad)? != MAGIC
+        || d.u32("format version").map_err(bad)? != FORMAT_VERSION
+    {
+        return Err("trace so far: bad magic or format version".to_string());
+    }
+    let mut hash = chain_start(FORMAT_VERSION);
+    let mut count = 0u64;
+    let mut start = None;
+    while !d.is_empty() {
+        let kind = d.u8("event kind").map_err(bad)?;
+        let len = d.count(1, "event payload").map_err(bad)?;
+        let at = d.offset();
+        let payload = d.take(len, "event payload").map_err(bad)?;
+        let event = Event::decode(kind, payload, at).map_err(bad)?;
+        match (count, kind, event) {
+            (0, KIND_START, Event::Start(s)) => start = Some(*s),
+            (1.., KIND_HOST_CALL | KIND_CHECKPOINT, _) => {}
+            _ => return Err(format!("trace so far: event {count} out of place")),
+        }
+        hash = chain_next(&hash, kind, payload);
+        count += 1;
+    }
+    let start = start.ok_or("trace so far: no start event")?;
+    let writer = SpoolWriter::resumed(bytes, count, hash, TRACE_MEMORY_BYTES);
+    let shared = Arc::new(Mutex::new(Shared {
+        writer,
+        start,
+        cursor: None,
+        inner: None,
+        answered: None,
+        final_gas_limit: None,
+    }));
+    Ok((Box::new(Recorder(Arc::clone(&shared))), RunTrace(shared)))
 }
 
 /// What [`RunTrace::finish`] gives back: the trace, the inner hook, and for a replay
@@ -310,6 +362,33 @@ pub(crate) struct Finished<'a> {
 }
 
 impl RunTrace {
+    /// The trace so far, for a suspended run: the file's header and frames (no
+    /// trailer), which [`resume`] continues.
+    ///
+    /// # Errors
+    /// `Error::Internal` for a poisoned recorder; `Error::Spool` for an I/O error of
+    /// the trace's temporary file; `Error::Snapshot` while replaying.
+    pub(crate) fn suspend(&self) -> Result<Vec<u8>, crate::Error> {
+        let mut s = self
+            .0
+            .lock()
+            .map_err(|_| crate::Error::Internal("trace recorder poisoned"))?;
+        if s.cursor.is_some() {
+            return Err(crate::Error::Snapshot(
+                "a replay cannot be suspended".to_string(),
+            ));
+        }
+        Ok(s.writer.bytes_so_far().map_err(spool_error)?.0)
+    }
+
+    /// Makes the start event record `gas_limit` (the sum of a suspended run's
+    /// slices), patched in at [`RunTrace::finish`].
+    pub(crate) fn set_gas_limit(&self, gas_limit: u64) {
+        if let Ok(mut s) = self.0.lock() {
+            s.final_gas_limit = Some(gas_limit);
+        }
+    }
+
     /// Appends the end event and returns the trace, the inner hook and, for a replay,
     /// the first recorded answer that contradicts the recorded inputs
     /// (`verify::Verifier`).
@@ -356,12 +435,17 @@ impl RunTrace {
             .map_err(|_| crate::Error::Internal("trace recorder poisoned"))?;
         let mut writer = shared.writer;
         let (stdin_len, stdin_sha256) = f.stdin;
-        if shared.cursor.is_none() && stdin_len != shared.start.stdin_len {
+        let gas_limit = shared.final_gas_limit.unwrap_or(shared.start.gas_limit);
+        if shared.cursor.is_none()
+            && (stdin_len != shared.start.stdin_len || gas_limit != shared.start.gas_limit)
+        {
             // Bytes were taken from a stdin stream: the start event records every
-            // stdin byte the host held (SPEC.md §Trace events), known only now.
+            // stdin byte the host held (SPEC.md §Trace events), known only now; a
+            // suspended run's gas limit is the sum of its slices, known only now.
             let mut start = shared.start;
             start.stdin_len = stdin_len;
             start.stdin_sha256 = stdin_sha256;
+            start.gas_limit = gas_limit;
             writer
                 .replace_first(&Event::Start(Box::new(start)))
                 .map_err(spool_error)?;
@@ -384,4 +468,44 @@ impl RunTrace {
 /// The run's error for an I/O failure of the trace's temporary file.
 fn spool_error(e: std::io::Error) -> crate::Error {
     crate::Error::Spool(format!("cannot keep the trace in a temporary file: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The trace so far of a run that recorded only its start event.
+    fn started() -> Vec<u8> {
+        let start = start_event(
+            b"\0asm\x01\0\0\0",
+            &Config::default(),
+            &WasiConfig::default(),
+            "_start",
+            &[],
+        );
+        let (_hook, handle) = begin(start, None, None);
+        handle.suspend().unwrap()
+    }
+
+    #[test]
+    fn a_suspended_trace_resumes_and_forged_ones_are_refused() {
+        let bytes = started();
+        let (_hook, handle) = resume(&bytes).unwrap();
+        assert_eq!(handle.suspend().unwrap(), bytes);
+        // Every truncation inside the start event, a flipped kind, a second start
+        // event, garbage: refused, never a panic.
+        for cut in 0..bytes.len() {
+            if cut != bytes.len() {
+                assert!(resume(&bytes[..cut]).is_err(), "cut {cut}");
+            }
+        }
+        let mut flipped = bytes.clone();
+        flipped[12] = 3;
+        assert!(resume(&flipped).is_err());
+        let mut twice = bytes.clone();
+        twice.extend_from_slice(&bytes[12..]);
+        assert!(resume(&twice).is_err());
+        assert!(resume(b"dwtrace\0\x01\0\0\0\xff\xff").is_err());
+        assert!(resume(b"").is_err());
+    }
 }

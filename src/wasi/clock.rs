@@ -41,6 +41,24 @@ impl Clock {
         }
     }
 
+    /// A clock `elapsed_ns` after its start (a suspended run's, loaded).
+    pub(crate) fn resumed(start_ns: u64, elapsed_ns: u64) -> Clock {
+        Clock {
+            start_ns,
+            elapsed_ns,
+        }
+    }
+
+    /// The configured start, in ns since the Unix epoch.
+    pub(crate) fn start_ns(&self) -> u64 {
+        self.start_ns
+    }
+
+    /// How far the clock moved since its start, in ns.
+    pub(crate) fn elapsed_ns(&self) -> u64 {
+        self.elapsed_ns
+    }
+
     /// The current value of clock `id` without observing it (no step).
     ///
     /// # Errors

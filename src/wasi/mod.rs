@@ -28,16 +28,18 @@ mod guest_mem;
 mod poll;
 mod proc;
 pub mod random;
+mod saved;
 mod stdin;
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
+use crate::sha256::Sha256State;
 
 pub use errno::Errno;
 pub use funcs::{add_to_linker, allowlist, provided_names, WASI_MODULE};
 pub use guest_mem::AccessLog;
 pub use random::RandomStream;
+pub use saved::SavedWasi;
 pub use stdin::StdinStream;
 
 use clock::Clock;
@@ -135,7 +137,7 @@ struct Capture {
     /// Bytes kept since the start, including those taken.
     kept_total: u64,
     len_bytes: u64,
-    sha256: Sha256,
+    sha256: Sha256State,
 }
 
 impl Capture {
@@ -375,7 +377,7 @@ impl Wasi {
     /// SHA-256 of every byte the guest wrote to `stream`, kept or not (the end
     /// event's `stdout_sha256` and `stderr_sha256`, SPEC.md §Trace events).
     pub fn output_sha256(&self, stream: OutputStream) -> [u8; 32] {
-        self.capture(stream).sha256.clone().finalize().into()
+        self.capture(stream).sha256.finalize()
     }
 
     fn capture(&self, stream: OutputStream) -> &Capture {

@@ -36,6 +36,28 @@ impl RandomStream {
         }
     }
 
+    /// The position in the stream: the seed, the index of the next block to compute
+    /// and how many bytes of the current block were consumed (32: none left).
+    pub fn position(&self) -> (u64, u64, u32) {
+        (self.seed, self.next_block, self.used as u32)
+    }
+
+    /// The stream of `seed` at a [`RandomStream::position`]; `None` when `used` is
+    /// above 32, or below it with no block computed yet.
+    pub fn at(seed: u64, next_block: u64, used: u32) -> Option<RandomStream> {
+        let block = match used {
+            32 => [0; 32],
+            0..32 => RandomStream::block(seed, next_block.checked_sub(1)?),
+            _ => return None,
+        };
+        Some(RandomStream {
+            seed,
+            next_block,
+            block,
+            used: used as usize,
+        })
+    }
+
     /// Block `index` of the stream of `seed`.
     pub fn block(seed: u64, index: u64) -> [u8; 32] {
         let mut h = Sha256::new();

@@ -15,7 +15,7 @@
 use std::fmt;
 use std::io::Read;
 
-use sha2::{Digest, Sha256};
+use crate::sha256::Sha256State;
 
 /// The most bytes taken from the stream by one read of it, in bytes.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -66,13 +66,13 @@ pub(crate) struct Stdin {
     /// Every byte the host held so far (the configured ones, then those taken from
     /// the stream): count and running SHA-256.
     total: u64,
-    hasher: Sha256,
+    hasher: Sha256State,
 }
 
 impl Stdin {
     /// Stdin holding `bytes`, then end of file.
     pub(crate) fn new(bytes: Vec<u8>) -> Stdin {
-        let mut hasher = Sha256::new();
+        let mut hasher = Sha256State::new();
         hasher.update(&bytes);
         Stdin {
             total: bytes.len() as u64,
@@ -81,6 +81,28 @@ impl Stdin {
             stream: None,
             hasher,
         }
+    }
+
+    /// A suspended run's stdin (`save`'s parts): `unread` held and not yet consumed,
+    /// `hasher` over every byte held so far; no stream until one is set.
+    pub(crate) fn resumed(unread: Vec<u8>, hasher: Sha256State) -> Stdin {
+        Stdin {
+            total: hasher.len_bytes(),
+            held: unread,
+            pos: 0,
+            stream: None,
+            hasher,
+        }
+    }
+
+    /// The bytes held and not yet consumed, whether the stream has not ended, and the
+    /// running hash of every byte held.
+    pub(crate) fn save(&self) -> (Vec<u8>, bool, Sha256State) {
+        (
+            self.held[self.pos..].to_vec(),
+            self.stream.is_some(),
+            self.hasher.clone(),
+        )
     }
 
     /// Continues stdin with `stream` after the configured bytes.
@@ -150,13 +172,14 @@ impl Stdin {
         self.pos = 0;
         self.stream = None;
         self.held = Vec::new();
-        (self.total, self.hasher.clone().finalize().into())
+        (self.total, self.hasher.finalize())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     fn held_of(bytes: &[u8]) -> (u64, [u8; 32]) {
         (bytes.len() as u64, Sha256::digest(bytes).into())

@@ -88,6 +88,11 @@ impl FdTable {
         self.fds.insert(fd, entry)
     }
 
+    /// Every open fd with its entry, in increasing fd order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (u32, &FdEntry)> {
+        self.fds.iter().map(|(&fd, e)| (fd, e))
+    }
+
     pub(crate) fn remove(&mut self, fd: u32) -> Result<FdEntry, Errno> {
         self.fds.remove(&fd).ok_or(Errno::Badf)
     }
