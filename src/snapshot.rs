@@ -241,6 +241,56 @@ fn err(msg: impl Into<String>) -> Error {
     Error::Snapshot(msg.into())
 }
 
+/// The framing of §Snapshot's files (snapshots and suspended WASI runs): the
+/// bincode encoding of `data` (whose first fields are the 16-byte magic and the u32
+/// format version), then the SHA-256 of those bytes.
+pub(crate) fn encode_framed<T: Serialize>(data: &T) -> Result<Vec<u8>, Error> {
+    let mut out = codec(u64::MAX)
+        .serialize(data)
+        .map_err(|e| err(format!("encoding failed: {e}")))?;
+    let trailer: [u8; 32] = Sha256::digest(&out).into();
+    out.extend_from_slice(&trailer);
+    Ok(out)
+}
+
+/// Decodes `encode_framed`'s form of a `what` ("snapshot", "suspended run"): checks
+/// the trailer, then the magic and version, then decodes exactly, reading at most
+/// `bytes.len()` bytes (so no decoded length allocates beyond the input).
+///
+/// # Errors
+/// `Error::Snapshot` naming `what` for bytes that are truncated, corrupted (the
+/// trailer does not match), of another format (magic) or version, or that do not
+/// decode exactly.
+pub(crate) fn decode_framed<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    what: &str,
+    magic: &[u8; 16],
+    version: u32,
+) -> Result<T, Error> {
+    let Some(body_len) = bytes.len().checked_sub(TRAILER) else {
+        return Err(err(format!("truncated {what}: shorter than the trailer")));
+    };
+    let (body, trailer) = bytes.split_at(body_len);
+    let hash: [u8; 32] = Sha256::digest(body).into();
+    if hash[..] != trailer[..] {
+        return Err(err(format!(
+            "corrupted {what}: the SHA-256 trailer does not match the contents (or truncated)"
+        )));
+    }
+    if body.len() < 20 || body[..16] != magic[..] {
+        return Err(err(format!("not a detwasm {what} (bad magic)")));
+    }
+    let found = u32::from_le_bytes([body[16], body[17], body[18], body[19]]);
+    if found != version {
+        return Err(err(format!(
+            "{what} format version {found}, this build reads version {version}"
+        )));
+    }
+    codec(body.len() as u64)
+        .deserialize(body)
+        .map_err(|e| err(format!("malformed {what}: {e}")))
+}
+
 impl Snapshot {
     /// The serialized form (SPEC.md §Snapshot): the bincode encoding of the fields,
     /// then the SHA-256 of those bytes. Deterministic: equal snapshots give equal
@@ -251,12 +301,7 @@ impl Snapshot {
     /// `Error::Snapshot` if encoding fails (it does not for a snapshot this library
     /// made).
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
-        let mut out = codec(u64::MAX)
-            .serialize(&self.data)
-            .map_err(|e| err(format!("encoding failed: {e}")))?;
-        let trailer: [u8; 32] = Sha256::digest(&out).into();
-        out.extend_from_slice(&trailer);
-        Ok(out)
+        encode_framed(&self.data)
     }
 
     /// Decodes [`Snapshot::to_bytes`]'s form. Never panics; allocates at most about
@@ -268,28 +313,7 @@ impl Snapshot {
     /// does not match), of another format (magic) or version, that do not decode
     /// exactly, or whose structure is inconsistent.
     pub fn from_bytes(bytes: &[u8]) -> Result<Snapshot, Error> {
-        let Some(body_len) = bytes.len().checked_sub(TRAILER) else {
-            return Err(err("truncated: shorter than the trailer"));
-        };
-        let (body, trailer) = bytes.split_at(body_len);
-        let hash: [u8; 32] = Sha256::digest(body).into();
-        if hash[..] != trailer[..] {
-            return Err(err(
-                "corrupted: the SHA-256 trailer does not match the contents (or truncated)",
-            ));
-        }
-        if body.len() < 20 || body[..16] != SNAPSHOT_MAGIC {
-            return Err(err("not a detwasm snapshot (bad magic)"));
-        }
-        let version = u32::from_le_bytes([body[16], body[17], body[18], body[19]]);
-        if version != SNAPSHOT_VERSION {
-            return Err(err(format!(
-                "format version {version}, this build reads version {SNAPSHOT_VERSION}"
-            )));
-        }
-        let data: Data = codec(body.len() as u64)
-            .deserialize(body)
-            .map_err(|e| err(format!("malformed: {e}")))?;
+        let data: Data = decode_framed(bytes, "snapshot", &SNAPSHOT_MAGIC, SNAPSHOT_VERSION)?;
         let snap = Snapshot { data };
         snap.check_structure()?;
         Ok(snap)

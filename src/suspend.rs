@@ -7,7 +7,6 @@
 //! trace hooks do not (format version 1): such runs are refused.
 //! Depends on session, snapshot, trace, wasi, runtime, config.
 
-use bincode::Options;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -30,8 +29,6 @@ pub const SUSPEND_VERSION: u32 = 1;
 
 /// The first 16 bytes of a suspended run: `detwasm/suspend` and a NUL.
 pub const SUSPEND_MAGIC: [u8; 16] = *b"detwasm/suspend\0";
-
-const TRAILER: usize = 32;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Data {
@@ -68,15 +65,6 @@ pub enum Step {
     Suspended(Box<SuspendedRun>),
 }
 
-/// The pinned bincode configuration of §Snapshot, reads limited to `limit` bytes.
-fn codec(limit: u64) -> impl Options {
-    bincode::DefaultOptions::new()
-        .with_fixint_encoding()
-        .with_little_endian()
-        .reject_trailing_bytes()
-        .with_limit(limit)
-}
-
 fn err(msg: impl Into<String>) -> Error {
     Error::Snapshot(msg.into())
 }
@@ -90,12 +78,7 @@ impl SuspendedRun {
     /// `Error::Snapshot` if encoding fails (it does not for a value this library
     /// made).
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
-        let mut out = codec(u64::MAX)
-            .serialize(&self.data)
-            .map_err(|e| err(format!("encoding failed: {e}")))?;
-        let trailer: [u8; 32] = Sha256::digest(&out).into();
-        out.extend_from_slice(&trailer);
-        Ok(out)
+        crate::snapshot::encode_framed(&self.data)
     }
 
     /// Decodes [`SuspendedRun::to_bytes`]'s form. Never panics; allocates at most
@@ -107,28 +90,12 @@ impl SuspendedRun {
     /// format or version, that do not decode exactly, with a malformed snapshot, or
     /// with an inconsistent WASI host state (the message says which).
     pub fn from_bytes(bytes: &[u8]) -> Result<SuspendedRun, Error> {
-        let Some(body_len) = bytes.len().checked_sub(TRAILER) else {
-            return Err(err("truncated suspended run: shorter than the trailer"));
-        };
-        let (body, trailer) = bytes.split_at(body_len);
-        let hash: [u8; 32] = Sha256::digest(body).into();
-        if hash[..] != trailer[..] {
-            return Err(err(
-                "corrupted suspended run: the SHA-256 trailer does not match the contents (or truncated)",
-            ));
-        }
-        if body.len() < 20 || body[..16] != SUSPEND_MAGIC {
-            return Err(err("not a detwasm suspended run (bad magic)"));
-        }
-        let version = u32::from_le_bytes([body[16], body[17], body[18], body[19]]);
-        if version != SUSPEND_VERSION {
-            return Err(err(format!(
-                "suspended run format version {version}, this build reads version {SUSPEND_VERSION}"
-            )));
-        }
-        let data: Data = codec(body.len() as u64)
-            .deserialize(body)
-            .map_err(|e| err(format!("malformed suspended run: {e}")))?;
+        let data: Data = crate::snapshot::decode_framed(
+            bytes,
+            "suspended run",
+            &SUSPEND_MAGIC,
+            SUSPEND_VERSION,
+        )?;
         if data.limits.len() != LIMIT_COUNT {
             return Err(err("malformed suspended run: wrong number of limits"));
         }
