@@ -562,6 +562,10 @@ macro_rules! handler {
                                 // SAFETY: the stack holds the callee's slots and
                                 // `ZERO_RUN` more past its locals (checked above).
                                 fpp = unsafe { cx.stk.add(nfp) };
+                                // SAFETY: `fast_call_extent` is finite only when the
+                                // non-parameter locals fit `ZERO_RUN` slots, and
+                                // `nfp + np + ZERO_RUN <= nfp + fast_call_extent`, at
+                                // most the stack's length (checked above).
                                 unsafe { (fpp.add(np) as *mut [u64; ZERO_RUN]).write_unaligned([0; ZERO_RUN]) };
                                 cx.func = callee;
                                 cx.cfp = ncfp;
