@@ -257,18 +257,7 @@ fn invoke_host(
     args: Vec<Value>,
     resumable: bool,
 ) -> Result<Outcome, Error> {
-    let before = store.gas_remaining;
-    let r = call_host_func(store, host, func.0, args.clone(), None, resumable, None);
-    if let Ok(results) = &r {
-        store.pin_exns(results);
-    }
-    if let Some(p) = store.profiler.as_deref_mut() {
-        p.clear();
-        p.push(func.0);
-        p.last = before;
-        p.flush(store.gas_remaining);
-        p.clear();
-    }
+    let r = call_host_root(store, host, func.0, args.clone(), resumable, None);
     match r {
         Ok(results) => Ok(Outcome::Finished(results)),
         Err(HostStop::Trap(t)) => Err(Error::Trap(t)),
@@ -1676,6 +1665,31 @@ impl Machine<'_> {
 
 fn empty_func() -> CompiledFunc {
     CompiledFunc::unreachable_body()
+}
+
+/// Calls host function `func` as the root of an invocation (no wasm caller): pins the
+/// exceptions among its results and gives the gas profile its one node.
+fn call_host_root(
+    store: &mut Store,
+    host: &mut dyn Any,
+    func: u32,
+    args: Vec<Value>,
+    resumable: bool,
+    replay: Option<Replayed>,
+) -> Result<Vec<Value>, HostStop> {
+    let before = store.gas_remaining;
+    let r = call_host_func(store, host, func, args, None, resumable, replay);
+    if let Ok(results) = &r {
+        store.pin_exns(results);
+    }
+    if let Some(p) = store.profiler.as_deref_mut() {
+        p.clear();
+        p.push(func);
+        p.last = before;
+        p.flush(store.gas_remaining);
+        p.clear();
+    }
+    r
 }
 
 /// How a host call ended when it did not return.

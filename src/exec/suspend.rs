@@ -24,7 +24,7 @@
 //! Depends on the machine of `mod.rs` and the store.
 
 use super::{
-    call_host_func, finish, unexecuted_gas, wasm_code, Frame, HostStop, Machine, Outcome, Regs,
+    call_host_root, finish, unexecuted_gas, wasm_code, Frame, HostStop, Machine, Outcome, Regs,
     Run, Trap, TrapCode,
 };
 use crate::error::Error;
@@ -322,18 +322,7 @@ pub(crate) fn resume(
         .ok_or(Error::Internal("suspended function"))?;
     match state {
         State::Host { args, replay } => {
-            let before = store.gas_remaining;
-            let r = call_host_func(store, host, root.0, args.clone(), None, resumable, replay);
-            if let Ok(results) = &r {
-                store.pin_exns(results);
-            }
-            if let Some(p) = store.profiler.as_deref_mut() {
-                p.clear();
-                p.push(root.0);
-                p.last = before;
-                p.flush(store.gas_remaining);
-                p.clear();
-            }
+            let r = call_host_root(store, host, root.0, args.clone(), resumable, replay);
             match r {
                 Ok(results) => Ok(Outcome::Finished(results)),
                 Err(HostStop::Trap(t)) => Err(Error::Trap(t)),
