@@ -46,8 +46,8 @@ macro_rules! pure_arms {
             }
         },
         Return { results } => ret!(results),
-        BrTable { len, index, top } => {
-            let i = (sl!(index) as u32).min(len) as usize;
+        BrTable { len, sel, top } => {
+            let i = (sl!(sel) as u32).min(len) as usize;
             // The `len + 1` `BrTableEntry` data ops follow the `BrTable`.
             match peek!(i) {
                 Op::BrTableEntry { target, to, keep } => {

@@ -681,7 +681,7 @@ mod h {
     // `ret!` of more than one result, at `cx.ret_src..`.
     handler!(fn ret_multi => ret_multi!());
     handler!(CallIndirect { type_idx, table, index } => call_indirect!(type_idx, table, index));
-    handler!(fn br_table_fast for BrTable { len, index, top } => br_table_fast!(len, index));
+    handler!(fn br_table_fast for BrTable { len, sel, top } => br_table_fast!(len, sel));
 
     /// Leaves the chain before the op at `ip`, which the loop backend runs.
     #[allow(clippy::missing_safety_doc)]

@@ -1016,7 +1016,7 @@ impl<'e> Translator<'e> {
                 self.emit_folding(
                     Op::BrTable {
                         len: targets.len(),
-                        index: top,
+                        sel: top,
                         top,
                     },
                     cost,

@@ -106,9 +106,11 @@ macro_rules! for_each_op {
         BrIfEqz { target: u32, cond: u32 } branch [If];
         /// Return from the function (results at `results..`) when slot `cond` is non-zero.
         ReturnIfNez { cond: u32, results: u32 } custom [BrIf];
-        /// Branch by the i32 in slot `index`; the next `len + 1` ops are
-        /// `BrTableEntry`s, the last the default. The carried values end at slot `top`.
-        BrTable { len: u32, index: u32, top: u32 } custom [BrTable];
+        /// Branch by the i32 in slot `sel` (the popped operand, or the local or
+        /// operand a folded `local.get` or `local.tee` names); the next `len + 1` ops
+        /// are `BrTableEntry`s, the last the default. The carried values end at slot
+        /// `top`.
+        BrTable { len: u32, sel: u32, top: u32 } custom [BrTable];
         /// Data of a `BrTable`: branch to `target` moving `keep` slots (those just
         /// below the table's `top`) down to slot `to`; `target == u32::MAX` means
         /// return from the function.
@@ -753,6 +755,10 @@ macro_rules! op_read {
         $i += 1;
     };
     ($r:ident, $i:ident, cond, $v:ident) => {
+        $r[$i] = Some($v);
+        $i += 1;
+    };
+    ($r:ident, $i:ident, sel, $v:ident) => {
         $r[$i] = Some($v);
         $i += 1;
     };

@@ -403,3 +403,34 @@ fn display_names_the_op_and_its_operands() {
 fn an_op_is_16_bytes() {
     assert_eq!(std::mem::size_of::<Op>(), 16);
 }
+
+#[test]
+fn br_table_reads_its_selector_from_a_local_or_a_teed_operand() {
+    // Local 0 is the parameter; local 1 is written by the `local.tee`.
+    let module = compile(
+        br#"(module (func (param i32) (local i32)
+          (block (block (br_table 0 1 (local.get 0))))
+          (block (block (br_table 0 1 (local.tee 1 (i32.add (local.get 0) (i32.const 1))))))))"#,
+    );
+    let code = &module.inner.funcs[0].code;
+    let tables: Vec<(usize, u32)> = code
+        .iter()
+        .enumerate()
+        .filter_map(|(i, op)| match op {
+            Op::BrTable { sel, .. } => Some((i, *sel)),
+            _ => None,
+        })
+        .collect();
+    let listing: Vec<String> = code.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        tables.iter().map(|t| t.1).collect::<Vec<_>>(),
+        [0, 1],
+        "{listing:#?}"
+    );
+    for (i, _) in tables {
+        assert!(
+            !matches!(code[i - 1], Op::Copy { .. }),
+            "a copy left before the br_table: {listing:#?}"
+        );
+    }
+}
