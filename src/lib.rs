@@ -22,7 +22,7 @@ pub mod gas;
 mod module;
 mod runtime;
 pub mod session;
-pub mod sha256;
+mod sha256;
 pub mod snapshot;
 pub mod suspend;
 pub mod text;
