@@ -57,6 +57,12 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
+/// The bytes this thread holds now (allocated and not yet freed by it).
+#[allow(dead_code)] // not every user needs it
+pub fn held_heap() -> u64 {
+    u64::try_from(HELD.with(Cell::get)).unwrap_or(0)
+}
+
 /// Runs `f` and returns its result with the peak of bytes this thread held beyond
 /// what it held at the start (0 if it never rose above).
 pub fn peak_heap<T>(f: impl FnOnce() -> T) -> (T, u64) {
