@@ -11,8 +11,8 @@
 use std::sync::{Arc, Mutex};
 
 use detwasm::{
-    Caller, Checkpoint, Config, Engine, Error, Extern, FuncAddr, HostCall, HostCallOutcome,
-    InstanceAddr, Invocation, Linker, MemAddr, Module, Replayed, Store, TraceHook, Trap, TrapCode,
+    Caller, Checkpoint, Config, Engine, Error, Extern, Func, FuncAddr, HostCall, HostCallOutcome,
+    Instance, Invocation, Linker, MemAddr, Module, Replayed, Store, TraceHook, Trap, TrapCode,
     Value, JOURNAL_PAGE_BYTES,
 };
 use proptest::prelude::*;
@@ -108,7 +108,7 @@ const WORK: &str = r#"
 
 struct Fixture {
     store: Store<Host>,
-    inst: InstanceAddr,
+    inst: Instance,
 }
 
 impl Fixture {
@@ -124,7 +124,7 @@ impl Fixture {
         Fixture::new(WORK, Config::default())
     }
 
-    fn func(&self, name: &str) -> FuncAddr {
+    fn func(&self, name: &str) -> Func {
         match self.store.instance_export(self.inst, name) {
             Some(Extern::Func(f)) => f,
             other => panic!("no function {name}: {other:?}"),
@@ -301,9 +301,15 @@ fn big_memory_few_pages_written_saves_only_those_pages() {
 fn bad_addresses_and_arguments_are_errors() {
     let mut f = Fixture::work();
     let work = f.func("work");
+    // A function of another store, at an address this store holds too.
+    let mut other = Store::new(&Engine::default(), ());
+    let foreign = other.alloc_host_func(
+        detwasm::FuncType::new([detwasm::ValType::I32], []),
+        |_, _, _| Ok(()),
+    );
     let before = f.state();
     for (func, args) in [
-        (FuncAddr(9999), vec![Value::I32(0)]),
+        (foreign, vec![Value::I32(0)]),
         (work, vec![]),
         (work, vec![Value::I64(0)]),
         (work, vec![Value::I32(0), Value::I32(0)]),
@@ -350,8 +356,8 @@ fn a_suspended_call_refuses_an_atomic_call() {
 fn a_host_function_invoked_directly_is_rolled_back_too() {
     let mut f = Fixture::work();
     // The linker allocated its host functions first, in name order: fail, raw, write.
-    let fail = FuncAddr(0);
-    assert_eq!(f.store.func_name(fail), "host.fail");
+    let fail = f.store.func(FuncAddr(0)).unwrap();
+    assert_eq!(f.store.func_name(fail.addr()), "host.fail");
     let before = f.state();
     assert_eq!(
         trap_code(f.store.call_atomic(fail, &[])),

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use detwasm::session::{self, RunOutcome, TraceOptions};
 use detwasm::{
-    Caller, Checkpoint, Config, Engine, Error, Extern, FuncAddr, HostCall, HostCallOutcome,
+    Caller, Checkpoint, Config, Engine, Error, Extern, Func, FuncAddr, HostCall, HostCallOutcome,
     Invocation, Linker, Module, Store, TraceHook, Trap, TrapCode, Value,
 };
 use proptest::prelude::*;
@@ -317,7 +317,7 @@ fn module(engine: &Engine) -> Module {
 }
 
 /// A store (host state: the number of `work` calls) with the module instantiated.
-fn store(engine: &Engine, module: &Module) -> (Store<u32>, detwasm::InstanceAddr, Seen) {
+fn store(engine: &Engine, module: &Module) -> (Store<u32>, detwasm::Instance, Seen) {
     let mut linker = Linker::<u32>::new();
     linker
         .func_wrap("env", "work", 10, |mut c: Caller<'_, u32>, n: i32| {
@@ -338,7 +338,7 @@ fn store(engine: &Engine, module: &Module) -> (Store<u32>, detwasm::InstanceAddr
     (store, inst, seen)
 }
 
-fn func(store: &Store<u32>, inst: detwasm::InstanceAddr, name: &str) -> FuncAddr {
+fn func(store: &Store<u32>, inst: detwasm::Instance, name: &str) -> Func {
     match store.instance_export(inst, name) {
         Some(Extern::Func(f)) => f,
         _ => panic!("no export {name}"),
@@ -347,7 +347,7 @@ fn func(store: &Store<u32>, inst: detwasm::InstanceAddr, name: &str) -> FuncAddr
 
 fn finish(
     store: &Store<u32>,
-    inst: detwasm::InstanceAddr,
+    inst: detwasm::Instance,
     seen: &Seen,
     result: Result<Vec<Value>, Error>,
 ) -> StoreObserved {
@@ -483,8 +483,8 @@ proptest! {
 
 fn suspended_store() -> (
     Store<u32>,
-    detwasm::InstanceAddr,
-    FuncAddr,
+    detwasm::Instance,
+    Func,
     detwasm::ResumableCall,
 ) {
     let engine = engine(0);

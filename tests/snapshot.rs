@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use detwasm::{
-    Checkpoint, Config, Engine, Error, Extern, HostCall, HostCallOutcome, InstanceAddr, Invocation,
+    Checkpoint, Config, Engine, Error, Extern, HostCall, HostCallOutcome, Instance, Invocation,
     Module, Snapshot, Store, TraceHook, Value,
 };
 use proptest::prelude::*;
@@ -46,21 +46,21 @@ const CALLS: &[(&str, &str, i32)] = &[
     ("sort", "sort_bench", 300),
 ];
 
-fn instance(engine: &Engine, bytes: &[u8]) -> (Module, Store<()>, InstanceAddr) {
+fn instance(engine: &Engine, bytes: &[u8]) -> (Module, Store<()>, Instance) {
     let module = Module::new(engine, bytes).unwrap();
     let mut store = Store::new(engine, ());
     let inst = store.instantiate(&module, &[]).unwrap();
     (module, store, inst)
 }
 
-fn func(store: &Store<()>, inst: InstanceAddr, name: &str) -> detwasm::FuncAddr {
+fn func(store: &Store<()>, inst: Instance, name: &str) -> detwasm::Func {
     match store.instance_export(inst, name) {
         Some(Extern::Func(f)) => f,
         other => panic!("export {name}: {other:?}"),
     }
 }
 
-fn memory0(store: &Store<()>, inst: InstanceAddr) -> Vec<u8> {
+fn memory0(store: &Store<()>, inst: Instance) -> Vec<u8> {
     let (mems, _, _) = store.instance_state(inst).unwrap();
     mems.first()
         .map(|m| store.memory_data(*m).unwrap().to_vec())
@@ -78,7 +78,7 @@ fn one_run(engine: &Engine, bytes: &[u8], export: &str, arg: i32) -> (Vec<Value>
 }
 
 /// A store restored from `bytes` (a serialized snapshot) with a fresh engine.
-fn restored(config_cp: u64, wasm: &[u8], bytes: &[u8]) -> (Store<()>, InstanceAddr) {
+fn restored(config_cp: u64, wasm: &[u8], bytes: &[u8]) -> (Store<()>, Instance) {
     let engine = engine(config_cp);
     let module = Module::new(&engine, wasm).unwrap();
     let snap = Snapshot::from_bytes(bytes).unwrap();
