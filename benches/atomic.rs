@@ -25,9 +25,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use detwasm::{
-    Config, Dispatch, Engine, Extern, Func, Module, Store, Value, JOURNAL_PAGE_BYTES,
-};
+use detwasm::{Config, Dispatch, Engine, Extern, Func, Module, Store, Value, JOURNAL_PAGE_BYTES};
 
 const WRITER: &str = r#"
 (module (memory (export "mem") 1024)
@@ -56,7 +54,9 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn export(store: &Store, module: &Module, name: &str) -> Func {
     let _ = module;
-    let inst = store.instance(detwasm::InstanceAddr(0)).expect("one instance");
+    let inst = store
+        .instance(detwasm::InstanceAddr(0))
+        .expect("one instance");
     let Some(Extern::Func(f)) = store.instance_export(inst, name) else {
         panic!("no export {name}");
     };

@@ -24,7 +24,9 @@ use crate::exec::checkpoint;
 use crate::exec::suspend::{State, Suspended, WasmState};
 use crate::exec::{Frame, Trap, TrapCode, PAGE_SIZE};
 use crate::module::Module;
-use crate::runtime::{ExnInst, Extern, FuncKind, Instance, InstanceAddr, Linker, Store, StoreInner};
+use crate::runtime::{
+    ExnInst, Extern, FuncKind, Instance, InstanceAddr, Linker, Store, StoreInner,
+};
 use crate::translate::op::OpKind;
 use crate::translate::CompiledFunc;
 use crate::value::{FuncAddr, ValType, Value};

@@ -6,9 +6,7 @@
 //! SPEC.md's W. Depends on detwasm's public API and wat.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use detwasm::{
-    Config, Engine, Error, Extern, Func, Instance, Module, Store, TrapCode, Value,
-};
+use detwasm::{Config, Engine, Error, Extern, Func, Instance, Module, Store, TrapCode, Value};
 
 #[path = "support/exn_programs.rs"]
 mod exn_programs;

@@ -507,7 +507,12 @@ impl Interp {
         let Some(Extern::Func(f)) = self.store.instance_export(self.inst, name) else {
             panic!("no export {name}");
         };
-        let params = self.store.func_type(f.addr()).expect("type").params().to_vec();
+        let params = self
+            .store
+            .func_type(f.addr())
+            .expect("type")
+            .params()
+            .to_vec();
         let vals: Vec<Value> = params
             .iter()
             .zip(args)

@@ -6,8 +6,8 @@
 
 use detwasm::wasi::{self, Wasi, WasiConfig};
 use detwasm::{
-    Caller, Engine, Error, Extern, Func, FuncAddr, FuncType, Linker, MemoryType, Module, Store, Trap,
-    TrapCode, TypeLimits, ValType, Value,
+    Caller, Engine, Error, Extern, Func, FuncAddr, FuncType, Linker, MemoryType, Module, Store,
+    Trap, TrapCode, TypeLimits, ValType, Value,
 };
 
 fn module(engine: &Engine, wat: &str) -> Module {

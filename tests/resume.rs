@@ -481,12 +481,7 @@ proptest! {
 // ---------------------------------------------------------------------------
 // Handles, suspension rules and the non-resumable path.
 
-fn suspended_store() -> (
-    Store<u32>,
-    detwasm::Instance,
-    Func,
-    detwasm::ResumableCall,
-) {
+fn suspended_store() -> (Store<u32>, detwasm::Instance, Func, detwasm::ResumableCall) {
     let engine = engine(0);
     let module = module(&engine);
     let (mut store, inst, _) = store(&engine, &module);

@@ -229,9 +229,10 @@ fn host_results_of_the_wrong_type_or_store_trap_with_host_error() {
     // A function of another store, at an address in range in the host's store (0,
     // the host function itself, of the same type).
     let mut other = Store::new(&Engine::default(), ());
-    let foreign = other.alloc_host_func(FuncType::new(vec![], vec![ValType::FuncRef]), |_, _, _| {
-        Ok(())
-    });
+    let foreign = other
+        .alloc_host_func(FuncType::new(vec![], vec![ValType::FuncRef]), |_, _, _| {
+            Ok(())
+        });
     assert_eq!(foreign.addr(), FuncAddr(0));
     assert_eq!(
         code(host_returning(false, |_| Value::FuncRef(Some(foreign)))),

@@ -18,8 +18,8 @@ use detwasm::wasi::{
     WasiConfig, DEFAULT_CLOCK_START_NS,
 };
 use detwasm::{
-    Config, Engine, Error, Extern, FuncAddr, Instance, Linker, MemAddr, Module, Store,
-    TrapCode, Value,
+    Config, Engine, Error, Extern, FuncAddr, Instance, Linker, MemAddr, Module, Store, TrapCode,
+    Value,
 };
 use sha2::{Digest, Sha256};
 

@@ -1999,7 +1999,9 @@ mod tests {
     fn running_a_host_function_as_wasm_is_an_internal_fault() {
         let (mut store, _) = store_with_wasm_func();
         let h = store.alloc_host_func(FuncType::new(vec![], vec![]), |_, _, _| Ok(()));
-        let t = machine(&mut store).run_invocation(h.addr().0, &[]).unwrap_err();
+        let t = machine(&mut store)
+            .run_invocation(h.addr().0, &[])
+            .unwrap_err();
         assert_eq!(t.code(), TrapCode::Internal);
     }
 

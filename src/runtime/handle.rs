@@ -136,10 +136,9 @@ impl Func {
     /// `Error::Invoke` when `store` is not the function's store.
     pub fn ty(&self, store: &StoreInner) -> Result<FuncType, Error> {
         let addr = store.func_addr(*self)?;
-        store
-            .func_type(addr)
-            .cloned()
-            .ok_or(Error::Internal("a function handle of the store without a type"))
+        store.func_type(addr).cloned().ok_or(Error::Internal(
+            "a function handle of the store without a type",
+        ))
     }
 
     /// Calls the function with `params` and writes its results into `results`: the
@@ -180,7 +179,9 @@ impl Func {
         }
         let values = store.invoke(*self, params)?;
         if values.len() != results.len() {
-            return Err(Error::Internal("an invocation returned another result count"));
+            return Err(Error::Internal(
+                "an invocation returned another result count",
+            ));
         }
         results.copy_from_slice(&values);
         Ok(())

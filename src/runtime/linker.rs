@@ -55,7 +55,7 @@ enum Definition {
 /// })?;
 /// let mut store = Store::new(&engine, 0u32);
 /// let instance = linker.instantiate(&mut store, &module)?;
-/// let run = store.get_typed_func::<i32, i32>(instance, "run")?;
+/// let run = instance.get_typed_func::<i32, i32>(&store, "run")?;
 /// assert_eq!(run.call(&mut store, 21)?, 42);
 /// assert_eq!(*store.data(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -203,11 +203,7 @@ impl<T: 'static> Linker<T> {
     /// "n": not defined in the linker`); otherwise as [`Store::instantiate`]
     /// (`Error::ConfigMismatch`, `Error::Trap`); `Error::Invoke` while a call of
     /// `store` is suspended (nothing is allocated then).
-    pub fn instantiate(
-        &self,
-        store: &mut Store<T>,
-        module: &Module,
-    ) -> Result<Instance, Error> {
+    pub fn instantiate(&self, store: &mut Store<T>, module: &Module) -> Result<Instance, Error> {
         let imports = self.resolve(store, module)?;
         store.instantiate(module, &imports)
     }

@@ -454,7 +454,11 @@ impl StoreInner {
     /// `instance` is of another store. The same as [`Instance::get_export`].
     pub fn instance_export(&self, instance: Instance, name: &str) -> Option<Extern> {
         let addr = self.instance_addr(instance).ok()?;
-        self.instances.get(addr.0 as usize)?.exports.get(name).copied()
+        self.instances
+            .get(addr.0 as usize)?
+            .exports
+            .get(name)
+            .copied()
     }
 
     /// The address of `instance` in this store.

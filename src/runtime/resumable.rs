@@ -194,11 +194,7 @@ impl<T: 'static> Store<T> {
     ///
     /// # Errors
     /// As [`Store::invoke`]; also `Error::Invoke` while another call is suspended.
-    pub fn invoke_resumable(
-        &mut self,
-        func: Func,
-        args: &[Value],
-    ) -> Result<Invocation, Error> {
+    pub fn invoke_resumable(&mut self, func: Func, args: &[Value]) -> Result<Invocation, Error> {
         let addr = self.inner.func_addr(func)?;
         let outcome = exec::invoke_with(&mut self.inner, &mut self.data, addr, args, true)?;
         Ok(self.inner.invocation(outcome))

@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use detwasm::{
-    Error, Extern, Func, FuncType, GlobalAddr, GlobalType, Instance, MemAddr, MemoryType,
-    Module, Store, TableAddr, TableType, TrapCode, TypeLimits, ValType, Value,
+    Error, Extern, Func, FuncType, GlobalAddr, GlobalType, Instance, MemAddr, MemoryType, Module,
+    Store, TableAddr, TableType, TrapCode, TypeLimits, ValType, Value,
 };
 
 use super::store::Host;
