@@ -223,7 +223,10 @@ fn a_call_that_returns_keeps_its_changes_and_equals_a_plain_invoke() {
     let before = f.state();
     let r = f.store.call_atomic(work, &[Value::I32(0)]).unwrap();
     assert_eq!(r, vec![Value::I32(4)]);
-    let plain = twin.store.invoke(twin.func("work"), &[Value::I32(0)]).unwrap();
+    let plain = twin
+        .store
+        .invoke(twin.func("work"), &[Value::I32(0)])
+        .unwrap();
     assert_eq!(r, plain);
     assert_ne!(f.state(), before);
     assert_eq!(f.state(), twin.state());
