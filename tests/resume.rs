@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use detwasm::session::{self, RunOutcome, TraceOptions};
 use detwasm::{
     Caller, Checkpoint, Config, Engine, Error, Extern, Func, FuncAddr, HostCall, HostCallOutcome,
-    Invocation, Linker, Module, Store, TraceHook, Trap, TrapCode, Value,
+    Invocation, Linker, Module, Store, TraceHook, Trap, TrapCode, ValType, Value,
 };
 use proptest::prelude::*;
 use trace_support::Vector;
@@ -28,7 +28,9 @@ use trace_support::Vector;
 struct Observed {
     exit_code: Option<i32>,
     trap: Option<Trap>,
-    results: Vec<Value>,
+    /// Results by type and slot (SPEC.md §Values): references by address, so runs in
+    /// different stores compare (a `Func` also carries its store's identity).
+    results: Vec<(ValType, u64)>,
     gas_used: u64,
     stdout: Vec<u8>,
     stderr: Vec<u8>,
@@ -41,7 +43,7 @@ fn observe(o: RunOutcome) -> Observed {
     Observed {
         exit_code: o.exit_code,
         trap: o.trap,
-        results: o.results,
+        results: o.results.iter().map(|v| (v.ty(), v.to_slot())).collect(),
         gas_used: o.gas_used,
         stdout: o.stdout,
         stderr: o.stderr,

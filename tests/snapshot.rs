@@ -206,14 +206,22 @@ fn globals_tables_and_dropped_segments_round_trip() {
     );
     let (_, globals, tables) = copy.instance_state(cinst).unwrap();
     let (_, oglobals, otables) = store.instance_state(inst).unwrap();
-    assert_eq!(
+    // The same function address, each a handle of its own store.
+    let (g, og) = (
         copy.global_get(globals[1]).unwrap(),
-        store.global_get(oglobals[1]).unwrap()
+        store.global_get(oglobals[1]).unwrap(),
     );
+    assert_eq!(g.to_slot(), og.to_slot());
+    let Value::FuncRef(Some(f)) = g else {
+        panic!("{g:?}")
+    };
+    assert_eq!(copy.func(f.addr()), Some(f));
+    assert_ne!(g, og);
     assert_eq!(copy.table_elements(tables[0]).unwrap().len(), 5);
+    let slots = |v: Vec<Value>| v.iter().map(Value::to_slot).collect::<Vec<u64>>();
     assert_eq!(
-        copy.table_elements(tables[0]).unwrap(),
-        store.table_elements(otables[0]).unwrap()
+        slots(copy.table_elements(tables[0]).unwrap()),
+        slots(store.table_elements(otables[0]).unwrap())
     );
     // The data segment stays dropped: memory.init of a dropped segment traps.
     let e = copy
@@ -612,7 +620,9 @@ fn linker_restore_with_host_calls_equals_one_run() {
     let (gas, data) = (store.gas_used(), *store.data());
     for slice in [1u64, 7, 20, 33, 64] {
         let mut store = Store::new(&e, 0u64);
-        let inst = linker.instantiate(&mut store, &module).unwrap();
+        let mut inst = linker.instantiate(&mut store, &module).unwrap();
+        // This store's own handle on `run` (a handle names one store).
+        let run = inst.get_func(&store, "run").unwrap();
         store.set_gas_limit(slice);
         let mut inv = store.invoke_resumable(run, &[Value::I32(30)]).unwrap();
         let mut restores = 0;
@@ -623,7 +633,8 @@ fn linker_restore_with_host_calls_equals_one_run() {
                     let bytes = store.snapshot(inst).unwrap().to_bytes().unwrap();
                     let host = *store.data();
                     store = Store::new(&e, host);
-                    linker
+                    // The restored instance is the new store's.
+                    inst = linker
                         .restore(&mut store, &module, &Snapshot::from_bytes(&bytes).unwrap())
                         .unwrap();
                     restores += 1;
