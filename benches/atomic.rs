@@ -139,26 +139,8 @@ fn run(mode: &str, case: &str, reps: u32) {
     }
 }
 
-/// Runs this binary under callgrind and returns the instructions it executed.
-fn count(mode: &str, case: &str, reps: u32) -> u64 {
-    let exe = std::env::current_exe().unwrap();
-    let out = std::process::Command::new("valgrind")
-        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-        .arg(&exe)
-        .args(["run", mode, case, &reps.to_string()])
-        .output()
-        .unwrap_or_else(|e| panic!("running valgrind: {e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{mode} {case} x{reps}:\n{stderr}");
-    stderr
-        .lines()
-        .find_map(|l| l.split("Collected :").nth(1))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no instruction count in callgrind's output:\n{stderr}"))
-}
-
 fn per_call(mode: &str, case: &str) -> u64 {
-    (count(mode, case, 3).saturating_sub(count(mode, case, 1))) / 2
+    common::callgrind_per_rep(&[mode, case])
 }
 
 fn instructions() {

@@ -68,28 +68,6 @@ fn run(engine: &str, program: &str, reps: u32) {
     }
 }
 
-/// Runs this binary under callgrind and returns the instructions it executed.
-fn count(engine: &str, program: &str, reps: u32) -> u64 {
-    let exe = std::env::current_exe().unwrap();
-    let out = Command::new("valgrind")
-        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-        .arg(&exe)
-        .args(["run", engine, program, &reps.to_string()])
-        .output()
-        .unwrap_or_else(|e| panic!("running valgrind: {e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "{engine} {program} x{reps} under callgrind failed:\n{stderr}"
-    );
-    // callgrind's summary line: "==PID== Collected : N".
-    stderr
-        .lines()
-        .find_map(|l| l.split("Collected :").nth(1))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no instruction count in callgrind's output:\n{stderr}"))
-}
-
 /// The geometric mean of `values` (all positive).
 fn geometric_mean(values: &[f64]) -> f64 {
     (values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp()
@@ -127,8 +105,8 @@ fn main() {
         let per_call: Vec<f64> = ENGINES
             .iter()
             .map(|e| {
-                let one = count(e, program, 1);
-                let three = count(e, program, 3);
+                let one = common::callgrind_count(&[e, program], 1);
+                let three = common::callgrind_count(&[e, program], 3);
                 three.saturating_sub(one) as f64 / 2.0
             })
             .collect();
@@ -162,7 +140,11 @@ fn main() {
         // 1 and 2 runs, as each run costs minutes under callgrind.
         let per_run: Vec<f64> = ENGINES[..2]
             .iter()
-            .map(|e| count(e, SQLITE_DEMO, 2).saturating_sub(count(e, SQLITE_DEMO, 1)) as f64)
+            .map(|e| {
+                common::callgrind_count(&[e, SQLITE_DEMO], 2)
+                    .saturating_sub(common::callgrind_count(&[e, SQLITE_DEMO], 1))
+                    as f64
+            })
             .collect();
         let [a, n] = per_run[..] else { unreachable!() };
         println!(

@@ -219,3 +219,114 @@ fn both_modes_agree_on_traps_and_out_of_gas_in_every_handled_shape() {
         agree("traps", &traps, export, args, 30);
     }
 }
+
+/// Host calls, which the threaded backend makes from inside its chain: a host trap, a
+/// dynamic charge that runs out of gas, a host function reached through
+/// `call_indirect`, results of the wrong type, at every sampled out-of-gas point; and
+/// a host function's panic, which must reach the embedder in both modes (a panic
+/// cannot unwind through the threaded handlers, so it is caught and resumed after the
+/// chain) and leave the store usable.
+#[test]
+fn both_modes_agree_on_host_calls_and_let_a_host_panic_through() {
+    const HOSTS: &str = r#"(module
+      (import "env" "h" (func $h (param i32) (result i32)))
+      (table 1 funcref)
+      (elem (i32.const 0) $h)
+      (type $t (func (param i32) (result i32)))
+      (func (export "direct") (param $x i32) (result i32) (local $i i32) (local $acc i32)
+        (loop $l
+          (local.set $acc (i32.add (local.get $acc) (call $h (local.get $x))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                              (i32.const 3))))
+        (local.get $acc))
+      (func (export "indirect") (param i32) (result i32)
+        (call_indirect (type $t) (local.get 0) (i32.const 0))))"#;
+    let bytes = wat::parse_str(HOSTS).unwrap();
+    // `h(x)`: charges x gas, then x = 7 traps, x = 8 returns an i64, x = 9 panics,
+    // anything else returns x * 2.
+    let run = |dispatch: Dispatch, gas_limit: u64, export: &str, arg: i32| {
+        let engine = Engine::new(Config {
+            gas_limit,
+            ..config(dispatch)
+        });
+        let module = Module::new(&engine, &bytes).unwrap();
+        let mut linker = detwasm::Linker::<()>::new();
+        let ty = detwasm::FuncType::new(vec![detwasm::ValType::I32], vec![detwasm::ValType::I32]);
+        linker
+            .func_new("env", "h", ty, 2, |mut c, args, results| {
+                let Value::I32(x) = args[0] else {
+                    return Err(detwasm::Trap::new(detwasm::TrapCode::HostError));
+                };
+                c.charge_gas(u64::from(x.unsigned_abs()))?;
+                match x {
+                    7 => Err(detwasm::Trap::new(detwasm::TrapCode::HostError)),
+                    8 => {
+                        results[0] = Value::I64(1);
+                        Ok(())
+                    }
+                    9 => panic!("host panic at 9"),
+                    _ => {
+                        results[0] = Value::I32(x * 2);
+                        Ok(())
+                    }
+                }
+            })
+            .unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = linker.instantiate(&mut store, &module).unwrap();
+        let f = |name: &str| match store.instance_export(inst, name) {
+            Some(detwasm::Extern::Func(f)) => f,
+            other => panic!("export {name}: {other:?}"),
+        };
+        let (func, after) = (f(export), f("indirect"));
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store.invoke(func, &[Value::I32(arg)])
+        }));
+        let outcome = match r {
+            Ok(r) => r.map_err(|e| match e {
+                Error::Trap(t) => format!("{} at {:?}", t.code().message(), store.trap_offset(&t)),
+                other => format!("{other}"),
+            }),
+            Err(payload) => Err(format!(
+                "panic: {}",
+                payload.downcast_ref::<&str>().copied().unwrap_or("?")
+            )),
+        };
+        // The store still runs code after whatever happened.
+        store.set_gas_limit(u64::MAX);
+        let later = store.invoke(after, &[Value::I32(3)]);
+        (outcome, store.gas_used(), later)
+    };
+    for (export, arg) in [
+        ("direct", 7),
+        ("direct", 8),
+        ("direct", 9),
+        ("direct", 10),
+        ("indirect", 5),
+        ("indirect", 7),
+        ("indirect", 8),
+        ("indirect", 9),
+    ] {
+        let full = run(Dispatch::Loop, u64::MAX / 4, export, arg);
+        assert_eq!(
+            full.2,
+            Ok(vec![Value::I32(6)]),
+            "{export}({arg}) then a call"
+        );
+        match (export, arg) {
+            ("direct", 10) => assert_eq!(full.0, Ok(vec![Value::I32(60)])),
+            ("indirect", 5) => assert_eq!(full.0, Ok(vec![Value::I32(10)])),
+            (_, 9) => assert_eq!(full.0, Err("panic: host panic at 9".to_string())),
+            _ => assert!(full.0.is_err(), "{export}({arg}): {:?}", full.0),
+        }
+        let needed = full.1;
+        for limit in (0..=needed).step_by(usize::try_from(needed / 40).unwrap_or(1).max(1)) {
+            let (a, b) = (
+                run(Dispatch::Loop, limit, export, arg),
+                run(Dispatch::Auto, limit, export, arg),
+            );
+            assert_eq!(a, b, "{export}({arg}) with gas limit {limit}");
+        }
+        assert_eq!(run(Dispatch::Auto, u64::MAX / 4, export, arg), full);
+    }
+}

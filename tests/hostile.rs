@@ -97,11 +97,42 @@ fn ns_per_hashed_byte() -> f64 {
     })
 }
 
-/// The time a case burning `gas` with `guest` bytes of linear memory may take: the
-/// slack, the calibrated time of its gas and of hashing its memory once, each times
+/// Nanoseconds per byte of loading a module (validation, translation, instantiation),
+/// measured once per test run on 100 000 one-instruction functions: the per-function
+/// costs make it the slowest shape per byte, and the `max_funcs` case at its limit is
+/// ten times as big. Without it, the time of a case that burns little gas on a huge
+/// module would be bounded by the slack alone, which a loaded machine can exceed.
+fn ns_per_module_byte() -> f64 {
+    static CAL: OnceLock<f64> = OnceLock::new();
+    *CAL.get_or_init(|| {
+        const N: usize = 100_000;
+        let bytes = Bin::new()
+            .vec_section(1, 1, FT_I32)
+            .vec_section(3, N as u64, &[0x00].repeat(N))
+            .vec_section(7, 1, &export_f(0))
+            .vec_section(10, N as u64, &BODY_ONE.repeat(N))
+            .bytes();
+        let start = Instant::now();
+        let out = session::run(&bytes, invoke_config("f", &[])).unwrap();
+        assert!(
+            out.trap.is_none(),
+            "calibration module trapped: {:?}",
+            out.trap
+        );
+        let ns = start.elapsed().as_nanos() as f64 / bytes.len() as f64;
+        eprintln!("calibration: {ns:.3} ns per module byte");
+        ns
+    })
+}
+
+/// The time a case burning `gas` with `guest` bytes of linear memory, on an input
+/// (module or trace) of `input` bytes, may take: the slack, the calibrated time of its
+/// gas, of hashing its memory once and of loading a module of its size, each times
 /// `GAS_TIME_FACTOR`.
-fn time_bound(gas: u64, guest_memory: u64) -> Duration {
-    let ns = gas as f64 * ns_per_gas() + guest_memory as f64 * ns_per_hashed_byte();
+fn time_bound(gas: u64, guest_memory: u64, input: usize) -> Duration {
+    let ns = gas as f64 * ns_per_gas()
+        + guest_memory as f64 * ns_per_hashed_byte()
+        + input as f64 * ns_per_module_byte();
     SLACK_TIME + Duration::from_secs_f64(ns * GAS_TIME_FACTOR * 1e-9)
 }
 
@@ -553,7 +584,7 @@ fn run_library(case: &Case) -> LibRun {
         lib.gas_used = gas;
         lib.guest_bytes = guest;
         lib.linear_bytes = linear;
-        let bound_t = time_bound(gas, linear);
+        let bound_t = time_bound(gas, linear, case.wasm.len());
         let bound_b = guest + SLACK_BYTES;
         if wall > bound_t {
             lib.over.push(format!(
@@ -602,7 +633,7 @@ fn run_cli(case: &Case, lib: &mut LibRun) -> (Duration, u64) {
     let stdin = tmp.file("stdin", &case.stdin);
     let dir = tmp.path("d");
     std::fs::create_dir_all(&dir).unwrap();
-    let bound_t = time_bound(lib.gas_used, lib.linear_bytes);
+    let bound_t = time_bound(lib.gas_used, lib.linear_bytes, case.wasm.len());
     let bound_b = lib.guest_bytes + SLACK_BYTES;
     let mut worst = (Duration::ZERO, 0);
     for variant in variants(&tmp) {
@@ -1839,13 +1870,18 @@ fn exception_floods() {
 // Truncated and byte-flipped modules and traces.
 
 /// Runs `f` on this thread with the time and heap bounds of a run burning `gas` with
-/// no guest memory beyond `guest`; returns a description of a broken bound.
-fn bounded<T>(what: &str, gas: u64, guest: u64, f: impl FnOnce() -> T) -> (T, Option<String>) {
+/// no guest memory beyond `guest`, on inputs of `input` bytes; returns a description
+/// of a broken bound.
+fn bounded<T>(
+    what: &str,
+    (gas, guest, input): (u64, u64, usize),
+    f: impl FnOnce() -> T,
+) -> (T, Option<String>) {
     let start = Instant::now();
     let (out, heap) = peak_heap(f);
     let wall = start.elapsed();
     let mut over = None;
-    if wall > time_bound(gas, guest) {
+    if wall > time_bound(gas, guest, input) {
         over = Some(format!("{what}: took {wall:?} for {gas} gas"));
     }
     if heap > guest + SLACK_BYTES {
@@ -1888,7 +1924,7 @@ fn program(name: &str) -> Vec<u8> {
 fn library_module(what: &str, wasm: &[u8]) -> Option<String> {
     const GAS: u64 = 10_000_000;
     let caught = std::panic::catch_unwind(|| {
-        bounded(what, GAS, 0, || {
+        bounded(what, (GAS, 0, wasm.len()), || {
             let rc = RunConfig {
                 config: Config {
                     gas_limit: GAS,
@@ -1932,7 +1968,7 @@ fn binary_checks(what: &str, runs: &[Vec<String>], tmp: &TempDir) -> Vec<String>
         if let Err(p) = std::panic::catch_unwind(|| assert_clean_exit(&label, &c)) {
             over.push(p.downcast_ref::<String>().cloned().unwrap_or_default());
         }
-        if c.wall > time_bound(10_000_000, 0) {
+        if c.wall > time_bound(10_000_000, 0, 0) {
             over.push(format!("{label}: took {:?}", c.wall));
         }
         if c.peak_rss > SLACK_BYTES {
@@ -1995,7 +2031,7 @@ fn truncated_and_flipped_traces() {
     for (i, (how, t)) in all.iter().enumerate() {
         let what = format!("wc trace {how}");
         let caught = std::panic::catch_unwind(|| {
-            bounded(&what, 10_000_000, 0, || {
+            bounded(&what, (10_000_000, 0, t.len() + wasm.len()), || {
                 let _ = detwasm::trace::show_json_lines(t);
                 if let Ok(parsed) = detwasm::trace::Trace::from_bytes(t) {
                     let _ = detwasm::trace::replay(&wasm, &parsed);

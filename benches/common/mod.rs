@@ -254,3 +254,38 @@ impl SqliteDemo {
         );
     }
 }
+
+// ---- callgrind ----------------------------------------------------------------------
+
+/// The machine instructions valgrind's callgrind counts for this benchmark binary run
+/// as `EXE run ARGS... REPS` (the benchmarks' child mode). Needs `valgrind` on the PATH.
+#[allow(dead_code)] // `benches/execute.rs` measures time only
+pub fn callgrind_count(args: &[&str], reps: u32) -> u64 {
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(&exe)
+        .arg("run")
+        .args(args)
+        .arg(reps.to_string())
+        .output()
+        .unwrap_or_else(|e| panic!("running valgrind: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{args:?} x{reps} under callgrind failed:\n{stderr}"
+    );
+    // callgrind's summary line: "==PID== Collected : N".
+    stderr
+        .lines()
+        .find_map(|l| l.split("Collected :").nth(1))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no instruction count in callgrind's output:\n{stderr}"))
+}
+
+/// The instructions of one repetition: (count(3) - count(1)) / 2, which leaves out
+/// process start-up, loading and translation.
+#[allow(dead_code)] // `benches/execute.rs` measures time only
+pub fn callgrind_per_rep(args: &[&str]) -> u64 {
+    callgrind_count(args, 3).saturating_sub(callgrind_count(args, 1)) / 2
+}

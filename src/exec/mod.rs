@@ -118,6 +118,11 @@ struct Machine<'s> {
     /// The host function and recorded answer (a replaying trace hook's) of a host call
     /// that stopped out of gas: the next host call takes it if it is to that function.
     replay_pending: Option<(u32, Replayed)>,
+    /// The payload of a host function's panic caught in the threaded backend (whose
+    /// `extern "C"` handlers cannot unwind); the panic continues once the chain is
+    /// left.
+    #[cfg_attr(not(detwasm_tail), allow(dead_code))]
+    host_panic: Option<Box<dyn Any + Send>>,
 }
 
 /// Marks the path that calls it as rarely taken, so the compiler lays out and
@@ -319,6 +324,7 @@ impl<'s> Machine<'s> {
             unpaid_tail: false,
             resumable,
             host_stop: false,
+            host_panic: None,
             replay_pending: None,
         }
     }
@@ -1452,12 +1458,17 @@ impl Machine<'_> {
             return Err(TrapCode::Internal);
         };
         let np = ty.params().len();
-        let args: Vec<Value> = ty
-            .params()
-            .iter()
-            .zip(&store.stack[base..base + np])
-            .map(|(t, s)| Value::from_slot(*t, *s, store.id))
-            .collect();
+        // The store's buffers, taken for the call and put back after it, so a host
+        // call allocates nothing once they have grown.
+        let mut args = std::mem::take(&mut store.host_args);
+        let mut results = std::mem::take(&mut store.host_results);
+        args.clear();
+        args.extend(
+            ty.params()
+                .iter()
+                .zip(&store.stack[base..base + np])
+                .map(|(t, s)| Value::from_slot(*t, *s, store.id)),
+        );
         store.pin_exns(&args);
         let caller = Some((inst, mem));
         // The recorded answer of this call's run that stopped out of gas, if any.
@@ -1467,28 +1478,42 @@ impl Machine<'_> {
             .filter(|(f, _)| *f == callee)
             .map(|(_, r)| r);
         let resumable = self.resumable;
-        let results =
-            match call_host_func(store, self.host, callee, args, caller, resumable, pending) {
-                Ok(r) => r,
-                Err(HostStop::Trap(t)) => {
-                    let code = t.code();
-                    self.host_trap = Some(t);
-                    return Err(code);
+        let r = call_host_func(
+            store,
+            self.host,
+            callee,
+            (&args, &mut results),
+            caller,
+            resumable,
+            pending,
+        );
+        let r = match r {
+            Ok(()) => {
+                let need = base + results.len();
+                if store.stack.len() < need {
+                    store.stack.resize(need, 0);
                 }
-                Err(HostStop::OutOfGas(replay)) => {
-                    self.host_stop = true;
-                    self.replay_pending = replay.map(|r| (callee, r));
-                    return Err(TrapCode::OutOfGas);
+                for (i, r) in results.iter().enumerate() {
+                    store.stack[base + i] = r.to_slot();
                 }
-            };
-        let need = base + results.len();
-        if store.stack.len() < need {
-            store.stack.resize(need, 0);
-        }
-        for (i, r) in results.iter().enumerate() {
-            store.stack[base + i] = r.to_slot();
-        }
-        Ok(())
+                Ok(())
+            }
+            Err(HostStop::Trap(t)) => {
+                let code = t.code();
+                self.host_trap = Some(t);
+                Err(code)
+            }
+            Err(HostStop::OutOfGas(replay)) => {
+                self.host_stop = true;
+                self.replay_pending = replay.map(|r| (callee, r));
+                Err(TrapCode::OutOfGas)
+            }
+        };
+        args.clear();
+        results.clear();
+        store.host_args = args;
+        store.host_results = results;
+        r
     }
 
     /// The exceptions reachable at a `throw` in function `func` about to resume at
@@ -1678,7 +1703,17 @@ fn call_host_root(
     replay: Option<Replayed>,
 ) -> Result<Vec<Value>, HostStop> {
     let before = store.gas_remaining;
-    let r = call_host_func(store, host, func, args, None, resumable, replay);
+    let mut results = Vec::new();
+    let r = call_host_func(
+        store,
+        host,
+        func,
+        (&args, &mut results),
+        None,
+        resumable,
+        replay,
+    )
+    .map(|()| results);
     if let Ok(results) = &r {
         store.pin_exns(results);
     }
@@ -1704,7 +1739,8 @@ enum HostStop {
 }
 
 /// Calls host function `func` with the host state `host`, `args` (typed as its
-/// parameters) and, when called from wasm, the calling instance and the address of its
+/// parameters), `results` (cleared, then filled with its results, or with default
+/// values when it fails) and, when called from wasm, the calling instance and the address of its
 /// memory 0: charges its base gas, runs it (or, when the trace hook answers from a
 /// recording, applies the recorded answer), and reports the call to the trace hook.
 ///
@@ -1717,11 +1753,11 @@ fn call_host_func(
     store: &mut Store,
     host: &mut dyn Any,
     func: u32,
-    args: Vec<Value>,
+    (args, results): (&[Value], &mut Vec<Value>),
     caller: Option<(usize, usize)>,
     resumable: bool,
     pending: Option<Replayed>,
-) -> Result<Vec<Value>, HostStop> {
+) -> Result<(), HostStop> {
     let mem = caller.map(|(_, m)| m);
     let Some(f) = store.funcs.get(func as usize) else {
         return Err(HostStop::Trap(Trap::new(TrapCode::Internal)));
@@ -1733,14 +1769,15 @@ fn call_host_func(
     let Some(ty) = store.types.get(f.ty as usize) else {
         return Err(HostStop::Trap(Trap::new(TrapCode::Internal)));
     };
-    let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
+    results.clear();
+    results.extend(ty.results().iter().map(|t| t.default_value()));
     let ty_id = f.ty;
     let mut hook = store.trace_hook.take();
     let call = crate::runtime::HostCall {
         func: FuncAddr(func),
         module: &h.module,
         name: &h.name,
-        args: &args,
+        args,
     };
     let before = store.gas_remaining;
     let track = store.engine.config().checkpoint_interval > 0;
@@ -1756,7 +1793,7 @@ fn call_host_func(
         }),
     };
     let outcome: Result<(), Trap> = match &replayed {
-        Some(r) => apply_replayed(store, r, mem, &mut results),
+        Some(r) => apply_replayed(store, r, mem, results),
         None => {
             if store.gas_remaining < h.base_gas {
                 Err(Trap::new(TrapCode::OutOfGas))
@@ -1778,7 +1815,7 @@ fn call_host_func(
                     access: (hook.is_some() || track).then_some(&mut access),
                     raw_mut: &mut raw_mut,
                 };
-                (h.f)(host, ctx, &args, &mut results)
+                (h.f)(host, ctx, args, results)
             }
         }
     };
@@ -1796,7 +1833,8 @@ fn call_host_func(
         if well_typed {
             Ok(())
         } else {
-            results = ty.results().iter().map(|t| t.default_value()).collect();
+            results.clear();
+            results.extend(ty.results().iter().map(|t| t.default_value()));
             Err(Trap::new(TrapCode::HostError))
         }
     });
@@ -1841,7 +1879,7 @@ fn call_host_func(
         k.host_call(
             &call,
             &crate::runtime::HostCallOutcome {
-                results: &results,
+                results,
                 trap: outcome.as_ref().err(),
                 writes,
                 reads_digest,
@@ -1851,7 +1889,7 @@ fn call_host_func(
         );
     }
     store.trace_hook = hook;
-    outcome.map(|()| results).map_err(HostStop::Trap)
+    outcome.map_err(HostStop::Trap)
 }
 
 /// Applies a recorded host call answer: its gas, its memory writes, its results.
@@ -1947,11 +1985,12 @@ mod tests {
             unpaid_tail: false,
             resumable: false,
             host_stop: false,
+            host_panic: None,
             replay_pending: None,
         }
     }
 
-    fn host_trap_code(r: Result<Vec<Value>, HostStop>) -> TrapCode {
+    fn host_trap_code<R>(r: Result<R, HostStop>) -> TrapCode {
         match r {
             Err(HostStop::Trap(t)) => t.code(),
             Err(HostStop::OutOfGas(_)) => TrapCode::OutOfGas,
@@ -1989,9 +2028,25 @@ mod tests {
     #[test]
     fn a_host_call_to_a_wasm_function_is_an_internal_fault() {
         let (mut store, f) = store_with_wasm_func();
-        let r = call_host_func(&mut store, &mut (), f, Vec::new(), None, false, None);
+        let r = call_host_func(
+            &mut store,
+            &mut (),
+            f,
+            (&[], &mut Vec::new()),
+            None,
+            false,
+            None,
+        );
         assert_eq!(host_trap_code(r), TrapCode::Internal);
-        let r = call_host_func(&mut store, &mut (), 999, Vec::new(), None, true, None);
+        let r = call_host_func(
+            &mut store,
+            &mut (),
+            999,
+            (&[], &mut Vec::new()),
+            None,
+            true,
+            None,
+        );
         assert_eq!(host_trap_code(r), TrapCode::Internal);
     }
 

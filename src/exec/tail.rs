@@ -141,6 +141,9 @@ pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
     regs.prepaid = cx.prepaid;
     let m = cx.m;
     m.store.gas_remaining = cx.gas + m.fence;
+    if let Some(panic) = m.host_panic.take() {
+        std::panic::resume_unwind(panic);
+    }
     match code {
         DONE => Ok(Exit::Done),
         FALLBACK => Ok(Exit::Fallback),
@@ -440,14 +443,14 @@ macro_rules! handler {
                 }};
             }
             // A call of `$callee` with its arguments at slot `$base..`: a wasm callee
-            // is entered here; a host callee leaves the chain before anything
-            // happens, `ip` back at the call (`$at`), for the loop backend.
+            // is entered here, a host callee called (`host_call!`).
             macro_rules! call {
-                ($callee:expr, $base:expr, $at:expr) => {{
+                ($callee:expr, $base:expr) => {{
                     let callee: u32 = $callee;
                     let Some((ncfp, ninst)) = cx.m.enter_wasm(callee) else {
-                        ip = $at;
-                        exit!(FALLBACK)
+                        host_call!(callee, $base);
+                        // SAFETY: as for this handler (`ip` is at the op after the call).
+                        return unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, cx) };
                     };
                     // SAFETY: as for `ret!`.
                     let ncf = unsafe { &*ncfp };
@@ -498,6 +501,38 @@ macro_rules! handler {
                 }};
             }
 
+            // A call of host function `$callee` with its arguments at slot `$base..`,
+            // as the loop backend makes it (`Machine::call_host`); the chain goes on at
+            // the op after the call. A trap (or a resumable call's out-of-gas stop) is
+            // this op's fault, with `ip` past it as in the loop. A panic of the host
+            // function is caught (an `extern "C"` handler cannot unwind) and continues
+            // once the chain is left (`run`).
+            macro_rules! host_call {
+                ($callee:expr, $base:expr) => {{
+                    // SAFETY: `fpp` and `stk` are in the same stack.
+                    let fp = unsafe { fpp.offset_from(cx.stk) } as usize;
+                    // No fence in the threaded backend (it never runs with checkpoints).
+                    cx.m.store.gas_remaining = gas;
+                    let (m, inst, mem) = (&mut *cx.m, cx.inst, cx.mem);
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        m.call_host($callee, fp + $base as usize, inst, mem)
+                    }));
+                    gas = cx.m.store.gas_remaining;
+                    // The call may have grown the value stack for its results.
+                    cx.stk = cx.m.store.stack.as_mut_ptr();
+                    // SAFETY: the frame at `fp` is inside the (possibly moved) stack.
+                    fpp = unsafe { cx.stk.add(fp) };
+                    match r {
+                        Ok(Ok(())) => {}
+                        Ok(Err(code)) => fault!(code),
+                        Err(panic) => {
+                            cx.m.host_panic = Some(panic);
+                            fault!(TrapCode::HostError)
+                        }
+                    }
+                }};
+            }
+
             // The bodies of the handlers that are not shared arms (they use the
             // handler's own registers, which a body passed in cannot name).
             macro_rules! consume_gas {
@@ -517,7 +552,7 @@ macro_rules! handler {
                     // SAFETY: validation proved `idx` is below the module's function
                     // count, the length of the instance's function list.
                     let callee = unsafe { *(*cx.instp).funcs_ref().get_unchecked($idx as usize) };
-                    call!(callee, $base, at);
+                    call!(callee, $base);
                 }};
             }
             // The common direct call, with no native call on its path (so the handler
@@ -604,7 +639,7 @@ macro_rules! handler {
                 ($type_idx:expr, $table:expr, $index:expr) => {{
                     let callee = tri!(cx.m.indirect(cx.inst, $type_idx, $table, sl!($index)));
                     let np = cx.m.param_count(callee);
-                    call!(callee, $index as usize - np, at);
+                    call!(callee, $index as usize - np);
                 }};
             }
 

@@ -141,12 +141,11 @@ impl<T: 'static> Linker<T> {
             // The interpreter passes arguments of the function's type, so this
             // conversion fails only on a broken invariant: a trap, not a panic.
             let params = Params::from_values(args).ok_or_else(|| Trap::new(TrapCode::HostError))?;
-            let values = f(caller, params)?.into_values();
-            if values.len() != results.len() {
-                return Err(Trap::new(TrapCode::HostError));
+            if f(caller, params)?.write_values(results) {
+                Ok(())
+            } else {
+                Err(Trap::new(TrapCode::HostError))
             }
-            results.copy_from_slice(&values);
-            Ok(())
         };
         self.func_new(module, name, ty, base_gas, f)
     }

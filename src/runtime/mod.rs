@@ -236,6 +236,10 @@ pub struct StoreInner {
     pub(crate) journal: Option<Box<atomic::Journal>>,
     /// The last atomic call's journal, closed, kept for its buffers.
     pub(crate) journal_spare: Option<Box<atomic::Journal>>,
+    /// Argument and result buffers of host calls from wasm, kept between calls so
+    /// that a host call allocates nothing; empty between calls.
+    pub(crate) host_args: Vec<Value>,
+    pub(crate) host_results: Vec<Value>,
 }
 
 /// The next store id.
@@ -266,6 +270,8 @@ impl StoreInner {
             gas_limit: gas,
             gas_remaining: gas,
             stack: Vec::new(),
+            host_args: Vec::new(),
+            host_results: Vec::new(),
             profiler: None,
             trace_hook: None,
             page_cache: BTreeMap::new(),

@@ -52,6 +52,10 @@ pub trait WasmTyList: Sized + sealed::Sealed {
     fn types() -> Vec<ValType>;
     /// The wasm values, in order.
     fn into_values(self) -> Vec<Value>;
+    /// Writes the wasm values, in order, into `out`; `false`, writing nothing, when
+    /// `out` is not exactly as long (what a host function's results are stored by,
+    /// without allocating).
+    fn write_values(self, out: &mut [Value]) -> bool;
     /// The Rust values of `vs`; `None` when the count or a type differs.
     fn from_values(vs: &[Value]) -> Option<Self>;
 }
@@ -62,6 +66,15 @@ impl<T: WasmTy> WasmTyList for T {
     }
     fn into_values(self) -> Vec<Value> {
         vec![self.into_value()]
+    }
+    fn write_values(self, out: &mut [Value]) -> bool {
+        match out {
+            [v] => {
+                *v = self.into_value();
+                true
+            }
+            _ => false,
+        }
     }
     fn from_values(vs: &[Value]) -> Option<Self> {
         match vs {
@@ -82,6 +95,16 @@ macro_rules! tuple_list {
             fn into_values(self) -> Vec<Value> {
                 let ($($t,)*) = self;
                 vec![$($t.into_value()),*]
+            }
+            #[allow(non_snake_case, unused_mut, unused_variables)]
+            fn write_values(self, out: &mut [Value]) -> bool {
+                let ($($t,)*) = self;
+                let values = [$($t.into_value()),*];
+                if out.len() != values.len() {
+                    return false;
+                }
+                out.copy_from_slice(&values);
+                true
             }
             #[allow(non_snake_case, unused_mut, unused_variables)]
             fn from_values(vs: &[Value]) -> Option<Self> {
