@@ -25,9 +25,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use detwasm::{
-    Config, Dispatch, Engine, Extern, FuncAddr, Module, Store, Value, JOURNAL_PAGE_BYTES,
-};
+use detwasm::{Config, Dispatch, Engine, Extern, Func, Module, Store, Value, JOURNAL_PAGE_BYTES};
 
 const WRITER: &str = r#"
 (module (memory (export "mem") 1024)
@@ -54,16 +52,19 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn export(store: &Store, module: &Module, name: &str) -> FuncAddr {
+fn export(store: &Store, module: &Module, name: &str) -> Func {
     let _ = module;
-    let Some(Extern::Func(f)) = store.instance_export(detwasm::InstanceAddr(0), name) else {
+    let inst = store
+        .instance(detwasm::InstanceAddr(0))
+        .expect("one instance");
+    let Some(Extern::Func(f)) = store.instance_export(inst, name) else {
         panic!("no export {name}");
     };
     f
 }
 
 /// Median times of `invoke` and `call_atomic` of `f(args)` on `store`.
-fn time_both(store: &mut Store, f: FuncAddr, args: &[Value], n: usize) -> (Duration, Duration) {
+fn time_both(store: &mut Store, f: Func, args: &[Value], n: usize) -> (Duration, Duration) {
     let (mut plain, mut atomic) = (Vec::new(), Vec::new());
     for _ in 0..n {
         store.set_gas_limit(u64::MAX / 2);
@@ -92,7 +93,7 @@ fn case_name(k: i32, whole: i32) -> String {
 
 /// A store ready to call `case` (a rollback case or a program) in `mode`, with the
 /// function and its arguments.
-fn setup(mode: &str, case: &str) -> (Store, FuncAddr, Vec<Value>) {
+fn setup(mode: &str, case: &str) -> (Store, Func, Vec<Value>) {
     let config = match mode {
         "loop" => Config {
             dispatch: Dispatch::Loop,

@@ -29,7 +29,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use detwasm::{Caller, Engine, Extern, FuncAddr, Linker, Module, Store, Trap, TrapCode, Value};
+use detwasm::{Caller, Engine, Extern, Func, Linker, Module, Store, Trap, TrapCode, Value};
 
 /// Iterations per timed call of the loop.
 const N: i32 = 100_000;
@@ -85,7 +85,7 @@ trait Runner {
 
 struct Detwasm {
     store: Store,
-    func: FuncAddr,
+    func: Func,
 }
 
 impl Runner for Detwasm {

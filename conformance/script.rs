@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 
-use detwasm::{Engine, Error, Extern, InstanceAddr, Module, Store, TrapCode, Value};
+use detwasm::{Engine, Error, Extern, Instance, Module, Store, TrapCode, Value};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
@@ -170,7 +170,7 @@ fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 /// An instance the script can name: its address and the module it came from (for
 /// enumerating exports on `register`).
 struct Inst {
-    addr: InstanceAddr,
+    addr: Instance,
     module: Rc<Module>,
 }
 

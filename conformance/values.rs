@@ -105,7 +105,7 @@ pub fn show_value(v: &Value) -> String {
         Value::F32(b) => format!("f32:{}(0x{b:08x})", f32::from_bits(b)),
         Value::F64(b) => format!("f64:{}(0x{b:016x})", f64::from_bits(b)),
         Value::FuncRef(None) => "ref.null func".to_string(),
-        Value::FuncRef(Some(a)) => format!("ref.func@{}", a.0),
+        Value::FuncRef(Some(f)) => format!("ref.func@{}", f.addr().0),
         Value::ExternRef(None) => "ref.null extern".to_string(),
         Value::ExternRef(Some(n)) => format!("ref.extern {n}"),
         Value::ExnRef(None) => "ref.null exn".to_string(),

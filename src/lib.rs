@@ -44,12 +44,12 @@ pub use exec::{Trap, TrapCode, PAGE_SIZE};
 pub use module::{Export, ExternKind, Import, Module};
 pub use runtime::{
     AtomicStats, Caller, CallerContext, Checkpoint, Extern, GlobalAddr, HostCall, HostCallOutcome,
-    HostFunc, InstanceAddr, Invocation, Linker, MemAddr, Replayed, ResumableCall, Store,
+    HostFunc, Instance, InstanceAddr, Invocation, Linker, MemAddr, Replayed, ResumableCall, Store,
     StoreInner, TableAddr, TagAddr, TraceHook, TypedFunc, TypedInvocation, TypedResumableCall,
     WasmTy, WasmTyList, JOURNAL_PAGE_BYTES, TABLE_CHUNK_ELEMENTS,
 };
 pub use snapshot::Snapshot;
 pub use value::{
-    ExnAddr, ExternType, FuncAddr, FuncType, GlobalType, MemoryType, TableType, TypeLimits,
+    ExnAddr, ExternType, Func, FuncAddr, FuncType, GlobalType, MemoryType, TableType, TypeLimits,
     ValType, Value,
 };

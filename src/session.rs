@@ -121,7 +121,7 @@ pub struct RunOutcome {
     /// the run left it (stdout and stderr already taken out into this outcome).
     pub store: Store<Wasi>,
     /// The instance that ran, if instantiation got that far.
-    pub instance: Option<crate::runtime::InstanceAddr>,
+    pub instance: Option<crate::runtime::Instance>,
     /// The run's trace (SPEC.md §Trace), in memory up to
     /// [`crate::trace::TRACE_MEMORY_BYTES`] and otherwise in an anonymous temporary
     /// file; `None` only when `TraceOptions::record` was off.
@@ -275,7 +275,7 @@ fn run_in_slices(
             let outcome = if slices.is_empty() {
                 store.invoke(func, &entry_values)
             } else {
-                let restore = through_snapshots.then_some((&linker, &module, inst));
+                let restore = through_snapshots.then_some((&linker, &module, inst.addr()));
                 invoke_in_slices(
                     &mut store,
                     func,
@@ -342,7 +342,7 @@ fn run_in_slices(
             store.take_trace_hook();
             let (t, inner, contradiction) = handle.finish(&trace::Finished {
                 store: &store,
-                instance,
+                instance: instance.map(|i| i.addr()),
                 exit_status,
                 trap: trap.as_ref(),
                 results: &results,
@@ -370,8 +370,10 @@ fn run_in_slices(
         gas_profile_folded,
         gas_by_function,
         trace_hook,
+        // Re-bound to the store as it is now: a run sliced through snapshots ends in
+        // another store than it started in.
+        instance: instance.and_then(|i| store.instance(i.addr())),
         store,
-        instance,
         trace,
         replay_contradiction,
     })
@@ -383,7 +385,7 @@ fn run_in_slices(
 /// ([`run_sliced_through_snapshots`]).
 fn invoke_in_slices(
     store: &mut Store<Wasi>,
-    func: crate::value::FuncAddr,
+    func: crate::value::Func,
     args: &[Value],
     more: &[u64],
     total: u64,
@@ -417,7 +419,12 @@ fn move_through_snapshot(
     module: &Module,
     inst: crate::runtime::InstanceAddr,
 ) -> Result<crate::runtime::ResumableCall, Error> {
-    let bytes = store.snapshot(inst)?.to_bytes()?;
+    // The store may itself be a restored one: its instance is looked up again by
+    // address (a handle names one store only).
+    let handle = store
+        .instance(inst)
+        .ok_or(Error::Internal("the sliced run's instance is missing"))?;
+    let bytes = store.snapshot(handle)?.to_bytes()?;
     let snap = crate::snapshot::Snapshot::from_bytes(&bytes)?;
     let hook = store.take_trace_hook();
     let engine = store.engine().clone();
@@ -426,7 +433,7 @@ fn move_through_snapshot(
     *store = Store::new(&engine, old.into_data());
     store.set_trace_hook(hook);
     let restored = linker.restore(store, module, &snap)?;
-    if restored != inst {
+    if restored.addr() != inst {
         return Err(Error::Internal("a restore gave another instance address"));
     }
     store.suspended_call().ok_or(Error::Internal(

@@ -24,7 +24,9 @@ use crate::exec::checkpoint;
 use crate::exec::suspend::{State, Suspended, WasmState};
 use crate::exec::{Frame, Trap, TrapCode, PAGE_SIZE};
 use crate::module::Module;
-use crate::runtime::{ExnInst, Extern, FuncKind, InstanceAddr, Linker, Store, StoreInner};
+use crate::runtime::{
+    ExnInst, Extern, FuncKind, Instance, InstanceAddr, Linker, Store, StoreInner,
+};
 use crate::translate::op::OpKind;
 use crate::translate::CompiledFunc;
 use crate::value::{FuncAddr, ValType, Value};
@@ -410,11 +412,13 @@ impl StoreInner {
     /// suspended call, if any. Costs a copy of the memories (bytes) and tables.
     ///
     /// # Errors
-    /// `Error::Snapshot` when `instance` is not the store's only instance (a restore
-    /// rebuilds a store of one instance), or when the suspended call stopped inside a
+    /// `Error::Invoke` when `instance` is of another store. `Error::Snapshot` when
+    /// `instance` is not the store's only instance (a restore rebuilds a store of one
+    /// instance), or when the suspended call stopped inside a
     /// host call answered by a replaying trace hook (the recorded answer is not part of
     /// a snapshot).
-    pub fn snapshot(&self, instance: InstanceAddr) -> Result<Snapshot, Error> {
+    pub fn snapshot(&self, instance: Instance) -> Result<Snapshot, Error> {
+        let instance = self.instance_addr(instance)?;
         if instance.0 != 0 || self.instances.len() != 1 {
             return Err(err(format!(
                 "the instance must be the store's only one (instance {}, {} in the store)",
@@ -609,10 +613,10 @@ impl<T: 'static> Store<T> {
         module: &Module,
         imports: &[Extern],
         snapshot: &Snapshot,
-    ) -> Result<InstanceAddr, Error> {
+    ) -> Result<Instance, Error> {
         check_compatible(self, module, snapshot)?;
         let inst = self.instantiate_without_start(module, imports)?;
-        apply(self, inst, snapshot)?;
+        apply(self, inst.addr(), snapshot)?;
         Ok(inst)
     }
 }
@@ -629,11 +633,11 @@ impl<T: 'static> Linker<T> {
         store: &mut Store<T>,
         module: &Module,
         snapshot: &Snapshot,
-    ) -> Result<InstanceAddr, Error> {
+    ) -> Result<Instance, Error> {
         check_compatible(store, module, snapshot)?;
         let imports = self.resolve(store, module)?;
         let inst = store.instantiate_without_start(module, &imports)?;
-        apply(store, inst, snapshot)?;
+        apply(store, inst.addr(), snapshot)?;
         Ok(inst)
     }
 }
@@ -912,7 +916,7 @@ fn check_suspended(
                 .params()
                 .iter()
                 .zip(args)
-                .map(|(t, v)| Value::from_slot(*t, *v))
+                .map(|(t, v)| Value::from_slot(*t, *v, s.id))
                 .collect();
             if susp.trap_func != u32::MAX || susp.trap_pos != 0 || susp.trap_part != 0 {
                 return Err(err("inconsistent trap of a suspended host call"));

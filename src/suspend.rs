@@ -15,7 +15,7 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::exec::Trap;
 use crate::module::Module;
-use crate::runtime::{Extern, InstanceAddr, Invocation, Linker, ResumableCall, Store};
+use crate::runtime::{Extern, Instance, Invocation, Linker, ResumableCall, Store};
 use crate::session::{entry_args, RunConfig, RunOutcome};
 use crate::snapshot::Snapshot;
 use crate::trace;
@@ -307,7 +307,7 @@ fn boxed(outcome: RunOutcome) -> Step {
 fn save(
     store: &Store<Wasi>,
     module: &Module,
-    inst: InstanceAddr,
+    inst: Instance,
     handle: Option<&trace::RunTrace>,
 ) -> Result<Step, Error> {
     let config = store.engine().config();
@@ -330,7 +330,7 @@ fn save(
 /// profile).
 fn finish(
     mut store: Store<Wasi>,
-    instance: Option<InstanceAddr>,
+    instance: Option<Instance>,
     result: Result<Vec<Value>, Error>,
     handle: Option<trace::RunTrace>,
 ) -> Result<RunOutcome, Error> {
@@ -377,7 +377,7 @@ fn finish(
             handle.set_gas_limit(gas_limit);
             let (t, _, _) = handle.finish(&trace::Finished {
                 store: &store,
-                instance,
+                instance: instance.map(|i| i.addr()),
                 exit_status,
                 trap: trap.as_ref(),
                 results: &results,

@@ -8,7 +8,7 @@
 //! Results print integers as signed decimal and floats as Rust's shortest round-trip
 //! form (`0.75`, `1.0`, `1e300`), with NaNs in the same syntax the parser accepts.
 
-use crate::{FuncAddr, ValType, Value};
+use crate::{ValType, Value};
 
 /// Parses one argument as a value of type `ty`.
 ///
@@ -136,7 +136,7 @@ pub fn format_value(value: &Value) -> String {
         Value::I64(v) => v.to_string(),
         Value::F32(bits) => format_f32(bits),
         Value::F64(bits) => format_f64(bits),
-        Value::FuncRef(r) => format_ref("funcref", r.map(|FuncAddr(a)| u64::from(a))),
+        Value::FuncRef(r) => format_ref("funcref", r.map(|f| u64::from(f.addr().0))),
         Value::ExternRef(r) => format_ref("externref", r.map(u64::from)),
         Value::ExnRef(r) => format_ref("exnref", r.map(|a| a.0)),
     }
@@ -179,6 +179,7 @@ fn format_f64(bits: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::{Func, FuncAddr, StoreId};
 
     fn check(text: &str, ty: ValType, expect: Option<Value>) {
         assert_eq!(
@@ -261,7 +262,11 @@ mod tests {
             (Value::F64(0xfff8_0000_0000_0000), "-nan"),
             (Value::F32(0x7f80_0001), "nan:0x1"),
             (Value::FuncRef(None), "null"),
-            (Value::FuncRef(Some(FuncAddr(3))), "funcref:3"),
+            // A store's identity never shows: only the address does.
+            (
+                Value::FuncRef(Some(Func::new(StoreId(7), FuncAddr(3)))),
+                "funcref:3",
+            ),
         ];
         for (value, expect) in cases {
             assert_eq!(format_value(&value), expect);

@@ -65,6 +65,62 @@ impl fmt::Display for ValType {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FuncAddr(pub u32);
 
+/// The identity of a store, unique in the process (a counter, never reused): what a
+/// [`Func`] handle and the runtime's other handles carry so that a store refuses the
+/// handles of another. Never observable: not in `Display`, traces, hashes or
+/// snapshots.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct StoreId(pub(crate) u64);
+
+impl StoreId {
+    /// The id of no store: what a value decoded without a store (a trace's null
+    /// references) carries. Refused by every store; the counter never reaches it.
+    pub(crate) const NONE: StoreId = StoreId(u64::MAX);
+}
+
+/// A function of a store (core §4.2.3 function address), as the embedder holds it:
+/// the store-wide address plus the identity of the store it belongs to. `Copy`; it
+/// holds no borrow of the store.
+///
+/// This is the payload of a non-null [`Value::FuncRef`] and of `Extern::Func`. Every
+/// API of a store that takes one refuses a `Func` of another store with an error
+/// (`Error::Invoke`, or `Error::Link` for an import, or the `host_error` trap for a
+/// host function's result; SPEC.md §Traps), never taking it for its own function at
+/// that address. Two handles are equal when they name the same function of the same
+/// store. `Debug` shows the address only (the store's identity is never observable).
+///
+/// Calls and type queries are in `runtime/handle.rs`: [`Func::call`], [`Func::ty`],
+/// [`Func::typed`].
+#[derive(Copy, Clone, PartialEq, Eq, Hash)]
+pub struct Func {
+    addr: FuncAddr,
+    store: StoreId,
+}
+
+impl Func {
+    /// The handle of the function at `addr` of the store `store`.
+    pub(crate) fn new(store: StoreId, addr: FuncAddr) -> Func {
+        Func { addr, store }
+    }
+
+    /// The function's store-wide address: an index into its store's functions, the
+    /// form traps, gas profiles and `StoreInner::func_name` use.
+    pub fn addr(&self) -> FuncAddr {
+        self.addr
+    }
+
+    /// The identity of the store the function belongs to.
+    pub(crate) fn store_id(&self) -> StoreId {
+        self.store
+    }
+}
+
+impl fmt::Debug for Func {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Func").field(&self.addr.0).finish()
+    }
+}
+
 /// A store-wide exception address (SPEC.md §Exceptions): a number the store gives
 /// each exception it creates, in creation order, never reused, so an address the store
 /// has reclaimed names no exception rather than another one.
@@ -82,8 +138,9 @@ pub enum Value {
     F32(u32),
     /// An `f64`, as its bits.
     F64(u64),
-    /// A `funcref`: `None` is null.
-    FuncRef(Option<FuncAddr>),
+    /// A `funcref`: `None` is null; a function carries its store's identity (see
+    /// [`Func`]).
+    FuncRef(Option<Func>),
     /// An `externref`: `None` is null; `Some(n)` is the host's opaque handle `n`.
     ExternRef(Option<u32>),
     /// An `exnref`: `None` is null.
@@ -106,27 +163,33 @@ impl Value {
 
     /// The value as one untyped 64-bit stack slot (SPEC.md §Values): integers and
     /// floats by their bits zero-extended, references as address + 1 with 0 for null.
+    /// A function reference keeps only its address: slots never carry a store's
+    /// identity, so whoever lets a value into a store checks it first
+    /// (`StoreInner::check_value`).
     pub fn to_slot(&self) -> u64 {
         match *self {
             Value::I32(v) => u64::from(v as u32),
             Value::I64(v) => v as u64,
             Value::F32(v) => u64::from(v),
             Value::F64(v) => v,
-            Value::FuncRef(r) => r.map_or(0, |a| u64::from(a.0) + 1),
+            Value::FuncRef(r) => r.map_or(0, |f| u64::from(f.addr.0) + 1),
             Value::ExternRef(r) => r.map_or(0, |a| u64::from(a) + 1),
             Value::ExnRef(r) => r.map_or(0, |a| a.0.wrapping_add(1)),
         }
     }
 
-    /// The inverse of [`Value::to_slot`] for a slot known to hold a value of type `ty`.
-    pub fn from_slot(ty: ValType, slot: u64) -> Value {
+    /// The inverse of [`Value::to_slot`] for a slot known to hold a value of type `ty`,
+    /// in the store `store`: a non-null function reference is a [`Func`] of that store.
+    pub(crate) fn from_slot(ty: ValType, slot: u64, store: StoreId) -> Value {
         let addr = |s: u64| u32::try_from(s.wrapping_sub(1)).unwrap_or(u32::MAX);
         match ty {
             ValType::I32 => Value::I32(slot as u32 as i32),
             ValType::I64 => Value::I64(slot as i64),
             ValType::F32 => Value::F32(slot as u32),
             ValType::F64 => Value::F64(slot),
-            ValType::FuncRef => Value::FuncRef((slot != 0).then(|| FuncAddr(addr(slot)))),
+            ValType::FuncRef => {
+                Value::FuncRef((slot != 0).then(|| Func::new(store, FuncAddr(addr(slot)))))
+            }
             ValType::ExternRef => Value::ExternRef((slot != 0).then(|| addr(slot))),
             ValType::ExnRef => Value::ExnRef((slot != 0).then(|| ExnAddr(slot - 1))),
         }

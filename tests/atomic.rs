@@ -11,9 +11,9 @@
 use std::sync::{Arc, Mutex};
 
 use detwasm::{
-    Caller, Checkpoint, Config, Engine, Error, Extern, FuncAddr, HostCall, HostCallOutcome,
-    InstanceAddr, Invocation, Linker, MemAddr, Module, Replayed, Store, TraceHook, Trap, TrapCode,
-    Value, JOURNAL_PAGE_BYTES,
+    Caller, Checkpoint, Config, Engine, Error, Extern, Func, FuncAddr, HostCall, HostCallOutcome,
+    Instance, Invocation, Linker, MemAddr, Module, Replayed, Store, TraceHook, Trap, TrapCode,
+    ValType, Value, JOURNAL_PAGE_BYTES,
 };
 use proptest::prelude::*;
 
@@ -108,7 +108,7 @@ const WORK: &str = r#"
 
 struct Fixture {
     store: Store<Host>,
-    inst: InstanceAddr,
+    inst: Instance,
 }
 
 impl Fixture {
@@ -124,7 +124,7 @@ impl Fixture {
         Fixture::new(WORK, Config::default())
     }
 
-    fn func(&self, name: &str) -> FuncAddr {
+    fn func(&self, name: &str) -> Func {
         match self.store.instance_export(self.inst, name) {
             Some(Extern::Func(f)) => f,
             other => panic!("no function {name}: {other:?}"),
@@ -142,23 +142,32 @@ impl Fixture {
                 .collect(),
             globals: globals
                 .iter()
-                .map(|g| self.store.global_get(*g).unwrap())
+                .map(|g| plain(self.store.global_get(*g).unwrap()))
                 .collect(),
             tables: tables
                 .iter()
-                .map(|t| self.store.table_elements(*t).unwrap())
+                .map(|t| {
+                    let elems = self.store.table_elements(*t).unwrap();
+                    elems.into_iter().map(plain).collect()
+                })
                 .collect(),
             exceptions: self.store.exception_count(),
         }
     }
 }
 
+/// A value as its type and slot (SPEC.md §Values): references by address, so the
+/// states of two stores compare (a `Func` also carries its store's identity).
+fn plain(v: Value) -> (ValType, u64) {
+    (v.ty(), v.to_slot())
+}
+
 #[derive(Clone, Debug, PartialEq)]
 struct State {
     digests: ([u8; 32], [u8; 32], [u8; 32]),
     mems: Vec<Vec<u8>>,
-    globals: Vec<Value>,
-    tables: Vec<Vec<Value>>,
+    globals: Vec<(ValType, u64)>,
+    tables: Vec<Vec<(ValType, u64)>>,
     exceptions: usize,
 }
 
@@ -191,7 +200,7 @@ fn every_kind_of_failure_restores_the_state_and_keeps_the_gas() {
         // The same call, not atomic, on a twin store: the same trap and the same gas.
         let mut twin = Fixture::work();
         twin.store.set_gas_limit(1_000_000);
-        let plain = twin.store.invoke(work, &[Value::I32(fail)]);
+        let plain = twin.store.invoke(twin.func("work"), &[Value::I32(fail)]);
         assert_eq!(format!("{plain:?}"), format!("{r:?}"), "case {fail}");
         assert_eq!(twin.store.gas_used(), used, "case {fail}: gas differs");
         assert_ne!(
@@ -214,7 +223,10 @@ fn a_call_that_returns_keeps_its_changes_and_equals_a_plain_invoke() {
     let before = f.state();
     let r = f.store.call_atomic(work, &[Value::I32(0)]).unwrap();
     assert_eq!(r, vec![Value::I32(4)]);
-    let plain = twin.store.invoke(work, &[Value::I32(0)]).unwrap();
+    let plain = twin
+        .store
+        .invoke(twin.func("work"), &[Value::I32(0)])
+        .unwrap();
     assert_eq!(r, plain);
     assert_ne!(f.state(), before);
     assert_eq!(f.state(), twin.state());
@@ -233,7 +245,8 @@ fn after_a_failed_call_the_same_call_succeeds_as_on_a_fresh_store() {
     }
     let r = f.store.call_atomic(work, &[Value::I32(0)]).unwrap();
     let mut fresh = Fixture::work();
-    assert_eq!(r, fresh.store.invoke(work, &[Value::I32(0)]).unwrap());
+    let fresh_work = fresh.func("work");
+    assert_eq!(r, fresh.store.invoke(fresh_work, &[Value::I32(0)]).unwrap());
     assert_eq!(f.state(), fresh.state());
     // Its segments are now dropped for good: a second work traps (memory.init of a
     // dropped segment), atomically, and the successful state stays.
@@ -301,9 +314,15 @@ fn big_memory_few_pages_written_saves_only_those_pages() {
 fn bad_addresses_and_arguments_are_errors() {
     let mut f = Fixture::work();
     let work = f.func("work");
+    // A function of another store, at an address this store holds too.
+    let mut other = Store::new(&Engine::default(), ());
+    let foreign = other.alloc_host_func(
+        detwasm::FuncType::new([detwasm::ValType::I32], []),
+        |_, _, _| Ok(()),
+    );
     let before = f.state();
     for (func, args) in [
-        (FuncAddr(9999), vec![Value::I32(0)]),
+        (foreign, vec![Value::I32(0)]),
         (work, vec![]),
         (work, vec![Value::I64(0)]),
         (work, vec![Value::I32(0), Value::I32(0)]),
@@ -350,8 +369,8 @@ fn a_suspended_call_refuses_an_atomic_call() {
 fn a_host_function_invoked_directly_is_rolled_back_too() {
     let mut f = Fixture::work();
     // The linker allocated its host functions first, in name order: fail, raw, write.
-    let fail = FuncAddr(0);
-    assert_eq!(f.store.func_name(fail), "host.fail");
+    let fail = f.store.func(FuncAddr(0)).unwrap();
+    assert_eq!(f.store.func_name(fail.addr()), "host.fail");
     let before = f.state();
     assert_eq!(
         trap_code(f.store.call_atomic(fail, &[])),
@@ -592,14 +611,16 @@ proptest! {
         let mut f = Fixture::new(&wat, Config::default());
         let mut twin = Fixture::new(&wat, Config::default());
         let (init, run) = (f.func("init"), f.func("run"));
+        // A handle names one store: the twin's functions are its own.
+        let (mut twin_init, mut twin_run) = (twin.func("init"), twin.func("run"));
         f.store.invoke(init, &[]).unwrap();
-        twin.store.invoke(init, &[]).unwrap();
+        twin.store.invoke(twin_init, &[]).unwrap();
         // Twice: the second call reuses the store's closed journal.
         for _ in 0..2 {
             let before = f.state();
             let (g0, t0) = (f.store.gas_used(), twin.store.gas_used());
             let r = f.store.call_atomic(run, &[]);
-            let plain = twin.store.invoke(run, &[]);
+            let plain = twin.store.invoke(twin_run, &[]);
             prop_assert_eq!(format!("{r:?}"), format!("{plain:?}"));
             prop_assert_eq!(f.store.gas_used() - g0, twin.store.gas_used() - t0);
             if r.is_ok() {
@@ -609,9 +630,10 @@ proptest! {
                 // Bring the twin back in step: a new one, with the first call redone
                 // when it had succeeded.
                 twin = Fixture::new(&wat, Config::default());
-                twin.store.invoke(init, &[]).unwrap();
+                (twin_init, twin_run) = (twin.func("init"), twin.func("run"));
+                twin.store.invoke(twin_init, &[]).unwrap();
                 if twin.state() != before {
-                    twin.store.invoke(run, &[]).unwrap();
+                    twin.store.invoke(twin_run, &[]).unwrap();
                 }
                 prop_assert_eq!(twin.state(), before);
             }

@@ -63,7 +63,7 @@ fn exercise(bytes: &[u8]) {
     };
     for export in module.exports() {
         if let Some(Extern::Func(f)) = store.instance_export(inst, &export.name) {
-            let Some(ty) = store.func_type(f) else {
+            let Some(ty) = store.func_type(f.addr()) else {
                 continue;
             };
             let args: Vec<Value> = ty.params().iter().map(|t| t.default_value()).collect();

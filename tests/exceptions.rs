@@ -6,15 +6,13 @@
 //! SPEC.md's W. Depends on detwasm's public API and wat.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use detwasm::{
-    Config, Engine, Error, Extern, FuncAddr, InstanceAddr, Module, Store, TrapCode, Value,
-};
+use detwasm::{Config, Engine, Error, Extern, Func, Instance, Module, Store, TrapCode, Value};
 
 #[path = "support/exn_programs.rs"]
 mod exn_programs;
 use exn_programs::{DROP_LOOP, EMBEDDER, HOARD, ROOTS};
 
-fn store_with(wat: &str, config: Config) -> (Store, InstanceAddr) {
+fn store_with(wat: &str, config: Config) -> (Store, Instance) {
     let engine = Engine::new(config);
     let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
     let mut store = Store::new(&engine, ());
@@ -22,7 +20,7 @@ fn store_with(wat: &str, config: Config) -> (Store, InstanceAddr) {
     (store, inst)
 }
 
-fn func(store: &Store, inst: InstanceAddr, name: &str) -> FuncAddr {
+fn func(store: &Store, inst: Instance, name: &str) -> Func {
     match store.instance_export(inst, name) {
         Some(Extern::Func(f)) => f,
         _ => panic!("no export {name}"),

@@ -20,7 +20,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use detwasm::float as fl;
-use detwasm::{Engine, Error, Extern, InstanceAddr, Module, Store, TrapCode, Value};
+use detwasm::{Engine, Error, Extern, Instance, Module, Store, TrapCode, ValType, Value};
 use proptest::prelude::*;
 use rustc_apfloat::ieee::{Double, Quad, Single};
 use rustc_apfloat::{Float, FloatConvert, Round, Status};
@@ -489,7 +489,7 @@ fn module_text() -> String {
 
 struct Interp {
     store: Store,
-    inst: InstanceAddr,
+    inst: Instance,
 }
 
 impl Interp {
@@ -507,11 +507,22 @@ impl Interp {
         let Some(Extern::Func(f)) = self.store.instance_export(self.inst, name) else {
             panic!("no export {name}");
         };
-        let params = self.store.func_type(f).expect("type").params().to_vec();
+        let params = self
+            .store
+            .func_type(f.addr())
+            .expect("type")
+            .params()
+            .to_vec();
         let vals: Vec<Value> = params
             .iter()
             .zip(args)
-            .map(|(t, a)| Value::from_slot(*t, *a))
+            .map(|(t, a)| match t {
+                ValType::I32 => Value::I32(*a as u32 as i32),
+                ValType::I64 => Value::I64(*a as i64),
+                ValType::F32 => Value::F32(*a as u32),
+                ValType::F64 => Value::F64(*a),
+                _ => panic!("no float operand of type {t}"),
+            })
             .collect();
         match self.store.invoke(f, &vals) {
             Ok(v) => Ok(v[0].to_slot()),

@@ -234,7 +234,7 @@ fn module_text(a: u64, c: u64) -> String {
     m
 }
 
-fn call(store: &mut Store, inst: detwasm::InstanceAddr, name: &str, args: &[Value]) -> R {
+fn call(store: &mut Store, inst: detwasm::Instance, name: &str, args: &[Value]) -> R {
     let Some(Extern::Func(f)) = store.instance_export(inst, name) else {
         panic!("no export {name}");
     };

@@ -6,15 +6,15 @@
 
 use detwasm::wasi::{self, Wasi, WasiConfig};
 use detwasm::{
-    Caller, Engine, Error, Extern, FuncAddr, FuncType, Linker, MemoryType, Module, Store, Trap,
-    TrapCode, TypeLimits, ValType, Value,
+    Caller, Engine, Error, Extern, Func, FuncAddr, FuncType, Linker, MemoryType, Module, Store,
+    Trap, TrapCode, TypeLimits, ValType, Value,
 };
 
 fn module(engine: &Engine, wat: &str) -> Module {
     Module::new(engine, &wat::parse_str(wat).expect("wat")).expect("module")
 }
 
-fn export(store: &Store<impl Sized>, inst: detwasm::InstanceAddr, name: &str) -> FuncAddr {
+fn export(store: &Store<impl Sized>, inst: detwasm::Instance, name: &str) -> Func {
     match store.instance_export(inst, name) {
         Some(Extern::Func(f)) => f,
         other => panic!("{name}: {other:?}"),
@@ -45,7 +45,7 @@ fn counting<T: 'static>(
     data: T,
     base_gas: u64,
     count: impl Fn(Caller<'_, T>, i32) -> Result<i32, Trap> + Send + Sync + 'static,
-) -> (Store<T>, detwasm::InstanceAddr, FuncAddr) {
+) -> (Store<T>, detwasm::Instance, Func) {
     let engine = Engine::default();
     let m = module(&engine, COUNTING);
     let mut linker = Linker::<T>::new();
@@ -167,7 +167,7 @@ fn missing_and_mistyped_imports_are_all_listed_before_anything_is_allocated() {
     // linker's one host function).
     let ok = module(&engine, r#"(module (func (export "f")))"#);
     let inst = linker.instantiate(&mut store, &ok).unwrap();
-    assert_eq!(export(&store, inst, "f"), FuncAddr(1));
+    assert_eq!(export(&store, inst, "f").addr(), FuncAddr(1));
 }
 
 #[test]
@@ -215,8 +215,8 @@ fn a_host_function_returning_wrong_types_is_an_error_not_a_panic() {
     let run = export(&store, inst, "run");
     assert_eq!(trap_code(store.invoke(run, &[])), Some(TrapCode::HostError));
     // Invoked directly by the embedder: the same error.
-    let bad = FuncAddr(0);
-    assert_eq!(store.func_name(bad), "env.bad");
+    let bad = store.func(FuncAddr(0)).unwrap();
+    assert_eq!(store.func_name(bad.addr()), "env.bad");
     assert_eq!(trap_code(store.invoke(bad, &[])), Some(TrapCode::HostError));
     // Through a typed call.
     let typed = store.get_typed_func::<(), i32>(inst, "run").unwrap();
@@ -224,12 +224,13 @@ fn a_host_function_returning_wrong_types_is_an_error_not_a_panic() {
         Err(Error::Trap(t)) => assert_eq!(t.code(), TrapCode::HostError),
         other => panic!("{other:?}"),
     }
-    // A function reference that is not of the store is refused the same way.
+    // A function reference that is not of the store (here one of `store`, which holds
+    // more functions) is refused the same way.
     let mut store2 = Store::new(&engine, ());
     let h = store2.alloc_host_func(
         FuncType::new([], [ValType::FuncRef]),
-        |_: Caller<'_, ()>, _: &[Value], out: &mut [Value]| {
-            out[0] = Value::FuncRef(Some(FuncAddr(1000)));
+        move |_: Caller<'_, ()>, _: &[Value], out: &mut [Value]| {
+            out[0] = Value::FuncRef(Some(run));
             Ok(())
         },
     );
@@ -239,7 +240,7 @@ fn a_host_function_returning_wrong_types_is_an_error_not_a_panic() {
 #[test]
 fn calls_with_wrong_arguments_are_errors() {
     let (mut store, inst, run) = counting((), 0, |_, x| Ok(x));
-    let host = FuncAddr(0);
+    let host = store.func(FuncAddr(0)).unwrap();
     for f in [run, host] {
         for args in [
             vec![],
@@ -251,11 +252,8 @@ fn calls_with_wrong_arguments_are_errors() {
             assert!(matches!(r, Err(Error::Invoke(_))), "{f:?} {args:?}: {r:?}");
         }
     }
-    // No function at the address (a reference from a larger store).
-    assert!(matches!(
-        store.invoke(FuncAddr(99), &[]),
-        Err(Error::Invoke(_))
-    ));
+    // No function at the address: no handle for it.
+    assert_eq!(store.func(FuncAddr(99)), None);
     // Typed lookups check the type once.
     assert!(matches!(
         store.get_typed_func::<i64, i32>(inst, "run"),

@@ -20,7 +20,7 @@ fn run(wat: &str, func: &str) -> (Result<Vec<Value>, TrapCode>, u64) {
         panic!("no export {func}");
     };
     let args: Vec<Value> = store
-        .func_type(f)
+        .func_type(f.addr())
         .expect("type")
         .params()
         .iter()

@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use detwasm::session::{self, RunOutcome, TraceOptions};
 use detwasm::{
-    Caller, Checkpoint, Config, Engine, Error, Extern, FuncAddr, HostCall, HostCallOutcome,
-    Invocation, Linker, Module, Store, TraceHook, Trap, TrapCode, Value,
+    Caller, Checkpoint, Config, Engine, Error, Extern, Func, FuncAddr, HostCall, HostCallOutcome,
+    Invocation, Linker, Module, Store, TraceHook, Trap, TrapCode, ValType, Value,
 };
 use proptest::prelude::*;
 use trace_support::Vector;
@@ -28,7 +28,9 @@ use trace_support::Vector;
 struct Observed {
     exit_code: Option<i32>,
     trap: Option<Trap>,
-    results: Vec<Value>,
+    /// Results by type and slot (SPEC.md §Values): references by address, so runs in
+    /// different stores compare (a `Func` also carries its store's identity).
+    results: Vec<(ValType, u64)>,
     gas_used: u64,
     stdout: Vec<u8>,
     stderr: Vec<u8>,
@@ -41,7 +43,7 @@ fn observe(o: RunOutcome) -> Observed {
     Observed {
         exit_code: o.exit_code,
         trap: o.trap,
-        results: o.results,
+        results: o.results.iter().map(|v| (v.ty(), v.to_slot())).collect(),
         gas_used: o.gas_used,
         stdout: o.stdout,
         stderr: o.stderr,
@@ -317,7 +319,7 @@ fn module(engine: &Engine) -> Module {
 }
 
 /// A store (host state: the number of `work` calls) with the module instantiated.
-fn store(engine: &Engine, module: &Module) -> (Store<u32>, detwasm::InstanceAddr, Seen) {
+fn store(engine: &Engine, module: &Module) -> (Store<u32>, detwasm::Instance, Seen) {
     let mut linker = Linker::<u32>::new();
     linker
         .func_wrap("env", "work", 10, |mut c: Caller<'_, u32>, n: i32| {
@@ -338,7 +340,7 @@ fn store(engine: &Engine, module: &Module) -> (Store<u32>, detwasm::InstanceAddr
     (store, inst, seen)
 }
 
-fn func(store: &Store<u32>, inst: detwasm::InstanceAddr, name: &str) -> FuncAddr {
+fn func(store: &Store<u32>, inst: detwasm::Instance, name: &str) -> Func {
     match store.instance_export(inst, name) {
         Some(Extern::Func(f)) => f,
         _ => panic!("no export {name}"),
@@ -347,7 +349,7 @@ fn func(store: &Store<u32>, inst: detwasm::InstanceAddr, name: &str) -> FuncAddr
 
 fn finish(
     store: &Store<u32>,
-    inst: detwasm::InstanceAddr,
+    inst: detwasm::Instance,
     seen: &Seen,
     result: Result<Vec<Value>, Error>,
 ) -> StoreObserved {
@@ -481,12 +483,7 @@ proptest! {
 // ---------------------------------------------------------------------------
 // Handles, suspension rules and the non-resumable path.
 
-fn suspended_store() -> (
-    Store<u32>,
-    detwasm::InstanceAddr,
-    FuncAddr,
-    detwasm::ResumableCall,
-) {
+fn suspended_store() -> (Store<u32>, detwasm::Instance, Func, detwasm::ResumableCall) {
     let engine = engine(0);
     let module = module(&engine);
     let (mut store, inst, _) = store(&engine, &module);

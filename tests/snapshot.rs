@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use detwasm::{
-    Checkpoint, Config, Engine, Error, Extern, HostCall, HostCallOutcome, InstanceAddr, Invocation,
+    Checkpoint, Config, Engine, Error, Extern, HostCall, HostCallOutcome, Instance, Invocation,
     Module, Snapshot, Store, TraceHook, Value,
 };
 use proptest::prelude::*;
@@ -46,21 +46,21 @@ const CALLS: &[(&str, &str, i32)] = &[
     ("sort", "sort_bench", 300),
 ];
 
-fn instance(engine: &Engine, bytes: &[u8]) -> (Module, Store<()>, InstanceAddr) {
+fn instance(engine: &Engine, bytes: &[u8]) -> (Module, Store<()>, Instance) {
     let module = Module::new(engine, bytes).unwrap();
     let mut store = Store::new(engine, ());
     let inst = store.instantiate(&module, &[]).unwrap();
     (module, store, inst)
 }
 
-fn func(store: &Store<()>, inst: InstanceAddr, name: &str) -> detwasm::FuncAddr {
+fn func(store: &Store<()>, inst: Instance, name: &str) -> detwasm::Func {
     match store.instance_export(inst, name) {
         Some(Extern::Func(f)) => f,
         other => panic!("export {name}: {other:?}"),
     }
 }
 
-fn memory0(store: &Store<()>, inst: InstanceAddr) -> Vec<u8> {
+fn memory0(store: &Store<()>, inst: Instance) -> Vec<u8> {
     let (mems, _, _) = store.instance_state(inst).unwrap();
     mems.first()
         .map(|m| store.memory_data(*m).unwrap().to_vec())
@@ -78,7 +78,7 @@ fn one_run(engine: &Engine, bytes: &[u8], export: &str, arg: i32) -> (Vec<Value>
 }
 
 /// A store restored from `bytes` (a serialized snapshot) with a fresh engine.
-fn restored(config_cp: u64, wasm: &[u8], bytes: &[u8]) -> (Store<()>, InstanceAddr) {
+fn restored(config_cp: u64, wasm: &[u8], bytes: &[u8]) -> (Store<()>, Instance) {
     let engine = engine(config_cp);
     let module = Module::new(&engine, wasm).unwrap();
     let snap = Snapshot::from_bytes(bytes).unwrap();
@@ -206,14 +206,22 @@ fn globals_tables_and_dropped_segments_round_trip() {
     );
     let (_, globals, tables) = copy.instance_state(cinst).unwrap();
     let (_, oglobals, otables) = store.instance_state(inst).unwrap();
-    assert_eq!(
+    // The same function address, each a handle of its own store.
+    let (g, og) = (
         copy.global_get(globals[1]).unwrap(),
-        store.global_get(oglobals[1]).unwrap()
+        store.global_get(oglobals[1]).unwrap(),
     );
+    assert_eq!(g.to_slot(), og.to_slot());
+    let Value::FuncRef(Some(f)) = g else {
+        panic!("{g:?}")
+    };
+    assert_eq!(copy.func(f.addr()), Some(f));
+    assert_ne!(g, og);
     assert_eq!(copy.table_elements(tables[0]).unwrap().len(), 5);
+    let slots = |v: Vec<Value>| v.iter().map(Value::to_slot).collect::<Vec<u64>>();
     assert_eq!(
-        copy.table_elements(tables[0]).unwrap(),
-        store.table_elements(otables[0]).unwrap()
+        slots(copy.table_elements(tables[0]).unwrap()),
+        slots(store.table_elements(otables[0]).unwrap())
     );
     // The data segment stays dropped: memory.init of a dropped segment traps.
     let e = copy
@@ -612,7 +620,9 @@ fn linker_restore_with_host_calls_equals_one_run() {
     let (gas, data) = (store.gas_used(), *store.data());
     for slice in [1u64, 7, 20, 33, 64] {
         let mut store = Store::new(&e, 0u64);
-        let inst = linker.instantiate(&mut store, &module).unwrap();
+        let mut inst = linker.instantiate(&mut store, &module).unwrap();
+        // This store's own handle on `run` (a handle names one store).
+        let run = inst.get_func(&store, "run").unwrap();
         store.set_gas_limit(slice);
         let mut inv = store.invoke_resumable(run, &[Value::I32(30)]).unwrap();
         let mut restores = 0;
@@ -623,7 +633,8 @@ fn linker_restore_with_host_calls_equals_one_run() {
                     let bytes = store.snapshot(inst).unwrap().to_bytes().unwrap();
                     let host = *store.data();
                     store = Store::new(&e, host);
-                    linker
+                    // The restored instance is the new store's.
+                    inst = linker
                         .restore(&mut store, &module, &Snapshot::from_bytes(&bytes).unwrap())
                         .unwrap();
                     restores += 1;

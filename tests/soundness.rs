@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use detwasm::{
-    Config, Engine, Error, ExnAddr, Extern, FuncAddr, FuncType, GlobalType, Module, Store,
+    Config, Engine, Error, ExnAddr, Extern, Func, FuncAddr, FuncType, GlobalType, Module, Store,
     TableType, TrapCode, TypeLimits, ValType, Value,
 };
 
@@ -102,7 +102,7 @@ const CALL_REF: &str = r#"(module
       (throw_ref (local.get 0))))"#;
 
 /// A store with `CALL_REF` instantiated: the store and the export named `name`.
-fn call_ref_store() -> (Store, impl Fn(&Store, &str) -> FuncAddr) {
+fn call_ref_store() -> (Store, impl Fn(&Store, &str) -> Func) {
     let engine = Engine::default();
     let module = Module::new(&engine, &wat::parse_str(CALL_REF).expect("wat")).expect("module");
     let mut store = Store::new(&engine, ());
@@ -118,14 +118,17 @@ fn call_ref_store() -> (Store, impl Fn(&Store, &str) -> FuncAddr) {
 fn reference_arguments_not_of_the_store_are_invoke_errors_not_panics() {
     let (mut store, export) = call_ref_store();
     let call = export(&store, "call");
-    let bogus = Value::FuncRef(Some(FuncAddr(1_000_000)));
-    match store.invoke(call, &[bogus]) {
-        Err(Error::Invoke(m)) => assert!(m.contains("not a function of this store"), "{m}"),
+    // A funcref of another store whose address (0) is in range here, and of the same
+    // type as this store's function at that address: refused all the same.
+    let mut other = Store::new(&Engine::default(), ());
+    let first = other.alloc_host_func(FuncType::new(vec![], vec![]), |_, _, _| Ok(()));
+    assert_eq!(first.addr(), FuncAddr(0));
+    match store.invoke(call, &[Value::FuncRef(Some(first))]) {
+        Err(Error::Invoke(m)) => assert!(m.contains("another store"), "{m}"),
         other => panic!("expected an invoke error, got {other:?}"),
     }
     // A funcref of another, larger store, out of range in this one.
-    let mut other = Store::new(&Engine::default(), ());
-    let mut last = FuncAddr(0);
+    let mut last = first;
     for _ in 0..10 {
         last = other.alloc_host_func(FuncType::new(vec![], vec![]), |_, _, _| Ok(()));
     }
@@ -146,8 +149,12 @@ fn reference_arguments_not_of_the_store_are_invoke_errors_not_panics() {
 
 #[test]
 fn embedder_allocations_check_their_initial_values() {
+    let mut other = Store::new(&Engine::default(), ());
+    let foreign = other.alloc_host_func(FuncType::new(vec![], vec![]), |_, _, _| Ok(()));
     let mut store = Store::new(&Engine::default(), ());
-    let bogus = Value::FuncRef(Some(FuncAddr(7)));
+    // In range once `store` holds a function too: still of another store.
+    store.alloc_host_func(FuncType::new(vec![], vec![]), |_, _, _| Ok(()));
+    let bogus = Value::FuncRef(Some(foreign));
     let gt = GlobalType {
         content: ValType::FuncRef,
         mutable: true,
@@ -172,8 +179,12 @@ fn embedder_allocations_check_their_initial_values() {
 }
 
 /// Runs `(call $h)` where host function `h: [] -> [funcref]` (or `[] -> [i32]` when
-/// `i32`) writes `result`; the outcome of the call.
-fn host_returning(i32_result: bool, result: Value) -> Result<Vec<Value>, Error> {
+/// `i32`) writes `result(h)` (`h`'s own handle given, to return a reference of its
+/// store); the outcome of the call.
+fn host_returning(
+    i32_result: bool,
+    result: impl FnOnce(Func) -> Value,
+) -> Result<Vec<Value>, Error> {
     let engine = Engine::default();
     let ty = if i32_result { "i32" } else { "funcref" };
     let wat = format!(
@@ -189,10 +200,13 @@ fn host_returning(i32_result: bool, result: Value) -> Result<Vec<Value>, Error> 
     } else {
         ValType::FuncRef
     };
+    let value = std::sync::Arc::new(std::sync::OnceLock::new());
+    let read = std::sync::Arc::clone(&value);
     let h = store.alloc_host_func(FuncType::new(vec![], vec![rty]), move |_, _, out| {
-        out[0] = result;
+        out[0] = *read.get().expect("set before the call");
         Ok(())
     });
+    value.set(result(h)).expect("set once");
     let inst = store
         .instantiate(&module, &[Extern::Func(h)])
         .expect("instantiate");
@@ -209,14 +223,19 @@ fn host_results_of_the_wrong_type_or_store_trap_with_host_error() {
         _ => None,
     };
     assert_eq!(
-        code(host_returning(true, Value::I64(5))),
+        code(host_returning(true, |_| Value::I64(5))),
         Some(TrapCode::HostError)
     );
+    // A function of another store, at an address in range in the host's store (0,
+    // the host function itself, of the same type).
+    let mut other = Store::new(&Engine::default(), ());
+    let foreign = other
+        .alloc_host_func(FuncType::new(vec![], vec![ValType::FuncRef]), |_, _, _| {
+            Ok(())
+        });
+    assert_eq!(foreign.addr(), FuncAddr(0));
     assert_eq!(
-        code(host_returning(
-            false,
-            Value::FuncRef(Some(FuncAddr(u32::MAX - 1)))
-        )),
+        code(host_returning(false, |_| Value::FuncRef(Some(foreign)))),
         Some(TrapCode::HostError)
     );
     // A host function invoked directly by the embedder is checked the same way.
@@ -227,9 +246,12 @@ fn host_results_of_the_wrong_type_or_store_trap_with_host_error() {
     });
     assert_eq!(code(store.invoke(h, &[])), Some(TrapCode::HostError));
     // Well-typed results pass.
-    assert_eq!(host_returning(true, Value::I32(5)), Ok(vec![Value::I32(5)]));
     assert_eq!(
-        host_returning(false, Value::FuncRef(Some(FuncAddr(0)))),
-        Ok(vec![Value::FuncRef(Some(FuncAddr(0)))])
+        host_returning(true, |_| Value::I32(5)),
+        Ok(vec![Value::I32(5)])
     );
+    match host_returning(false, |own| Value::FuncRef(Some(own))).as_deref() {
+        Ok([Value::FuncRef(Some(f))]) => assert_eq!(f.addr(), FuncAddr(0)),
+        other => panic!("{other:?}"),
+    }
 }

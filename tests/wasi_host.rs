@@ -18,8 +18,8 @@ use detwasm::wasi::{
     WasiConfig, DEFAULT_CLOCK_START_NS,
 };
 use detwasm::{
-    Config, Engine, Error, Extern, FuncAddr, InstanceAddr, Linker, MemAddr, Module, Store,
-    TrapCode, Value,
+    Config, Engine, Error, Extern, FuncAddr, Instance, Linker, MemAddr, Module, Store, TrapCode,
+    Value,
 };
 use sha2::{Digest, Sha256};
 
@@ -112,7 +112,7 @@ struct Dirent {
 /// An instance of a module linked to a fresh WASI host.
 struct Guest {
     store: Store<Wasi>,
-    inst: InstanceAddr,
+    inst: Instance,
     mem: MemAddr,
 }
 
@@ -146,7 +146,7 @@ impl Guest {
         let Some(Extern::Func(f)) = self.store.instance_export(self.inst, name) else {
             panic!("no export {name}");
         };
-        let ty = self.store.func_type(f).unwrap().clone();
+        let ty = self.store.func_type(f.addr()).unwrap().clone();
         assert_eq!(ty.params().len(), args.len(), "arity of {name}");
         let values: Vec<Value> = ty
             .params()
@@ -531,7 +531,7 @@ fn the_linker_names_every_missing_import_before_allocating() {
     let inst = wasi_linker().instantiate(&mut store, &ok).unwrap();
     assert_eq!(
         store.instance_export(inst, "f"),
-        Some(Extern::Func(FuncAddr(45)))
+        Some(Extern::Func(store.func(FuncAddr(45)).unwrap()))
     );
 }
 

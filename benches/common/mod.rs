@@ -101,7 +101,7 @@ pub fn detwasm_engine(metering: bool) -> detwasm::Engine {
 
 pub struct DetwasmRunner {
     store: detwasm::Store,
-    func: detwasm::FuncAddr,
+    func: detwasm::Func,
 }
 
 impl DetwasmRunner {

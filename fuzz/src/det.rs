@@ -3,7 +3,7 @@
 //! through the public API (`instance_state`, `memory_data`, `global_get`,
 //! `table_elements`).
 
-use detwasm::{Engine, Error, Extern, ExternKind, InstanceAddr, Module, Store, ValType, Value};
+use detwasm::{Engine, Error, Extern, ExternKind, Instance, Module, Store, ValType, Value};
 
 use super::{Item, Outcome, Snapshot, Val};
 
@@ -14,7 +14,7 @@ pub fn val(v: &Value) -> Val {
         Value::I64(x) => Val::I64(x as u64),
         Value::F32(x) => Val::F32(x),
         Value::F64(x) => Val::F64(x),
-        Value::FuncRef(r) => Val::Func(r.map(|a| a.0)),
+        Value::FuncRef(r) => Val::Func(r.map(|f| f.addr().0)),
         Value::ExternRef(r) => Val::Extern(r),
         Value::ExnRef(r) => Val::Exn(r.is_some()),
     }
@@ -57,7 +57,7 @@ pub struct Det {
     pub engine: Engine,
     pub module: Module,
     pub store: Store,
-    pub inst: Option<InstanceAddr>,
+    pub inst: Option<Instance>,
 }
 
 impl Det {

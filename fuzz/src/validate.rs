@@ -124,7 +124,7 @@ fn smoke_run(engine: &Engine, module: &Module) {
             panic!("export {:?} missing", e.name);
         };
         let args: Vec<_> = store
-            .func_type(f)
+            .func_type(f.addr())
             .expect("type")
             .params()
             .iter()

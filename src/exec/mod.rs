@@ -278,7 +278,7 @@ fn finish(store: &mut Store, ty: &crate::value::FuncType, run: Run) -> Outcome {
             let results: Vec<Value> = slots
                 .iter()
                 .zip(ty.results())
-                .map(|(s, t)| Value::from_slot(*t, *s))
+                .map(|(s, t)| Value::from_slot(*t, *s, store.id))
                 .collect();
             store.pin_exns(&results);
             Outcome::Finished(results)
@@ -1467,7 +1467,7 @@ impl Machine<'_> {
             ty.params()
                 .iter()
                 .zip(&store.stack[base..base + np])
-                .map(|(t, s)| Value::from_slot(*t, *s)),
+                .map(|(t, s)| Value::from_slot(*t, *s, store.id)),
         );
         store.pin_exns(&args);
         let caller = Some((inst, mem));
@@ -1964,7 +1964,7 @@ mod tests {
         let Some(Extern::Func(f)) = store.instance_export(inst, "f") else {
             panic!("no export");
         };
-        (store, f.0)
+        (store, f.addr().0)
     }
 
     fn machine(store: &mut Store) -> Machine<'_> {
@@ -2054,7 +2054,9 @@ mod tests {
     fn running_a_host_function_as_wasm_is_an_internal_fault() {
         let (mut store, _) = store_with_wasm_func();
         let h = store.alloc_host_func(FuncType::new(vec![], vec![]), |_, _, _| Ok(()));
-        let t = machine(&mut store).run_invocation(h.0, &[]).unwrap_err();
+        let t = machine(&mut store)
+            .run_invocation(h.addr().0, &[])
+            .unwrap_err();
         assert_eq!(t.code(), TrapCode::Internal);
     }
 

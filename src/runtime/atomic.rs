@@ -20,7 +20,7 @@ use super::{Store, StoreInner};
 use crate::error::Error;
 use crate::exec;
 use crate::trace::Digest32;
-use crate::value::{FuncAddr, Value};
+use crate::value::{Func, Value};
 use std::collections::BTreeMap;
 
 /// Size of a memory journal page, in bytes: the unit a memory's old contents are
@@ -365,19 +365,17 @@ impl StoreInner {
 
     /// The §Trace state digests of an instance's memories, globals and tables (SPEC.md
     /// §Trace digests: the `memories_sha256`, `globals_sha256` and `tables_sha256` of
-    /// an end event), `None` for an address the store does not hold. Reads the whole
+    /// an end event), `None` for an instance of another store. Reads the whole
     /// state: O(memory and table size).
-    pub fn instance_digests(
-        &self,
-        instance: InstanceAddr,
-    ) -> Option<(Digest32, Digest32, Digest32)> {
-        self.instances.get(instance.0 as usize)?;
-        let funcs = crate::trace::FuncIndex::new(self, Some(instance));
-        Some(crate::trace::state_digests(self, Some(instance), &funcs))
+    pub fn instance_digests(&self, instance: Instance) -> Option<(Digest32, Digest32, Digest32)> {
+        let addr = self.instance_addr(instance).ok()?;
+        self.instances.get(addr.0 as usize)?;
+        let funcs = crate::trace::FuncIndex::new(self, Some(addr));
+        Some(crate::trace::state_digests(self, Some(addr), &funcs))
     }
 }
 
-use super::InstanceAddr;
+use super::Instance;
 
 /// What one atomic call's journal held when it ended: for measurements and tests
 /// ([`Store::call_atomic_stats`]).
@@ -410,11 +408,12 @@ impl<T: 'static> Store<T> {
     /// the panic continues.
     ///
     /// # Errors
-    /// As [`Store::invoke`]: `Error::Invoke` for a bad address or arguments, while a
-    /// call is suspended ([`Store::invoke_resumable`]) or, which cannot happen through
-    /// this API, inside another atomic call; `Error::Trap` when the call traps. In
-    /// each case the state is as before the call.
-    pub fn call_atomic(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Error> {
+    /// As [`Store::invoke`]: `Error::Invoke` for a function of another store (nothing
+    /// runs) or bad arguments, while a call is suspended ([`Store::invoke_resumable`])
+    /// or, which cannot happen through this API, inside another atomic call;
+    /// `Error::Trap` when the call traps. In each case the state is as before the
+    /// call.
+    pub fn call_atomic(&mut self, func: Func, args: &[Value]) -> Result<Vec<Value>, Error> {
         self.call_atomic_stats(func, args).0
     }
 
@@ -422,9 +421,13 @@ impl<T: 'static> Store<T> {
     /// (for measurements).
     pub fn call_atomic_stats(
         &mut self,
-        func: FuncAddr,
+        func: Func,
         args: &[Value],
     ) -> (Result<Vec<Value>, Error>, AtomicStats) {
+        let func = match self.inner.func_addr(func) {
+            Ok(addr) => addr,
+            Err(e) => return (Err(e), AtomicStats::default()),
+        };
         if self.inner.journal.is_some() {
             return (
                 Err(Error::Invoke("an atomic call is already running".into())),

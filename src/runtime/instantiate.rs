@@ -9,7 +9,7 @@ use super::{
 use crate::error::{Error, LinkError};
 use crate::exec::{self, Trap, TrapCode};
 use crate::module::{ConstOp, ElemItems, ElemMode, ExternKind, Module};
-use crate::value::{ExternType, FuncAddr, TypeLimits};
+use crate::value::{ExternType, Func, FuncAddr, TypeLimits};
 use std::collections::BTreeMap;
 
 fn limits_match(actual: &TypeLimits, expected: &TypeLimits) -> bool {
@@ -112,7 +112,10 @@ pub(super) fn import_matches(
 ) -> Result<(), &'static str> {
     const BAD: &str = "incompatible import type";
     let ok = match (ty, ext) {
-        (ExternType::Func(ty), Extern::Func(a)) => {
+        (ExternType::Func(ty), Extern::Func(func)) => {
+            let a = store
+                .func_addr(*func)
+                .map_err(|_| "function of another store")?;
             let f = store.funcs.get(a.0 as usize).ok_or("unknown function")?;
             store.types.get(f.ty as usize) == Some(ty)
         }
@@ -192,7 +195,7 @@ pub(super) fn instantiate(
     for (imp, ext) in m.imports.iter().zip(imports) {
         import_matches(store, &imp.ty, ext).map_err(|why| link_err(&imp.module, &imp.name, why))?;
         match *ext {
-            Extern::Func(a) => inst.funcs.push(a.0),
+            Extern::Func(f) => inst.funcs.push(f.addr().0),
             Extern::Table(a) => inst.tables.push(a.0),
             Extern::Memory(a) => inst.mems.push(a.0),
             Extern::Global(a) => inst.globals.push(a.0),
@@ -298,7 +301,7 @@ pub(super) fn instantiate(
             .get(e.index as usize)
             .ok_or(Error::Internal("export index"))?;
         let ext = match e.kind {
-            ExternKind::Func => Extern::Func(FuncAddr(a)),
+            ExternKind::Func => Extern::Func(Func::new(store.id, FuncAddr(a))),
             ExternKind::Table => Extern::Table(super::TableAddr(a)),
             ExternKind::Memory => Extern::Memory(super::MemAddr(a)),
             ExternKind::Global => Extern::Global(super::GlobalAddr(a)),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::caller::{self, Caller, ErasedHostFn};
 use super::typed::WasmTyList;
-use super::{Extern, InstanceAddr, Store};
+use super::{Extern, Func, Instance, Store};
 use crate::error::{Error, LinkError};
 use crate::exec::{Trap, TrapCode};
 use crate::module::Module;
@@ -55,7 +55,7 @@ enum Definition {
 /// })?;
 /// let mut store = Store::new(&engine, 0u32);
 /// let instance = linker.instantiate(&mut store, &module)?;
-/// let run = store.get_typed_func::<i32, i32>(instance, "run")?;
+/// let run = instance.get_typed_func::<i32, i32>(&store, "run")?;
 /// assert_eq!(run.call(&mut store, 21)?, 42);
 /// assert_eq!(*store.data(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -174,8 +174,11 @@ impl<T: 'static> Linker<T> {
 
     /// Defines `module`.`name` as `item`, an extern of a store (a memory, table,
     /// global, tag, or a function already allocated in it). Only instantiate in that
-    /// store: addresses are store-wide indices, so in another store the address names
-    /// whatever that store holds there (or is rejected when out of range).
+    /// store: a [`Func`] carries its store's identity, and [`Linker::instantiate`] in
+    /// another store rejects it (`Error::Link`, "function of another store"); tables,
+    /// memories, globals and tags are bare store-wide indices, so in another store such
+    /// an address names whatever that store holds there (or is rejected when out of
+    /// range or of another type).
     ///
     /// # Errors
     /// `Error::Link` when `module`.`name` is already defined.
@@ -188,8 +191,9 @@ impl<T: 'static> Linker<T> {
     ///
     /// Before anything is allocated, every import is looked up and type-checked:
     /// imports the linker does not define, and imports whose definition does not match
-    /// (a host function of another type, an extern of another kind or type, an address
-    /// `store` does not hold) are all listed in one error. Then every host function the linker
+    /// (a host function of another type, an extern of another kind or type, a
+    /// [`Func`] of another store, an address `store` does not hold) are all listed in
+    /// one error. Then every host function the linker
     /// defines is allocated in `store`, in byte order of module name, then name (see
     /// [`Linker`]); each instantiation allocates them anew.
     ///
@@ -198,11 +202,7 @@ impl<T: 'static> Linker<T> {
     /// "n": not defined in the linker`); otherwise as [`Store::instantiate`]
     /// (`Error::ConfigMismatch`, `Error::Trap`); `Error::Invoke` while a call of
     /// `store` is suspended (nothing is allocated then).
-    pub fn instantiate(
-        &self,
-        store: &mut Store<T>,
-        module: &Module,
-    ) -> Result<InstanceAddr, Error> {
+    pub fn instantiate(&self, store: &mut Store<T>, module: &Module) -> Result<Instance, Error> {
         let imports = self.resolve(store, module)?;
         store.instantiate(module, &imports)
     }
@@ -252,7 +252,8 @@ impl<T: 'static> Linker<T> {
             for (n, def) in items {
                 let item = match def {
                     Definition::Func { ty, base_gas, f } => {
-                        Extern::Func(store.alloc_host(m, n, ty, *base_gas, Arc::clone(f)))
+                        let addr = store.alloc_host(m, n, ty, *base_gas, Arc::clone(f));
+                        Extern::Func(Func::new(store.id, addr))
                     }
                     Definition::Extern(e) => *e,
                 };

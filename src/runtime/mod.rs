@@ -14,6 +14,7 @@
 mod access;
 mod atomic;
 mod caller;
+mod handle;
 mod hook;
 mod instantiate;
 mod linker;
@@ -24,6 +25,7 @@ pub(crate) use access::Access;
 pub use atomic::{AtomicStats, JOURNAL_PAGE_BYTES, TABLE_CHUNK_ELEMENTS};
 pub(crate) use caller::ErasedHostFn;
 pub use caller::{Caller, CallerContext};
+pub use handle::Instance;
 pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
 pub use linker::Linker;
 pub use resumable::{Invocation, ResumableCall, TypedInvocation, TypedResumableCall};
@@ -34,7 +36,7 @@ use crate::error::Error;
 use crate::exec::{self, Trap};
 use crate::module::Module;
 use crate::translate::CompiledFunc;
-use crate::value::{FuncAddr, FuncType, GlobalType, MemoryType, TableType, Value};
+use crate::value::{Func, FuncAddr, FuncType, GlobalType, MemoryType, StoreId, TableType, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -50,15 +52,21 @@ pub struct GlobalAddr(pub u32);
 /// A store-wide tag address.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TagAddr(pub u32);
-/// A store-wide module instance address.
+/// A store-wide module instance address: an index into its store's instances. The
+/// embedder holds instances as [`Instance`] handles, which also carry the store's
+/// identity.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct InstanceAddr(pub u32);
 
 /// An external value (core §4.2.12): what imports and exports refer to.
+///
+/// A function is a [`Func`] handle, which carries its store's identity: importing one
+/// into another store is an `Error::Link`. Tables, memories, globals and tags are bare
+/// store-wide addresses, checked only to be in range of the store they are used with.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Extern {
     /// A function.
-    Func(FuncAddr),
+    Func(Func),
     /// A table.
     Table(TableAddr),
     /// A memory.
@@ -214,9 +222,10 @@ pub struct StoreInner {
     /// The next checkpoint boundary (gas used) and the next checkpoint's index.
     pub(crate) checkpoint_next: u64,
     pub(crate) checkpoint_index: u64,
-    /// This store's identity, unique in the process: what a [`ResumableCall`] is
-    /// checked against. Never observable in results, gas or traces.
-    pub(crate) id: u64,
+    /// This store's identity, unique in the process: what a [`ResumableCall`], a
+    /// [`Func`], an [`Instance`] and a [`TypedFunc`] are checked against. Never
+    /// observable in results, gas, traces or snapshots.
+    pub(crate) id: StoreId,
     /// The suspended call, if a resumable invocation ran out of gas (SPEC.md §Gas,
     /// resumption); while it is here no other code runs in this store.
     pub(crate) suspended: Option<Box<crate::exec::suspend::Suspended>>,
@@ -268,7 +277,7 @@ impl StoreInner {
             page_cache: BTreeMap::new(),
             checkpoint_next: engine.config().checkpoint_interval,
             checkpoint_index: 0,
-            id: NEXT_STORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id: StoreId(NEXT_STORE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
             suspended: None,
             suspend_seq: 0,
             journal: None,
@@ -316,20 +325,19 @@ impl StoreInner {
     }
 
     /// Whether value `v`, given by the embedder or a host function, may enter this
-    /// store: a function reference must be the address of a function of this store
-    /// (below the number of functions allocated), an exception reference the address
-    /// of an exception this store still holds (one it reclaimed is refused, never
-    /// taken for another: addresses are not reused). `Err` says why not.
-    ///
-    /// A `FuncAddr` is a bare index: an address taken from another store that happens
-    /// to be in range here names this store's function at that address (calls through
-    /// it are still type-checked by `call_indirect`); only out-of-range addresses are
-    /// detected.
+    /// store: a function reference must be a [`Func`] of this store (its identity, and
+    /// an address below the number of functions allocated), an exception reference the
+    /// address of an exception this store still holds (one it reclaimed is refused,
+    /// never taken for another: addresses are not reused). `Err` says why not.
     pub(crate) fn check_value(&self, v: &Value) -> Result<(), String> {
         match v {
-            Value::FuncRef(Some(a)) if a.0 as usize >= self.funcs.len() => Err(format!(
+            Value::FuncRef(Some(f)) if f.store_id() != self.id => Err(format!(
+                "funcref {} is a function of another store",
+                f.addr().0
+            )),
+            Value::FuncRef(Some(f)) if f.addr().0 as usize >= self.funcs.len() => Err(format!(
                 "funcref {} is not a function of this store ({} functions)",
-                a.0,
+                f.addr().0,
                 self.funcs.len()
             )),
             Value::ExnRef(Some(a)) if !self.exns.contains_key(&a.0) => Err(format!(
@@ -379,7 +387,8 @@ impl StoreInner {
     /// # Errors
     /// `Error::Limit` when the minimum exceeds `Limits::max_table_elements`;
     /// `Error::Invoke` when `init` is not of the element type, or is a reference that
-    /// is not of this store (a function address out of range).
+    /// is not of this store (a [`Func`] of another store, an exception it does not
+    /// hold).
     pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
         if init.ty() != ty.elem {
             return Err(Error::Invoke(
@@ -420,9 +429,8 @@ impl StoreInner {
     ///
     /// # Errors
     /// `Error::Invoke` when `value` is not of the global's content type, or is a
-    /// reference that is not of this store (a function address out of range; see
-    /// [`Store::invoke`] for the limit of that check); `Error::Limit` when the store
-    /// already holds 2^32 globals.
+    /// reference that is not of this store (a [`Func`] of another store, an exception
+    /// it does not hold); `Error::Limit` when the store already holds 2^32 globals.
     pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> Result<GlobalAddr, Error> {
         if value.ty() != ty.content {
             return Err(Error::Invoke(format!(
@@ -448,13 +456,56 @@ impl StoreInner {
         addr
     }
 
-    /// The export `name` of an instance.
-    pub fn instance_export(&self, instance: InstanceAddr, name: &str) -> Option<Extern> {
+    /// The export `name` of an instance; `None` when it has no export of that name or
+    /// `instance` is of another store. The same as [`Instance::get_export`].
+    pub fn instance_export(&self, instance: Instance, name: &str) -> Option<Extern> {
+        let addr = self.instance_addr(instance).ok()?;
         self.instances
-            .get(instance.0 as usize)?
+            .get(addr.0 as usize)?
             .exports
             .get(name)
             .copied()
+    }
+
+    /// The address of `instance` in this store.
+    ///
+    /// # Errors
+    /// `Error::Invoke` when `instance` is of another store.
+    pub(crate) fn instance_addr(&self, instance: Instance) -> Result<InstanceAddr, Error> {
+        if instance.store_id() != self.id {
+            return Err(Error::Invoke(format!(
+                "instance {} is an instance of another store",
+                instance.addr().0
+            )));
+        }
+        Ok(instance.addr())
+    }
+
+    /// The address of `func` in this store.
+    ///
+    /// # Errors
+    /// `Error::Invoke` when `func` is of another store.
+    pub(crate) fn func_addr(&self, func: Func) -> Result<FuncAddr, Error> {
+        if func.store_id() != self.id {
+            return Err(Error::Invoke(format!(
+                "function {} is a function of another store",
+                func.addr().0
+            )));
+        }
+        Ok(func.addr())
+    }
+
+    /// The handle of this store's instance at address `addr`; `None` when no instance
+    /// has that address.
+    pub fn instance(&self, addr: InstanceAddr) -> Option<Instance> {
+        ((addr.0 as usize) < self.instances.len()).then(|| Instance::new(self.id, addr))
+    }
+
+    /// The handle of this store's function at address `addr` (for example a trap's
+    /// [`Trap::func`] or a gas profile's address); `None` when no function has that
+    /// address.
+    pub fn func(&self, addr: FuncAddr) -> Option<Func> {
+        ((addr.0 as usize) < self.funcs.len()).then(|| Func::new(self.id, addr))
     }
 
     /// A function's name for people: the name section's name when present, else its
@@ -509,7 +560,7 @@ impl StoreInner {
     /// `invoke` then refuses it as an argument (never takes it for another exception).
     pub fn global_get(&self, global: GlobalAddr) -> Option<Value> {
         let g = self.globals.get(global.0 as usize)?;
-        Some(Value::from_slot(g.ty.content, g.value))
+        Some(Value::from_slot(g.ty.content, g.value, self.id))
     }
 
     /// The bytes of a memory, if the address is valid.
@@ -524,7 +575,7 @@ impl StoreInner {
         Some(
             t.elems
                 .iter()
-                .map(|s| Value::from_slot(t.ty.elem, *s))
+                .map(|s| Value::from_slot(t.ty.elem, *s, self.id))
                 .collect(),
         )
     }
@@ -555,8 +606,16 @@ impl StoreInner {
     }
 
     /// The memories, globals and tables of an instance, in index order (imports
-    /// first), for state digests.
+    /// first), for state digests; `None` for an instance of another store.
     pub fn instance_state(
+        &self,
+        instance: Instance,
+    ) -> Option<(Vec<MemAddr>, Vec<GlobalAddr>, Vec<TableAddr>)> {
+        self.instance_state_at(self.instance_addr(instance).ok()?)
+    }
+
+    /// [`StoreInner::instance_state`] by address.
+    pub(crate) fn instance_state_at(
         &self,
         instance: InstanceAddr,
     ) -> Option<(Vec<MemAddr>, Vec<GlobalAddr>, Vec<TableAddr>)> {
@@ -653,7 +712,7 @@ impl StoreInner {
 /// let module = Module::new(&engine, &wat::parse_str(r#"(module (func (export "f")))"#)?)?;
 /// let mut store = Store::new(&engine, 7u32);
 /// let instance = store.instantiate(&module, &[])?;
-/// store.get_typed_func::<(), ()>(instance, "f")?.call(&mut store, ())?;
+/// instance.get_typed_func::<(), ()>(&store, "f")?.call(&mut store, ())?;
 /// assert_eq!(*store.data(), 7);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -698,7 +757,7 @@ impl<T: 'static> Store<T> {
         &mut self,
         ty: FuncType,
         f: impl Fn(Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
-    ) -> FuncAddr {
+    ) -> Func {
         self.alloc_named_host_func("", "", ty, 0, f)
     }
 
@@ -720,9 +779,11 @@ impl<T: 'static> Store<T> {
         ty: FuncType,
         base_gas: u64,
         f: impl Fn(Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
-    ) -> FuncAddr {
-        self.inner
-            .alloc_host(module, name, &ty, base_gas, caller::erase(f))
+    ) -> Func {
+        let addr = self
+            .inner
+            .alloc_host(module, name, &ty, base_gas, caller::erase(f));
+        Func::new(self.inner.id, addr)
     }
 
     /// Instantiates `module` with `imports` given in the module's import order
@@ -732,17 +793,16 @@ impl<T: 'static> Store<T> {
     /// `Error::ConfigMismatch` when `module` was created by an engine whose
     /// configuration differs from this store's in `gas_metering`, in whether
     /// `checkpoint_interval` is 0, or in `limits` (nothing is allocated then);
-    /// `Error::Link` when the number or a type of the imports does not match;
+    /// `Error::Link` when the number or a type of the imports does not match, or an
+    /// import is a [`Func`] of another store;
     /// `Error::Trap` when an active segment is out of bounds or the start function
     /// traps. Segments applied before the failure stay applied, as the spec says.
     /// `Error::Invoke` while a call of this store is suspended out of gas
     /// ([`Store::invoke_resumable`]); nothing is allocated then.
-    pub fn instantiate(
-        &mut self,
-        module: &Module,
-        imports: &[Extern],
-    ) -> Result<InstanceAddr, Error> {
-        instantiate::instantiate(&mut self.inner, &mut self.data, module, imports, true)
+    pub fn instantiate(&mut self, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+        let addr =
+            instantiate::instantiate(&mut self.inner, &mut self.data, module, imports, true)?;
+        Ok(Instance::new(self.inner.id, addr))
     }
 
     /// [`Store::instantiate`] without running the start function: what a restore
@@ -751,32 +811,37 @@ impl<T: 'static> Store<T> {
         &mut self,
         module: &Module,
         imports: &[Extern],
-    ) -> Result<InstanceAddr, Error> {
-        instantiate::instantiate(&mut self.inner, &mut self.data, module, imports, false)
+    ) -> Result<Instance, Error> {
+        let addr =
+            instantiate::instantiate(&mut self.inner, &mut self.data, module, imports, false)?;
+        Ok(Instance::new(self.inner.id, addr))
     }
 
     /// Invokes a function with `args` and returns its results (core §4.5.5); never
-    /// panics.
+    /// panics. [`Func::call`] is the same call writing into a results slice.
     ///
     /// Host functions must fill their results with values of the function's result
     /// types, and references of this store: a host function that returns anything else
     /// traps with `TrapCode::HostError` (SPEC.md §Traps) at its call (`Error::Trap`
     /// when it was the invoked function).
     ///
-    /// # Errors
-    /// `Error::Invoke` for a bad address, arguments that do not match the function's
-    /// parameters, or a reference argument that is not of this store (a function or
-    /// exception address out of range), or while a call of this store is suspended out
-    /// of gas ([`Store::invoke_resumable`]); `Error::Trap` when execution traps (gas,
-    /// stack and every trap code).
+    /// # Shapes
+    /// `args.len() == ty.params().len()`, each of its parameter's type; the result has
+    /// `ty.results().len()` values of the result types (`ty` is the function's type).
     ///
-    /// Limit of the reference check: a [`FuncAddr`] is a bare index into this store's
-    /// functions, so a funcref taken from another store that happens to be in range
-    /// here cannot be told apart from this store's function at that address; it is
-    /// accepted and names that function (a `call_indirect` through it still checks
-    /// the function type). Only out-of-range addresses are rejected.
-    pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Error> {
-        exec::invoke(&mut self.inner, &mut self.data, func, args)
+    /// # Errors
+    /// `Error::Invoke` when `func` is a function of another store, for arguments that
+    /// do not match the function's parameters in number or types, for a reference
+    /// argument that is not of this store (a [`Func`] of another store, an exception
+    /// the store does not hold), or while a call of this store is suspended out of gas
+    /// ([`Store::invoke_resumable`]); nothing runs and no gas is charged then.
+    /// `Error::Trap` when execution traps (gas, stack and every trap code).
+    ///
+    /// # Spec
+    /// SPEC.md §Traps (`host_error`) and core §4.5.5 (invocation).
+    pub fn invoke(&mut self, func: Func, args: &[Value]) -> Result<Vec<Value>, Error> {
+        let addr = self.inner.func_addr(func)?;
+        exec::invoke(&mut self.inner, &mut self.data, addr, args)
     }
 }
 

@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use super::{Store, StoreInner, TypedFunc, WasmTyList};
 use crate::error::Error;
 use crate::exec::{self, Trap};
-use crate::value::{FuncAddr, Value};
+use crate::value::{Func, StoreId, Value};
 
 /// What a resumable invocation came to ([`Store::invoke_resumable`]).
 #[derive(Debug)]
@@ -29,7 +29,7 @@ pub enum Invocation {
 /// that, is an `Error::Invoke`, never a panic.
 #[derive(Debug)]
 pub struct ResumableCall {
-    store: u64,
+    store: StoreId,
     seq: u64,
     trap: Trap,
 }
@@ -194,12 +194,9 @@ impl<T: 'static> Store<T> {
     ///
     /// # Errors
     /// As [`Store::invoke`]; also `Error::Invoke` while another call is suspended.
-    pub fn invoke_resumable(
-        &mut self,
-        func: FuncAddr,
-        args: &[Value],
-    ) -> Result<Invocation, Error> {
-        let outcome = exec::invoke_with(&mut self.inner, &mut self.data, func, args, true)?;
+    pub fn invoke_resumable(&mut self, func: Func, args: &[Value]) -> Result<Invocation, Error> {
+        let addr = self.inner.func_addr(func)?;
+        let outcome = exec::invoke_with(&mut self.inner, &mut self.data, addr, args, true)?;
         Ok(self.inner.invocation(outcome))
     }
 }

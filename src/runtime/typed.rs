@@ -5,9 +5,9 @@
 
 use std::marker::PhantomData;
 
-use super::{InstanceAddr, Store};
+use super::{Instance, Store, StoreInner};
 use crate::error::Error;
-use crate::value::{FuncAddr, ValType, Value};
+use crate::value::{Func, ValType, Value};
 
 /// A Rust type that stands for one wasm value type: `i32`, `i64` (integers, two's
 /// complement), `f32`, `f64` (IEEE 754, bits kept exactly: a NaN payload passes
@@ -141,8 +141,9 @@ mod sealed {
 }
 
 /// A function of a store whose type was checked against `Params -> Results` at
-/// lookup ([`Store::get_typed_func`]). `Copy`; it names the function by its store
-/// address and holds no borrow of the store.
+/// lookup ([`Instance::get_typed_func`], [`Func::typed`]). `Copy`; it holds the
+/// function's [`Func`] handle (address and store identity) and no borrow of the store,
+/// and refuses to run in another store (`Error::Invoke`).
 ///
 /// ```
 /// use detwasm::{Engine, Module, Store};
@@ -152,14 +153,14 @@ mod sealed {
 /// let module = Module::new(&engine, &wat::parse_str(wat)?)?;
 /// let mut store = Store::new(&engine, ());
 /// let instance = store.instantiate(&module, &[])?;
-/// let add = store.get_typed_func::<(i32, i32), i32>(instance, "add")?;
+/// let add = instance.get_typed_func::<(i32, i32), i32>(&store, "add")?;
 /// assert_eq!(add.call(&mut store, (40, 2))?, 42);
 /// // Charged as SPEC.md §Gas says: two `local.get` and an `i32.add`, 1 gas each.
 /// assert_eq!(store.gas_used(), 3);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct TypedFunc<Params, Results> {
-    func: FuncAddr,
+    func: Func,
     _types: PhantomData<fn(Params) -> Results>,
 }
 
@@ -180,9 +181,28 @@ impl<Params, Results> std::fmt::Debug for TypedFunc<Params, Results> {
 }
 
 impl<Params: WasmTyList, Results: WasmTyList> TypedFunc<Params, Results> {
-    /// The function's store address.
-    pub fn func(&self) -> FuncAddr {
+    /// The function's handle (for its store-wide address, [`Func::addr`]).
+    pub fn func(&self) -> Func {
         self.func
+    }
+
+    /// `func` as a typed function, its type checked against `Params -> Results`;
+    /// `what` names it in the error.
+    pub(crate) fn new(store: &StoreInner, func: Func, what: &str) -> Result<Self, Error> {
+        let addr = store.func_addr(func)?;
+        let (params, results) = (Params::types(), Results::types());
+        let ty = store
+            .func_type(addr)
+            .ok_or_else(|| Error::Invoke(format!("{what} has no function type")))?;
+        if ty.params() != params.as_slice() || ty.results() != results.as_slice() {
+            return Err(Error::Invoke(format!(
+                "{what} has type {ty}, not {params:?} -> {results:?}"
+            )));
+        }
+        Ok(TypedFunc {
+            func,
+            _types: PhantomData,
+        })
     }
 
     /// Calls the function with `params` and returns its results, exactly as
@@ -191,7 +211,7 @@ impl<Params: WasmTyList, Results: WasmTyList> TypedFunc<Params, Results> {
     /// # Errors
     /// `Error::Trap` when execution traps (gas, stack and every trap code);
     /// `Error::Invoke` when `store` is not the store the function was looked up in
-    /// and its function at this address has another type.
+    /// (nothing runs then), or while a call of the store is suspended out of gas.
     ///
     /// # Panics
     /// Never.
@@ -219,7 +239,7 @@ impl<Params: WasmTyList, Results: WasmTyList> TypedFunc<Params, Results> {
         Results::from_values(results).ok_or_else(|| {
             Error::Invoke(format!(
                 "function {} returned {:?}, not the checked types {:?}",
-                self.func.0,
+                self.func.addr().0,
                 results,
                 Results::types()
             ))
@@ -227,38 +247,28 @@ impl<Params: WasmTyList, Results: WasmTyList> TypedFunc<Params, Results> {
     }
 }
 
-impl<T: 'static> Store<T> {
+impl StoreInner {
     /// The function export `name` of `instance`, checked to have exactly the
-    /// parameter types of `Params` and the result types of `Results`.
+    /// parameter types of `Params` and the result types of `Results`; the same as
+    /// [`Instance::get_typed_func`].
     ///
     /// # Errors
-    /// `Error::Invoke` when `instance` has no function export `name` or its type
-    /// differs (the message gives both types).
+    /// `Error::Invoke` when `instance` is of another store, has no function export
+    /// `name`, or its type differs (the message gives both types).
     ///
     /// # Spec
     /// Function types match when their parameter and result lists are equal (core
     /// §3.2.9 for external function types).
     pub fn get_typed_func<Params: WasmTyList, Results: WasmTyList>(
         &self,
-        instance: InstanceAddr,
+        instance: Instance,
         name: &str,
     ) -> Result<TypedFunc<Params, Results>, Error> {
+        self.instance_addr(instance)?;
         let Some(super::Extern::Func(func)) = self.instance_export(instance, name) else {
             return Err(Error::Invoke(format!("no function export named '{name}'")));
         };
-        let (params, results) = (Params::types(), Results::types());
-        let ty = self
-            .func_type(func)
-            .ok_or_else(|| Error::Invoke(format!("export '{name}' has no function type")))?;
-        if ty.params() != params.as_slice() || ty.results() != results.as_slice() {
-            return Err(Error::Invoke(format!(
-                "function '{name}' has type {ty}, not {params:?} -> {results:?}"
-            )));
-        }
-        Ok(TypedFunc {
-            func,
-            _types: PhantomData,
-        })
+        TypedFunc::new(self, func, &format!("function '{name}'"))
     }
 }
 
@@ -267,7 +277,7 @@ mod tests {
     use super::*;
     use crate::{Config, Engine, Module};
 
-    fn store_with(wat: &str) -> (Store, InstanceAddr) {
+    fn store_with(wat: &str) -> (Store, Instance) {
         let engine = Engine::new(Config::default());
         let module = Module::new(&engine, &wat::parse_str(wat).expect("wat")).expect("module");
         let mut store = Store::new(&engine, ());

@@ -385,7 +385,7 @@ pub(crate) fn state_digests(
     funcs: &FuncIndex,
 ) -> (Digest32, Digest32, Digest32) {
     let (mems, globals, tables) = inst
-        .and_then(|i| store.instance_state(i))
+        .and_then(|i| store.instance_state_at(i))
         .unwrap_or_default();
     let mut m = Stream(Sha256::new());
     m.u64(mems.len() as u64);
@@ -413,7 +413,7 @@ pub(crate) fn state_digests(
         t.u8(valtype_byte(ty));
         t.u64(elems.len() as u64);
         for slot in elems {
-            let v = crate::value::Value::from_slot(ty, *slot);
+            let v = crate::value::Value::from_slot(ty, *slot, store.id);
             t.u64(TraceValue::from_value(&v, &lookup).bits);
         }
     }

@@ -8,7 +8,7 @@
 use super::codec::{Dec, Digest32, Enc};
 use super::error::TraceError;
 use crate::exec::TrapCode;
-use crate::value::{FuncAddr, ValType, Value};
+use crate::value::{FuncAddr, StoreId, ValType, Value};
 
 /// Event kind of the start event.
 pub const KIND_START: u8 = 1;
@@ -62,7 +62,7 @@ impl TraceValue {
     /// module's function index space (`None` encodes as an index of `u32::MAX`).
     pub fn from_value(v: &Value, func_index: &dyn Fn(FuncAddr) -> Option<u32>) -> TraceValue {
         let bits = match *v {
-            Value::FuncRef(Some(a)) => u64::from(func_index(a).unwrap_or(u32::MAX)) + 1,
+            Value::FuncRef(Some(f)) => u64::from(func_index(f.addr()).unwrap_or(u32::MAX)) + 1,
             Value::ExnRef(r) => u64::from(r.is_some()),
             _ => v.to_slot(),
         };
@@ -76,7 +76,8 @@ impl TraceValue {
         if self.ty.is_ref() && self.bits != 0 {
             return None;
         }
-        Some(Value::from_slot(self.ty, self.bits))
+        // NOTE: only null references get here, so no store's identity is needed.
+        Some(Value::from_slot(self.ty, self.bits, StoreId::NONE))
     }
 
     /// Text form: `i32:5`, `i64:-1`, `f32:0x7fc00000` (floats as bits), `funcref:null`,

@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use detwasm::{
-    Error, Extern, FuncAddr, FuncType, GlobalAddr, GlobalType, InstanceAddr, MemAddr, MemoryType,
-    Module, Store, TableAddr, TableType, TrapCode, TypeLimits, ValType, Value,
+    Error, Extern, Func, FuncType, GlobalAddr, GlobalType, Instance, MemAddr, MemoryType, Module,
+    Store, TableAddr, TableType, TrapCode, TypeLimits, ValType, Value,
 };
 
 use super::store::Host;
@@ -61,7 +61,7 @@ pub fn val_of_det(v: &Value) -> Val {
         Value::I64(x) => Val::I64(x as u64),
         Value::F32(x) => Val::F32(x),
         Value::F64(x) => Val::F64(x),
-        Value::FuncRef(r) => Val::Func(r.map(|a| a.0)),
+        Value::FuncRef(r) => Val::Func(r.map(|f| f.addr().0)),
         Value::ExternRef(r) => Val::Extern(r),
         Value::ExnRef(r) => Val::Exn(r.is_some()),
     }
@@ -87,7 +87,7 @@ pub fn slot_of_det(v: &Value) -> u64 {
         Value::I64(x) => x as u64,
         Value::F32(x) => u64::from(x),
         Value::F64(x) => x,
-        Value::FuncRef(r) => r.map_or(0, |a| u64::from(a.0) + 1),
+        Value::FuncRef(r) => r.map_or(0, |f| u64::from(f.addr().0) + 1),
         Value::ExternRef(r) => r.map_or(0, |a| u64::from(a) + 1),
         Value::ExnRef(r) => r.map_or(0, |a| a.0 + 1),
     }
@@ -179,14 +179,14 @@ pub struct Ctx<'a> {
 /// A function on both sides.
 #[derive(Clone, Copy)]
 pub struct PairFunc {
-    pub det: FuncAddr,
+    pub det: Func,
     pub rf: usize,
 }
 
 /// An instance on both sides.
 #[derive(Clone, Copy, Debug)]
 pub struct PairInst {
-    pub det: InstanceAddr,
+    pub det: Instance,
     pub rf: usize,
 }
 
@@ -353,7 +353,7 @@ impl Pair {
         for (name, rext) in self.rf.instances[rf].exports.clone() {
             let dext = self.det.instance_export(det, &name);
             let same = match (dext, rext) {
-                (Some(Extern::Func(a)), RExtern::Func(b)) => a.0 as usize == b,
+                (Some(Extern::Func(a)), RExtern::Func(b)) => a.addr().0 as usize == b,
                 (Some(Extern::Table(a)), RExtern::Table(b)) => a.0 as usize == b,
                 (Some(Extern::Memory(a)), RExtern::Memory(b)) => a.0 as usize == b,
                 (Some(Extern::Global(a)), RExtern::Global(b)) => a.0 as usize == b,
@@ -372,7 +372,7 @@ impl Pair {
     }
 
     /// Runs `func` on detwasm with `limit`.
-    fn det_run(&mut self, f: FuncAddr, args: &[Value], limit: u64) -> Run {
+    fn det_run(&mut self, f: Func, args: &[Value], limit: u64) -> Run {
         self.det.set_gas_limit(limit);
         let r = self.det.invoke(f, args);
         Run {

@@ -23,7 +23,7 @@ use detwasm::session::{self, RunConfig};
 use detwasm::trace::{EndEvent, Event, HostCallEvent, Outcome as EndOutcome, StartEvent};
 use detwasm::wasi::fs::Dir;
 use detwasm::wasi::{Preopen, WasiConfig};
-use detwasm::{Config, InstanceAddr, TrapCode, Value};
+use detwasm::{Config, Instance, TrapCode, Value};
 
 use crate::digest::{state_digests, Portable, StateDigests};
 use crate::refmeter::lockstep::{splitmix, trap_name, vt_of_det};
@@ -114,7 +114,7 @@ pub struct DetRun {
     pub calls: Vec<(usize, HostCallEvent)>,
     pub end: EndEvent,
     pub store: detwasm::Store<detwasm::wasi::Wasi>,
-    pub instance: Option<InstanceAddr>,
+    pub instance: Option<Instance>,
 }
 
 /// Runs `p` in detwasm with gas limit `limit`, trace recorded.
