@@ -405,13 +405,13 @@ impl Machine<'_> {
 
     /// Whether this invocation runs in the threaded backend: built in (`detwasm_tail`),
     /// not turned off by `Config::dispatch`, and nothing that only the loop backend
-    /// does is on (checkpoints, the gas profiler, the journal of an atomic call).
+    /// does is on (checkpoints, the gas profiler). An atomic call's journal runs in
+    /// the threaded backend's journal mode (`tail::Handlers::<true>`).
     fn threaded(&self) -> bool {
         cfg!(detwasm_tail)
             && self.dispatch == crate::config::Dispatch::Auto
             && self.cp_interval == 0
             && self.store.profiler.is_none()
-            && self.store.journal.is_none()
     }
 
     /// Resizes the value stack to at least `need` slots (at least doubling it).

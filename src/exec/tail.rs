@@ -10,9 +10,12 @@
 //! stack.
 //!
 //! The shared arms (`pure_arms!`, exec/arms.rs) become one handler each; `ConsumeGas`,
-//! `Call` and `CallIndirect` to a wasm function have their own. Every other op, a call
-//! to a host function, and anything that needs step mode, checkpoints or the gas
-//! profiler leave the chain: the handler saves the state and returns an exit code,
+//! `Call` and `CallIndirect` have their own (a host callee is called from the chain).
+//! Every handler is generic over the journal mode `J`: an atomic call runs the table
+//! `Handlers::<true>`, whose stores and `global.set` save old state in the store's
+//! journal first (runtime/atomic.rs), every other call `Handlers::<false>`. Every
+//! other op, and anything that needs step mode, checkpoints or the gas profiler leave
+//! the chain: the handler saves the state and returns an exit code,
 //! and the driver (`Machine::run_invocation`) runs that op in the loop backend
 //! (`Exit::Fallback`) and comes back. Both backends run the same arm bodies, so an op
 //! means the same thing in each; `tests/dispatch.rs` and the conformance suite run
@@ -58,6 +61,9 @@ pub(super) struct Cx<'a, 's> {
     /// The current memory's length in bytes (its base is a handler argument).
     mem_len: u64,
     prepaid: bool,
+    /// Journal mode only: the memory and journal page the last store found saved.
+    jmem: usize,
+    jpage: u64,
     fault: TrapCode,
     ip: *const Op,
     fpp: *mut u64,
@@ -70,32 +76,39 @@ pub(super) struct Cx<'a, 's> {
 /// ends (the state is then in `Cx`).
 type Handler = unsafe extern "C" fn(*const Op, *mut u64, u64, *mut u8, &mut Cx<'_, '_>) -> u32;
 
-/// The handler of every op, by `OpTag`.
-static HANDLERS: [Handler; OP_COUNT] = {
-    let mut t: [Handler; OP_COUNT] = [h::fallback; OP_COUNT];
-    macro_rules! set {
-        ($($name:ident $fields:tt => $body:expr,)*) => {
-            $(t[OpTag::$name as usize] = h::$name;)*
-        };
-    }
-    pure_arms!(set);
-    t[OpTag::BrTable as usize] = h::br_table_fast;
-    t[OpTag::ConsumeGas as usize] = h::ConsumeGas;
-    t[OpTag::Call as usize] = h::Call;
-    t[OpTag::CallIndirect as usize] = h::CallIndirect;
-    t
-};
+/// The handler tables, by `OpTag`: `Handlers::<false>::TABLE` for plain calls and
+/// `Handlers::<true>::TABLE` while an atomic call's journal is open (whose handlers
+/// save old state before a store or a `global.set`, as the loop backend does).
+struct Handlers<const J: bool>;
 
-/// The handler of the op `ip` points at.
+impl<const J: bool> Handlers<J> {
+    const TABLE: [Handler; OP_COUNT] = {
+        let mut t: [Handler; OP_COUNT] = [h::fallback; OP_COUNT];
+        macro_rules! set {
+            ($($name:ident $fields:tt => $body:expr,)*) => {
+                $(t[OpTag::$name as usize] = h::$name::<J>;)*
+            };
+        }
+        pure_arms!(set);
+        t[OpTag::BrTable as usize] = h::br_table_fast::<J>;
+        t[OpTag::ConsumeGas as usize] = h::ConsumeGas::<J>;
+        t[OpTag::Call as usize] = h::Call::<J>;
+        t[OpTag::CallIndirect as usize] = h::CallIndirect::<J>;
+        t
+    };
+}
+
+/// The handler of the op `ip` points at, from the table of journal mode `J`.
 ///
 /// # Safety
 /// `ip` points at an op of a body (every body ends with a terminator, so a handler
 /// never advances past it).
 #[inline(always)]
-unsafe fn handler_of(ip: *const Op) -> Handler {
+unsafe fn handler_of<const J: bool>(ip: *const Op) -> Handler {
+    let table: &'static [Handler; OP_COUNT] = &Handlers::<J>::TABLE;
     // SAFETY: `Op` is `#[repr(u32)]`, so its discriminant is the `u32` at offset 0,
     // and it is the row's `OpTag`, below `OP_COUNT`.
-    unsafe { *HANDLERS.get_unchecked(*(ip as *const u32) as usize) }
+    unsafe { *table.get_unchecked(*(ip as *const u32) as usize) }
 }
 
 /// Runs the current invocation from `regs` in threaded mode until an op leaves the
@@ -126,13 +139,19 @@ pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
         ret_src: 0,
         mem,
         prepaid: regs.prepaid,
+        jmem: usize::MAX,
+        jpage: u64::MAX,
         fault: TrapCode::Internal,
         ip,
         fpp,
         gas,
     };
     // SAFETY: as above.
-    let code = unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, &mut cx) };
+    let code = if cx.m.store.journal.is_some() {
+        unsafe { handler_of::<true>(ip)(ip, fpp, gas, mem_ptr, &mut cx) }
+    } else {
+        unsafe { handler_of::<false>(ip)(ip, fpp, gas, mem_ptr, &mut cx) }
+    };
     regs.func = cx.func;
     // SAFETY: the chain ends with `ip` inside the current body and `fpp` inside the
     // stack (every exit saves them).
@@ -178,7 +197,7 @@ macro_rules! handler {
             unused_assignments,
             unreachable_code
         )]
-        pub(super) unsafe extern "C" fn $fname(
+        pub(super) unsafe extern "C" fn $fname<const J: bool>(
             ip: *const Op,
             fpp: *mut u64,
             gas: u64,
@@ -276,6 +295,17 @@ macro_rules! handler {
                     let $v = sl!($value);
                     let a = ea!($addr, $off, $n);
                     let bytes: [u8; $n] = $e;
+                    if J {
+                        // An atomic call: the journal saves the page before its first
+                        // write (as the loop backend's `store!`); a store to the page
+                        // the previous one found saved skips it.
+                        const JP: u64 = crate::runtime::JOURNAL_PAGE_BYTES as u64;
+                        let (p, q) = (a as u64 / JP, (a as u64 + $n - 1) / JP);
+                        if p != cx.jpage || q != p || cx.mem != cx.jmem {
+                            cx.m.store.journal_memory(cx.mem, a as u64, $n);
+                            (cx.jmem, cx.jpage) = (cx.mem, q);
+                        }
+                    }
                     // SAFETY: as for `load!`.
                     unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_ptr.add(a), $n) };
                 }};
@@ -353,6 +383,9 @@ macro_rules! handler {
                     let v: u64 = $v;
                     // SAFETY: as for `global_get!`.
                     let g = unsafe { *(*cx.instp).globals_ref().get_unchecked($i as usize) };
+                    if J {
+                        cx.m.store.journal_global(g as usize);
+                    }
                     cx.m.store.globals[g as usize].value = v;
                 }};
             }
@@ -405,7 +438,7 @@ macro_rules! handler {
                         // `ret_multi`, reached by a call in tail position.
                         cx.ret_src = src;
                         // SAFETY: as for this handler.
-                        return unsafe { ret_multi(ip, fpp, gas, mem_ptr, cx) };
+                        return unsafe { ret_multi::<J>(ip, fpp, gas, mem_ptr, cx) };
                     }
                     ret_rest!();
                 }};
@@ -435,7 +468,7 @@ macro_rules! handler {
                                 // so this handler needs no callee-saved registers.
                                 cx.next_inst = inst;
                                 // SAFETY: `ip` is at an op of the caller's body.
-                                return unsafe { enter_instance(ip, fpp, gas, mem_ptr, cx) };
+                                return unsafe { enter_instance::<J>(ip, fpp, gas, mem_ptr, cx) };
                             }
                             charge_head!();
                         }
@@ -450,7 +483,7 @@ macro_rules! handler {
                     let Some((ncfp, ninst)) = cx.m.enter_wasm(callee) else {
                         host_call!(callee, $base);
                         // SAFETY: as for this handler (`ip` is at the op after the call).
-                        return unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, cx) };
+                        return unsafe { handler_of::<J>(ip)(ip, fpp, gas, mem_ptr, cx) };
                     };
                     // SAFETY: as for `ret!`.
                     let ncf = unsafe { &*ncfp };
@@ -616,7 +649,7 @@ macro_rules! handler {
                     };
                     if !fast {
                         // SAFETY: nothing has changed; `call_full` runs the op at `at`.
-                        return unsafe { call_full(at, fpp, gas, mem_ptr, cx) };
+                        return unsafe { call_full::<J>(at, fpp, gas, mem_ptr, cx) };
                     }
                 }};
             }
@@ -631,7 +664,7 @@ macro_rules! handler {
                             branch_to!(target)
                         }
                         // SAFETY: `at` is this `BrTable`.
-                        _ => return unsafe { BrTable(at, fpp, gas, mem_ptr, cx) },
+                        _ => return unsafe { BrTable::<J>(at, fpp, gas, mem_ptr, cx) },
                     }
                 }};
             }
@@ -645,7 +678,7 @@ macro_rules! handler {
 
             $(
                 // SAFETY: this handler is only reached for an op of its own row
-                // (`HANDLERS` is indexed by the op's tag).
+                // (the handler tables are indexed by the op's tag).
                 let Op::$name $fields = (unsafe { *ip }) else {
                     unsafe { std::hint::unreachable_unchecked() }
                 };
@@ -655,7 +688,7 @@ macro_rules! handler {
             $body;
             // SAFETY: `ip` is at an op of the body (the next one, a branch target or
             // a return position).
-            unsafe { handler_of(ip)(ip, fpp, gas, mem_ptr, cx) }
+            unsafe { handler_of::<J>(ip)(ip, fpp, gas, mem_ptr, cx) }
         }
     };
 }

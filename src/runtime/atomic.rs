@@ -11,9 +11,10 @@
 //! bounded by the state written, never by the number of writes. Growth records the old
 //! size (nothing is copied for the grown part: a rollback cuts it off).
 //!
-//! The interpreter journals in its loop backend only (`Machine::threaded` is false
-//! while a journal is open), so runs outside an atomic call, in the threaded backend,
-//! do not test anything. Depends on the store, exec (to run the call) and trace (the
+//! The interpreter journals in both backends: the loop backend tests whether a journal
+//! is open, the threaded one runs an atomic call with a second handler table whose
+//! store and `global.set` handlers journal (`exec/tail.rs`, `Handlers::<true>`), so
+//! runs outside an atomic call test nothing in the threaded backend. Depends on the store, exec (to run the call) and trace (the
 //! §Trace state digests).
 
 use super::{Store, StoreInner};
@@ -400,7 +401,8 @@ impl<T: 'static> Store<T> {
     /// emitted or the gas profile.
     ///
     /// The call is not resumable: out of gas is a trap, and rolled back. Runs in the
-    /// loop backend (ARCHITECTURE.md, Dispatch), which journals writes; cost: one copy
+    /// threaded backend's journal mode where it is built (else in the loop backend;
+    /// ARCHITECTURE.md, Dispatch), which journals writes; cost: one copy
     /// of each [`JOURNAL_PAGE_BYTES`] journal page and [`TABLE_CHUNK_ELEMENTS`]-element
     /// table chunk before its first write, a rollback copies them back. A host
     /// function's [`super::CallerContext::memory_mut`] saves its whole memory (prefer
