@@ -43,10 +43,11 @@ pub use error::{Error, LinkError};
 pub use exec::{Trap, TrapCode, PAGE_SIZE};
 pub use module::{Export, ExternKind, Import, Module};
 pub use runtime::{
-    AtomicStats, Caller, CallerContext, Checkpoint, Extern, GlobalAddr, HostCall, HostCallOutcome,
-    HostFunc, Instance, InstanceAddr, Invocation, Linker, MemAddr, Replayed, ResumableCall, Store,
-    StoreInner, TableAddr, TagAddr, TraceHook, TypedFunc, TypedInvocation, TypedResumableCall,
-    WasmTy, WasmTyList, JOURNAL_PAGE_BYTES, TABLE_CHUNK_ELEMENTS,
+    AtomicStats, Caller, CallerContext, Checkpoint, Extern, Global, GlobalAddr, HostCall,
+    HostCallOutcome, HostFunc, Instance, InstanceAddr, Invocation, Linker, MemAddr, Memory,
+    Replayed, ResumableCall, Store, StoreInner, Table, TableAddr, Tag, TagAddr, TraceHook,
+    TypedFunc, TypedInvocation, TypedResumableCall, WasmTy, WasmTyList, JOURNAL_PAGE_BYTES,
+    TABLE_CHUNK_ELEMENTS,
 };
 pub use snapshot::Snapshot;
 pub use value::{

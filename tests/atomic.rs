@@ -321,7 +321,13 @@ fn memory_grow_then_trap_restores_the_size() {
     let before = f.state();
     trap_code(f.store.call_atomic(mf, &[Value::I32(5)]));
     assert_eq!(f.state(), before);
-    assert_eq!(f.store.memory_data(MemAddr(0)).unwrap().len(), 65536);
+    assert_eq!(
+        f.store
+            .memory_data(f.store.memory(MemAddr(0)).unwrap())
+            .unwrap()
+            .len(),
+        65536
+    );
 }
 
 #[test]
@@ -355,7 +361,12 @@ fn big_memory_few_pages_written_saves_only_those_pages() {
     r.unwrap();
     assert!(!stats.rolled_back);
     assert_eq!(stats.memory_pages_saved, 3);
-    assert_eq!(f.store.memory_data(MemAddr(0)).unwrap()[2 * 65536], 9);
+    assert_eq!(
+        f.store
+            .memory_data(f.store.memory(MemAddr(0)).unwrap())
+            .unwrap()[2 * 65536],
+        9
+    );
     assert_eq!(JOURNAL_PAGE_BYTES, 4096);
 }
 
@@ -529,7 +540,12 @@ fn writes_of_a_replayed_host_call_are_rolled_back() {
     // Not atomic, the same answer's writes stay: the test sees them.
     f.store.set_trace_hook(Some(Box::new(Replaying)));
     trap_code(f.store.invoke(work, &[Value::I32(0)]));
-    assert_eq!(f.store.memory_data(MemAddr(0)).unwrap()[1000], 0x77);
+    assert_eq!(
+        f.store
+            .memory_data(f.store.memory(MemAddr(0)).unwrap())
+            .unwrap()[1000],
+        0x77
+    );
 }
 
 #[test]

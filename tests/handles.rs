@@ -9,7 +9,7 @@
 
 use detwasm::{
     Caller, Engine, Error, Extern, Func, FuncAddr, FuncType, GlobalType, Instance, Invocation,
-    Linker, Module, Store, TableType, TrapCode, TypeLimits, ValType, Value,
+    Linker, MemoryType, Module, Store, TableType, TrapCode, TypeLimits, ValType, Value,
 };
 
 /// Functions of several shapes; `$nop` (address 0 in a store where it is instantiated
@@ -394,4 +394,195 @@ fn store_identity_never_shows_in_values_or_snapshots() {
     let nop_c = func(&c, inst_c, "nop");
     assert_eq!(c.global_get(global), Some(Value::FuncRef(Some(nop_c))));
     assert_eq!(a.instance_digests(inst_a), c.instance_digests(inst_c));
+}
+
+/// A module importing a memory, a table, a global and a tag, each named after its kind.
+const IMPORTS_EACH_KIND: &str = r#"(module
+  (import "env" "memory" (memory 1))
+  (import "env" "table" (table 1 funcref))
+  (import "env" "global" (global i32))
+  (import "env" "tag" (tag (param i32)))
+  (func (export "peek") (result i32) (i32.load (i32.const 0))))"#;
+
+/// A memory, table, global and tag allocated in `store`, in the import order of
+/// `IMPORTS_EACH_KIND`.
+fn externs_of_each_kind(store: &mut Store) -> [Extern; 4] {
+    let memory = store
+        .alloc_memory(MemoryType {
+            limits: TypeLimits { min: 1, max: None },
+        })
+        .unwrap();
+    let table = store
+        .alloc_table(
+            TableType {
+                elem: ValType::FuncRef,
+                limits: TypeLimits { min: 1, max: None },
+            },
+            Value::FuncRef(None),
+        )
+        .unwrap();
+    let global = store
+        .alloc_global(
+            GlobalType {
+                content: ValType::I32,
+                mutable: false,
+            },
+            Value::I32(7),
+        )
+        .unwrap();
+    let tag = store.alloc_tag(FuncType::new([ValType::I32], []));
+    [
+        Extern::Memory(memory),
+        Extern::Table(table),
+        Extern::Global(global),
+        Extern::Tag(tag),
+    ]
+}
+
+fn link_message<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
+    match r {
+        Err(Error::Link(e)) => e.to_string(),
+        other => panic!("expected a link error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_foreign_memory_table_global_or_tag_as_an_import_is_a_link_error() {
+    let engine = Engine::default();
+    let m = module(&engine, IMPORTS_EACH_KIND);
+    let mut other = Store::new(&engine, ());
+    let foreign = externs_of_each_kind(&mut other);
+    // The same items at the same addresses, of the same types, in `store`: only the
+    // store's identity tells the foreign ones apart.
+    let mut store = Store::new(&engine, ());
+    let own = externs_of_each_kind(&mut store);
+    assert_eq!(format!("{own:?}"), format!("{foreign:?}"));
+    let names = ["memory", "table", "global", "tag"];
+    for (i, name) in names.iter().enumerate() {
+        let mut imports = own;
+        imports[i] = foreign[i];
+        // By position: the import is named, with the kind of its extern.
+        let msg = link_message(store.instantiate(&m, &imports));
+        assert!(msg.contains(&format!("env.{name}")), "{msg}");
+        assert!(msg.contains(&format!("{name} of another store")), "{msg}");
+        // Through a linker: listed with the other import errors.
+        let mut linker = Linker::<()>::new();
+        for (n, e) in names.iter().zip(imports) {
+            linker.define("env", n, e).unwrap();
+        }
+        let msg = link_message(linker.instantiate(&mut store, &m));
+        assert!(msg.contains(&format!("\"env\" \"{name}\"")), "{msg}");
+        assert!(msg.contains(&format!("{name} of another store")), "{msg}");
+        assert!(msg.contains(": 1 import(s)"), "{msg}");
+    }
+    // All four at once, in one linker error, before anything is allocated.
+    let mut linker = Linker::<()>::new();
+    for (n, e) in names.iter().zip(foreign) {
+        linker.define("env", n, e).unwrap();
+    }
+    linker
+        .func_new("env", "unused", FuncType::new([], []), 0, |_, _, _| Ok(()))
+        .unwrap();
+    let msg = link_message(linker.instantiate(&mut store, &m));
+    assert!(msg.contains(": 4 import(s)"), "{msg}");
+    for name in names {
+        assert!(msg.contains(&format!("{name} of another store")), "{msg}");
+    }
+    assert_eq!(store.func(FuncAddr(0)), None, "no host function allocated");
+    assert_eq!(
+        store.instance(detwasm::InstanceAddr(0)),
+        None,
+        "no instance"
+    );
+    // The same linker links in the items' own store, and the store's own items link.
+    linker.instantiate(&mut other, &m).unwrap();
+    store.instantiate(&m, &own).unwrap();
+}
+
+#[test]
+fn accessors_refuse_a_foreign_memory_table_or_global() {
+    let engine = Engine::default();
+    let mut a = Store::new(&engine, ());
+    let mut b = Store::new(&engine, ());
+    let [ma, ta, ga, taga] = externs_of_each_kind(&mut a);
+    let [mb, tb, gb, tagb] = externs_of_each_kind(&mut b);
+    let (Extern::Memory(ma), Extern::Table(ta), Extern::Global(ga)) = (ma, ta, ga) else {
+        panic!("kinds");
+    };
+    let (Extern::Memory(mb), Extern::Table(tb), Extern::Global(gb)) = (mb, tb, gb) else {
+        panic!("kinds");
+    };
+    // Same addresses, different stores: unequal handles, equal Debug.
+    assert_eq!(ma.addr(), mb.addr());
+    assert_ne!(ma, mb);
+    assert_ne!(ta, tb);
+    assert_ne!(ga, gb);
+    assert_ne!(taga, tagb);
+    assert_eq!(
+        format!("{ma:?} {ta:?} {ga:?}"),
+        "Memory(0) Table(0) Global(0)"
+    );
+    // Each store reads its own, and finds nothing for the other's.
+    assert_eq!(a.memory_data(ma).map(<[u8]>::len), Some(65536));
+    assert_eq!(a.table_elements(ta), Some(vec![Value::FuncRef(None)]));
+    assert_eq!(a.global_get(ga), Some(Value::I32(7)));
+    assert_eq!(b.memory_data(ma), None);
+    assert_eq!(b.table_elements(ta), None);
+    assert_eq!(b.global_get(ga), None);
+    assert_eq!(a.memory_data(mb), None);
+    assert_eq!(a.table_elements(tb), None);
+    assert_eq!(a.global_get(gb), None);
+    // Handles by address are the store's own.
+    assert_eq!(a.memory(ma.addr()), Some(ma));
+    assert_eq!(a.table(ta.addr()), Some(ta));
+    assert_eq!(a.global(ga.addr()), Some(ga));
+    assert_eq!(b.memory(ma.addr()), Some(mb));
+    assert_eq!(a.memory(detwasm::MemAddr(1)), None);
+    // Exports of an instance are handles of its store: another store reads nothing.
+    let (fa, inst_a) = funcs_store(&engine);
+    let (fb, _) = funcs_store(&engine);
+    let table = inst_a.get_table(&fa, "table").unwrap();
+    let global = inst_a.get_global(&fa, "global").unwrap();
+    assert!(fa.table_elements(table).is_some());
+    assert!(fa.global_get(global).is_some());
+    assert_eq!(fb.table_elements(table), None);
+    assert_eq!(fb.global_get(global), None);
+    let (mems, globals, tables) = fa.instance_state(inst_a).unwrap();
+    assert!(mems.is_empty());
+    assert_eq!((globals, tables), (vec![global], vec![table]));
+}
+
+#[test]
+fn a_memory_shared_by_two_instances_of_one_store() {
+    let engine = Engine::default();
+    let writer = module(
+        &engine,
+        r#"(module (memory (export "memory") 1)
+             (func (export "poke") (param i32) (i32.store (i32.const 0) (local.get 0))))"#,
+    );
+    let reader = module(&engine, IMPORTS_EACH_KIND);
+    let mut store = Store::new(&engine, ());
+    let w = store.instantiate(&writer, &[]).unwrap();
+    let memory = w.get_memory(&store, "memory").unwrap();
+    let mut imports = externs_of_each_kind(&mut store);
+    imports[0] = Extern::Memory(memory);
+    // Through a linker too.
+    let mut linker = Linker::<()>::new();
+    for (n, e) in ["memory", "table", "global", "tag"].iter().zip(imports) {
+        linker.define("env", n, e).unwrap();
+    }
+    let r1 = store.instantiate(&reader, &imports).unwrap();
+    let r2 = linker.instantiate(&mut store, &reader).unwrap();
+    store
+        .invoke(func(&store, w, "poke"), &[Value::I32(1234)])
+        .unwrap();
+    for r in [r1, r2] {
+        let peek = r.get_typed_func::<(), i32>(&store, "peek").unwrap();
+        assert_eq!(peek.call(&mut store, ()).unwrap(), 1234);
+        assert_eq!(store.instance_state(r).unwrap().0, vec![memory]);
+    }
+    assert_eq!(
+        &store.memory_data(memory).unwrap()[..2],
+        &1234u16.to_le_bytes()
+    );
 }

@@ -489,15 +489,17 @@ struct LibRun {
 /// module (its translated code, element and data segments, types and names).
 fn guest_bytes(out: &session::RunOutcome, module_len: usize) -> (u64, u64) {
     let linear: u64 = (0..)
-        .map_while(|i| out.store.memory_data(MemAddr(i)))
+        .map_while(|i| out.store.memory(MemAddr(i)))
+        .map(|m| out.store.memory_data(m).unwrap_or_default())
         .map(|d| d.len() as u64)
         .sum();
     let tables: u64 = (0..)
-        .map_while(|i| out.store.table_elements(TableAddr(i)))
+        .map_while(|i| out.store.table(TableAddr(i)))
+        .map(|t| out.store.table_elements(t).unwrap_or_default())
         .map(|t| t.len() as u64)
         .sum();
     let globals = (0..)
-        .take_while(|i| out.store.global_get(GlobalAddr(*i)).is_some())
+        .take_while(|i| out.store.global(GlobalAddr(*i)).is_some())
         .count() as u64;
     let module = module_len as u64 * MODULE_BYTE_FACTOR;
     (linear, linear + 8 * (tables + globals) + module)

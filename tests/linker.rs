@@ -155,7 +155,7 @@ fn missing_and_mistyped_imports_are_all_listed_before_anything_is_allocated() {
         r#""env" "count": imported as a function of type [i64] -> [], defined as a host function of type [i32] -> [i32]"#,
         r#""other" "t": not defined"#,
         r#""env" "g": not defined"#,
-        r#""env" "small": imported as a memory, defined as Memory(MemAddr(0)): incompatible import type"#,
+        r#""env" "small": imported as a memory, defined as Memory(Memory(0)): incompatible import type"#,
     ] {
         assert!(msg.contains(part), "{part} in {msg}");
     }

@@ -18,7 +18,7 @@ use detwasm::wasi::{
     WasiConfig, DEFAULT_CLOCK_START_NS,
 };
 use detwasm::{
-    Config, Engine, Error, Extern, FuncAddr, Instance, Linker, MemAddr, Module, Store, TrapCode,
+    Config, Engine, Error, Extern, FuncAddr, Instance, Linker, Memory, Module, Store, TrapCode,
     Value,
 };
 use sha2::{Digest, Sha256};
@@ -113,7 +113,7 @@ struct Dirent {
 struct Guest {
     store: Store<Wasi>,
     inst: Instance,
-    mem: MemAddr,
+    mem: Memory,
 }
 
 impl Guest {

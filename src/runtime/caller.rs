@@ -7,7 +7,7 @@
 use std::any::Any;
 use std::ops::{Deref, DerefMut};
 
-use super::{Access, Extern, InstanceInst, MemAddr};
+use super::{Access, Extern, InstanceInst};
 use crate::exec::{Trap, TrapCode};
 use crate::value::Value;
 
@@ -102,10 +102,11 @@ impl CallerContext<'_> {
     /// invoked directly by the embedder). Under the profile the index is always 0.
     pub fn memory_index(&self, name: &str) -> Option<u32> {
         let inst = self.instance?;
-        let Some(Extern::Memory(MemAddr(addr))) = inst.exports.get(name) else {
+        let Some(Extern::Memory(mem)) = inst.exports.get(name) else {
             return None;
         };
-        let index = inst.mems.iter().position(|a| a == addr)?;
+        let addr = mem.addr().0;
+        let index = inst.mems.iter().position(|a| *a == addr)?;
         u32::try_from(index).ok()
     }
 

@@ -1,13 +1,14 @@
-//! Handles (issue 11 item 2): [`Instance`], and the calls and type queries of
-//! [`Func`] (defined in `value.rs`, since a function reference value carries one).
-//! Each handle is `Copy`, holds the store-wide address plus the identity of the store
-//! that made it, and every operation checks that identity first, so a handle of another
-//! store is an `Error::Invoke` (or `None`), never taken for this store's instance or
-//! function at the same address. Built on `Store::invoke` and `StoreInner`'s exports;
-//! owns no execution. Depends on runtime (the store), value and error.
+//! Handles (issue 11 item 2): [`Instance`], [`Memory`], [`Table`], [`Global`],
+//! [`Tag`], and the calls and type queries of [`Func`] (defined in `value.rs`, since a
+//! function reference value carries one). Each handle is `Copy`, holds the store-wide
+//! address plus the identity of the store that made it, and every operation checks that
+//! identity first, so a handle of another store is an `Error::Invoke`, an
+//! `Error::Link` (as an import) or `None`, never taken for this store's item at the
+//! same address. Built on `Store::invoke` and `StoreInner`'s exports; owns no
+//! execution. Depends on runtime (the store), value and error.
 
 use super::typed::{TypedFunc, WasmTyList};
-use super::{Extern, GlobalAddr, InstanceAddr, MemAddr, Store, StoreInner, TableAddr};
+use super::{Extern, GlobalAddr, InstanceAddr, MemAddr, Store, StoreInner, TableAddr, TagAddr};
 use crate::error::Error;
 use crate::value::{Func, FuncType, StoreId, Value};
 
@@ -103,7 +104,7 @@ impl Instance {
 
     /// The memory export `name`; `None` when there is none or `store` is not the
     /// instance's store.
-    pub fn get_memory(&self, store: &StoreInner, name: &str) -> Option<MemAddr> {
+    pub fn get_memory(&self, store: &StoreInner, name: &str) -> Option<Memory> {
         match self.get_export(store, name)? {
             Extern::Memory(m) => Some(m),
             _ => None,
@@ -112,7 +113,7 @@ impl Instance {
 
     /// The global export `name`; `None` when there is none or `store` is not the
     /// instance's store.
-    pub fn get_global(&self, store: &StoreInner, name: &str) -> Option<GlobalAddr> {
+    pub fn get_global(&self, store: &StoreInner, name: &str) -> Option<Global> {
         match self.get_export(store, name)? {
             Extern::Global(g) => Some(g),
             _ => None,
@@ -121,13 +122,115 @@ impl Instance {
 
     /// The table export `name`; `None` when there is none or `store` is not the
     /// instance's store.
-    pub fn get_table(&self, store: &StoreInner, name: &str) -> Option<TableAddr> {
+    pub fn get_table(&self, store: &StoreInner, name: &str) -> Option<Table> {
         match self.get_export(store, name)? {
             Extern::Table(t) => Some(t),
             _ => None,
         }
     }
+
+    /// The tag export `name`; `None` when there is none or `store` is not the
+    /// instance's store.
+    pub fn get_tag(&self, store: &StoreInner, name: &str) -> Option<Tag> {
+        match self.get_export(store, name)? {
+            Extern::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
 }
+
+/// Declares a store-checked handle on a store-wide address: `Copy`, the address plus
+/// the store's identity, equal when the same item of the same store, `Debug` showing
+/// the address only.
+macro_rules! store_handle {
+    ($(#[$doc:meta])* $name:ident, $addr:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Copy, Clone, PartialEq, Eq, Hash)]
+        pub struct $name {
+            addr: $addr,
+            store: StoreId,
+        }
+
+        impl $name {
+            #[doc = concat!("The handle of the ", $what, " at `addr` of the store `store`.")]
+            pub(crate) fn new(store: StoreId, addr: $addr) -> $name {
+                $name { addr, store }
+            }
+
+            #[doc = concat!("The ", $what, "'s store-wide address: an index into its store's ", $what, "s.")]
+            pub fn addr(&self) -> $addr {
+                self.addr
+            }
+
+            #[doc = concat!("The identity of the store the ", $what, " belongs to.")]
+            pub(crate) fn store_id(&self) -> StoreId {
+                self.store
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.addr.0).finish()
+            }
+        }
+    };
+}
+
+store_handle!(
+    /// A memory of a store (core §4.2.8 memory address), as the embedder holds it: the
+    /// store-wide [`MemAddr`] plus the identity of the store it belongs to. `Copy`; it
+    /// holds no borrow of the store. The payload of `Extern::Memory`, what
+    /// `StoreInner::alloc_memory` and [`Instance::get_memory`] return.
+    ///
+    /// A store refuses a memory of another store: as an import (`Error::Link`, "memory
+    /// of another store"), and [`StoreInner::memory_data`] finds nothing (`None`). Two
+    /// handles are equal when they name the same memory of the same store. `Debug`
+    /// shows the address only (the store's identity is never observable).
+    Memory,
+    MemAddr,
+    "memory"
+);
+
+store_handle!(
+    /// A table of a store (core §4.2.7 table address), as the embedder holds it: the
+    /// store-wide [`TableAddr`] plus the identity of the store it belongs to. `Copy`.
+    /// The payload of `Extern::Table`, what `StoreInner::alloc_table` and
+    /// [`Instance::get_table`] return.
+    ///
+    /// A store refuses a table of another store: as an import (`Error::Link`, "table of
+    /// another store"), and [`StoreInner::table_elements`] finds nothing (`None`).
+    /// `Debug` shows the address only.
+    Table,
+    TableAddr,
+    "table"
+);
+
+store_handle!(
+    /// A global of a store (core §4.2.9 global address), as the embedder holds it: the
+    /// store-wide [`GlobalAddr`] plus the identity of the store it belongs to. `Copy`.
+    /// The payload of `Extern::Global`, what `StoreInner::alloc_global` and
+    /// [`Instance::get_global`] return.
+    ///
+    /// A store refuses a global of another store: as an import (`Error::Link`, "global
+    /// of another store"), and [`StoreInner::global_get`] finds nothing (`None`).
+    /// `Debug` shows the address only.
+    Global,
+    GlobalAddr,
+    "global"
+);
+
+store_handle!(
+    /// An exception tag of a store (a tag address of the exception handling proposal),
+    /// as the embedder holds it: the store-wide [`TagAddr`] plus the identity of the
+    /// store it belongs to. `Copy`. The payload of `Extern::Tag`, what
+    /// `StoreInner::alloc_tag` and [`Instance::get_tag`] return.
+    ///
+    /// A store refuses a tag of another store as an import (`Error::Link`, "tag of
+    /// another store"). `Debug` shows the address only.
+    Tag,
+    TagAddr,
+    "tag"
+);
 
 impl Func {
     /// The function's type.

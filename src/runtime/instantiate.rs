@@ -3,8 +3,9 @@
 //! function. Constant expressions are evaluated with a heap stack, never recursion.
 
 use super::{
-    DataInst, ElemInst, Extern, FuncInst, FuncKind, GlobalInst, InstanceAddr, InstanceInst,
-    MemInst, StoreInner, TableInst, TagInst,
+    DataInst, ElemInst, Extern, FuncInst, FuncKind, Global, GlobalAddr, GlobalInst, InstanceAddr,
+    InstanceInst, MemAddr, MemInst, Memory, StoreInner, Table, TableAddr, TableInst, Tag, TagAddr,
+    TagInst,
 };
 use crate::error::{Error, LinkError};
 use crate::exec::{self, Trap, TrapCode};
@@ -103,8 +104,9 @@ pub(crate) fn eval_const(
 }
 
 /// Whether extern `ext` of `store` matches the import type `ty` (core §4.5.2 external
-/// typing, with import subtyping of limits); `Err` gives the reason (`unknown memory`,
-/// `incompatible import type`, ...).
+/// typing, with import subtyping of limits); `Err` gives the reason (`memory of another
+/// store`, `unknown memory`, `incompatible import type`, ...). A handle of another
+/// store is refused first, whatever this store holds at its address.
 pub(super) fn import_matches(
     store: &StoreInner,
     ty: &ExternType,
@@ -119,28 +121,49 @@ pub(super) fn import_matches(
             let f = store.funcs.get(a.0 as usize).ok_or("unknown function")?;
             store.types.get(f.ty as usize) == Some(ty)
         }
-        (ExternType::Table(ty), Extern::Table(a)) => {
-            let t = store.tables.get(a.0 as usize).ok_or("unknown table")?;
+        (ExternType::Table(ty), Extern::Table(t)) => {
+            if t.store_id() != store.id {
+                return Err("table of another store");
+            }
+            let t = store
+                .tables
+                .get(t.addr().0 as usize)
+                .ok_or("unknown table")?;
             let actual = TypeLimits {
                 min: t.elems.len() as u32,
                 max: t.ty.limits.max,
             };
             t.ty.elem == ty.elem && limits_match(&actual, &ty.limits)
         }
-        (ExternType::Memory(ty), Extern::Memory(a)) => {
-            let mem = store.memories.get(a.0 as usize).ok_or("unknown memory")?;
+        (ExternType::Memory(ty), Extern::Memory(m)) => {
+            if m.store_id() != store.id {
+                return Err("memory of another store");
+            }
+            let mem = store
+                .memories
+                .get(m.addr().0 as usize)
+                .ok_or("unknown memory")?;
             let actual = TypeLimits {
                 min: (mem.data.len() / exec::PAGE_SIZE) as u32,
                 max: mem.ty.limits.max,
             };
             limits_match(&actual, &ty.limits)
         }
-        (ExternType::Global(ty), Extern::Global(a)) => {
-            let g = store.globals.get(a.0 as usize).ok_or("unknown global")?;
+        (ExternType::Global(ty), Extern::Global(g)) => {
+            if g.store_id() != store.id {
+                return Err("global of another store");
+            }
+            let g = store
+                .globals
+                .get(g.addr().0 as usize)
+                .ok_or("unknown global")?;
             g.ty == *ty
         }
-        (ExternType::Tag(ty), Extern::Tag(a)) => {
-            let t = store.tags.get(a.0 as usize).ok_or("unknown tag")?;
+        (ExternType::Tag(ty), Extern::Tag(t)) => {
+            if t.store_id() != store.id {
+                return Err("tag of another store");
+            }
+            let t = store.tags.get(t.addr().0 as usize).ok_or("unknown tag")?;
             store.types.get(t.ty as usize) == Some(ty)
         }
         _ => false,
@@ -178,6 +201,12 @@ pub(super) fn instantiate(
             imports.len()
         ))));
     }
+    // Import matching (core §4.5.4 step 4, external typing §4.5.2), before the store
+    // changes at all: a mismatched import, or an extern of another store, leaves it
+    // as it was.
+    for (imp, ext) in m.imports.iter().zip(imports) {
+        import_matches(store, &imp.ty, ext).map_err(|why| link_err(&imp.module, &imp.name, why))?;
+    }
     let types: Vec<u32> = m.types.iter().map(|t| store.intern_type(t)).collect();
     let mut inst = InstanceInst {
         module: module.clone(),
@@ -191,15 +220,14 @@ pub(super) fn instantiate(
         datas: Vec::new(),
         exports: BTreeMap::new(),
     };
-    // Import matching (core §4.5.4 step 4, external typing §4.5.2).
-    for (imp, ext) in m.imports.iter().zip(imports) {
-        import_matches(store, &imp.ty, ext).map_err(|why| link_err(&imp.module, &imp.name, why))?;
+    // The imports' addresses, matched above.
+    for ext in imports {
         match *ext {
             Extern::Func(f) => inst.funcs.push(f.addr().0),
-            Extern::Table(a) => inst.tables.push(a.0),
-            Extern::Memory(a) => inst.mems.push(a.0),
-            Extern::Global(a) => inst.globals.push(a.0),
-            Extern::Tag(a) => inst.tags.push(a.0),
+            Extern::Table(t) => inst.tables.push(t.addr().0),
+            Extern::Memory(m) => inst.mems.push(m.addr().0),
+            Extern::Global(g) => inst.globals.push(g.addr().0),
+            Extern::Tag(t) => inst.tags.push(t.addr().0),
         }
     }
     let inst_idx = store.instances.len() as u32;
@@ -302,10 +330,10 @@ pub(super) fn instantiate(
             .ok_or(Error::Internal("export index"))?;
         let ext = match e.kind {
             ExternKind::Func => Extern::Func(Func::new(store.id, FuncAddr(a))),
-            ExternKind::Table => Extern::Table(super::TableAddr(a)),
-            ExternKind::Memory => Extern::Memory(super::MemAddr(a)),
-            ExternKind::Global => Extern::Global(super::GlobalAddr(a)),
-            ExternKind::Tag => Extern::Tag(super::TagAddr(a)),
+            ExternKind::Table => Extern::Table(Table::new(store.id, TableAddr(a))),
+            ExternKind::Memory => Extern::Memory(Memory::new(store.id, MemAddr(a))),
+            ExternKind::Global => Extern::Global(Global::new(store.id, GlobalAddr(a))),
+            ExternKind::Tag => Extern::Tag(Tag::new(store.id, TagAddr(a))),
         };
         inst.exports.insert(e.name.clone(), ext);
     }

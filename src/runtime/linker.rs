@@ -174,11 +174,10 @@ impl<T: 'static> Linker<T> {
 
     /// Defines `module`.`name` as `item`, an extern of a store (a memory, table,
     /// global, tag, or a function already allocated in it). Only instantiate in that
-    /// store: a [`Func`] carries its store's identity, and [`Linker::instantiate`] in
-    /// another store rejects it (`Error::Link`, "function of another store"); tables,
-    /// memories, globals and tags are bare store-wide indices, so in another store such
-    /// an address names whatever that store holds there (or is rejected when out of
-    /// range or of another type).
+    /// store: every extern handle carries its store's identity, and
+    /// [`Linker::instantiate`] in another store rejects it (`Error::Link`, "function of
+    /// another store", "memory of another store", ...), never taking it for that
+    /// store's item at the same address.
     ///
     /// # Errors
     /// `Error::Link` when `module`.`name` is already defined.
@@ -191,8 +190,8 @@ impl<T: 'static> Linker<T> {
     ///
     /// Before anything is allocated, every import is looked up and type-checked:
     /// imports the linker does not define, and imports whose definition does not match
-    /// (a host function of another type, an extern of another kind or type, a
-    /// [`Func`] of another store, an address `store` does not hold) are all listed in
+    /// (a host function of another type, an extern of another kind or type, an
+    /// extern of another store, an address `store` does not hold) are all listed in
     /// one error. Then every host function the linker
     /// defines is allocated in `store`, in byte order of module name, then name (see
     /// [`Linker`]); each instantiation allocates them anew.

@@ -25,7 +25,7 @@ pub(crate) use access::Access;
 pub use atomic::{AtomicStats, JOURNAL_PAGE_BYTES, TABLE_CHUNK_ELEMENTS};
 pub(crate) use caller::ErasedHostFn;
 pub use caller::{Caller, CallerContext};
-pub use handle::Instance;
+pub use handle::{Global, Instance, Memory, Table, Tag};
 pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
 pub use linker::Linker;
 pub use resumable::{Invocation, ResumableCall, TypedInvocation, TypedResumableCall};
@@ -40,7 +40,9 @@ use crate::value::{Func, FuncAddr, FuncType, GlobalType, MemoryType, StoreId, Ta
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// A store-wide table address.
+/// A store-wide table address: an index into a store's tables. The embedder holds
+/// tables as [`Table`] handles, which also carry the store's identity; likewise
+/// memories, globals and tags below.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TableAddr(pub u32);
 /// A store-wide memory address.
@@ -60,21 +62,22 @@ pub struct InstanceAddr(pub u32);
 
 /// An external value (core §4.2.12): what imports and exports refer to.
 ///
-/// A function is a [`Func`] handle, which carries its store's identity: importing one
-/// into another store is an `Error::Link`. Tables, memories, globals and tags are bare
-/// store-wide addresses, checked only to be in range of the store they are used with.
+/// Each is a handle ([`Func`], [`Table`], [`Memory`], [`Global`], [`Tag`]) that
+/// carries its store's identity: importing one into another store is an
+/// `Error::Link` ("memory of another store", ...), never this store's item at the same
+/// address.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Extern {
     /// A function.
     Func(Func),
     /// A table.
-    Table(TableAddr),
+    Table(Table),
     /// A memory.
-    Memory(MemAddr),
+    Memory(Memory),
     /// A global.
-    Global(GlobalAddr),
+    Global(Global),
     /// An exception tag.
-    Tag(TagAddr),
+    Tag(Tag),
 }
 
 /// A host function of a `Store<T>`: receives the caller (the host state and the
@@ -389,7 +392,7 @@ impl StoreInner {
     /// `Error::Invoke` when `init` is not of the element type, or is a reference that
     /// is not of this store (a [`Func`] of another store, an exception it does not
     /// hold).
-    pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
+    pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<Table, Error> {
         if init.ty() != ty.elem {
             return Err(Error::Invoke(
                 "table initial value of the wrong type".into(),
@@ -406,14 +409,14 @@ impl StoreInner {
             ty,
             elems: vec![init.to_slot(); ty.limits.min as usize],
         });
-        Ok(addr)
+        Ok(Table::new(self.id, addr))
     }
 
     /// Allocates a zeroed memory of type `ty` (sizes in 64 KiB pages).
     ///
     /// # Errors
     /// `Error::Limit` when the minimum exceeds `Limits::max_memory_pages`.
-    pub fn alloc_memory(&mut self, ty: MemoryType) -> Result<MemAddr, Error> {
+    pub fn alloc_memory(&mut self, ty: MemoryType) -> Result<Memory, Error> {
         if ty.limits.min > self.engine.config().limits.max_memory_pages {
             return Err(Error::Limit("memory minimum above max_memory_pages".into()));
         }
@@ -422,7 +425,7 @@ impl StoreInner {
             ty,
             data: vec![0; ty.limits.min as usize * exec::PAGE_SIZE],
         });
-        Ok(addr)
+        Ok(Memory::new(self.id, addr))
     }
 
     /// Allocates a global of type `ty` holding `value`.
@@ -431,7 +434,7 @@ impl StoreInner {
     /// `Error::Invoke` when `value` is not of the global's content type, or is a
     /// reference that is not of this store (a [`Func`] of another store, an exception
     /// it does not hold); `Error::Limit` when the store already holds 2^32 globals.
-    pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> Result<GlobalAddr, Error> {
+    pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> Result<Global, Error> {
         if value.ty() != ty.content {
             return Err(Error::Invoke(format!(
                 "global initial value of type {} for a global of type {}",
@@ -445,15 +448,15 @@ impl StoreInner {
             ty,
             value: value.to_slot(),
         });
-        Ok(addr)
+        Ok(Global::new(self.id, addr))
     }
 
     /// Allocates an exception tag whose payload types are `ty`'s parameters.
-    pub fn alloc_tag(&mut self, ty: FuncType) -> TagAddr {
+    pub fn alloc_tag(&mut self, ty: FuncType) -> Tag {
         let ty = self.intern_type(&ty);
         let addr = TagAddr(self.tags.len() as u32);
         self.tags.push(TagInst { ty });
-        addr
+        Tag::new(self.id, addr)
     }
 
     /// The export `name` of an instance; `None` when it has no export of that name or
@@ -508,6 +511,30 @@ impl StoreInner {
         ((addr.0 as usize) < self.funcs.len()).then(|| Func::new(self.id, addr))
     }
 
+    /// The handle of this store's memory at address `addr`; `None` when no memory has
+    /// that address.
+    pub fn memory(&self, addr: MemAddr) -> Option<Memory> {
+        ((addr.0 as usize) < self.memories.len()).then(|| Memory::new(self.id, addr))
+    }
+
+    /// The handle of this store's table at address `addr`; `None` when no table has
+    /// that address.
+    pub fn table(&self, addr: TableAddr) -> Option<Table> {
+        ((addr.0 as usize) < self.tables.len()).then(|| Table::new(self.id, addr))
+    }
+
+    /// The handle of this store's global at address `addr`; `None` when no global has
+    /// that address.
+    pub fn global(&self, addr: GlobalAddr) -> Option<Global> {
+        ((addr.0 as usize) < self.globals.len()).then(|| Global::new(self.id, addr))
+    }
+
+    /// The handle of this store's tag at address `addr`; `None` when no tag has that
+    /// address.
+    pub fn tag(&self, addr: TagAddr) -> Option<Tag> {
+        ((addr.0 as usize) < self.tags.len()).then(|| Tag::new(self.id, addr))
+    }
+
     /// A function's name for people: the name section's name when present, else its
     /// first export name, else `func[N]` with its index in its module; host functions
     /// are `module.name` as registered, else `host[ADDR]`.
@@ -553,25 +580,39 @@ impl StoreInner {
         self.types.get(f.ty as usize)
     }
 
-    /// The current value of a global, if the address is valid.
+    /// The current value of a global; `None` when `global` is a global of another
+    /// store (or not one this store holds).
     ///
     /// An `exnref` read here is not kept alive by being read: once the store can no
     /// longer reach it (SPEC.md §Exceptions), a later collection may reclaim it, and
     /// `invoke` then refuses it as an argument (never takes it for another exception).
-    pub fn global_get(&self, global: GlobalAddr) -> Option<Value> {
-        let g = self.globals.get(global.0 as usize)?;
+    pub fn global_get(&self, global: Global) -> Option<Value> {
+        if global.store_id() != self.id {
+            return None;
+        }
+        let g = self.globals.get(global.addr().0 as usize)?;
         Some(Value::from_slot(g.ty.content, g.value, self.id))
     }
 
-    /// The bytes of a memory, if the address is valid.
-    pub fn memory_data(&self, mem: MemAddr) -> Option<&[u8]> {
-        self.memories.get(mem.0 as usize).map(|m| m.data.as_slice())
+    /// The bytes of a memory; `None` when `mem` is a memory of another store (or not
+    /// one this store holds).
+    pub fn memory_data(&self, mem: Memory) -> Option<&[u8]> {
+        if mem.store_id() != self.id {
+            return None;
+        }
+        self.memories
+            .get(mem.addr().0 as usize)
+            .map(|m| m.data.as_slice())
     }
 
-    /// The elements of a table, if the address is valid. `exnref` elements stay valid
-    /// only while the store can reach them, as for [`StoreInner::global_get`].
-    pub fn table_elements(&self, table: TableAddr) -> Option<Vec<Value>> {
-        let t = self.tables.get(table.0 as usize)?;
+    /// The elements of a table; `None` when `table` is a table of another store (or
+    /// not one this store holds). `exnref` elements stay valid only while the store
+    /// can reach them, as for [`StoreInner::global_get`].
+    pub fn table_elements(&self, table: Table) -> Option<Vec<Value>> {
+        if table.store_id() != self.id {
+            return None;
+        }
+        let t = self.tables.get(table.addr().0 as usize)?;
         Some(
             t.elems
                 .iter()
@@ -610,7 +651,7 @@ impl StoreInner {
     pub fn instance_state(
         &self,
         instance: Instance,
-    ) -> Option<(Vec<MemAddr>, Vec<GlobalAddr>, Vec<TableAddr>)> {
+    ) -> Option<(Vec<Memory>, Vec<Global>, Vec<Table>)> {
         self.instance_state_at(self.instance_addr(instance).ok()?)
     }
 
@@ -618,12 +659,21 @@ impl StoreInner {
     pub(crate) fn instance_state_at(
         &self,
         instance: InstanceAddr,
-    ) -> Option<(Vec<MemAddr>, Vec<GlobalAddr>, Vec<TableAddr>)> {
+    ) -> Option<(Vec<Memory>, Vec<Global>, Vec<Table>)> {
         let i = self.instances.get(instance.0 as usize)?;
         Some((
-            i.mems.iter().map(|a| MemAddr(*a)).collect(),
-            i.globals.iter().map(|a| GlobalAddr(*a)).collect(),
-            i.tables.iter().map(|a| TableAddr(*a)).collect(),
+            i.mems
+                .iter()
+                .map(|a| Memory::new(self.id, MemAddr(*a)))
+                .collect(),
+            i.globals
+                .iter()
+                .map(|a| Global::new(self.id, GlobalAddr(*a)))
+                .collect(),
+            i.tables
+                .iter()
+                .map(|a| Table::new(self.id, TableAddr(*a)))
+                .collect(),
         ))
     }
 
@@ -794,7 +844,8 @@ impl<T: 'static> Store<T> {
     /// configuration differs from this store's in `gas_metering`, in whether
     /// `checkpoint_interval` is 0, or in `limits` (nothing is allocated then);
     /// `Error::Link` when the number or a type of the imports does not match, or an
-    /// import is a [`Func`] of another store;
+    /// import is an extern of another store (a [`Func`], [`Table`], [`Memory`],
+    /// [`Global`] or [`Tag`]; nothing is allocated then);
     /// `Error::Trap` when an active segment is out of bounds or the start function
     /// traps. Segments applied before the failure stay applied, as the spec says.
     /// `Error::Invoke` while a call of this store is suspended out of gas

@@ -406,10 +406,13 @@ pub(crate) fn state_digests(
     for a in &tables {
         let ty = store
             .tables
-            .get(a.0 as usize)
+            .get(a.addr().0 as usize)
             .map_or(crate::value::ValType::FuncRef, |t| t.ty.elem);
         // Straight from the slots: no copy of the table as values.
-        let elems = store.tables.get(a.0 as usize).map_or(&[][..], |t| &t.elems);
+        let elems = store
+            .tables
+            .get(a.addr().0 as usize)
+            .map_or(&[][..], |t| &t.elems);
         t.u8(valtype_byte(ty));
         t.u64(elems.len() as u64);
         for slot in elems {

@@ -354,10 +354,10 @@ impl Pair {
             let dext = self.det.instance_export(det, &name);
             let same = match (dext, rext) {
                 (Some(Extern::Func(a)), RExtern::Func(b)) => a.addr().0 as usize == b,
-                (Some(Extern::Table(a)), RExtern::Table(b)) => a.0 as usize == b,
-                (Some(Extern::Memory(a)), RExtern::Memory(b)) => a.0 as usize == b,
-                (Some(Extern::Global(a)), RExtern::Global(b)) => a.0 as usize == b,
-                (Some(Extern::Tag(a)), RExtern::Tag(b)) => a.0 as usize == b,
+                (Some(Extern::Table(a)), RExtern::Table(b)) => a.addr().0 as usize == b,
+                (Some(Extern::Memory(a)), RExtern::Memory(b)) => a.addr().0 as usize == b,
+                (Some(Extern::Global(a)), RExtern::Global(b)) => a.addr().0 as usize == b,
+                (Some(Extern::Tag(a)), RExtern::Tag(b)) => a.addr().0 as usize == b,
                 _ => false,
             };
             if !same {
@@ -510,7 +510,10 @@ impl Pair {
     /// `tables` and every global.
     pub fn state_diff(&self, mems: &[usize], tables: &[usize]) -> Option<String> {
         for &m in mems {
-            let d = self.det.memory_data(MemAddr(m as u32));
+            let d = self
+                .det
+                .memory(MemAddr(m as u32))
+                .and_then(|h| self.det.memory_data(h));
             let r = &self.rf.mems[m].data;
             match d {
                 Some(d) if d == r.as_slice() => {}
@@ -534,7 +537,8 @@ impl Pair {
         for (g, gi) in self.rf.globals.iter().enumerate() {
             let d = self
                 .det
-                .global_get(GlobalAddr(g as u32))
+                .global(GlobalAddr(g as u32))
+                .and_then(|h| self.det.global_get(h))
                 .map(|v| val_of_det(&v));
             let r = val_of_ref(gi.ty, gi.value);
             if d.as_ref() != Some(&r) {
@@ -543,7 +547,10 @@ impl Pair {
         }
         for &t in tables {
             let ti = &self.rf.tables[t];
-            let d = self.det.table_elements(TableAddr(t as u32));
+            let d = self
+                .det
+                .table(TableAddr(t as u32))
+                .and_then(|h| self.det.table_elements(h));
             let d: Option<Vec<Val>> = d.map(|vs| vs.iter().map(val_of_det).collect());
             let r: Vec<Val> = ti.elems.iter().map(|s| val_of_ref(ti.elem, *s)).collect();
             if d.as_ref() != Some(&r) {
@@ -569,17 +576,29 @@ impl Pair {
     /// addresses differ); it keeps the reference's value when both are non-null.
     fn resync(&mut self) {
         for (m, mi) in self.rf.mems.iter_mut().enumerate() {
-            if let Some(d) = self.det.memory_data(MemAddr(m as u32)) {
+            if let Some(d) = self
+                .det
+                .memory(MemAddr(m as u32))
+                .and_then(|h| self.det.memory_data(h))
+            {
                 mi.data = d.to_vec();
             }
         }
         for (g, gi) in self.rf.globals.iter_mut().enumerate() {
-            if let Some(v) = self.det.global_get(GlobalAddr(g as u32)) {
+            if let Some(v) = self
+                .det
+                .global(GlobalAddr(g as u32))
+                .and_then(|h| self.det.global_get(h))
+            {
                 gi.value = resync_slot(&v, gi.value);
             }
         }
         for (t, ti) in self.rf.tables.iter_mut().enumerate() {
-            if let Some(vs) = self.det.table_elements(TableAddr(t as u32)) {
+            if let Some(vs) = self
+                .det
+                .table(TableAddr(t as u32))
+                .and_then(|h| self.det.table_elements(h))
+            {
                 let old = std::mem::take(&mut ti.elems);
                 ti.elems = vs
                     .iter()
