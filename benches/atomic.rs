@@ -40,18 +40,6 @@ const WRITER: &str = r#"
     (if (local.get $fail) (then unreachable))))
 "#;
 
-fn runs() -> usize {
-    std::env::var("DETWASM_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(15)
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn export(store: &Store, module: &Module, name: &str) -> Func {
     let _ = module;
     let inst = store
@@ -77,7 +65,7 @@ fn time_both(store: &mut Store, f: Func, args: &[Value], n: usize) -> (Duration,
         atomic.push(t.elapsed());
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
     }
-    (median(plain), median(atomic))
+    (common::median(plain), common::median(atomic))
 }
 
 fn us(d: Duration) -> f64 {
@@ -180,7 +168,7 @@ fn main() {
         }
         _ => {}
     }
-    let n = runs();
+    let n = common::runs();
     let engine = Engine::new(Config::default());
     println!("journal page: {JOURNAL_PAGE_BYTES} bytes; {n} runs per figure (median)");
     let module = Module::new(&engine, &wat::parse_str(WRITER).unwrap()).unwrap();

@@ -27,7 +27,7 @@
 #[allow(dead_code)]
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use detwasm::{Caller, Engine, Extern, Func, Linker, Module, Store, Trap, TrapCode, Value};
 
@@ -194,18 +194,6 @@ fn runner(engine: &str, case: &str) -> Box<dyn Runner> {
     }
 }
 
-fn runs() -> usize {
-    std::env::var("DETWASM_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(15)
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 /// Nanoseconds per iteration of each case (median), engines alternating per run so
 /// that drift on a shared machine hits all of them.
 fn times() -> Vec<Vec<f64>> {
@@ -214,7 +202,7 @@ fn times() -> Vec<Vec<f64>> {
         .map(|e| CASES.iter().map(|c| runner(e, c)).collect())
         .collect();
     let mut samples = vec![vec![Vec::new(); CASES.len()]; ENGINES.len()];
-    for _ in 0..runs() {
+    for _ in 0..common::runs() {
         for (e, row) in runners.iter_mut().enumerate() {
             for (c, r) in row.iter_mut().enumerate() {
                 let t = Instant::now();
@@ -227,7 +215,7 @@ fn times() -> Vec<Vec<f64>> {
         .into_iter()
         .map(|row| {
             row.into_iter()
-                .map(|s| median(s).as_secs_f64() * 1e9 / f64::from(N))
+                .map(|s| common::median(s).as_secs_f64() * 1e9 / f64::from(N))
                 .collect()
         })
         .collect()

@@ -289,3 +289,21 @@ pub fn callgrind_count(args: &[&str], reps: u32) -> u64 {
 pub fn callgrind_per_rep(args: &[&str]) -> u64 {
     callgrind_count(args, 3).saturating_sub(callgrind_count(args, 1)) / 2
 }
+
+// ---- timing -------------------------------------------------------------------------
+
+/// Runs per timed figure of the harness benchmarks (`DETWASM_BENCH_RUNS`, default 15).
+#[allow(dead_code)] // criterion benchmarks choose their own sample counts
+pub fn runs() -> usize {
+    std::env::var("DETWASM_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15)
+}
+
+/// The median of `v` (the upper one for an even count); `v` is not empty.
+#[allow(dead_code)] // criterion benchmarks report their own statistics
+pub fn median(mut v: Vec<std::time::Duration>) -> std::time::Duration {
+    v.sort();
+    v[v.len() / 2]
+}
