@@ -162,13 +162,40 @@ fn plain(v: Value) -> (ValType, u64) {
     (v.ty(), v.to_slot())
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 struct State {
     digests: ([u8; 32], [u8; 32], [u8; 32]),
     mems: Vec<Vec<u8>>,
     globals: Vec<(ValType, u64)>,
     tables: Vec<Vec<(ValType, u64)>>,
     exceptions: usize,
+}
+
+/// A failed comparison shows the digests, the globals and the first differing byte
+/// or element in a summary, not every byte of every memory.
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mems: Vec<String> = self
+            .mems
+            .iter()
+            .map(|m| {
+                let nonzero = m.iter().filter(|b| **b != 0).count();
+                format!("{} bytes, {nonzero} non-zero", m.len())
+            })
+            .collect();
+        let tables: Vec<String> = self
+            .tables
+            .iter()
+            .map(|t| format!("{} elements {:?}", t.len(), &t[..t.len().min(8)]))
+            .collect();
+        f.debug_struct("State")
+            .field("digests", &self.digests)
+            .field("mems", &mems)
+            .field("globals", &self.globals)
+            .field("tables", &tables)
+            .field("exceptions", &self.exceptions)
+            .finish()
+    }
 }
 
 fn trap_code(r: Result<Vec<Value>, Error>) -> TrapCode {

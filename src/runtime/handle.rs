@@ -10,7 +10,7 @@
 use super::typed::{TypedFunc, WasmTyList};
 use super::{Extern, GlobalAddr, InstanceAddr, MemAddr, Store, StoreInner, TableAddr, TagAddr};
 use crate::error::Error;
-use crate::value::{Func, FuncType, StoreId, Value};
+use crate::value::{Func, FuncAddr, FuncType, StoreId, Value};
 
 /// A module instance of a store (core §4.2.5), as the embedder holds it: the
 /// store-wide [`InstanceAddr`] plus the identity of the store it belongs to. `Copy`;
@@ -138,6 +138,42 @@ impl Instance {
         }
     }
 }
+
+/// A handle on an item of one store: its store-wide address and the identity of the
+/// store that made it. [`StoreInner::own`] turns a handle into its address only when it
+/// is of that store, the one check every handle operation and import starts with.
+pub(crate) trait StoreHandle: Copy {
+    /// The store-wide address type (`FuncAddr`, `MemAddr`, ...).
+    type Addr: Copy;
+    /// The identity of the store the item belongs to.
+    fn store_of(&self) -> StoreId;
+    /// The item's store-wide address.
+    fn addr_of(&self) -> Self::Addr;
+}
+
+/// `StoreHandle` for a handle type with inherent `addr` and `store_id`.
+macro_rules! impl_store_handle {
+    ($($name:ident: $addr:ident),*) => {$(
+        impl StoreHandle for $name {
+            type Addr = $addr;
+            fn store_of(&self) -> StoreId {
+                self.store_id()
+            }
+            fn addr_of(&self) -> $addr {
+                self.addr()
+            }
+        }
+    )*};
+}
+
+impl_store_handle!(
+    Instance: InstanceAddr,
+    Func: FuncAddr,
+    Memory: MemAddr,
+    Table: TableAddr,
+    Global: GlobalAddr,
+    Tag: TagAddr
+);
 
 /// Declares a store-checked handle on a store-wide address: `Copy`, the address plus
 /// the store's identity, equal when the same item of the same store, `Debug` showing

@@ -115,20 +115,13 @@ pub(super) fn import_matches(
     const BAD: &str = "incompatible import type";
     let ok = match (ty, ext) {
         (ExternType::Func(ty), Extern::Func(func)) => {
-            let a = store
-                .func_addr(*func)
-                .map_err(|_| "function of another store")?;
+            let a = store.own(*func).ok_or("function of another store")?;
             let f = store.funcs.get(a.0 as usize).ok_or("unknown function")?;
             store.types.get(f.ty as usize) == Some(ty)
         }
         (ExternType::Table(ty), Extern::Table(t)) => {
-            if t.store_id() != store.id {
-                return Err("table of another store");
-            }
-            let t = store
-                .tables
-                .get(t.addr().0 as usize)
-                .ok_or("unknown table")?;
+            let t = store.own(*t).ok_or("table of another store")?;
+            let t = store.tables.get(t.0 as usize).ok_or("unknown table")?;
             let actual = TypeLimits {
                 min: t.elems.len() as u32,
                 max: t.ty.limits.max,
@@ -136,13 +129,8 @@ pub(super) fn import_matches(
             t.ty.elem == ty.elem && limits_match(&actual, &ty.limits)
         }
         (ExternType::Memory(ty), Extern::Memory(m)) => {
-            if m.store_id() != store.id {
-                return Err("memory of another store");
-            }
-            let mem = store
-                .memories
-                .get(m.addr().0 as usize)
-                .ok_or("unknown memory")?;
+            let m = store.own(*m).ok_or("memory of another store")?;
+            let mem = store.memories.get(m.0 as usize).ok_or("unknown memory")?;
             let actual = TypeLimits {
                 min: (mem.data.len() / exec::PAGE_SIZE) as u32,
                 max: mem.ty.limits.max,
@@ -150,20 +138,13 @@ pub(super) fn import_matches(
             limits_match(&actual, &ty.limits)
         }
         (ExternType::Global(ty), Extern::Global(g)) => {
-            if g.store_id() != store.id {
-                return Err("global of another store");
-            }
-            let g = store
-                .globals
-                .get(g.addr().0 as usize)
-                .ok_or("unknown global")?;
+            let g = store.own(*g).ok_or("global of another store")?;
+            let g = store.globals.get(g.0 as usize).ok_or("unknown global")?;
             g.ty == *ty
         }
         (ExternType::Tag(ty), Extern::Tag(t)) => {
-            if t.store_id() != store.id {
-                return Err("tag of another store");
-            }
-            let t = store.tags.get(t.addr().0 as usize).ok_or("unknown tag")?;
+            let t = store.own(*t).ok_or("tag of another store")?;
+            let t = store.tags.get(t.0 as usize).ok_or("unknown tag")?;
             store.types.get(t.ty as usize) == Some(ty)
         }
         _ => false,

@@ -25,6 +25,7 @@ pub(crate) use access::Access;
 pub use atomic::{AtomicStats, JOURNAL_PAGE_BYTES, TABLE_CHUNK_ELEMENTS};
 pub(crate) use caller::ErasedHostFn;
 pub use caller::{Caller, CallerContext};
+use handle::StoreHandle;
 pub use handle::{Global, Instance, Memory, Table, Tag};
 pub use hook::{Checkpoint, HostCall, HostCallOutcome, Replayed, TraceHook};
 pub use linker::Linker;
@@ -475,13 +476,18 @@ impl StoreInner {
     /// # Errors
     /// `Error::Invoke` when `instance` is of another store.
     pub(crate) fn instance_addr(&self, instance: Instance) -> Result<InstanceAddr, Error> {
-        if instance.store_id() != self.id {
-            return Err(Error::Invoke(format!(
+        self.own(instance).ok_or_else(|| {
+            Error::Invoke(format!(
                 "instance {} is an instance of another store",
                 instance.addr().0
-            )));
-        }
-        Ok(instance.addr())
+            ))
+        })
+    }
+
+    /// The address of `handle` when it is a handle of this store; `None` for a handle
+    /// of another store, whatever this store holds at the same address.
+    pub(crate) fn own<H: StoreHandle>(&self, handle: H) -> Option<H::Addr> {
+        (handle.store_of() == self.id).then(|| handle.addr_of())
     }
 
     /// The address of `func` in this store.
@@ -489,13 +495,12 @@ impl StoreInner {
     /// # Errors
     /// `Error::Invoke` when `func` is of another store.
     pub(crate) fn func_addr(&self, func: Func) -> Result<FuncAddr, Error> {
-        if func.store_id() != self.id {
-            return Err(Error::Invoke(format!(
+        self.own(func).ok_or_else(|| {
+            Error::Invoke(format!(
                 "function {} is a function of another store",
                 func.addr().0
-            )));
-        }
-        Ok(func.addr())
+            ))
+        })
     }
 
     /// The handle of this store's instance at address `addr`; `None` when no instance
@@ -587,21 +592,15 @@ impl StoreInner {
     /// longer reach it (SPEC.md §Exceptions), a later collection may reclaim it, and
     /// `invoke` then refuses it as an argument (never takes it for another exception).
     pub fn global_get(&self, global: Global) -> Option<Value> {
-        if global.store_id() != self.id {
-            return None;
-        }
-        let g = self.globals.get(global.addr().0 as usize)?;
+        let g = self.globals.get(self.own(global)?.0 as usize)?;
         Some(Value::from_slot(g.ty.content, g.value, self.id))
     }
 
     /// The bytes of a memory; `None` when `mem` is a memory of another store (or not
     /// one this store holds).
     pub fn memory_data(&self, mem: Memory) -> Option<&[u8]> {
-        if mem.store_id() != self.id {
-            return None;
-        }
         self.memories
-            .get(mem.addr().0 as usize)
+            .get(self.own(mem)?.0 as usize)
             .map(|m| m.data.as_slice())
     }
 
@@ -609,10 +608,7 @@ impl StoreInner {
     /// not one this store holds). `exnref` elements stay valid only while the store
     /// can reach them, as for [`StoreInner::global_get`].
     pub fn table_elements(&self, table: Table) -> Option<Vec<Value>> {
-        if table.store_id() != self.id {
-            return None;
-        }
-        let t = self.tables.get(table.addr().0 as usize)?;
+        let t = self.tables.get(self.own(table)?.0 as usize)?;
         Some(
             t.elems
                 .iter()
