@@ -5,7 +5,7 @@
 
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::translate::{translate_function, CompiledFunc, TranslateEnv};
+use crate::translate::{translate_function, CompiledFunc, TranslateEnv, TranslateScratch};
 use crate::validate::{self, ValidateError};
 use crate::value::{ExternType, FuncType, GlobalType, MemoryType, TableType, TypeLimits, ValType};
 use std::collections::BTreeMap;
@@ -262,6 +262,7 @@ impl Module {
         };
         let mut type_arity: Vec<(u32, u32)> = Vec::new();
         let mut allocs = FuncValidatorAllocations::default();
+        let mut scratch = TranslateScratch::default();
         let mut defined_index = 0usize;
         let mut parser = Parser::new(0);
         parser.set_features(validate::profile::features());
@@ -453,8 +454,15 @@ impl Module {
                     metering: config.gas_metering,
                     fuse: config.checkpoint_interval == 0,
                 };
-                let (compiled, a) =
-                    translate_function(func, &body, &env, std::mem::take(&mut allocs), ty.0, ty.1)?;
+                let (compiled, a) = translate_function(
+                    func,
+                    &body,
+                    &env,
+                    std::mem::take(&mut allocs),
+                    &mut scratch,
+                    ty.0,
+                    ty.1,
+                )?;
                 allocs = a;
                 m.funcs.push(Arc::new(compiled));
             }

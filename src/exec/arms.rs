@@ -9,7 +9,8 @@
 //! - `un!`, `bin!`, `bin_trap!`: `dst = f(a)`, `dst = f(a, b)`, the latter trapping
 //!   when `f` returns `Err(TrapCode)`; `tri!(result)`: the value or a trap;
 //! - `fault!(code)`: trap with `code` at this op;
-//! - `load!`, `store!`: a bounds-checked access of the current memory;
+//! - `load!`, `store!`: a bounds-checked access of the current memory at an
+//!   address value (`u32`) plus a static offset;
 //! - `branch_to!(target)`, `br_if!(target, cond)`: a jump inside the body, which
 //!   charges the target's segment head when it can be paid;
 //! - `moves!()`: the `Moves` data op after a branch; `skip!(n)`: step over `n` data
@@ -111,43 +112,91 @@ macro_rules! pure_arms {
         Const { dst, value } => ssl!(dst, value),
         Reinterpret { dst, a } => ssl!(dst, sl!(a)),
         RefIsNull { dst, a } => un!(dst, a, u64v, o_bool, |x| x == 0),
-        I32Load { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
-        I64Load { dst, addr, offset: o } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
-        F32Load { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
-        F64Load { dst, addr, offset: o } => load!(dst, addr, o, 8, |b| u64::from_le_bytes(b)),
-        I32Load8S { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| o_i32(i32::from(b[0] as i8))),
-        I32Load8U { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
+        I32Load { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 4, |b| u64::from(u32::from_le_bytes(b))),
+        I64Load { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 8, |b| u64::from_le_bytes(b)),
+        F32Load { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 4, |b| u64::from(u32::from_le_bytes(b))),
+        F64Load { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 8, |b| u64::from_le_bytes(b)),
+        I32Load8S { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 1, |b| o_i32(i32::from(b[0] as i8))),
+        I32Load8U { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 1, |b| u64::from(b[0])),
         I32Load16S { dst, addr, offset: o } => {
-            load!(dst, addr, o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
+            load!(dst, u32v(sl!(addr)), o, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
         },
-        I32Load16U { dst, addr, offset: o } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
-        I64Load8S { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| o_i64(i64::from(b[0] as i8))),
-        I64Load8U { dst, addr, offset: o } => load!(dst, addr, o, 1, |b| u64::from(b[0])),
+        I32Load16U { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 2, |b| u64::from(u16::from_le_bytes(b))),
+        I64Load8S { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 1, |b| o_i64(i64::from(b[0] as i8))),
+        I64Load8U { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 1, |b| u64::from(b[0])),
         I64Load16S { dst, addr, offset: o } => {
-            load!(dst, addr, o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b))))
+            load!(dst, u32v(sl!(addr)), o, 2, |b| o_i64(i64::from(i16::from_le_bytes(b))))
         },
-        I64Load16U { dst, addr, offset: o } => load!(dst, addr, o, 2, |b| u64::from(u16::from_le_bytes(b))),
+        I64Load16U { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 2, |b| u64::from(u16::from_le_bytes(b))),
         I64Load32S { dst, addr, offset: o } => {
-            load!(dst, addr, o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b))))
+            load!(dst, u32v(sl!(addr)), o, 4, |b| o_i64(i64::from(i32::from_le_bytes(b))))
         },
-        I64Load32U { dst, addr, offset: o } => load!(dst, addr, o, 4, |b| u64::from(u32::from_le_bytes(b))),
-        I32Store { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
-        I64Store { addr, val, offset: o } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
-        F32Store { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
-        F64Store { addr, val, offset: o } => store!(addr, val, o, 8, |v| v.to_le_bytes()),
+        I64Load32U { dst, addr, offset: o } => load!(dst, u32v(sl!(addr)), o, 4, |b| u64::from(u32::from_le_bytes(b))),
+        I32LoadAddImm { dst, a, imm } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(imm), 0u32, 4, |b| u64::from(u32::from_le_bytes(b)))
+        },
+        I32LoadAdd { dst, a, b } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 4, |b| u64::from(u32::from_le_bytes(b)))
+        },
+        I64LoadAddImm { dst, a, imm } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(imm), 0u32, 8, |b| u64::from_le_bytes(b))
+        },
+        I64LoadAdd { dst, a, b } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 8, |b| u64::from_le_bytes(b))
+        },
+        F32LoadAddImm { dst, a, imm } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(imm), 0u32, 4, |b| u64::from(u32::from_le_bytes(b)))
+        },
+        F32LoadAdd { dst, a, b } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 4, |b| u64::from(u32::from_le_bytes(b)))
+        },
+        F64LoadAddImm { dst, a, imm } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(imm), 0u32, 8, |b| u64::from_le_bytes(b))
+        },
+        F64LoadAdd { dst, a, b } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 8, |b| u64::from_le_bytes(b))
+        },
+        I32Load8SAddImm { dst, a, imm } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(imm), 0u32, 1, |b| o_i32(i32::from(b[0] as i8)))
+        },
+        I32Load8SAdd { dst, a, b } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 1, |b| o_i32(i32::from(b[0] as i8)))
+        },
+        I32Load8UAddImm { dst, a, imm } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(imm), 0u32, 1, |b| u64::from(b[0]))
+        },
+        I32Load8UAdd { dst, a, b } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 1, |b| u64::from(b[0]))
+        },
+        I32Load16SAddImm { dst, a, imm } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(imm), 0u32, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
+        },
+        I32Load16SAdd { dst, a, b } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 2, |b| o_i32(i32::from(i16::from_le_bytes(b))))
+        },
+        I32Load16UAddImm { dst, a, imm } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(imm), 0u32, 2, |b| u64::from(u16::from_le_bytes(b)))
+        },
+        I32Load16UAdd { dst, a, b } => {
+            load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 2, |b| u64::from(u16::from_le_bytes(b)))
+        },
+        I32Store { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 4, |v| (v as u32).to_le_bytes()),
+        I64Store { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 8, |v| v.to_le_bytes()),
+        F32Store { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 4, |v| (v as u32).to_le_bytes()),
+        F64Store { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 8, |v| v.to_le_bytes()),
         I32Store8 { addr, val, offset: o } => {
-            store!(addr, val, o, 1, |v| [v as u8])
+            store!(u32v(sl!(addr)), val, o, 1, |v| [v as u8])
         },
         I64Store8 { addr, val, offset: o } => {
-            store!(addr, val, o, 1, |v| [v as u8])
+            store!(u32v(sl!(addr)), val, o, 1, |v| [v as u8])
         },
         I32Store16 { addr, val, offset: o } => {
-            store!(addr, val, o, 2, |v| (v as u16).to_le_bytes())
+            store!(u32v(sl!(addr)), val, o, 2, |v| (v as u16).to_le_bytes())
         },
         I64Store16 { addr, val, offset: o } => {
-            store!(addr, val, o, 2, |v| (v as u16).to_le_bytes())
+            store!(u32v(sl!(addr)), val, o, 2, |v| (v as u16).to_le_bytes())
         },
-        I64Store32 { addr, val, offset: o } => store!(addr, val, o, 4, |v| (v as u32).to_le_bytes()),
+        I64Store32 { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 4, |v| (v as u32).to_le_bytes()),
         I32AddImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_add(c)),
         I32MulImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_mul(c)),
         I32AndImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x & c),

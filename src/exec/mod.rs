@@ -762,7 +762,7 @@ impl Machine<'_> {
         }
         macro_rules! ea {
             ($addr:expr, $off:expr, $n:expr) => {{
-                let a = u64::from(sl!($addr) as u32) + u64::from($off);
+                let a = u64::from($addr as u32) + u64::from($off);
                 if a + $n > mem_len {
                     fault!(TrapCode::MemoryOutOfBounds);
                 }

@@ -271,7 +271,7 @@ macro_rules! handler {
             }
             macro_rules! ea {
                 ($addr:expr, $off:expr, $n:expr) => {{
-                    let a = u64::from(sl!($addr) as u32) + u64::from($off);
+                    let a = u64::from($addr as u32) + u64::from($off);
                     if a + $n > cx.mem_len {
                         fault!(TrapCode::MemoryOutOfBounds);
                     }

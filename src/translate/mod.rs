@@ -256,8 +256,25 @@ struct TSide {
     main: u8,
 }
 
+/// Buffers one module's translation reuses from function to function, so that a
+/// body's code and side tables grow in place of a fresh allocation per function (and
+/// per block, for branch fixups); each function's results are copied out at their
+/// exact length. Holds nothing between two functions (every buffer is cleared).
+#[derive(Default)]
+pub(crate) struct TranslateScratch {
+    code: Vec<Op>,
+    sides: Vec<TSide>,
+    heights: Vec<u32>,
+    ctrl: Vec<Ctrl>,
+    handlers: Vec<(u32, Handler)>,
+    /// Cleared fixup lists of closed blocks, for the next blocks to reuse.
+    fixup_pool: Vec<Vec<Fixup>>,
+}
+
 struct Translator<'e> {
     env: &'e TranslateEnv<'e>,
+    /// Cleared fixup lists of closed blocks (`TranslateScratch::fixup_pool`).
+    fixup_pool: Vec<Vec<Fixup>>,
     code: Vec<Op>,
     /// Per op: what it stands for (parts, their offsets, the main part).
     sides: Vec<TSide>,
@@ -352,7 +369,8 @@ impl<'e> Translator<'e> {
                 }
             }
             let mut new = slots;
-            let mut imm: Option<u64> = None;
+            // The immediate form the folded constant gives the op (`imm_form`).
+            let mut imm: Option<Op> = None;
             for i in (0..nreads).rev() {
                 let n = self.code.len();
                 if n <= self.barrier || self.sides[n - 1].parts[1] != 0 {
@@ -363,14 +381,9 @@ impl<'e> Translator<'e> {
                         new[i] = src;
                         true
                     }
-                    Op::Const { dst, value }
-                        if dst == slots[i]
-                            && i == 1
-                            && nreads == 2
-                            && imm_form(op, value).is_some() =>
-                    {
-                        imm = Some(value);
-                        true
+                    Op::Const { dst, value } if dst == slots[i] && i == 1 && nreads == 2 => {
+                        imm = imm_form(op, value);
+                        imm.is_some()
                     }
                     _ => false,
                 };
@@ -395,14 +408,15 @@ impl<'e> Translator<'e> {
                     }
                 }
             }
+            if let Some(o) = imm {
+                // The immediate form reads `a` only, the first of the op's reads.
+                op = o;
+            }
             let mut reads = op.reads_mut();
             for (i, r) in reads.iter_mut().enumerate() {
                 if let Some(v) = r {
                     **v = new[i];
                 }
-            }
-            if let Some(o) = imm.and_then(|value| imm_form(op, value)) {
-                op = o;
             }
         }
         let mut parts = [0u8; 4];
@@ -568,6 +582,61 @@ impl<'e> Translator<'e> {
         self.emit_folding(op, cost)
     }
 
+    /// When fusing, folds the `i32.add` (of two operands or of a constant) just
+    /// before a load of static offset 0 into it, when the add's result is the load's
+    /// address operand and nothing else: the op just before (after the barrier) is an
+    /// `I32Add` or `I32AddImm` writing the operand slot the load reads, standing for
+    /// fewer than four instructions. It becomes the fused load (`I32LoadAdd`, ...),
+    /// which stands for the add's instructions and then the load, its main part, the
+    /// only one that can trap (`OpSide::parts`). Returns its position, or `None` when
+    /// nothing was fused (the caller then emits `load` as it is).
+    fn emit_load(&mut self, load: Op, cost: u32) -> Option<usize> {
+        let n = self.code.len();
+        if !self.env.fuse || n <= self.barrier {
+            return None;
+        }
+        macro_rules! fuse {
+            ($($load:ident => $imm:ident / $add:ident),*) => {
+                match (load, self.code[n - 1]) {
+                    $(
+                        (Op::$load { dst, addr, offset: 0 }, Op::I32AddImm { dst: t, a, imm })
+                            if t == addr && t >= self.nl => Op::$imm { dst, a, imm },
+                        (Op::$load { dst, addr, offset: 0 }, Op::I32Add { dst: t, a, b })
+                            if t == addr && t >= self.nl => Op::$add { dst, a, b },
+                    )*
+                    _ => return None,
+                }
+            };
+        }
+        let fused = fuse!(
+            I32Load => I32LoadAddImm / I32LoadAdd,
+            I64Load => I64LoadAddImm / I64LoadAdd,
+            F32Load => F32LoadAddImm / F32LoadAdd,
+            F64Load => F64LoadAddImm / F64LoadAdd,
+            I32Load8S => I32Load8SAddImm / I32Load8SAdd,
+            I32Load8U => I32Load8UAddImm / I32Load8UAdd,
+            I32Load16S => I32Load16SAddImm / I32Load16SAdd,
+            I32Load16U => I32Load16UAddImm / I32Load16UAdd
+        );
+        // Every wasm instruction costs at least 1 gas, so the parts in use are the
+        // non-zero ones; the add wrote an operand slot, so no `local.set` follows its
+        // main part.
+        let k = self.sides[n - 1]
+            .parts
+            .iter()
+            .take_while(|p| **p != 0)
+            .count();
+        if k == 0 || k >= 4 {
+            return None;
+        }
+        self.seg_cost += u64::from(cost);
+        self.code[n - 1] = fused;
+        self.sides[n - 1].parts[k] = small(cost);
+        self.sides[n - 1].offsets[k] = self.cur_offset;
+        self.sides[n - 1].main = k as u8;
+        Some(n - 1)
+    }
+
     /// Emits the return at operand height `h` of a wasm instruction of cost `cost`
     /// (`return`, a branch to the function's label, or the body's `end` at cost 0).
     /// When fusing, a function of one result returns a `local.get` just before it
@@ -728,7 +797,7 @@ impl<'e> Translator<'e> {
             height,
             label_arity,
             start,
-            fixups: Vec::new(),
+            fixups: self.fixup_pool.pop().unwrap_or_default(),
             else_fixup: None,
             entry_reachable: self.reachable,
             try_start: self.pc(),
@@ -957,6 +1026,9 @@ impl<'e> Translator<'e> {
                     self.handlers[hi].1.start = c.try_start;
                     self.handlers[hi].1.end = end_of_body;
                 }
+                let mut fixups = c.fixups;
+                fixups.clear();
+                self.fixup_pool.push(fixups);
                 self.reachable = reachable_after;
                 return Ok(());
             }
@@ -1272,7 +1344,10 @@ impl<'e> Translator<'e> {
             }
         };
         let at = if folding {
-            self.emit_folding(o, cost)
+            match self.emit_load(o, cost) {
+                Some(at) => at,
+                None => self.emit_folding(o, cost),
+            }
         } else {
             self.emit(o, cost)
         };
@@ -1526,20 +1601,22 @@ pub(crate) fn translate_function(
     body: &FunctionBody<'_>,
     env: &TranslateEnv<'_>,
     allocs: FuncValidatorAllocations,
+    scratch: &mut TranslateScratch,
     num_params: u32,
     num_results: u32,
 ) -> Result<(CompiledFunc, FuncValidatorAllocations), Error> {
     let mut t = Translator {
         env,
-        code: Vec::new(),
-        sides: Vec::new(),
-        heights: Vec::new(),
+        fixup_pool: std::mem::take(&mut scratch.fixup_pool),
+        code: std::mem::take(&mut scratch.code),
+        sides: std::mem::take(&mut scratch.sides),
+        heights: std::mem::take(&mut scratch.heights),
         cur_offset: 0,
         cur_h: 0,
         nl: 0,
         barrier: 0,
-        ctrl: Vec::new(),
-        handlers: Vec::new(),
+        ctrl: std::mem::take(&mut scratch.ctrl),
+        handlers: std::mem::take(&mut scratch.handlers),
         reachable: true,
         seg_head: 0,
         seg_cost: 0,
@@ -1575,9 +1652,8 @@ pub(crate) fn translate_function(
     let (num_locals, max_operands) = (facts.num_locals, facts.max_operands);
     t.close_segment();
     let _ = t.num_results;
-    let mut handlers = t.handlers;
     // Innermost try_table first for any covered position; clause order kept.
-    handlers.sort_by_key(|h| std::cmp::Reverse(h.0));
+    t.handlers.sort_by_key(|h| std::cmp::Reverse(h.0));
     let stack_units = 1 + u64::from(num_locals) + u64::from(max_operands) + u64::from(t.max_labels);
     let compiled = CompiledFunc {
         num_params,
@@ -1605,10 +1681,23 @@ pub(crate) fn translate_function(
                 main: d.main,
             })
             .collect(),
-        heights: t.heights.into_boxed_slice(),
-        code: t.code.into_boxed_slice(),
-        handlers: handlers.into_iter().map(|(_, h)| h).collect(),
-        exn_map: t.exn.and_then(ExnMapBuilder::finish),
+        heights: t.heights.as_slice().into(),
+        code: t.code.as_slice().into(),
+        handlers: t.handlers.iter().map(|(_, h)| *h).collect(),
+        exn_map: t.exn.take().and_then(ExnMapBuilder::finish),
+    };
+    t.code.clear();
+    t.sides.clear();
+    t.heights.clear();
+    t.ctrl.clear();
+    t.handlers.clear();
+    *scratch = TranslateScratch {
+        code: t.code,
+        sides: t.sides,
+        heights: t.heights,
+        ctrl: t.ctrl,
+        handlers: t.handlers,
+        fixup_pool: t.fixup_pool,
     };
     Ok((compiled, facts.allocs))
 }

@@ -213,6 +213,42 @@ macro_rules! for_each_op {
         I64Load32S { dst: u32, addr: u32, offset: u32 } custom [I64Load32S];
         /// `i64.load32_u`.
         I64Load32U { dst: u32, addr: u32, offset: u32 } custom [I64Load32U];
+        // ---- loads fused with the `i32.add` that computes their address when their
+        // static offset is 0: the address is `a + imm` or `a + b`, wrapped to 32 bits
+        // as the `i32.add` wraps it, and only then bounds-checked (core §4.4.7); the
+        // add is a part before the load, the main part (`Translator::emit_load`)
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i32.load` at the sum.
+        I32LoadAddImm { dst: u32, a: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I32Load];
+        /// `i32.add`, then `i32.load` at the sum.
+        I32LoadAdd { dst: u32, a: u32, b: u32 } custom [I32Add, I32Load];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i64.load` at the sum.
+        I64LoadAddImm { dst: u32, a: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I64Load];
+        /// `i32.add`, then `i64.load` at the sum.
+        I64LoadAdd { dst: u32, a: u32, b: u32 } custom [I32Add, I64Load];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `f32.load` at the sum.
+        F32LoadAddImm { dst: u32, a: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, F32Load];
+        /// `i32.add`, then `f32.load` at the sum.
+        F32LoadAdd { dst: u32, a: u32, b: u32 } custom [I32Add, F32Load];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `f64.load` at the sum.
+        F64LoadAddImm { dst: u32, a: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, F64Load];
+        /// `i32.add`, then `f64.load` at the sum.
+        F64LoadAdd { dst: u32, a: u32, b: u32 } custom [I32Add, F64Load];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i32.load8_s` at the sum.
+        I32Load8SAddImm { dst: u32, a: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I32Load8S];
+        /// `i32.add`, then `i32.load8_s` at the sum.
+        I32Load8SAdd { dst: u32, a: u32, b: u32 } custom [I32Add, I32Load8S];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i32.load8_u` at the sum.
+        I32Load8UAddImm { dst: u32, a: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I32Load8U];
+        /// `i32.add`, then `i32.load8_u` at the sum.
+        I32Load8UAdd { dst: u32, a: u32, b: u32 } custom [I32Add, I32Load8U];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i32.load16_s` at the sum.
+        I32Load16SAddImm { dst: u32, a: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I32Load16S];
+        /// `i32.add`, then `i32.load16_s` at the sum.
+        I32Load16SAdd { dst: u32, a: u32, b: u32 } custom [I32Add, I32Load16S];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i32.load16_u` at the sum.
+        I32Load16UAddImm { dst: u32, a: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I32Load16U];
+        /// `i32.add`, then `i32.load16_u` at the sum.
+        I32Load16UAdd { dst: u32, a: u32, b: u32 } custom [I32Add, I32Load16U];
         /// `i32.store`.
         I32Store { addr: u32, val: u32, offset: u32 } custom [I32Store];
         /// `i64.store`.

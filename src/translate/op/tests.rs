@@ -190,6 +190,9 @@ const EVERY_CUSTOM_OPERATOR: &str = r#"
   (data $d "abcd")
   (func $leaf)
   (func $id (type $ii) (local.get 0))
+  (func $sums (param i32)
+    (drop (i32.load (i32.add (local.get 0) (local.get 0))))
+    (drop (i32.load (i32.sub (local.get 0) (i32.const 4)))))
   (func (export "control") (param i32) (result i32) (local i32)
     (block $b
       (br_if $b (local.get 0))
@@ -337,6 +340,63 @@ fn every_compare_and_branch_row_is_produced() {
         .filter(|name| is_compare_branch(name) && !produced.contains(name))
         .collect();
     assert!(missing.is_empty(), "not produced: {missing:?}");
+}
+
+/// Whether row `name` is a load fused with the add of its address.
+fn is_fused_load(name: &str) -> bool {
+    name.contains("Load") && (name.ends_with("Add") || name.ends_with("AddImm"))
+}
+
+#[test]
+fn every_fused_load_row_is_produced() {
+    // Each load of static offset 0 at an `i32.add` of two locals, of a constant, and
+    // at an `i32.sub` of a constant (the immediate form of its negation).
+    let loads = [
+        "i32.load",
+        "i64.load",
+        "f32.load",
+        "f64.load",
+        "i32.load8_s",
+        "i32.load8_u",
+        "i32.load16_s",
+        "i32.load16_u",
+    ];
+    let mut body = String::new();
+    for l in loads {
+        body += &format!("(drop ({l} (i32.add (local.get 0) (local.get 1))))\n");
+        body += &format!("(drop ({l} (i32.add (local.get 0) (i32.const 8))))\n");
+        body += &format!("(drop ({l} (i32.sub (local.get 0) (i32.const 8))))\n");
+        // Not fused: a static offset, or an address kept in a local too.
+        body += &format!("(drop ({l} offset=4 (i32.add (local.get 0) (local.get 1))))\n");
+        body += &format!("(drop ({l} (local.tee 1 (i32.add (local.get 0) (i32.const 8)))))\n");
+    }
+    let wat = format!("(module (memory 1) (func (param i32 i32) {body}))");
+    let module = compile(wat.as_bytes());
+    let code = &module.inner.funcs[0].code;
+    let produced: BTreeSet<&str> = code.iter().map(|op| op.name()).collect();
+    let missing: Vec<&str> = OP_TABLE
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| is_fused_load(name) && !produced.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "not produced: {missing:?}");
+    // Per load: two fused ops of four and three parts (the add's and the load's), one
+    // more for the `i32.sub`, and two plain loads.
+    let fused = code.iter().filter(|op| is_fused_load(op.name())).count();
+    let listing: Vec<String> = code.iter().map(|op| op.to_string()).collect();
+    assert_eq!(fused, 3 * loads.len(), "{listing:#?}");
+    let f = &module.inner.funcs[0];
+    for (pc, op) in code.iter().enumerate() {
+        if is_fused_load(op.name()) {
+            let parts = f.parts(pc).expect("in range");
+            let n = parts.iter().take_while(|p| **p != 0).count();
+            assert_eq!(
+                f.main_part(pc),
+                n - 1,
+                "{op}: the load is the main part, last"
+            );
+        }
+    }
 }
 
 #[test]
