@@ -180,23 +180,40 @@ macro_rules! pure_arms {
         I32Load16UAdd { dst, a, b } => {
             load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 2, |b| u64::from(u16::from_le_bytes(b)))
         },
-        I32Store { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 4, |v| (v as u32).to_le_bytes()),
-        I64Store { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 8, |v| v.to_le_bytes()),
-        F32Store { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 4, |v| (v as u32).to_le_bytes()),
-        F64Store { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 8, |v| v.to_le_bytes()),
+        I32Store { addr, val, offset: o } => store!(u32v(sl!(addr)), sl!(val), o, 4, |v| (v as u32).to_le_bytes()),
+        I64Store { addr, val, offset: o } => store!(u32v(sl!(addr)), sl!(val), o, 8, |v| v.to_le_bytes()),
+        F32Store { addr, val, offset: o } => store!(u32v(sl!(addr)), sl!(val), o, 4, |v| (v as u32).to_le_bytes()),
+        F64Store { addr, val, offset: o } => store!(u32v(sl!(addr)), sl!(val), o, 8, |v| v.to_le_bytes()),
         I32Store8 { addr, val, offset: o } => {
-            store!(u32v(sl!(addr)), val, o, 1, |v| [v as u8])
+            store!(u32v(sl!(addr)), sl!(val), o, 1, |v| [v as u8])
         },
         I64Store8 { addr, val, offset: o } => {
-            store!(u32v(sl!(addr)), val, o, 1, |v| [v as u8])
+            store!(u32v(sl!(addr)), sl!(val), o, 1, |v| [v as u8])
         },
         I32Store16 { addr, val, offset: o } => {
-            store!(u32v(sl!(addr)), val, o, 2, |v| (v as u16).to_le_bytes())
+            store!(u32v(sl!(addr)), sl!(val), o, 2, |v| (v as u16).to_le_bytes())
         },
         I64Store16 { addr, val, offset: o } => {
-            store!(u32v(sl!(addr)), val, o, 2, |v| (v as u16).to_le_bytes())
+            store!(u32v(sl!(addr)), sl!(val), o, 2, |v| (v as u16).to_le_bytes())
         },
-        I64Store32 { addr, val, offset: o } => store!(u32v(sl!(addr)), val, o, 4, |v| (v as u32).to_le_bytes()),
+        I64Store32 { addr, val, offset: o } => store!(u32v(sl!(addr)), sl!(val), o, 4, |v| (v as u32).to_le_bytes()),
+        I32StoreImm { addr, imm, offset: o } => {
+            store!(u32v(sl!(addr)), u64::from(imm), o, 4, |v| (v as u32).to_le_bytes())
+        },
+        I32Store8Imm { addr, imm, offset: o } => store!(u32v(sl!(addr)), u64::from(imm), o, 1, |v| [v as u8]),
+        I32Store16Imm { addr, imm, offset: o } => {
+            store!(u32v(sl!(addr)), u64::from(imm), o, 2, |v| (v as u16).to_le_bytes())
+        },
+        I64StoreImm { addr, imm, offset: o } => {
+            store!(u32v(sl!(addr)), o_i64(i64::from(imm as i32)), o, 8, |v| v.to_le_bytes())
+        },
+        I64Store8Imm { addr, imm, offset: o } => store!(u32v(sl!(addr)), u64::from(imm), o, 1, |v| [v as u8]),
+        I64Store16Imm { addr, imm, offset: o } => {
+            store!(u32v(sl!(addr)), u64::from(imm), o, 2, |v| (v as u16).to_le_bytes())
+        },
+        I64Store32Imm { addr, imm, offset: o } => {
+            store!(u32v(sl!(addr)), u64::from(imm), o, 4, |v| (v as u32).to_le_bytes())
+        },
         I32AddImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_add(c)),
         I32MulImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_mul(c)),
         I32AndImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x & c),

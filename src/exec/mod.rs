@@ -782,7 +782,7 @@ impl Machine<'_> {
         }
         macro_rules! store {
             ($addr:expr, $value:expr, $off:expr, $n:literal, |$v:ident| $e:expr) => {{
-                let $v = sl!($value);
+                let $v: u64 = $value;
                 let a = ea!($addr, $off, $n);
                 let bytes: [u8; $n] = $e;
                 if journaling {

@@ -292,7 +292,7 @@ macro_rules! handler {
             macro_rules! store {
                 ($addr:expr, $value:expr, $off:expr, $n:literal, |$v:ident| $e:expr) => {{
                     // No dirty-page marking: threaded mode never runs with checkpoints.
-                    let $v = sl!($value);
+                    let $v: u64 = $value;
                     let a = ea!($addr, $off, $n);
                     let bytes: [u8; $n] = $e;
                     if J {

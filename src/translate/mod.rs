@@ -1546,10 +1546,11 @@ fn compare_branch(cmp: Op, cond: u32, target: u32, negate: bool) -> Option<Op> {
     )
 }
 
-/// The immediate form of binop `op` (its `b` operand replaced by the constant
-/// `value`), if there is one: i32 constants as they are, i64 constants that
-/// sign-extend from 32 bits; a subtraction becomes an addition of the negated
-/// constant.
+/// The immediate form of binop or store `op` (its second read, `b` or `val`,
+/// replaced by the constant `value`), if there is one: i32 constants as they are,
+/// i64 constants that sign-extend from 32 bits (any i64 constant for the narrow
+/// stores, which keep its low bits only); a subtraction becomes an addition of the
+/// negated constant. The immediate form keeps the first read (`a` or `addr`).
 fn imm_form(op: Op, value: u64) -> Option<Op> {
     let c32 = value as u32;
     let c64 = value as i64;
@@ -1558,6 +1559,16 @@ fn imm_form(op: Op, value: u64) -> Option<Op> {
         ($($from:ident => $to:ident),* ; $($from64:ident => $to64:ident),*) => {
             match op {
                 Op::I32Sub { dst, a, .. } => Some(Op::I32AddImm { dst, a, imm: c32.wrapping_neg() }),
+                // Stores of the constant: the value is `b`, the second read.
+                Op::I32Store { addr, offset, .. } => Some(Op::I32StoreImm { addr, imm: c32, offset }),
+                Op::I32Store8 { addr, offset, .. } => Some(Op::I32Store8Imm { addr, imm: c32, offset }),
+                Op::I32Store16 { addr, offset, .. } => Some(Op::I32Store16Imm { addr, imm: c32, offset }),
+                Op::I64Store { addr, offset, .. } if fits(c64) => {
+                    Some(Op::I64StoreImm { addr, imm: c32, offset })
+                }
+                Op::I64Store8 { addr, offset, .. } => Some(Op::I64Store8Imm { addr, imm: c32, offset }),
+                Op::I64Store16 { addr, offset, .. } => Some(Op::I64Store16Imm { addr, imm: c32, offset }),
+                Op::I64Store32 { addr, offset, .. } => Some(Op::I64Store32Imm { addr, imm: c32, offset }),
                 Op::I64Sub { dst, a, .. } if fits(c64.wrapping_neg()) => {
                     Some(Op::I64AddImm { dst, a, imm: c64.wrapping_neg() as u32 })
                 }

@@ -267,6 +267,22 @@ macro_rules! for_each_op {
         I64Store16 { addr: u32, val: u32, offset: u32 } custom [I64Store16];
         /// `i64.store32`.
         I64Store32 { addr: u32, val: u32, offset: u32 } custom [I64Store32];
+        // ---- stores of a constant (folded from the `i32.const` or `i64.const` just
+        // before): `imm` is the value's low 32 bits, sign-extended for `i64.store`
+        /// `i32.const`, then `i32.store` of it.
+        I32StoreImm { addr: u32, imm: u32, offset: u32 } custom [I32Const, I32Store];
+        /// `i32.const`, then `i32.store8` of it.
+        I32Store8Imm { addr: u32, imm: u32, offset: u32 } custom [I32Const, I32Store8];
+        /// `i32.const`, then `i32.store16` of it.
+        I32Store16Imm { addr: u32, imm: u32, offset: u32 } custom [I32Const, I32Store16];
+        /// `i64.const` of a value that sign-extends from 32 bits, then `i64.store` of it.
+        I64StoreImm { addr: u32, imm: u32, offset: u32 } custom [I64Const, I64Store];
+        /// `i64.const`, then `i64.store8` of it.
+        I64Store8Imm { addr: u32, imm: u32, offset: u32 } custom [I64Const, I64Store8];
+        /// `i64.const`, then `i64.store16` of it.
+        I64Store16Imm { addr: u32, imm: u32, offset: u32 } custom [I64Const, I64Store16];
+        /// `i64.const`, then `i64.store32` of it.
+        I64Store32Imm { addr: u32, imm: u32, offset: u32 } custom [I64Const, I64Store32];
         /// `memory.size`.
         MemorySize { dst: u32 } custom [MemorySize];
         /// `memory.grow`.

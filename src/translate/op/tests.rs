@@ -400,6 +400,41 @@ fn every_fused_load_row_is_produced() {
 }
 
 #[test]
+fn every_store_immediate_row_is_produced() {
+    // Each store of a constant; `i64.store` only of one that sign-extends from 32
+    // bits (the other stays a `Const` and a store).
+    let body = r#"
+        (i32.store (local.get 0) (i32.const -7))
+        (i32.store8 (local.get 0) (i32.const 300))
+        (i32.store16 (local.get 0) (i32.const 70000))
+        (i64.store (local.get 0) (i64.const -2))
+        (i64.store (local.get 0) (i64.const 0x100000000))
+        (i64.store8 (local.get 0) (i64.const 0x1234567890))
+        (i64.store16 (local.get 0) (i64.const -1))
+        (i64.store32 (local.get 0) (i64.const 0x7fffffffff))"#;
+    let wat = format!("(module (memory 1) (func (param i32) {body}))");
+    let module = compile(wat.as_bytes());
+    let f = &module.inner.funcs[0];
+    let names: Vec<&str> = f.code.iter().map(|op| op.name()).collect();
+    let missing: Vec<&str> = OP_TABLE
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| name.contains("Store") && name.ends_with("Imm") && !names.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "not produced: {missing:?}");
+    assert!(
+        names.windows(2).any(|w| w == ["Const", "I64Store"]),
+        "an i64 constant beyond 32 bits is not folded: {names:?}"
+    );
+    for (pc, op) in f.code.iter().enumerate() {
+        if op.name().contains("Store") && op.name().ends_with("Imm") {
+            // The local.get of the address, the constant, then the store (main).
+            assert_eq!(f.main_part(pc), 2, "{op}");
+        }
+    }
+}
+
+#[test]
 fn compiled_code_agrees_with_the_rows() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sqlite3.wasm");
     let bytes = std::fs::read(path).expect("examples/sqlite3.wasm is committed");
