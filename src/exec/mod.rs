@@ -306,28 +306,22 @@ enum Run {
 impl<'s> Machine<'s> {
     /// A machine with no live activation over `store` and the host state `host`.
     fn new(store: &'s mut Store, host: &'s mut dyn Any, resumable: bool) -> Machine<'s> {
-        // Read the limits first (no clone of the whole Config per invocation): the
-        // machine then holds the store mutably.
-        let c = store.engine.config();
-        let (max_height, max_depth, max_live_exceptions) = (
-            c.max_stack_height,
-            c.max_call_depth as usize,
-            c.max_live_exceptions,
-        );
-        let (metering, cp_interval, dispatch) = (c.gas_metering, c.checkpoint_interval, c.dispatch);
+        // The engine's `Arc`, not a copy of its whole `Config`, per invocation.
+        let engine = store.engine.clone();
+        let c = engine.config();
         Machine {
             store,
             host,
             frames: Vec::new(),
             height: 0,
-            max_height,
-            max_depth,
-            max_live_exceptions,
+            max_height: c.max_stack_height,
+            max_depth: c.max_call_depth as usize,
+            max_live_exceptions: c.max_live_exceptions,
             host_trap: None,
             trap_body: empty_func(),
-            metering,
-            cp_interval,
-            dispatch,
+            metering: c.gas_metering,
+            cp_interval: c.checkpoint_interval,
+            dispatch: c.dispatch,
             fence: 0,
             unpaid_tail: false,
             resumable,

@@ -461,8 +461,8 @@ impl<'e> Translator<'e> {
                     {
                         return None;
                     }
+                    let k = self.parts_used(m + 1);
                     let next = &self.sides[m + 1];
-                    let k = next.parts.iter().take_while(|p| **p != 0).count();
                     if k == 0 || k == 4 {
                         return None;
                     }
@@ -512,23 +512,32 @@ impl<'e> Translator<'e> {
         if !self.env.fuse || n <= self.barrier {
             return false;
         }
-        // Every wasm instruction costs at least 1 gas, so the parts in use are the
-        // non-zero ones.
-        let k = self.sides[n - 1]
-            .parts
-            .iter()
-            .take_while(|p| **p != 0)
-            .count();
+        let k = self.parts_used(n - 1);
         match self.code[n - 1].dst_mut().filter(|d| **d == t) {
             Some(dst) if k < 4 => {
                 *dst = x;
-                self.seg_cost += u64::from(cost);
-                self.sides[n - 1].parts[k] = small(cost);
-                self.sides[n - 1].offsets[k] = self.cur_offset;
+                self.add_part(n - 1, cost);
                 true
             }
             _ => false,
         }
+    }
+
+    /// How many wasm instructions op `at` stands for: every wasm instruction costs at
+    /// least 1 gas, so the parts in use are the non-zero ones.
+    fn parts_used(&self, at: usize) -> usize {
+        self.sides[at].parts.iter().take_while(|p| **p != 0).count()
+    }
+
+    /// Makes op `at` stand for one more wasm instruction, the current one of cost
+    /// `cost` (charged to the segment); returns that part's index. The caller checked
+    /// that fewer than four parts are in use.
+    fn add_part(&mut self, at: usize, cost: u32) -> usize {
+        let k = self.parts_used(at);
+        self.seg_cost += u64::from(cost);
+        self.sides[at].parts[k] = small(cost);
+        self.sides[at].offsets[k] = self.cur_offset;
+        k
     }
 
     /// Lowers `local.tee x` of the operand in slot `t`: when fusing and the op just
@@ -556,20 +565,12 @@ impl<'e> Translator<'e> {
     fn emit_cond_branch(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
         let n = self.code.len();
         if self.env.fuse && n > self.barrier && cond >= self.nl {
-            let k = self.sides[n - 1]
-                .parts
-                .iter()
-                .take_while(|p| **p != 0)
-                .count();
             if let Some(fused) = compare_branch(self.code[n - 1], cond, target, negate) {
-                if k < 4 {
-                    self.seg_cost += u64::from(cost);
+                if self.parts_used(n - 1) < 4 {
                     self.code[n - 1] = fused;
-                    self.sides[n - 1].parts[k] = small(cost);
-                    self.sides[n - 1].offsets[k] = self.cur_offset;
                     // The branch is the main instruction: nothing in the op traps,
                     // and an out-of-gas stop must come before it branches.
-                    self.sides[n - 1].main = k as u8;
+                    self.sides[n - 1].main = self.add_part(n - 1, cost) as u8;
                     return n - 1;
                 }
             }
@@ -618,22 +619,12 @@ impl<'e> Translator<'e> {
             I32Load16S => I32Load16SAddImm / I32Load16SAdd,
             I32Load16U => I32Load16UAddImm / I32Load16UAdd
         );
-        // Every wasm instruction costs at least 1 gas, so the parts in use are the
-        // non-zero ones; the add wrote an operand slot, so no `local.set` follows its
-        // main part.
-        let k = self.sides[n - 1]
-            .parts
-            .iter()
-            .take_while(|p| **p != 0)
-            .count();
-        if k == 0 || k >= 4 {
+        // The add wrote an operand slot, so no `local.set` follows its main part.
+        if !(1..4).contains(&self.parts_used(n - 1)) {
             return None;
         }
-        self.seg_cost += u64::from(cost);
         self.code[n - 1] = fused;
-        self.sides[n - 1].parts[k] = small(cost);
-        self.sides[n - 1].offsets[k] = self.cur_offset;
-        self.sides[n - 1].main = k as u8;
+        self.sides[n - 1].main = self.add_part(n - 1, cost) as u8;
         Some(n - 1)
     }
 
