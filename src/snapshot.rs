@@ -28,7 +28,7 @@ use crate::runtime::{
     ExnInst, Extern, FuncKind, Instance, InstanceAddr, Linker, Store, StoreInner,
 };
 use crate::translate::op::OpKind;
-use crate::translate::CompiledFunc;
+use crate::translate::{CompiledFunc, MAX_PARTS};
 use crate::value::{FuncAddr, ValType, Value};
 
 /// The format version of the serialized form (SPEC.md §Snapshot); a snapshot of
@@ -1043,7 +1043,10 @@ fn check_suspended(
                     at
                 }
             };
-            if susp.trap_func != w.func || susp.trap_pos as usize != at || susp.trap_part > 3 {
+            if susp.trap_func != w.func
+                || susp.trap_pos as usize != at
+                || usize::from(susp.trap_part) >= MAX_PARTS
+            {
                 return Err(bad("its trap is not at its position"));
             }
             let digest = digest_slots(code, w.fp, pc, w.stack.len());

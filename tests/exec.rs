@@ -728,3 +728,31 @@ fn a_trapping_load_does_not_pay_for_its_folded_local_set() {
         );
     }
 }
+
+#[test]
+fn merged_copies_keep_wasm_order_and_exact_out_of_gas_points() {
+    // Rotations through copies that read what the copy before wrote (a `Copy2`
+    // runs its two copies in order), then a weighted sum that tells each local
+    // apart.
+    let wat = r#"(module (func (export "f") (param i32 i32 i32 i32) (result i32) (local i32)
+        (local.set 4 (local.get 3))
+        (local.set 3 (local.get 2))
+        (local.set 2 (local.get 3))
+        (local.set 1 (local.get 0))
+        (local.set 0 (local.get 4))
+        (i32.add (i32.add (local.get 0) (i32.mul (local.get 1) (i32.const 10)))
+          (i32.add (i32.mul (local.get 2) (i32.const 100))
+            (i32.mul (local.get 3) (i32.const 1000))))))"#;
+    let args = [Value::I32(1), Value::I32(2), Value::I32(3), Value::I32(4)];
+    let o = run(wat, "f", &args);
+    // locals after: 0 = 4, 1 = 1, 2 = 3, 3 = 3.
+    assert_eq!(o.result, Ok(vec![Value::I32(4 + 10 + 300 + 3000)]));
+    let full = o.gas_used;
+    // Every limit below the full cost stops out of gas having used exactly the limit
+    // (each instruction costs 1 gas here), inside the merged copies too.
+    for limit in 0..full {
+        let o = run_with(with_gas(limit), wat, "f", &args);
+        assert_eq!(o.result, Err(TrapCode::OutOfGas), "limit {limit}");
+        assert_eq!(o.gas_used, limit, "limit {limit}");
+    }
+}

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::translate::op::OpKind;
-use crate::translate::CompiledFunc;
+use crate::translate::{CompiledFunc, MAX_PARTS};
 use crate::{Config, Engine, Module};
 
 use super::{one_line, print_err, print_out, read_module_file, EXIT_OK, EXIT_USER_ERROR};
@@ -105,12 +105,14 @@ fn inspect(path: &Path, func: Option<&str>, bytecode: bool) -> Result<String, St
 fn listing(out: &mut String, code: &CompiledFunc) {
     for (pc, op) in code.code.iter().enumerate() {
         let parts = code.parts(pc).unwrap_or_default();
-        let offsets = [0, 1, 2, 3].map(|part| code.offset(pc, part).unwrap_or(0));
+        let offsets: [u32; MAX_PARTS] =
+            std::array::from_fn(|part| code.offset(pc, part).unwrap_or(0));
         // The wasm instructions this op stands for: the non-zero offsets, or the
         // first one (an op of one instruction at offset 0 cannot occur: a body starts
         // after the section headers). In an op standing for several, the main one
         // (the operator the op is named after) is marked; those before it push its
-        // operands (`local.get`, a constant), the one after it is a `local.set`.
+        // operands (`local.get`, a constant), those after it are a `local.set` or
+        // the further copies of a `Copy2` or `Copy3`.
         let several = parts[1] != 0;
         let main = code.main_part(pc);
         let wasm: Vec<String> = offsets

@@ -109,6 +109,10 @@ macro_rules! pure_arms {
             }
         },
         Copy { dst, src } => ssl!(dst, sl!(src)),
+        Copy2 { d0, s0, d1, s1 } => {
+            ssl!(d0, sl!(s0));
+            ssl!(d1, sl!(s1));
+        },
         Const { dst, value } => ssl!(dst, value),
         Reinterpret { dst, a } => ssl!(dst, sl!(a)),
         RefIsNull { dst, a } => un!(dst, a, u64v, o_bool, |x| x == 0),
@@ -179,6 +183,30 @@ macro_rules! pure_arms {
         },
         I32Load16UAdd { dst, a, b } => {
             load!(dst, u32v(sl!(a)).wrapping_add(u32v(sl!(b))), 0u32, 2, |b| u64::from(u16::from_le_bytes(b)))
+        },
+        I32LoadShlAddImm { dst, x, sh, imm } => {
+            load!(dst, u32v(sl!(x)).wrapping_shl(u32::from(sh)).wrapping_add(imm), 0u32, 4, |b| u64::from(u32::from_le_bytes(b)))
+        },
+        I32LoadShlAdd { dst, x, sh, y } => {
+            load!(dst, u32v(sl!(x)).wrapping_shl(u32::from(sh)).wrapping_add(u32v(sl!(y))), 0u32, 4, |b| u64::from(u32::from_le_bytes(b)))
+        },
+        I64LoadShlAddImm { dst, x, sh, imm } => {
+            load!(dst, u32v(sl!(x)).wrapping_shl(u32::from(sh)).wrapping_add(imm), 0u32, 8, |b| u64::from_le_bytes(b))
+        },
+        I64LoadShlAdd { dst, x, sh, y } => {
+            load!(dst, u32v(sl!(x)).wrapping_shl(u32::from(sh)).wrapping_add(u32v(sl!(y))), 0u32, 8, |b| u64::from_le_bytes(b))
+        },
+        F32LoadShlAddImm { dst, x, sh, imm } => {
+            load!(dst, u32v(sl!(x)).wrapping_shl(u32::from(sh)).wrapping_add(imm), 0u32, 4, |b| u64::from(u32::from_le_bytes(b)))
+        },
+        F32LoadShlAdd { dst, x, sh, y } => {
+            load!(dst, u32v(sl!(x)).wrapping_shl(u32::from(sh)).wrapping_add(u32v(sl!(y))), 0u32, 4, |b| u64::from(u32::from_le_bytes(b)))
+        },
+        F64LoadShlAddImm { dst, x, sh, imm } => {
+            load!(dst, u32v(sl!(x)).wrapping_shl(u32::from(sh)).wrapping_add(imm), 0u32, 8, |b| u64::from_le_bytes(b))
+        },
+        F64LoadShlAdd { dst, x, sh, y } => {
+            load!(dst, u32v(sl!(x)).wrapping_shl(u32::from(sh)).wrapping_add(u32v(sl!(y))), 0u32, 8, |b| u64::from_le_bytes(b))
         },
         I32Store { addr, val, offset: o } => store!(u32v(sl!(addr)), sl!(val), o, 4, |v| (v as u32).to_le_bytes()),
         I64Store { addr, val, offset: o } => store!(u32v(sl!(addr)), sl!(val), o, 8, |v| v.to_le_bytes()),

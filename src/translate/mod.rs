@@ -104,23 +104,26 @@ pub struct CompiledFunc {
     pub exn_map: Option<Box<ExnMap>>,
 }
 
-/// The rest of what a fused op stands for (see `CompiledFunc::fused`).
+/// The rest of what a fused op stands for (see `CompiledFunc::fused`): 12 bytes.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 struct FusedSide {
     pc: u32,
-    offsets: [u32; 3],
+    /// Byte length of each part before the last: the distance in the module from
+    /// part `i`'s offset to part `i + 1`'s (the parts are a contiguous run of short
+    /// instructions, none longer than 21 bytes); 0 past the parts in use.
+    gaps: [u8; MAX_PARTS - 1],
     main: u8,
 }
 
-/// What an op stands for beyond its semantics: 8 bytes an op.
+/// What an op stands for beyond its semantics: 12 bytes an op.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpSide {
     /// Byte offset in the module of the first wasm instruction the op stands for.
     pub offset: u32,
-    /// Base gas of each wasm instruction the op stands for, in order (up to four,
-    /// zero-padded; 0 for ops that stand for structural instructions or are data).
-    /// Used for exact out-of-gas points inside fused ops.
-    pub parts: [u8; 4],
+    /// Base gas of each wasm instruction the op stands for, in order (up to
+    /// `MAX_PARTS`, zero-padded; 0 for ops that stand for structural instructions or
+    /// are data). Used for exact out-of-gas points inside fused ops.
+    pub parts: [u8; MAX_PARTS],
 }
 
 impl OpSide {
@@ -133,6 +136,23 @@ impl OpSide {
 /// How many slots past a callee's locals a call may zero with one fixed-size write
 /// (the value stack keeps that much slack past every frame's slots).
 pub(crate) const ZERO_RUN: u32 = 8;
+
+/// The most wasm instructions one op stands for (`OpSide::parts`): a contiguous
+/// run, of which one is the main instruction (`CompiledFunc::main_part`).
+pub const MAX_PARTS: usize = 8;
+
+/// The slots of a local-to-local copy as `Op::Copy2` operands:
+/// `(dst, src)`, or `None` when a slot is 65536 or more.
+fn pack_copy(dst: u32, src: u32) -> Option<(u16, u16)> {
+    Some((u16::try_from(dst).ok()?, u16::try_from(src).ok()?))
+}
+
+/// The parts of an op standing for one instruction of base cost `cost`.
+fn one_part(cost: u32) -> [u8; MAX_PARTS] {
+    let mut p = [0; MAX_PARTS];
+    p[0] = small(cost);
+    p
+}
 
 /// `CompiledFunc::fast_call_extent` of a body with these counts.
 fn fast_call_extent(num_params: u32, num_locals: u32, max_operands: u32) -> u32 {
@@ -172,7 +192,7 @@ impl CompiledFunc {
 
     /// Base gas of each wasm instruction op `pc` stands for (zero-padded); `None`
     /// past the end.
-    pub fn parts(&self, pc: usize) -> Option<[u8; 4]> {
+    pub fn parts(&self, pc: usize) -> Option<[u8; MAX_PARTS]> {
         self.side.get(pc).map(|s| s.parts)
     }
 
@@ -182,14 +202,18 @@ impl CompiledFunc {
         self.fused.get(i)
     }
 
-    /// Byte offset in the module of wasm instruction `part` (0 to 3) of op `pc`:
-    /// 0 for a part the op does not have; `None` past the end or for a part above 3.
-    /// O(log fused ops).
+    /// Byte offset in the module of wasm instruction `part` (0 to `MAX_PARTS` - 1)
+    /// of op `pc`: 0 for a part the op does not have; `None` past the end or for a
+    /// part of `MAX_PARTS` or more. O(log fused ops).
     pub fn offset(&self, pc: usize, part: usize) -> Option<u32> {
-        let first = self.side.get(pc)?.offset;
+        let side = self.side.get(pc)?;
         match part {
-            0 => Some(first),
-            1..=3 => Some(self.fused_side(pc).map_or(0, |f| f.offsets[part - 1])),
+            0 => Some(side.offset),
+            1..MAX_PARTS if side.parts[part] == 0 => Some(0),
+            1..MAX_PARTS => Some(self.fused_side(pc).map_or(0, |f| {
+                let run: u32 = f.gaps[..part].iter().map(|g| u32::from(*g)).sum();
+                side.offset + run
+            })),
             _ => None,
         }
     }
@@ -249,9 +273,9 @@ struct Ctrl {
 #[derive(Copy, Clone)]
 struct TSide {
     /// Base gas of each wasm instruction, zero-padded.
-    parts: [u8; 4],
+    parts: [u8; MAX_PARTS],
     /// Byte offset of each wasm instruction.
-    offsets: [u32; 4],
+    offsets: [u32; MAX_PARTS],
     /// Which part is the main instruction.
     main: u8,
 }
@@ -310,6 +334,28 @@ struct Translator<'e> {
 #[cfg(test)]
 pub(crate) const STRUCTURAL: &[&str] = &["Nop", "Block", "Loop", "Else", "End", "TryTable"];
 
+/// The `FusedSide` of the op at `pc`, which stands for more than one instruction:
+/// `Error::Internal` when two consecutive parts are not 1 to 255 bytes apart (they
+/// are consecutive instructions of at most 21 bytes each).
+fn fused_side(pc: usize, d: &TSide) -> Result<FusedSide, Error> {
+    let mut gaps = [0u8; MAX_PARTS - 1];
+    for i in 1..MAX_PARTS {
+        if d.parts[i] == 0 {
+            break;
+        }
+        let gap = d.offsets[i].checked_sub(d.offsets[i - 1]);
+        gaps[i - 1] = gap
+            .and_then(|g| u8::try_from(g).ok())
+            .filter(|g| *g > 0)
+            .ok_or_else(|| internal("the parts of a fused op are not consecutive"))?;
+    }
+    Ok(FusedSide {
+        pc: u32::try_from(pc).map_err(|_| internal("op position beyond 32 bits"))?,
+        gaps,
+        main: d.main,
+    })
+}
+
 /// A broken translator invariant (validation excluded it): `Error::Internal`, never a
 /// validation error, so no one mistakes a detwasm bug for the module's fault.
 fn internal(what: &'static str) -> Error {
@@ -343,7 +389,7 @@ impl<'e> Translator<'e> {
     /// the op's position.
     fn emit(&mut self, op: Op, cost: u32) -> usize {
         self.seg_cost += u64::from(cost);
-        self.push(op, [small(cost), 0, 0, 0])
+        self.push(op, one_part(cost))
     }
 
     /// Appends `op`, which pops every operand it reads (`Op::reads_mut`), standing for
@@ -419,8 +465,8 @@ impl<'e> Translator<'e> {
                 }
             }
         }
-        let mut parts = [0u8; 4];
-        let mut offsets = [0u32; 4];
+        let mut parts = [0u8; MAX_PARTS];
+        let mut offsets = [0u32; MAX_PARTS];
         for k in 0..nf {
             parts[k] = folded[nf - 1 - k].0;
             offsets[k] = folded[nf - 1 - k].1;
@@ -463,11 +509,11 @@ impl<'e> Translator<'e> {
                     }
                     let k = self.parts_used(m + 1);
                     let next = &self.sides[m + 1];
-                    if k == 0 || k == 4 {
+                    if k == 0 || k == MAX_PARTS {
                         return None;
                     }
-                    let mut parts = [0u8; 4];
-                    let mut offsets = [0u32; 4];
+                    let mut parts = [0u8; MAX_PARTS];
+                    let mut offsets = [0u32; MAX_PARTS];
                     parts[0] = side.parts[0];
                     offsets[0] = side.offsets[0];
                     parts[1..=k].copy_from_slice(&next.parts[..k]);
@@ -502,10 +548,54 @@ impl<'e> Translator<'e> {
         if !self.retarget_last(t, x, cost) {
             self.emit(Op::Copy { dst: x, src: t }, cost);
         }
+        self.merge_copies();
+    }
+
+    /// When fusing, merges a `Copy` into a local just emitted (a `local.set`, or a
+    /// `local.tee` folded into the `local.get` before it) with a `Copy` into a local
+    /// just before it into one `Copy2` standing for both runs of instructions: when
+    /// both are after the barrier, every slot is below 65536 (`pack_copy`) and the
+    /// parts fit in `MAX_PARTS`. A copy into a local is final (only a copy into an
+    /// operand slot is folded by the op that pops it), and neither copy can trap, so
+    /// the main part stays the first one's. (A `Copy3` of six `u16` operands was
+    /// measured: its handler needs more registers than the dispatch it saves.)
+    fn merge_copies(&mut self) {
+        let n = self.code.len();
+        if !self.env.fuse || n < self.barrier + 2 {
+            return;
+        }
+        let nl = self.nl;
+        let last = match self.code[n - 1] {
+            Op::Copy { dst, src } if dst < nl => pack_copy(dst, src),
+            _ => None,
+        };
+        let Some((d, s)) = last else {
+            return;
+        };
+        let merged = match self.code[n - 2] {
+            Op::Copy { dst, src } if dst < nl => pack_copy(dst, src).map(|(d0, s0)| Op::Copy2 {
+                d0,
+                s0,
+                d1: d,
+                s1: s,
+            }),
+            _ => None,
+        };
+        let (k0, k1) = (self.parts_used(n - 2), self.parts_used(n - 1));
+        let Some(merged) = merged.filter(|_| k0 > 0 && k1 > 0 && k0 + k1 <= MAX_PARTS) else {
+            return;
+        };
+        let next = self.sides[n - 1];
+        let side = &mut self.sides[n - 2];
+        side.parts[k0..k0 + k1].copy_from_slice(&next.parts[..k1]);
+        side.offsets[k0..k0 + k1].copy_from_slice(&next.offsets[..k1]);
+        self.code[n - 2] = merged;
+        self.code.pop();
+        self.sides.pop();
     }
 
     /// When fusing and the op just before (after the barrier) wrote slot `t` as its
-    /// one result and stands for fewer than four instructions, makes it write `x`
+    /// one result and stands for fewer than `MAX_PARTS` instructions, makes it write `x`
     /// instead and stand for one more instruction of cost `cost`, and returns true.
     fn retarget_last(&mut self, t: u32, x: u32, cost: u32) -> bool {
         let n = self.code.len();
@@ -514,7 +604,7 @@ impl<'e> Translator<'e> {
         }
         let k = self.parts_used(n - 1);
         match self.code[n - 1].dst_mut().filter(|d| **d == t) {
-            Some(dst) if k < 4 => {
+            Some(dst) if k < MAX_PARTS => {
                 *dst = x;
                 self.add_part(n - 1, cost);
                 true
@@ -531,7 +621,7 @@ impl<'e> Translator<'e> {
 
     /// Makes op `at` stand for one more wasm instruction, the current one of cost
     /// `cost` (charged to the segment); returns that part's index. The caller checked
-    /// that fewer than four parts are in use.
+    /// that fewer than `MAX_PARTS` parts are in use.
     fn add_part(&mut self, at: usize, cost: u32) -> usize {
         let k = self.parts_used(at);
         self.seg_cost += u64::from(cost);
@@ -551,7 +641,8 @@ impl<'e> Translator<'e> {
         // hold a stale value there.
         let exn_local = self.exn.as_ref().is_some_and(|e| e.is_exn_local(x));
         if !exn_local && self.retarget_last(t, x, cost) {
-            self.push(Op::Copy { dst: t, src: x }, [0; 4]);
+            self.merge_copies();
+            self.push(Op::Copy { dst: t, src: x }, [0; MAX_PARTS]);
         } else {
             self.emit(Op::Copy { dst: x, src: t }, cost);
         }
@@ -566,7 +657,7 @@ impl<'e> Translator<'e> {
         let n = self.code.len();
         if self.env.fuse && n > self.barrier && cond >= self.nl {
             if let Some(fused) = compare_branch(self.code[n - 1], cond, target, negate) {
-                if self.parts_used(n - 1) < 4 {
+                if self.parts_used(n - 1) < MAX_PARTS {
                     self.code[n - 1] = fused;
                     // The branch is the main instruction: nothing in the op traps,
                     // and an out-of-gas stop must come before it branches.
@@ -587,7 +678,7 @@ impl<'e> Translator<'e> {
     /// before a load of static offset 0 into it, when the add's result is the load's
     /// address operand and nothing else: the op just before (after the barrier) is an
     /// `I32Add` or `I32AddImm` writing the operand slot the load reads, standing for
-    /// fewer than four instructions. It becomes the fused load (`I32LoadAdd`, ...),
+    /// fewer than `MAX_PARTS` instructions. It becomes the fused load (`I32LoadAdd`, ...),
     /// which stands for the add's instructions and then the load, its main part, the
     /// only one that can trap (`OpSide::parts`). Returns its position, or `None` when
     /// nothing was fused (the caller then emits `load` as it is).
@@ -620,12 +711,63 @@ impl<'e> Translator<'e> {
             I32Load16U => I32Load16UAddImm / I32Load16UAdd
         );
         // The add wrote an operand slot, so no `local.set` follows its main part.
-        if !(1..4).contains(&self.parts_used(n - 1)) {
+        if !(1..MAX_PARTS).contains(&self.parts_used(n - 1)) {
             return None;
         }
         self.code[n - 1] = fused;
         self.sides[n - 1].main = self.add_part(n - 1, cost) as u8;
-        Some(n - 1)
+        Some(self.emit_scaled_load().unwrap_or(n - 1))
+    }
+
+    /// After `emit_load` fused a full-width load (`i32`, `i64`, `f32`, `f64`) with its
+    /// address's `i32.add` into the last op: when the op before it (after the
+    /// barrier) is an `I32ShlImm` writing an operand slot that is one of the add's
+    /// operands, with its operand `x` a slot below 65536, the two become one
+    /// `I32LoadShlAddImm` or `I32LoadShlAdd` (and the same for the other three
+    /// loads), standing for the shift's parts and then the load's; the load stays the
+    /// main part. The shift's result is an operand slot the add popped, so nothing
+    /// else reads it. Returns the fused op's position, or `None` when nothing fused.
+    fn emit_scaled_load(&mut self) -> Option<usize> {
+        let n = self.code.len();
+        if n < self.barrier + 2 {
+            return None;
+        }
+        let Op::I32ShlImm { dst: t, a, imm } = self.code[n - 2] else {
+            return None;
+        };
+        let x = u16::try_from(a).ok().filter(|_| t >= self.nl)?;
+        let sh = (imm & 31) as u16;
+        macro_rules! fuse {
+            ($($add_imm:ident / $add:ident => $shl_imm:ident / $shl:ident),*) => {
+                match self.code[n - 1] {
+                    $(
+                        Op::$add_imm { dst, a, imm } if a == t => Op::$shl_imm { dst, x, sh, imm },
+                        Op::$add { dst, a, b } if a == t => Op::$shl { dst, x, sh, y: b },
+                        Op::$add { dst, a, b } if b == t => Op::$shl { dst, x, sh, y: a },
+                    )*
+                    _ => return None,
+                }
+            };
+        }
+        let fused = fuse!(
+            I32LoadAddImm / I32LoadAdd => I32LoadShlAddImm / I32LoadShlAdd,
+            I64LoadAddImm / I64LoadAdd => I64LoadShlAddImm / I64LoadShlAdd,
+            F32LoadAddImm / F32LoadAdd => F32LoadShlAddImm / F32LoadShlAdd,
+            F64LoadAddImm / F64LoadAdd => F64LoadShlAddImm / F64LoadShlAdd
+        );
+        let (k0, k1) = (self.parts_used(n - 2), self.parts_used(n - 1));
+        if k0 == 0 || k0 + k1 > MAX_PARTS {
+            return None;
+        }
+        let load = self.sides[n - 1];
+        let side = &mut self.sides[n - 2];
+        side.parts[k0..k0 + k1].copy_from_slice(&load.parts[..k1]);
+        side.offsets[k0..k0 + k1].copy_from_slice(&load.offsets[..k1]);
+        side.main = k0 as u8 + load.main;
+        self.code[n - 2] = fused;
+        self.code.pop();
+        self.sides.pop();
+        Some(n - 2)
     }
 
     /// Emits the return at operand height `h` of a wasm instruction of cost `cost`
@@ -658,11 +800,13 @@ impl<'e> Translator<'e> {
         self.emit(Op::Return { results }, cost);
     }
 
-    fn push(&mut self, op: Op, parts: [u8; 4]) -> usize {
-        self.push_at(op, parts, [self.cur_offset, 0, 0, 0])
+    fn push(&mut self, op: Op, parts: [u8; MAX_PARTS]) -> usize {
+        let mut offsets = [0; MAX_PARTS];
+        offsets[0] = self.cur_offset;
+        self.push_at(op, parts, offsets)
     }
 
-    fn push_at(&mut self, op: Op, parts: [u8; 4], offsets: [u32; 4]) -> usize {
+    fn push_at(&mut self, op: Op, parts: [u8; MAX_PARTS], offsets: [u32; MAX_PARTS]) -> usize {
         self.code.push(op);
         self.sides.push(TSide {
             parts,
@@ -679,7 +823,7 @@ impl<'e> Translator<'e> {
     /// across it.
     fn emit_plain(&mut self, op: Op, cost: u32) -> usize {
         self.seg_cost += u64::from(cost);
-        let at = self.push(op, [small(cost), 0, 0, 0]);
+        let at = self.push(op, one_part(cost));
         self.barrier = self.code.len();
         at
     }
@@ -705,7 +849,7 @@ impl<'e> Translator<'e> {
         self.close_segment();
         self.seg_head = self.code.len();
         self.seg_cost = 0;
-        self.push(Op::ConsumeGas { gas: 0 }, [0; 4]);
+        self.push(Op::ConsumeGas { gas: 0 }, [0; MAX_PARTS]);
         self.barrier = self.code.len();
         self.seg_head as u32
     }
@@ -1042,7 +1186,12 @@ impl<'e> Translator<'e> {
                 .map_or(0, |a| a.0)
         };
         match op {
-            O::Nop => return Ok(()),
+            O::Nop => {
+                // Nothing fuses across a `nop`: the parts of an op stay consecutive
+                // instructions, a byte gap apart each (`FusedSide::gaps`).
+                self.barrier = self.code.len();
+                return Ok(());
+            }
             O::Unreachable => {
                 self.emit(Op::Unreachable, cost);
                 self.reachable = false;
@@ -1628,7 +1777,7 @@ pub(crate) fn translate_function(
         site_pc: None,
     };
     if env.metering {
-        t.push(Op::ConsumeGas { gas: 0 }, [0; 4]);
+        t.push(Op::ConsumeGas { gas: 0 }, [0; MAX_PARTS]);
     }
     t.barrier = t.code.len();
     t.push_ctrl(CtrlKind::Func, 0, num_results, 0);
@@ -1677,12 +1826,8 @@ pub(crate) fn translate_function(
             .iter()
             .enumerate()
             .filter(|(_, d)| d.parts[1] != 0)
-            .map(|(pc, d)| FusedSide {
-                pc: u32::try_from(pc).unwrap_or(u32::MAX),
-                offsets: [d.offsets[1], d.offsets[2], d.offsets[3]],
-                main: d.main,
-            })
-            .collect(),
+            .map(|(pc, d)| fused_side(pc, d))
+            .collect::<Result<_, _>>()?,
         heights: t.heights.as_slice().into(),
         code: t.code.as_slice().into(),
         handlers: t.handlers.iter().map(|(_, h)| *h).collect(),

@@ -18,10 +18,10 @@
 //! Branch targets are resolved code positions. Nothing here decodes wasm bytes.
 //! Depends on wasmparser's `Operator` (names only).
 //!
-//! An op stands for a contiguous run of up to four wasm instructions of one gas
-//! segment: its main instruction (the one it is named after), the `local.get`s or
-//! constant before it that provide its operands (folded into its slot operands or its
-//! `imm`), and a `local.set` after it (folded into its `dst`); a compare-and-branch op
+//! An op stands for a contiguous run of up to `MAX_PARTS` (8) wasm instructions of
+//! one gas segment: its main instruction (the one it is named after), the
+//! `local.get`s or constant before it that provide its operands (folded into its slot
+//! operands or its `imm`), and a `local.set` after it (folded into its `dst`); a compare-and-branch op
 //! also stands for the compare's providers. Only the main instruction can trap, and
 //! the components before it only provide values, so an out-of-gas stop inside an op is
 //! exact (`CompiledFunc::parts`, `CompiledFunc::main_part`; SPEC.md §Gas).
@@ -145,6 +145,10 @@ macro_rules! for_each_op {
         /// Copy slot `src` to slot `dst`: `local.get`, `local.set` and `local.tee` (and
         /// a `local.get x; local.set y` pair).
         Copy { dst: u32, src: u32 } custom [LocalGet, LocalSet, LocalTee];
+        /// Two copies in order, each a local-to-local `Copy` (`local.get x; local.set
+        /// y`, or a `local.set y`): slot `d0` gets slot `s0`, then slot `d1` gets slot
+        /// `s1`. Made only when all four slots are below 65536 (`u16` operands).
+        Copy2 { d0: u16, s0: u16, d1: u16, s1: u16 } custom [LocalGet, LocalSet];
         /// Global `global` into slot `dst`.
         GlobalGet { dst: u32, global: u32 } custom [GlobalGet];
         /// Slot `src` into global `global`.
@@ -249,6 +253,27 @@ macro_rules! for_each_op {
         I32Load16UAddImm { dst: u32, a: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I32Load16U];
         /// `i32.add`, then `i32.load16_u` at the sum.
         I32Load16UAdd { dst: u32, a: u32, b: u32 } custom [I32Add, I32Load16U];
+        // ---- the fused loads above whose added operand is an `i32.shl` by a constant
+        // just before: the address is `(x << sh) + imm` or `(x << sh) + y` (`sh` the
+        // constant mod 32), each step wrapped to 32 bits as the instructions wrap
+        // them; the shift is a part before the add (`Translator::emit_scaled_load`).
+        // `x` is a slot below 65536.
+        /// `i32.shl` by a constant, `i32.add` of a constant, then `i32.load` at the sum.
+        I32LoadShlAddImm { dst: u32, x: u16, sh: u16, imm: u32 } custom [I32Const, I32Shl, I32Add, I32Sub, I32Load];
+        /// `i32.shl` by a constant, `i32.add` of slot `y`, then `i32.load` at the sum.
+        I32LoadShlAdd { dst: u32, x: u16, sh: u16, y: u32 } custom [I32Const, I32Shl, I32Add, I32Load];
+        /// `i32.shl` by a constant, `i32.add` of a constant, then `i64.load` at the sum.
+        I64LoadShlAddImm { dst: u32, x: u16, sh: u16, imm: u32 } custom [I32Const, I32Shl, I32Add, I32Sub, I64Load];
+        /// `i32.shl` by a constant, `i32.add` of slot `y`, then `i64.load` at the sum.
+        I64LoadShlAdd { dst: u32, x: u16, sh: u16, y: u32 } custom [I32Const, I32Shl, I32Add, I64Load];
+        /// `i32.shl` by a constant, `i32.add` of a constant, then `f32.load` at the sum.
+        F32LoadShlAddImm { dst: u32, x: u16, sh: u16, imm: u32 } custom [I32Const, I32Shl, I32Add, I32Sub, F32Load];
+        /// `i32.shl` by a constant, `i32.add` of slot `y`, then `f32.load` at the sum.
+        F32LoadShlAdd { dst: u32, x: u16, sh: u16, y: u32 } custom [I32Const, I32Shl, I32Add, F32Load];
+        /// `i32.shl` by a constant, `i32.add` of a constant, then `f64.load` at the sum.
+        F64LoadShlAddImm { dst: u32, x: u16, sh: u16, imm: u32 } custom [I32Const, I32Shl, I32Add, I32Sub, F64Load];
+        /// `i32.shl` by a constant, `i32.add` of slot `y`, then `f64.load` at the sum.
+        F64LoadShlAdd { dst: u32, x: u16, sh: u16, y: u32 } custom [I32Const, I32Shl, I32Add, F64Load];
         /// `i32.store`.
         I32Store { addr: u32, val: u32, offset: u32 } custom [I32Store];
         /// `i64.store`.

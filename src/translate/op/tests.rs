@@ -192,7 +192,8 @@ const EVERY_CUSTOM_OPERATOR: &str = r#"
   (func $id (type $ii) (local.get 0))
   (func $sums (param i32)
     (drop (i32.load (i32.add (local.get 0) (local.get 0))))
-    (drop (i32.load (i32.sub (local.get 0) (i32.const 4)))))
+    (drop (i32.load (i32.sub (local.get 0) (i32.const 4))))
+    (drop (i32.load (i32.add (local.get 0) (i32.shl (local.get 0) (i32.const 2))))))
   (func (export "control") (param i32) (result i32) (local i32)
     (block $b
       (br_if $b (local.get 0))
@@ -327,24 +328,32 @@ fn every_compare_and_branch_row_is_produced() {
     }
     let wat = format!("(module (func (param i64 i64 i32 i32) (block {body})))");
     let module = compile(wat.as_bytes());
-    let produced: BTreeSet<&str> = module
+    let produced = module
         .inner
         .funcs
         .iter()
         .flat_map(|f| f.code.iter())
-        .map(|op| op.name())
-        .collect();
+        .map(|op| op.name());
+    assert_rows_produced(produced, is_compare_branch);
+}
+
+/// Asserts that every row of the op table that `row` selects is among `produced`
+/// (op names).
+fn assert_rows_produced<'a>(produced: impl IntoIterator<Item = &'a str>, row: fn(&str) -> bool) {
+    let produced: BTreeSet<&str> = produced.into_iter().collect();
     let missing: Vec<&str> = OP_TABLE
         .iter()
         .map(|(name, _, _)| *name)
-        .filter(|name| is_compare_branch(name) && !produced.contains(name))
+        .filter(|name| row(name) && !produced.contains(name))
         .collect();
     assert!(missing.is_empty(), "not produced: {missing:?}");
 }
 
 /// Whether row `name` is a load fused with the add of its address.
 fn is_fused_load(name: &str) -> bool {
-    name.contains("Load") && (name.ends_with("Add") || name.ends_with("AddImm"))
+    name.contains("Load")
+        && (name.ends_with("Add") || name.ends_with("AddImm"))
+        && !name.contains("Shl")
 }
 
 #[test]
@@ -373,13 +382,7 @@ fn every_fused_load_row_is_produced() {
     let wat = format!("(module (memory 1) (func (param i32 i32) {body}))");
     let module = compile(wat.as_bytes());
     let code = &module.inner.funcs[0].code;
-    let produced: BTreeSet<&str> = code.iter().map(|op| op.name()).collect();
-    let missing: Vec<&str> = OP_TABLE
-        .iter()
-        .map(|(name, _, _)| *name)
-        .filter(|name| is_fused_load(name) && !produced.contains(name))
-        .collect();
-    assert!(missing.is_empty(), "not produced: {missing:?}");
+    assert_rows_produced(code.iter().map(|op| op.name()), is_fused_load);
     // Per load: two fused ops of four and three parts (the add's and the load's), one
     // more for the `i32.sub`, and two plain loads.
     let fused = code.iter().filter(|op| is_fused_load(op.name())).count();
@@ -400,6 +403,52 @@ fn every_fused_load_row_is_produced() {
 }
 
 #[test]
+fn every_scaled_load_row_is_produced() {
+    // `base[i]` of 4- and 8-byte elements: the shift of the index folds into the
+    // fused load, with the base a local (either side of the add) or a constant.
+    let loads = [
+        ("i32.load", 2),
+        ("i64.load", 3),
+        ("f32.load", 2),
+        ("f64.load", 3),
+    ];
+    let mut body = String::new();
+    for (l, k) in loads {
+        let shl = format!("(i32.shl (local.get 0) (i32.const {k}))");
+        body += &format!("(drop ({l} (i32.add (local.get 1) {shl})))\n");
+        body += &format!("(drop ({l} (i32.add {shl} (local.get 1))))\n");
+        body += &format!("(drop ({l} (i32.add {shl} (i32.const 1024))))\n");
+        // Not fused: a shift kept in a local too.
+        body += &format!("(drop ({l} (i32.add (local.tee 2 {shl}) (local.get 1))))\n");
+    }
+    let wat = format!("(module (memory 1) (func (param i32 i32) (local i32) {body}))");
+    let module = compile(wat.as_bytes());
+    let f = &module.inner.funcs[0];
+    let names: Vec<&str> = f.code.iter().map(|op| op.name()).collect();
+    assert_rows_produced(names.iter().copied(), |name| name.contains("LoadShlAdd"));
+    let scaled = names.iter().filter(|n| n.contains("LoadShlAdd")).count();
+    assert_eq!(scaled, 3 * loads.len(), "{names:?}");
+    for (pc, op) in f.code.iter().enumerate() {
+        if op.name().contains("LoadShlAdd") {
+            // local.get, i32.const, i32.shl, the add's other operand, i32.add, the load.
+            let parts = f.parts(pc).expect("in range");
+            let n = parts.iter().take_while(|p| **p != 0).count();
+            assert_eq!(n, 6, "{op}");
+            assert_eq!(f.main_part(pc), 5, "{op}");
+        }
+    }
+    assert_eq!(
+        f.code[1],
+        Op::I32LoadShlAdd {
+            dst: 3,
+            x: 0,
+            sh: 2,
+            y: 1
+        }
+    );
+}
+
+#[test]
 fn every_store_immediate_row_is_produced() {
     // Each store of a constant; `i64.store` only of one that sign-extends from 32
     // bits (the other stays a `Const` and a store).
@@ -416,12 +465,9 @@ fn every_store_immediate_row_is_produced() {
     let module = compile(wat.as_bytes());
     let f = &module.inner.funcs[0];
     let names: Vec<&str> = f.code.iter().map(|op| op.name()).collect();
-    let missing: Vec<&str> = OP_TABLE
-        .iter()
-        .map(|(name, _, _)| *name)
-        .filter(|name| name.contains("Store") && name.ends_with("Imm") && !names.contains(name))
-        .collect();
-    assert!(missing.is_empty(), "not produced: {missing:?}");
+    assert_rows_produced(names.iter().copied(), |name| {
+        name.contains("Store") && name.ends_with("Imm")
+    });
     assert!(
         names.windows(2).any(|w| w == ["Const", "I64Store"]),
         "an i64 constant beyond 32 bits is not folded: {names:?}"
@@ -432,6 +478,76 @@ fn every_store_immediate_row_is_produced() {
             assert_eq!(f.main_part(pc), 2, "{op}");
         }
     }
+}
+
+#[test]
+fn copy_runs_merge_into_copy2() {
+    // Five local-to-local copies in a row: two `Copy2`s and a `Copy`.
+    let wat = r#"(module (func (param i32 i32 i32 i32) (result i32) (local i32)
+        (local.set 4 (local.get 3))
+        (local.set 3 (local.get 2))
+        (local.set 2 (local.get 1))
+        (local.set 1 (local.get 0))
+        (local.set 0 (local.get 4))
+        (local.get 0)))"#;
+    let module = compile(wat.as_bytes());
+    let f = &module.inner.funcs[0];
+    let names: Vec<&str> = f.code.iter().map(|op| op.name()).collect();
+    assert_eq!(names[1..4], ["Copy2", "Copy2", "Copy"], "{names:?}");
+    // In wasm order, each copy its `local.get` then its `local.set`.
+    assert_eq!(
+        f.parts(1).map(|p| p[..5].to_vec()),
+        Some(vec![1, 1, 1, 1, 0])
+    );
+    let offsets: Vec<u32> = (0..4).map(|k| f.offset(1, k).unwrap_or(0)).collect();
+    assert!(offsets.windows(2).all(|w| w[1] == w[0] + 2), "{offsets:?}");
+    assert_eq!(f.offset(2, 0), Some(offsets[3] + 2));
+    assert_eq!(f.main_part(1), 0);
+    let copy2 = |d0, s0, d1, s1| Op::Copy2 { d0, s0, d1, s1 };
+    assert_eq!(f.code[1], copy2(4, 3, 3, 2));
+    assert_eq!(f.code[2], copy2(2, 1, 1, 0));
+    assert_eq!(f.code[3], Op::Copy { dst: 0, src: 4 });
+
+    // A slot of 65536 or more is not packed: operand slots start after 50 000
+    // locals, so the 16 000th operand is slot 65 999; its `local.set` stays a `Copy`
+    // after the `Copy` before it.
+    let wat = format!(
+        "(module (func (param i32) (local {}) {} (local.set 1 (local.get 0)) (local.set 2) {}))",
+        "i32 ".repeat(49_999),
+        "(i32.const 7) ".repeat(16_000),
+        "drop ".repeat(15_999),
+    );
+    let module = compile(wat.as_bytes());
+    let code = &module.inner.funcs[0].code;
+    let at = code
+        .iter()
+        .position(|op| *op == Op::Copy { dst: 1, src: 0 })
+        .expect("the first copy is kept");
+    assert_eq!(
+        code[at + 1],
+        Op::Copy {
+            dst: 2,
+            src: 65_999
+        }
+    );
+}
+
+#[test]
+fn nothing_fuses_across_a_nop() {
+    // A `nop` between a provider and its consumer keeps them apart (the parts of an
+    // op are consecutive instructions): translation succeeds however many there are.
+    let nops = "nop ".repeat(300);
+    let wat = format!("(module (func (param i32) (result i32) local.get 0 {nops} i32.eqz))");
+    let module = compile(wat.as_bytes());
+    let names: Vec<&str> = module.inner.funcs[0]
+        .code
+        .iter()
+        .map(|op| op.name())
+        .collect();
+    assert!(
+        names.contains(&"Copy") && names.contains(&"I32Eqz"),
+        "{names:?}"
+    );
 }
 
 #[test]
