@@ -756,3 +756,63 @@ fn merged_copies_keep_wasm_order_and_exact_out_of_gas_points() {
         assert_eq!(o.gas_used, limit, "limit {limit}");
     }
 }
+
+#[test]
+fn fall_through_segments_prepaid_at_the_head_keep_every_gas_figure() {
+    // A loop whose segments continue past `br_if`s and an `if` (the head prepays
+    // what follows each conditional branch; a taken branch gives it back), with a
+    // division that traps on the last round. Every gas limit must give the outcome
+    // and gas figure that the unfused translation gives (checkpoints turn fusion,
+    // and so prepaying past a branch, off), in both dispatch backends.
+    let wat = r#"(module (func (export "f") (param i32) (result i32) (local i32 i32)
+        (block $out
+          (loop $top
+            (br_if $out (i32.ge_u (local.get 1) (i32.const 6)))
+            (local.set 2 (i32.add (local.get 2) (local.get 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br_if $top (i32.and (local.get 1) (i32.const 1)))
+            (if (i32.eq (local.get 1) (local.get 0))
+              (then (local.set 2 (i32.div_u (local.get 2) (i32.const 0)))))
+            (br $top)))
+        (local.get 2)))"#;
+    let configs = |limit: u64| {
+        let base = with_gas(limit);
+        [
+            base.clone(),
+            Config {
+                dispatch: detwasm::Dispatch::Loop,
+                ..base.clone()
+            },
+            Config {
+                checkpoint_interval: 1,
+                ..base
+            },
+        ]
+    };
+    for arg in [4, 100] {
+        let args = [Value::I32(arg)];
+        let full = run(wat, "f", &args);
+        for limit in 0..=full.gas_used + 1 {
+            let outcomes: Vec<(Result<Vec<Value>, TrapCode>, u64)> = configs(limit)
+                .into_iter()
+                .map(|c| {
+                    let o = run_with(c, wat, "f", &args);
+                    (o.result, o.gas_used)
+                })
+                .collect();
+            assert!(
+                outcomes.windows(2).all(|w| w[0] == w[1]),
+                "arg {arg}, limit {limit}: {outcomes:?}"
+            );
+        }
+    }
+    // The trap and result themselves: the division by zero at i = 4, or 0 + ... + 5.
+    assert_eq!(
+        run(wat, "f", &[Value::I32(4)]).result,
+        Err(TrapCode::IntegerDivideByZero)
+    );
+    assert_eq!(
+        run(wat, "f", &[Value::I32(100)]).result,
+        Ok(vec![Value::I32(15)])
+    );
+}

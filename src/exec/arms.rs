@@ -12,7 +12,9 @@
 //! - `load!`, `store!`: a bounds-checked access of the current memory at an
 //!   address value (`u32`) plus a static offset;
 //! - `branch_to!(target)`, `br_if!(target, cond)`: a jump inside the body, which
-//!   charges the target's segment head when it can be paid;
+//!   charges the target's segment head when it can be paid; `br_if!` also takes
+//!   back, when taken, the prepaid gas its `Refund` names, and steps over that
+//!   `Refund` when not;
 //! - `moves!()`: the `Moves` data op after a branch; `skip!(n)`: step over `n` data
 //!   ops; `peek!(i)`: the `i`-th op after this one (data of a `BrTable`);
 //! - `ret!(slot)`: return with the results at `slot..`;
@@ -27,6 +29,7 @@ macro_rules! pure_arms {
     ($m:ident) => {
         $m! {
         Moves { .. } => fault!(TrapCode::Internal),
+        Refund { .. } => fault!(TrapCode::Internal),
         BrTableEntry { .. } => fault!(TrapCode::Internal),
         Br { target } => {
             moves!();

@@ -181,6 +181,19 @@ fn trunc<T>(r: Result<T, float::TruncError>) -> Result<T, TrapCode> {
     })
 }
 
+/// The gas of the `Refund` data op at `ip`: the `u64` at offset 8.
+///
+/// Every conditional branch that moves nothing is followed by its `Refund`
+/// (`Translator::emit_cond_branch`), and `ip` is just after the branch.
+#[inline(always)]
+fn refund_after(ip: *const Op) -> u64 {
+    // SAFETY: `ip` points at the `Refund` after a conditional branch, inside the
+    // body (a branch is never a body's last op). `Op` is `#[repr(u32)]`, so a row is
+    // a `repr(C)` struct of the `u32` tag and then its fields: `Refund`'s `gas`, a
+    // `u64`, is at offset 8, and ops are 8-byte aligned (`Op` has `u64` fields).
+    unsafe { *(ip as *const u64).add(1) }
+}
+
 /// Gas of the ops after `from` up to the end of its segment: what a frame prepaid but
 /// will not execute when it leaves the segment abnormally.
 fn unexecuted_gas(f: &CompiledFunc, from: usize) -> u64 {
@@ -599,10 +612,18 @@ impl Machine<'_> {
             }};
         }
         // A conditional branch: taken when `$cond` holds.
+        // A conditional branch: when taken, gives back the gas its `Refund` names if
+        // the segment was prepaid (step mode charges op by op: nothing to give
+        // back); when not taken, steps over the `Refund`.
         macro_rules! br_if {
             ($target:expr, $cond:expr) => {{
                 if $cond {
+                    if prepaid {
+                        gas += refund_after(ip);
+                    }
                     branch_to!($target);
+                } else {
+                    skip!(1);
                 }
             }};
         }

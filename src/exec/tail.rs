@@ -339,10 +339,15 @@ macro_rules! handler {
                     charge_head!();
                 }};
             }
+            // As `Machine::run`'s `br_if!`; the threaded backend runs only with its
+            // segment prepaid (a head that cannot be paid switches to step mode).
             macro_rules! br_if {
                 ($target:expr, $cond:expr) => {{
                     if $cond {
+                        gas += crate::exec::refund_after(ip);
                         branch_to!($target);
+                    } else {
+                        skip!(1);
                     }
                 }};
             }

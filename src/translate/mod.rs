@@ -318,7 +318,11 @@ struct Translator<'e> {
     handlers: Vec<(u32, Handler)>,
     reachable: bool,
     seg_head: usize,
+    /// Base gas of the current segment so far.
     seg_cost: u64,
+    /// The `Refund` ops of the conditional branches inside the current segment, and
+    /// `seg_cost` just after each branch (`emit_cond_branch`).
+    refunds: Vec<(usize, u64)>,
     num_results: u32,
     max_labels: u32,
     /// The `exnref` mirror, made at the first operator (when the locals are known).
@@ -649,11 +653,32 @@ impl<'e> Translator<'e> {
     }
 
     /// Emits a conditional branch on slot `cond` (taken when it is non-zero, or zero
-    /// when `negate`, as for `if`) that moves nothing. When fusing and the op just
-    /// before is a compare (or `i32.eqz`) whose result is `cond`, the two become one
-    /// compare-and-branch op standing for both (and the operands the compare folded).
-    /// Returns the branch op's position.
+    /// when `negate`, as for `if`) that moves nothing, followed by its `Refund`. When
+    /// fusing and the op just before is a compare (or `i32.eqz`) whose result is
+    /// `cond`, the two become one compare-and-branch op standing for both (and the
+    /// operands the compare folded). Returns the branch op's position.
+    ///
+    /// The code after it starts a new segment, or, when metering and fusing, goes on
+    /// with the current one: its head then prepays the instructions after the branch
+    /// too, and the branch, when taken, gives them back (the `Refund`, written when
+    /// the segment closes). That saves a segment head on every fall-through; a head
+    /// that cannot be paid whole still switches to step mode before its first
+    /// instruction, so every out-of-gas point and gas figure stays that of SPEC.md
+    /// §Gas. The fall-through is never a branch target (a label is a new segment).
     fn emit_cond_branch(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
+        let at = self.emit_branch_op(target, cond, negate, cost);
+        let refund = self.push(Op::Refund { gas: 0 }, [0; MAX_PARTS]);
+        if self.env.metering && self.env.fuse {
+            self.refunds.push((refund, self.seg_cost));
+            self.barrier = self.code.len();
+        } else {
+            self.new_segment();
+        }
+        at
+    }
+
+    /// The branch op of `emit_cond_branch`.
+    fn emit_branch_op(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
         let n = self.code.len();
         if self.env.fuse && n > self.barrier && cond >= self.nl {
             if let Some(fused) = compare_branch(self.code[n - 1], cond, target, negate) {
@@ -828,12 +853,18 @@ impl<'e> Translator<'e> {
         at
     }
 
+    /// Writes the current segment's gas into its head, and into each `Refund` of a
+    /// conditional branch inside it the gas of the instructions after the branch.
     fn close_segment(&mut self) {
         if !self.env.metering {
             return;
         }
-        let cost = u32::try_from(self.seg_cost).unwrap_or(u32::MAX);
+        let total = self.seg_cost;
+        let cost = u32::try_from(total).unwrap_or(u32::MAX);
         self.code[self.seg_head] = Op::ConsumeGas { gas: cost };
+        for (at, paid) in self.refunds.drain(..) {
+            self.code[at] = Op::Refund { gas: total - paid };
+        }
     }
 
     /// Starts a new straight-line segment here and returns its head position, a valid
@@ -1058,8 +1089,6 @@ impl<'e> Translator<'e> {
                 if self.reachable {
                     let cond = self.slot(h.saturating_sub(1));
                     else_fixup = Some(self.emit_cond_branch(0, cond, true, cost));
-                    self.barrier = self.code.len();
-                    self.new_segment();
                 }
                 self.push_ctrl(CtrlKind::If, h.saturating_sub(1 + p), r, 0);
                 if let Some(c) = self.ctrl.last_mut() {
@@ -1148,7 +1177,10 @@ impl<'e> Translator<'e> {
                 let reachable_after = self.reachable
                     || !c.fixups.is_empty()
                     || (c.kind == CtrlKind::If && c.entry_reachable);
-                if reachable_after || c.else_fixup.is_some() {
+                // A label no branch targets is reached only by falling through:
+                // the segment goes on past its `end`.
+                let targeted = !c.fixups.is_empty() || c.else_fixup.is_some();
+                if targeted || (reachable_after && !self.reachable) {
                     let pc = self.new_segment();
                     for f in &c.fixups {
                         self.patch(*f, pc)?;
@@ -1208,19 +1240,21 @@ impl<'e> Translator<'e> {
                     None => {
                         let results = self.slot(h.saturating_sub(self.num_results));
                         self.emit_folding(Op::ReturnIfNez { cond: top, results }, cost);
+                        self.new_segment();
                     }
                     Some((target, drop, keep, idx)) => {
+                        // `emit_cond_branch` starts or continues the segment after it.
                         let at = if drop == 0 || keep == 0 {
                             self.emit_cond_branch(target, top, false, cost)
                         } else {
                             let at = self.emit_plain(Op::BrIfNezMove { target, cond: top }, cost);
                             self.emit_moves(h, drop, keep);
+                            self.new_segment();
                             at
                         };
                         self.add_fixup(idx, Fixup::Op(at));
                     }
                 }
-                self.new_segment();
                 return Ok(());
             }
             O::BrTable { targets } => {
@@ -1771,6 +1805,7 @@ pub(crate) fn translate_function(
         reachable: true,
         seg_head: 0,
         seg_cost: 0,
+        refunds: Vec::new(),
         num_results,
         max_labels: 0,
         exn: None,

@@ -97,7 +97,13 @@ macro_rules! for_each_op {
         /// The values a branch carries: copy `n` slots from `from` down to `to`
         /// (`to < from`, ascending order). Data of the branch before it.
         Moves { to: u32, from: u32, n: u32 } data [];
-        /// Branch when slot `cond` (an i32) is non-zero; moves nothing.
+        /// What a taken conditional branch gives back (SPEC.md §Gas is unchanged):
+        /// the gas of the rest of its segment, prepaid at the segment's head and left
+        /// unexecuted (`Translator::emit_cond_branch`). Data of the conditional
+        /// branch before it (every one has it); a branch not taken steps over it.
+        Refund { gas: u64 } data [];
+        /// Branch when slot `cond` (an i32) is non-zero; moves nothing. Like every
+        /// conditional branch that moves nothing, followed by its `Refund`.
         BrIfNez { target: u32, cond: u32 } branch [BrIf];
         /// Branch when slot `cond` is non-zero, first doing the `Moves` after it;
         /// fall through past the `Moves` otherwise.
