@@ -34,7 +34,9 @@
 //!    it exists.
 //! 3. For kinds other than `unop` and `binop`, emit it in the translator (`translate`):
 //!    a `custom` lowering in `Translator::op`, a fold rule (`imm_form`,
-//!    `compare_branch`) for `binimm` and compare-and-branch rows.
+//!    `compare_branch`) for `binimm` and compare-and-branch rows. A conditional
+//!    branch whose arm uses `br_if!` is emitted only by `emit_cond_branch`, which puts
+//!    the `Refund` data op that `br_if!` reads or steps over after it.
 //!
 //! Kinds:
 //! - `unop`: a wasm operator without immediates of one operand, lowered one to one by
