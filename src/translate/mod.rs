@@ -585,17 +585,34 @@ impl<'e> Translator<'e> {
             }),
             _ => None,
         };
+        if let Some(merged) = merged {
+            self.merge_last_two(merged, false);
+        }
+    }
+
+    /// Replaces the last two ops (both after the barrier, each standing for at least
+    /// one instruction, together for at most `MAX_PARTS`) with `op`, standing for the
+    /// first's parts and then the second's; its main part is the second's when
+    /// `main_is_last`, else the first's. Returns false, changing nothing, when the
+    /// parts do not fit.
+    fn merge_last_two(&mut self, op: Op, main_is_last: bool) -> bool {
+        let n = self.code.len();
+        debug_assert!(n >= self.barrier + 2);
         let (k0, k1) = (self.parts_used(n - 2), self.parts_used(n - 1));
-        let Some(merged) = merged.filter(|_| k0 > 0 && k1 > 0 && k0 + k1 <= MAX_PARTS) else {
-            return;
-        };
-        let next = self.sides[n - 1];
+        if k0 == 0 || k1 == 0 || k0 + k1 > MAX_PARTS {
+            return false;
+        }
+        let last = self.sides[n - 1];
         let side = &mut self.sides[n - 2];
-        side.parts[k0..k0 + k1].copy_from_slice(&next.parts[..k1]);
-        side.offsets[k0..k0 + k1].copy_from_slice(&next.offsets[..k1]);
-        self.code[n - 2] = merged;
+        side.parts[k0..k0 + k1].copy_from_slice(&last.parts[..k1]);
+        side.offsets[k0..k0 + k1].copy_from_slice(&last.offsets[..k1]);
+        if main_is_last {
+            side.main = k0 as u8 + last.main;
+        }
+        self.code[n - 2] = op;
         self.code.pop();
         self.sides.pop();
+        true
     }
 
     /// When fusing and the op just before (after the barrier) wrote slot `t` as its
@@ -780,19 +797,7 @@ impl<'e> Translator<'e> {
             F32LoadAddImm / F32LoadAdd => F32LoadShlAddImm / F32LoadShlAdd,
             F64LoadAddImm / F64LoadAdd => F64LoadShlAddImm / F64LoadShlAdd
         );
-        let (k0, k1) = (self.parts_used(n - 2), self.parts_used(n - 1));
-        if k0 == 0 || k0 + k1 > MAX_PARTS {
-            return None;
-        }
-        let load = self.sides[n - 1];
-        let side = &mut self.sides[n - 2];
-        side.parts[k0..k0 + k1].copy_from_slice(&load.parts[..k1]);
-        side.offsets[k0..k0 + k1].copy_from_slice(&load.offsets[..k1]);
-        side.main = k0 as u8 + load.main;
-        self.code[n - 2] = fused;
-        self.code.pop();
-        self.sides.pop();
-        Some(n - 2)
+        self.merge_last_two(fused, true).then_some(n - 2)
     }
 
     /// Emits the return at operand height `h` of a wasm instruction of cost `cost`
