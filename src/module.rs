@@ -453,6 +453,7 @@ impl Module {
                     max_control_depth: config.limits.max_control_depth,
                     metering: config.gas_metering,
                     fuse: config.checkpoint_interval == 0,
+                    num_imported_funcs: m.num_imported_funcs,
                 };
                 let (compiled, a) = translate_function(
                     func,

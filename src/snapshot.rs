@@ -968,7 +968,8 @@ fn check_suspended(
                 }
                 let frame_top = u64::from(cfp) + u64::from(ccode.num_locals);
                 let ok = match ccode.code[ret - 1] {
-                    crate::translate::op::Op::Call { base, .. } => {
+                    crate::translate::op::Op::Call { base, .. }
+                    | crate::translate::op::Op::CallInternal { base, .. } => {
                         u64::from(nfp) == u64::from(cfp) + u64::from(base)
                             && u64::from(nfp) >= frame_top
                     }
@@ -1056,7 +1057,7 @@ fn check_suspended(
             let frames = w
                 .frames
                 .iter()
-                .map(|&(func, ret_pc, fp)| Frame { func, ret_pc, fp })
+                .map(|&(func, ret_pc, fp)| Frame::unresolved(func, ret_pc, fp))
                 .collect();
             let trap = Trap::at(TrapCode::OutOfGas, FuncAddr(w.func), at).with_part(susp.trap_part);
             Ok((

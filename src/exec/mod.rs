@@ -28,15 +28,63 @@ use std::collections::BTreeSet;
 pub const PAGE_SIZE: usize = 65536;
 
 /// One suspended activation: the caller's function, where it resumes and its frame
-/// pointer.
-#[derive(Copy, Clone, Debug)]
+/// pointer, plus what `func` names, cached so that a return needs no look-up in the
+/// store (never observable: `Debug` leaves it out, and snapshots hold only the first
+/// three).
 ///
 /// A suspended caller never has prepaid gas: the translator ends a segment at every
 /// call, so the op it resumes at is the head of a new segment (a `ConsumeGas`).
+#[derive(Copy, Clone)]
 pub(crate) struct Frame {
     pub(crate) func: u32,
     pub(crate) ret_pc: u32,
     pub(crate) fp: u32,
+    /// The instance of `func` (`Machine::enter`).
+    pub(crate) inst: u32,
+    /// The address of the body of `func` (`Machine::enter`), which the store keeps
+    /// alive; 0 until resolved (a frame decoded from a snapshot). `Machine::resume`
+    /// resolves every frame before anything runs.
+    pub(crate) code: usize,
+}
+
+impl Frame {
+    /// A caller's activation: function `func` (of body `code` and instance `inst`)
+    /// resumes at code position `ret_pc` with its frame at slot `fp`.
+    pub(crate) fn new(
+        func: u32,
+        ret_pc: u32,
+        fp: u32,
+        code: *const CompiledFunc,
+        inst: usize,
+    ) -> Frame {
+        Frame {
+            func,
+            ret_pc,
+            fp,
+            inst: inst as u32,
+            code: code as usize,
+        }
+    }
+
+    /// A frame decoded from a snapshot, resolved by `Machine::resume`.
+    pub(crate) fn unresolved(func: u32, ret_pc: u32, fp: u32) -> Frame {
+        Frame::new(func, ret_pc, fp, std::ptr::null(), 0)
+    }
+
+    /// The body and instance of `func`, as `Machine::enter` gives them.
+    pub(crate) fn entered(&self) -> (*const CompiledFunc, usize) {
+        (self.code as *const CompiledFunc, self.inst as usize)
+    }
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frame")
+            .field("func", &self.func)
+            .field("ret_pc", &self.ret_pc)
+            .field("fp", &self.fp)
+            .finish()
+    }
 }
 
 /// The live registers of the interpreter, saved when the loop exits.
@@ -842,7 +890,7 @@ impl Machine<'_> {
                         fp = f.fp as usize;
                         // The caller resumes at a segment head (see `Frame`).
                         prepaid = false;
-                        (cfp, inst) = self.enter(func);
+                        (cfp, inst) = f.entered();
                         code0 = cf!().code.as_ptr();
                         jump!(f.ret_pc);
                         refresh!();
@@ -943,11 +991,8 @@ impl Machine<'_> {
                                 p.flush(gas + self.fence);
                                 p.push(callee);
                             });
-                            self.frames.push(Frame {
-                                func,
-                                ret_pc: pc!() as u32,
-                                fp: fp as u32,
-                            });
+                            self.frames
+                                .push(Frame::new(func, pc!() as u32, fp as u32, cfp, inst));
                             fp = base;
                         }
                         let nl = ncf.num_locals as usize;
@@ -1095,7 +1140,7 @@ impl Machine<'_> {
                                 return Ok(Exit::SwitchToStep);
                             }
                         }
-                        Op::Call { func: idx, base } => {
+                        Op::Call { func: idx, base } | Op::CallInternal { func: idx, base } => {
                             // SAFETY: `instp` is the current instance (see `cf!`); validation
                             // proved `idx` is below the module's function count, which is the
                             // length of the instance's function list.

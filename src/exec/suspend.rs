@@ -177,7 +177,14 @@ impl Machine<'_> {
         let Some(need) = live_slots(self.store, &w.frames, w.func, fp) else {
             return Err(internal());
         };
-        self.frames = w.frames;
+        // The cached body and instance of every caller come from this store, whatever
+        // store the state was taken in (or none: a snapshot's frames).
+        let mut frames = w.frames;
+        for f in &mut frames {
+            let (code, inst) = self.enter(f.func);
+            *f = Frame::new(f.func, f.ret_pc, f.fp, code, inst);
+        }
+        self.frames = frames;
         self.height = w.height;
         self.replay_pending = w.replay;
         self.store.stack = w.stack;

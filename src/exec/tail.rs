@@ -30,6 +30,7 @@ use crate::float;
 use crate::runtime::InstanceInst;
 use crate::translate::op::{Op, OpTag, OP_COUNT};
 use crate::translate::CompiledFunc;
+use std::sync::Arc;
 
 /// The code of the op `ip` points at leaves the chain with: see `Cx`.
 const DONE: u32 = 0;
@@ -50,7 +51,12 @@ pub(super) struct Cx<'a, 's> {
     cfp: *const CompiledFunc,
     /// The value stack's slot 0 (refreshed whenever the stack is resized).
     stk: *mut u64,
+    /// One past the value stack's last slot (refreshed with `stk`).
+    stack_end: *const u64,
     instp: *const InstanceInst,
+    /// The current instance's module's defined functions, offset so that function
+    /// index `i` (imports first) is at `defs + i` (`defs_of`).
+    defs: *const Arc<CompiledFunc>,
     func: u32,
     inst: usize,
     /// The instance `h::enter_instance` switches to.
@@ -93,6 +99,7 @@ impl<const J: bool> Handlers<J> {
         t[OpTag::BrTable as usize] = h::br_table_fast::<J>;
         t[OpTag::ConsumeGas as usize] = h::ConsumeGas::<J>;
         t[OpTag::Call as usize] = h::Call::<J>;
+        t[OpTag::CallInternal as usize] = h::CallInternal::<J>;
         t[OpTag::CallIndirect as usize] = h::CallIndirect::<J>;
         t
     };
@@ -111,6 +118,14 @@ unsafe fn handler_of<const J: bool>(ip: *const Op) -> Handler {
     unsafe { *table.get_unchecked(*(ip as *const u32) as usize) }
 }
 
+/// The defined functions of `inst`'s module, as `Cx::defs` holds them: offset back by
+/// the number of imported functions, with `wrapping_sub` (only indices of defined
+/// functions are ever added back, by `CallInternal`).
+fn defs_of(inst: &InstanceInst) -> *const Arc<CompiledFunc> {
+    let m = &inst.module.inner;
+    m.funcs.as_ptr().wrapping_sub(m.num_imported_funcs as usize)
+}
+
 /// Runs the current invocation from `regs` in threaded mode until an op leaves the
 /// chain (see the module docs).
 pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
@@ -118,9 +133,11 @@ pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
     let gas = m.store.gas_remaining - m.fence;
     let (cfp, inst) = m.enter(regs.func);
     let instp: *const InstanceInst = &m.store.instances[inst];
+    let defs = defs_of(&m.store.instances[inst]);
     let mem = m.mem_of(inst);
     let (mem_ptr, mem_len) = m.mem_raw(mem);
     let stk = m.store.stack.as_mut_ptr();
+    let stack_end = stk.wrapping_add(m.store.stack.len());
     // SAFETY: `cfp` is kept alive by the store (see `Machine::run`); `regs.pc` is a
     // position inside its body and `regs.fp` plus its slots is inside the stack.
     let code0 = unsafe { &*cfp }.code.as_ptr();
@@ -131,7 +148,9 @@ pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
         code0,
         cfp,
         stk,
+        stack_end,
         instp,
+        defs,
         func: regs.func,
         inst,
         next_inst: inst,
@@ -186,7 +205,7 @@ macro_rules! handler {
         handler!(@def $name, [$name $fields], $body);
     };
     (@def $fname:ident, [$($name:ident $fields:tt)?], $body:expr) => {
-        // Never inlined into a handler that hands its op on (`call_full`), which
+        // Never inlined into a handler that hands its op on (`call_internal_full`), which
         // would bring the slow path's register saves back into the fast one.
         #[inline(never)]
         #[allow(
@@ -406,6 +425,7 @@ macro_rules! handler {
                     if inst != cx.inst {
                         cx.inst = inst;
                         cx.instp = &cx.m.store.instances[inst];
+                        cx.defs = defs_of(&cx.m.store.instances[inst]);
                         cx.mem = cx.m.mem_of(inst);
                         (mem_ptr, cx.mem_len) = cx.m.mem_raw(cx.mem);
                     }
@@ -460,10 +480,12 @@ macro_rules! handler {
                             cx.func = f.func;
                             // The caller resumes at a segment head (see `Frame`).
                             cx.prepaid = false;
-                            let (cfp, inst) = cx.m.enter(f.func);
+                            let (cfp, inst) = f.entered();
                             cx.cfp = cfp;
-                            // SAFETY: as above; `ret_pc` is a position in the caller's
-                            // body and `f.fp` its frame inside the stack.
+                            // SAFETY: a frame's cached body is its function's, which
+                            // the store keeps alive (a call in this store pushed it, or
+                            // `Machine::resume` resolved it); `ret_pc` is a position in
+                            // that body and `f.fp` its frame inside the stack.
                             cx.code0 = unsafe { &*cfp }.code.as_ptr();
                             ip = unsafe { cx.code0.add(f.ret_pc as usize) };
                             fpp = unsafe { cx.stk.add(f.fp as usize) };
@@ -502,11 +524,7 @@ macro_rules! handler {
                     // in the same stack.
                     let pc = unsafe { ip.offset_from(cx.code0) } as u32;
                     let fp = unsafe { fpp.offset_from(cx.stk) } as usize;
-                    cx.m.frames.push(Frame {
-                        func: cx.func,
-                        ret_pc: pc,
-                        fp: fp as u32,
-                    });
+                    cx.m.frames.push(Frame::new(cx.func, pc, fp as u32, cx.cfp, cx.inst));
                     let fp = fp + $base as usize;
                     let np = ncf.num_params as usize;
                     let nl = ncf.num_locals as usize;
@@ -516,6 +534,7 @@ macro_rules! handler {
                     if cx.m.store.stack.len() < need {
                         cx.m.grow_stack(need);
                         cx.stk = cx.m.store.stack.as_mut_ptr();
+                        cx.stack_end = cx.stk.wrapping_add(cx.m.store.stack.len());
                     }
                     // SAFETY: the stack was just sized for the callee.
                     fpp = unsafe { cx.stk.add(fp) };
@@ -558,6 +577,7 @@ macro_rules! handler {
                     gas = cx.m.store.gas_remaining;
                     // The call may have grown the value stack for its results.
                     cx.stk = cx.m.store.stack.as_mut_ptr();
+                    cx.stack_end = cx.stk.wrapping_add(cx.m.store.stack.len());
                     // SAFETY: the frame at `fp` is inside the (possibly moved) stack.
                     fpp = unsafe { cx.stk.add(fp) };
                     match r {
@@ -593,69 +613,63 @@ macro_rules! handler {
                     call!(callee, $base);
                 }};
             }
-            // The common direct call, with no native call on its path (so the handler
-            // needs no callee-saved registers): a wasm callee of the same instance,
-            // room for one more frame in the frame list and for the callee's slots
-            // in the value stack, at most `ZERO_RUN` locals to zero, no limit
-            // reached. Anything else is handed, before anything changed, to
-            // `call_full` (the whole `call!`), by a call in tail position.
+            // A call of a function the module defines (`CallInternal`; its code and
+            // instance are known without a look-up in the store), with no native call
+            // on its path: room for one more frame in the frame list and for the
+            // callee's slots in the value stack, at most `ZERO_RUN` locals to zero, no
+            // limit reached. Anything else is handed, before anything changed, to
+            // `call_internal_full` (the whole `call!`), by a call in tail position.
             macro_rules! call_fast {
                 ($idx:expr, $base:expr) => {{
-                    // SAFETY: as for `call_direct!`.
-                    let callee = unsafe { *(*cx.instp).funcs_ref().get_unchecked($idx as usize) };
                     let m = &mut *cx.m;
-                    let fast = match m.enter_wasm(callee) {
-                        Some((ncfp, ninst)) if ninst == cx.inst => {
-                            // SAFETY: as for `ret!`.
-                            let ncf = unsafe { &*ncfp };
-                            // SAFETY: `fpp` and `stk` are in the same stack.
-                            let fp = unsafe { fpp.offset_from(cx.stk) } as usize;
-                            let nfp = fp + $base as usize;
-                            let depth = m.frames.len();
-                            if depth + 1 < m.max_depth
-                                && m.height + ncf.stack_units <= m.max_height
-                                && depth < m.frames.capacity()
-                                && nfp + ncf.fast_call_extent as usize <= m.store.stack.len()
-                            {
-                                let np = ncf.num_params as usize;
-                                m.height += ncf.stack_units;
-                                // SAFETY: `ip` and `code0` are in the same body.
-                                let pc = unsafe { ip.offset_from(cx.code0) } as u32;
-                                // SAFETY: `depth` is below the capacity, so the slot
-                                // is allocated; it is written before the length
-                                // covers it.
-                                unsafe {
-                                    m.frames.as_mut_ptr().add(depth).write(Frame {
-                                        func: cx.func,
-                                        ret_pc: pc,
-                                        fp: fp as u32,
-                                    });
-                                    m.frames.set_len(depth + 1);
-                                }
-                                // SAFETY: the stack holds the callee's slots and
-                                // `ZERO_RUN` more past its locals (checked above).
-                                fpp = unsafe { cx.stk.add(nfp) };
-                                // SAFETY: `fast_call_extent` is finite only when the
-                                // non-parameter locals fit `ZERO_RUN` slots, and
-                                // `nfp + np + ZERO_RUN <= nfp + fast_call_extent`, at
-                                // most the stack's length (checked above).
-                                unsafe { (fpp.add(np) as *mut [u64; ZERO_RUN]).write_unaligned([0; ZERO_RUN]) };
-                                cx.func = callee;
-                                cx.cfp = ncfp;
-                                cx.code0 = ncf.code.as_ptr();
-                                ip = cx.code0;
-                                charge_head!();
-                                true
-                            } else {
-                                false
-                            }
-                        }
-                        _ => false,
-                    };
-                    if !fast {
-                        // SAFETY: nothing has changed; `call_full` runs the op at `at`.
-                        return unsafe { call_full::<J>(at, fpp, gas, mem_ptr, cx) };
+                    let depth = m.frames.len();
+                    // SAFETY: the translator makes a `CallInternal` only of a call of a
+                    // defined function (an index at least the number of imports, which
+                    // validation proved below the function count), so `defs + idx` is
+                    // in the module's list of defined functions, which the instance's
+                    // module keeps alive; the callee is this instance's.
+                    let ncfp: *const CompiledFunc = unsafe { &**cx.defs.wrapping_add($idx as usize) };
+                    // SAFETY: as above.
+                    let ncf = unsafe { &*ncfp };
+                    let height = m.height + ncf.stack_units;
+                    // SAFETY: `base` is a slot of the caller's frame, inside the stack.
+                    let nfpp = unsafe { fpp.add($base as usize) };
+                    // The slots from the callee's frame to the stack's end.
+                    let room = (cx.stack_end as usize).saturating_sub(nfpp as usize) / 8;
+                    if depth + 1 >= m.max_depth
+                        || depth >= m.frames.capacity()
+                        || height > m.max_height
+                        || room < ncf.fast_call_extent as usize
+                    {
+                        // SAFETY: nothing has changed; `call_internal_full` runs the op
+                        // at `at`.
+                        return unsafe { call_internal_full::<J>(at, fpp, gas, mem_ptr, cx) };
                     }
+                    m.height = height;
+                    // SAFETY: `ip` and `code0` are in the same body, `fpp` and `stk` in
+                    // the same stack.
+                    let pc = unsafe { ip.offset_from(cx.code0) } as u32;
+                    let fp = unsafe { fpp.offset_from(cx.stk) } as u32;
+                    // SAFETY: `depth` is below the capacity, so the slot is allocated;
+                    // it is written before the length covers it.
+                    unsafe {
+                        m.frames.as_mut_ptr().add(depth).write(Frame::new(cx.func, pc, fp, cx.cfp, cx.inst));
+                        m.frames.set_len(depth + 1);
+                    }
+                    // SAFETY: `fast_call_extent` is finite only when the non-parameter
+                    // locals fit `ZERO_RUN` slots, and `np + ZERO_RUN` is at most
+                    // `fast_call_extent`, at most the slots left (checked above).
+                    unsafe {
+                        (nfpp.add(ncf.num_params as usize) as *mut [u64; ZERO_RUN])
+                            .write_unaligned([0; ZERO_RUN])
+                    };
+                    fpp = nfpp;
+                    // SAFETY: as for `call_direct!`.
+                    cx.func = unsafe { *(*cx.instp).funcs_ref().get_unchecked($idx as usize) };
+                    cx.cfp = ncfp;
+                    cx.code0 = ncf.code.as_ptr();
+                    ip = cx.code0;
+                    charge_head!();
                 }};
             }
             // `BrTable` to a label that keeps no values: anything else (values to
@@ -711,8 +725,9 @@ mod h {
     pure_arms!(handlers);
 
     handler!(ConsumeGas { gas: n } => consume_gas!(n));
-    handler!(Call { func: idx, base } => call_fast!(idx, base));
-    handler!(fn call_full for Call { func: idx, base } => call_direct!(idx, base));
+    handler!(Call { func: idx, base } => call_direct!(idx, base));
+    handler!(CallInternal { func: idx, base } => call_fast!(idx, base));
+    handler!(fn call_internal_full for CallInternal { func: idx, base } => call_direct!(idx, base));
     // Continues at `ip`, the first op of a callee or the return position of a caller,
     // after switching to instance `cx.next_inst`.
     handler!(fn enter_instance => enter_next_instance!());

@@ -32,6 +32,9 @@ pub(crate) struct TranslateEnv<'a> {
     pub metering: bool,
     /// Whether to fuse instructions into one op (off while checkpointing).
     pub fuse: bool,
+    /// How many of the module's functions are imported (a call of a higher index is
+    /// a `CallInternal`).
+    pub num_imported_funcs: u32,
 }
 
 /// What kind of exception a handler catches (core §3.3.8 try_table).
@@ -1402,13 +1405,18 @@ impl<'e> Translator<'e> {
             _ => {}
         }
         let (o, folding) = match op {
-            O::Call { function_index } => (
-                Op::Call {
-                    func: *function_index,
-                    base: self.slot(h.saturating_sub(func_params(*function_index))),
-                },
-                false,
-            ),
+            O::Call { function_index } => {
+                let (func, base) = (
+                    *function_index,
+                    self.slot(h.saturating_sub(func_params(*function_index))),
+                );
+                let call = if func >= self.env.num_imported_funcs {
+                    Op::CallInternal { func, base }
+                } else {
+                    Op::Call { func, base }
+                };
+                (call, false)
+            }
             O::CallIndirect {
                 type_index,
                 table_index,

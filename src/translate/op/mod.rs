@@ -129,6 +129,11 @@ macro_rules! for_each_op {
         /// arguments are at slots `base..` (they become the callee's first locals) and
         /// the results are left there.
         Call { func: u32, base: u32 } call [Call];
+        /// `Call` of a function the module defines (`func` is at least the number of
+        /// imported functions), so its code is the module's and its instance the
+        /// current one: the interpreter enters it without looking the callee up in
+        /// the store.
+        CallInternal { func: u32, base: u32 } call [Call];
         /// Call through table `table` by the i32 in slot `index`, checking the callee
         /// against type `type_idx`; the arguments are the slots just below `index`.
         CallIndirect { type_idx: u32, table: u32, index: u32 } call [CallIndirect];
