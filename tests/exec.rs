@@ -816,3 +816,59 @@ fn fall_through_segments_prepaid_at_the_head_keep_every_gas_figure() {
         Ok(vec![Value::I32(15)])
     );
 }
+
+#[test]
+fn teed_operands_read_from_their_local_keep_every_value_and_gas_figure() {
+    // The first `local.tee`'s operand is popped four ops later: the translator drops
+    // its copy back and the add reads local 2 (unless local 2 is written in between,
+    // as in the second function, where the copy stays). A load that may trap sits in
+    // between. Every gas limit must give the outcome and gas figure of the unfused
+    // translation (checkpoints on) and of the loop backend.
+    let wat = r#"(module (memory 1)
+      (func (export "f") (param i32 i32) (result i32) (local i32)
+        (i32.add (local.tee 2 (i32.add (local.get 0) (local.get 1)))
+          (i32.mul (i32.load (local.get 1)) (i32.add (local.get 0) (i32.const 3)))))
+      (func (export "g") (param i32 i32) (result i32) (local i32)
+        (i32.add (local.tee 2 (i32.add (local.get 0) (local.get 1)))
+          (i32.mul (i32.load (local.get 1)) (local.tee 2 (i32.const 3)))))
+      (data (i32.const 8) "\05"))"#;
+    let configs = |limit: u64| {
+        let base = with_gas(limit);
+        [
+            base.clone(),
+            Config {
+                dispatch: detwasm::Dispatch::Loop,
+                ..base.clone()
+            },
+            Config {
+                checkpoint_interval: 1,
+                ..base
+            },
+        ]
+    };
+    // (0 + 8) + 5 * 3 and (0 + 8) + 5 * 3, then a load out of bounds.
+    let cases = [
+        ("f", 0, 8, Ok(vec![Value::I32(8 + 5 * 3)])),
+        ("g", 0, 8, Ok(vec![Value::I32(8 + 5 * 3)])),
+        ("f", 1, 65_535, Err(TrapCode::MemoryOutOfBounds)),
+        ("g", 1, 65_535, Err(TrapCode::MemoryOutOfBounds)),
+    ];
+    for (func, a, b, expected) in cases {
+        let args = [Value::I32(a), Value::I32(b)];
+        let full = run(wat, func, &args);
+        assert_eq!(full.result, expected, "{func}({a}, {b})");
+        for limit in 0..=full.gas_used + 1 {
+            let outcomes: Vec<(Result<Vec<Value>, TrapCode>, u64)> = configs(limit)
+                .into_iter()
+                .map(|c| {
+                    let o = run_with(c, wat, func, &args);
+                    (o.result, o.gas_used)
+                })
+                .collect();
+            assert!(
+                outcomes.windows(2).all(|w| w[0] == w[1]),
+                "{func}({a}, {b}), limit {limit}: {outcomes:?}"
+            );
+        }
+    }
+}

@@ -410,7 +410,7 @@ impl<'e> Translator<'e> {
         let mut folded: [(u8, u32); 2] = [(0, 0); 2];
         let mut nf = 0usize;
         // A `local.get` or a constant just before is folded (the loop below), and
-        // a `local.get` a few pure ops back (`fold_back`).
+        // a `local.get` or `local.tee` a few pure ops back (`fold_back`).
         if self.env.fuse {
             let nl = self.nl;
             let reads = op.reads_mut();
@@ -492,9 +492,10 @@ impl<'e> Translator<'e> {
     /// operand stack above `t`), the `Copy` is removed, its part becomes the first
     /// part of the op after it (which so stands for the `local.get` too, before its
     /// main instruction, and still a contiguous run), and `x` is returned for the
-    /// popping op to read directly.
+    /// popping op to read directly. A `local.tee x`'s copy back into `t`, which
+    /// stands for no instruction, is folded the same way and only removed.
     fn fold_back(&mut self, t: u32) -> Option<u32> {
-        const LOOKBACK: usize = 3;
+        const LOOKBACK: usize = 6;
         let n = self.code.len();
         let lo = self.barrier.max(n.saturating_sub(LOOKBACK + 1));
         // The `dst` of each op after the candidate.
@@ -506,13 +507,19 @@ impl<'e> Translator<'e> {
             let side = self.sides[m];
             if let Op::Copy { dst, src } = op {
                 if dst == t {
-                    if m + 1 == n || side.parts[0] == 0 || side.parts[1] != 0 {
+                    if m + 1 == n || side.parts[1] != 0 {
                         return None;
                     }
                     if written[..n - m - 1].contains(&src)
                         || self.exn.as_ref().is_some_and(|e| e.is_exn_local(src))
                     {
                         return None;
+                    }
+                    if side.parts[0] == 0 {
+                        // A `local.tee`'s copy back, standing for nothing: only removed.
+                        self.code.remove(m);
+                        self.sides.remove(m);
+                        return Some(src);
                     }
                     let k = self.parts_used(m + 1);
                     let next = &self.sides[m + 1];

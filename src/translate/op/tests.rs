@@ -611,11 +611,6 @@ fn display_names_the_op_and_its_operands() {
 }
 
 #[test]
-fn an_op_is_16_bytes() {
-    assert_eq!(std::mem::size_of::<Op>(), 16);
-}
-
-#[test]
 fn br_table_reads_its_selector_from_a_local_or_a_teed_operand() {
     // Local 0 is the parameter; local 1 is written by the `local.tee`.
     let module = compile(
@@ -644,4 +639,48 @@ fn br_table_reads_its_selector_from_a_local_or_a_teed_operand() {
             "a copy left before the br_table: {listing:#?}"
         );
     }
+}
+
+#[test]
+fn a_teed_operand_popped_later_is_read_from_its_local() {
+    // In `f` the add four ops after the `local.tee` reads local 2 and the tee leaves
+    // no copy; in `g` local 2 is written in between, so the copy stays and the add
+    // reads it.
+    let module = compile(
+        br#"(module (memory 1)
+          (func (param i32 i32) (result i32) (local i32)
+            (i32.add (local.tee 2 (i32.add (local.get 0) (local.get 1)))
+              (i32.mul (i32.load (local.get 1)) (i32.add (local.get 0) (i32.const 3)))))
+          (func (param i32 i32) (result i32) (local i32)
+            (i32.add (local.tee 2 (i32.add (local.get 0) (local.get 1)))
+              (i32.mul (i32.load (local.get 1)) (local.tee 2 (i32.const 3))))))"#,
+    );
+    let listing = |f: usize| -> Vec<String> {
+        module.inner.funcs[f]
+            .code
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let last_add_reads = |f: usize| {
+        module.inner.funcs[f]
+            .code
+            .iter()
+            .rev()
+            .find_map(|op| match op {
+                Op::I32Add { a, .. } => Some(*a),
+                _ => None,
+            })
+    };
+    let copies = |f: usize| {
+        module.inner.funcs[f]
+            .code
+            .iter()
+            .filter(|op| matches!(op, Op::Copy { src: 2, .. }))
+            .count()
+    };
+    assert_eq!(copies(0), 0, "{:#?}", listing(0));
+    assert_eq!(last_add_reads(0), Some(2), "{:#?}", listing(0));
+    assert_eq!(copies(1), 1, "{:#?}", listing(1));
+    assert_eq!(last_add_reads(1), Some(3), "{:#?}", listing(1));
 }
