@@ -724,7 +724,7 @@ fn inspect_lists_functions_and_their_bytecode_with_wasm_offsets() {
         .iter()
         .filter(|l| !l.contains("ConsumeGas"))
         .all(|l| l.contains("; @0x") && l.contains(" gas ")));
-    assert!(out.stdout.contains("Call func=0 base="), "{out:?}");
+    assert!(out.stdout.contains("CallInternal func=0 base="), "{out:?}");
     // One function by index; unknown or imported functions are user errors.
     let by_index = detwasm(&["inspect", "--bytecode", &fib, "0"]);
     assert_eq!(by_index.stdout, out.stdout);
