@@ -757,6 +757,41 @@ fn merged_copies_keep_wasm_order_and_exact_out_of_gas_points() {
     }
 }
 
+/// Runs `func(args)` of `wat` at every gas limit from 0 to its full cost + 1 and
+/// asserts that the threaded backend, the loop backend and the unfused translation
+/// (checkpoints turn fusion, and prepaying past a branch, off) give the same outcome
+/// and gas figure at each.
+fn assert_every_gas_limit_agrees_unfused(wat: &str, func: &str, args: &[Value]) {
+    let configs = |limit: u64| {
+        let base = with_gas(limit);
+        [
+            base.clone(),
+            Config {
+                dispatch: detwasm::Dispatch::Loop,
+                ..base.clone()
+            },
+            Config {
+                checkpoint_interval: 1,
+                ..base
+            },
+        ]
+    };
+    let full = run(wat, func, args);
+    for limit in 0..=full.gas_used + 1 {
+        let outcomes: Vec<(Result<Vec<Value>, TrapCode>, u64)> = configs(limit)
+            .into_iter()
+            .map(|c| {
+                let o = run_with(c, wat, func, args);
+                (o.result, o.gas_used)
+            })
+            .collect();
+        assert!(
+            outcomes.windows(2).all(|w| w[0] == w[1]),
+            "{func}({args:?}), limit {limit}: {outcomes:?}"
+        );
+    }
+}
+
 #[test]
 fn fall_through_segments_prepaid_at_the_head_keep_every_gas_figure() {
     // A loop whose segments continue past `br_if`s and an `if` (the head prepays
@@ -775,36 +810,8 @@ fn fall_through_segments_prepaid_at_the_head_keep_every_gas_figure() {
               (then (local.set 2 (i32.div_u (local.get 2) (i32.const 0)))))
             (br $top)))
         (local.get 2)))"#;
-    let configs = |limit: u64| {
-        let base = with_gas(limit);
-        [
-            base.clone(),
-            Config {
-                dispatch: detwasm::Dispatch::Loop,
-                ..base.clone()
-            },
-            Config {
-                checkpoint_interval: 1,
-                ..base
-            },
-        ]
-    };
     for arg in [4, 100] {
-        let args = [Value::I32(arg)];
-        let full = run(wat, "f", &args);
-        for limit in 0..=full.gas_used + 1 {
-            let outcomes: Vec<(Result<Vec<Value>, TrapCode>, u64)> = configs(limit)
-                .into_iter()
-                .map(|c| {
-                    let o = run_with(c, wat, "f", &args);
-                    (o.result, o.gas_used)
-                })
-                .collect();
-            assert!(
-                outcomes.windows(2).all(|w| w[0] == w[1]),
-                "arg {arg}, limit {limit}: {outcomes:?}"
-            );
-        }
+        assert_every_gas_limit_agrees_unfused(wat, "f", &[Value::I32(arg)]);
     }
     // The trap and result themselves: the division by zero at i = 4, or 0 + ... + 5.
     assert_eq!(
@@ -832,20 +839,6 @@ fn teed_operands_read_from_their_local_keep_every_value_and_gas_figure() {
         (i32.add (local.tee 2 (i32.add (local.get 0) (local.get 1)))
           (i32.mul (i32.load (local.get 1)) (local.tee 2 (i32.const 3)))))
       (data (i32.const 8) "\05"))"#;
-    let configs = |limit: u64| {
-        let base = with_gas(limit);
-        [
-            base.clone(),
-            Config {
-                dispatch: detwasm::Dispatch::Loop,
-                ..base.clone()
-            },
-            Config {
-                checkpoint_interval: 1,
-                ..base
-            },
-        ]
-    };
     // (0 + 8) + 5 * 3 and (0 + 8) + 5 * 3, then a load out of bounds.
     let cases = [
         ("f", 0, 8, Ok(vec![Value::I32(8 + 5 * 3)])),
@@ -857,18 +850,6 @@ fn teed_operands_read_from_their_local_keep_every_value_and_gas_figure() {
         let args = [Value::I32(a), Value::I32(b)];
         let full = run(wat, func, &args);
         assert_eq!(full.result, expected, "{func}({a}, {b})");
-        for limit in 0..=full.gas_used + 1 {
-            let outcomes: Vec<(Result<Vec<Value>, TrapCode>, u64)> = configs(limit)
-                .into_iter()
-                .map(|c| {
-                    let o = run_with(c, wat, func, &args);
-                    (o.result, o.gas_used)
-                })
-                .collect();
-            assert!(
-                outcomes.windows(2).all(|w| w[0] == w[1]),
-                "{func}({a}, {b}), limit {limit}: {outcomes:?}"
-            );
-        }
+        assert_every_gas_limit_agrees_unfused(wat, func, &args);
     }
 }
