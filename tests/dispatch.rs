@@ -328,5 +328,12 @@ fn both_modes_agree_on_host_calls_and_let_a_host_panic_through() {
             assert_eq!(a, b, "{export}({arg}) with gas limit {limit}");
         }
         assert_eq!(run(Dispatch::Auto, u64::MAX / 4, export, arg), full);
+        // More gas than the threaded chain holds at once (2^62): the rest waits
+        // outside it, and the host function sees and charges the whole.
+        assert_eq!(
+            run(Dispatch::Auto, u64::MAX, export, arg),
+            run(Dispatch::Loop, u64::MAX, export, arg),
+            "{export}({arg}) with gas limit 2^64 - 1"
+        );
     }
 }

@@ -11,10 +11,13 @@
 //! - `fault!(code)`: trap with `code` at this op;
 //! - `load!`, `store!`: a bounds-checked access of the current memory at an
 //!   address value (`u32`) plus a static offset;
-//! - `branch_to!(target)`, `br_if!(target, cond)`: a jump inside the body, which
-//!   charges the target's segment head when it can be paid; `br_if!` also takes
-//!   back, when taken, the prepaid gas its `Refund` names, and steps over that
-//!   `Refund` when not;
+//! - `branch_to!(target)`: a jump inside the body, which charges the target's
+//!   segment head when it can be paid;
+//! - `enter_segment!(target, gas)`, `br_if!(target, cond)`: a jump to the op after a
+//!   segment head, charging the head's `gas` (for `br_if!`, from its `Refund`),
+//!   and switching to step mode when it cannot be paid; `br_if!` also takes back,
+//!   when taken, the prepaid gas its `Refund` names, and steps over that `Refund`
+//!   when not;
 //! - `moves!()`: the `Moves` data op after a branch; `skip!(n)`: step over `n` data
 //!   ops; `peek!(i)`: the `i`-th op after this one (data of a `BrTable`);
 //! - `ret!(slot)`: return with the results at `slot..`;
@@ -72,7 +75,7 @@ macro_rules! pure_arms {
         GlobalSet { src, global: i } => global_set!(i, sl!(src)),
         MemorySize { dst } => ssl!(dst, memory_pages!()),
         Unreachable {} => fault!(TrapCode::Unreachable),
-        Jump { target: t } => branch_to!(t),
+        Jump { target: t, gas: n } => enter_segment!(t, n),
         BrIfNez { target, cond } => br_if!(target, sl!(cond) as u32 != 0),
         BrIfI32Eq { target, a, b } => br_if!(target, u32v(sl!(a)) == u32v(sl!(b))),
         BrIfI32Ne { target, a, b } => br_if!(target, u32v(sl!(a)) != u32v(sl!(b))),

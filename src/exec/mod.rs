@@ -229,17 +229,24 @@ fn trunc<T>(r: Result<T, float::TruncError>) -> Result<T, TrapCode> {
     })
 }
 
-/// The gas of the `Refund` data op at `ip`: the `u64` at offset 8.
+/// The `Refund` data op at `ip`, as `(gas, net)`: the gas a taken branch gives back
+/// (the `u32` at offset 4) and the target head's gas less that (the `i64` at offset 8).
 ///
 /// Every conditional branch that moves nothing is followed by its `Refund`
 /// (`Translator::emit_cond_branch`), and `ip` is just after the branch.
 #[inline(always)]
-fn refund_after(ip: *const Op) -> u64 {
+fn refund_at(ip: *const Op) -> (u64, i64) {
     // SAFETY: `ip` points at the `Refund` after a conditional branch, inside the
     // body (a branch is never a body's last op). `Op` is `#[repr(u32)]`, so a row is
     // a `repr(C)` struct of the `u32` tag and then its fields: `Refund`'s `gas`, a
-    // `u64`, is at offset 8, and ops are 8-byte aligned (`Op` has `u64` fields).
-    unsafe { *(ip as *const u64).add(1) }
+    // `u32`, is at offset 4 and its `net`, an `i64`, at offset 8; ops are 8-byte
+    // aligned (`Op` has `u64` fields).
+    unsafe {
+        (
+            u64::from(*(ip as *const u32).add(1)),
+            *(ip as *const i64).add(1),
+        )
+    }
 }
 
 /// Gas of the ops after `from` up to the end of its segment: what a frame prepaid but
@@ -666,12 +673,33 @@ impl Machine<'_> {
         macro_rules! br_if {
             ($target:expr, $cond:expr) => {{
                 if $cond {
+                    let (refund, net) = refund_at(ip);
                     if prepaid {
-                        gas += refund_after(ip);
+                        gas += refund;
                     }
-                    branch_to!($target);
+                    enter_segment!($target, refund.wrapping_add(net as u64));
                 } else {
                     skip!(1);
+                }
+            }};
+        }
+        // A taken branch to `$target`, the op after a segment head
+        // (`Translator::enter_past_heads`): jump, then charge the head's gas `$gas`.
+        // When it cannot be paid, step mode goes on from the target, charging op by
+        // op, exactly as after a head that cannot be paid.
+        macro_rules! enter_segment {
+            ($target:expr, $gas:expr) => {{
+                let n: u64 = $gas;
+                jump!($target);
+                if gas >= n {
+                    gas -= n;
+                    prepaid = true;
+                } else {
+                    prepaid = false;
+                    if !STEP {
+                        save!();
+                        return Ok(Exit::SwitchToStep);
+                    }
                 }
             }};
         }

@@ -74,6 +74,21 @@ pub(super) struct Cx<'a, 's> {
     ip: *const Op,
     fpp: *mut u64,
     gas: u64,
+    /// The gas left beyond `CHAIN_GAS_MAX`, held out of the chain's `gas` (see
+    /// `chain_gas`).
+    held: u64,
+}
+
+/// The most gas the chain holds in its `gas` register, 2^62: it keeps the signed
+/// charge of a taken branch (`br_if!`) exact. The rest waits in `Cx::held`; a chain
+/// that uses up 2^62 gas (centuries of execution) goes on in step mode, exactly.
+const CHAIN_GAS_MAX: u64 = 1 << 62;
+
+/// `(gas, held)`: the store's gas left `all`, split into what the chain holds and
+/// what waits beyond `CHAIN_GAS_MAX`.
+fn chain_gas(all: u64) -> (u64, u64) {
+    let held = all.saturating_sub(CHAIN_GAS_MAX);
+    (all - held, held)
 }
 
 /// A handler: the op at `ip` (not yet executed), the frame's slot 0, gas left, the
@@ -130,7 +145,7 @@ fn defs_of(inst: &InstanceInst) -> *const Arc<CompiledFunc> {
 /// chain (see the module docs).
 pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
     m.refence();
-    let gas = m.store.gas_remaining - m.fence;
+    let (gas, held) = chain_gas(m.store.gas_remaining - m.fence);
     let (cfp, inst) = m.enter(regs.func);
     let instp: *const InstanceInst = &m.store.instances[inst];
     let defs = defs_of(&m.store.instances[inst]);
@@ -164,6 +179,7 @@ pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
         ip,
         fpp,
         gas,
+        held,
     };
     // SAFETY: as above.
     let code = if cx.m.store.journal.is_some() {
@@ -178,7 +194,7 @@ pub(super) fn run(m: &mut Machine<'_>, regs: &mut Regs) -> Result<Exit, Fault> {
     regs.fp = unsafe { cx.fpp.offset_from(cx.stk) } as usize;
     regs.prepaid = cx.prepaid;
     let m = cx.m;
-    m.store.gas_remaining = cx.gas + m.fence;
+    m.store.gas_remaining = cx.gas + cx.held + m.fence;
     if let Some(panic) = m.host_panic.take() {
         std::panic::resume_unwind(panic);
     }
@@ -360,13 +376,40 @@ macro_rules! handler {
             }
             // As `Machine::run`'s `br_if!`; the threaded backend runs only with its
             // segment prepaid (a head that cannot be paid switches to step mode).
+            //
+            // Taken, it charges the target head's gas less its refund (`Refund::net`)
+            // with one subtraction: the chain's gas is at most `CHAIN_GAS_MAX`, so
+            // the signed result is exact, and negative exactly when the head cannot
+            // be paid. Step mode then goes on from the target, as in the loop.
             macro_rules! br_if {
                 ($target:expr, $cond:expr) => {{
                     if $cond {
-                        gas += crate::exec::refund_after(ip);
-                        branch_to!($target);
+                        let (refund, net) = crate::exec::refund_at(ip);
+                        let g = gas.wrapping_sub(net as u64);
+                        jump!($target);
+                        if (g as i64) < 0 {
+                            cold();
+                            gas += refund;
+                            cx.prepaid = false;
+                            exit!(SWITCH_TO_STEP);
+                        }
+                        gas = g;
                     } else {
                         skip!(1);
+                    }
+                }};
+            }
+            // As `Machine::run`'s `enter_segment!` (a segment prepaid stays so).
+            macro_rules! enter_segment {
+                ($target:expr, $gas:expr) => {{
+                    jump!($target);
+                    match gas.checked_sub($gas) {
+                        Some(g) => gas = g,
+                        None => {
+                            cold();
+                            cx.prepaid = false;
+                            exit!(SWITCH_TO_STEP);
+                        }
                     }
                 }};
             }
@@ -569,12 +612,12 @@ macro_rules! handler {
                     // SAFETY: `fpp` and `stk` are in the same stack.
                     let fp = unsafe { fpp.offset_from(cx.stk) } as usize;
                     // No fence in the threaded backend (it never runs with checkpoints).
-                    cx.m.store.gas_remaining = gas;
+                    cx.m.store.gas_remaining = gas + cx.held;
                     let (m, inst, mem) = (&mut *cx.m, cx.inst, cx.mem);
                     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         m.call_host($callee, fp + $base as usize, inst, mem)
                     }));
-                    gas = cx.m.store.gas_remaining;
+                    (gas, cx.held) = chain_gas(cx.m.store.gas_remaining);
                     // The call may have grown the value stack for its results.
                     cx.stk = cx.m.store.stack.as_mut_ptr();
                     cx.stack_end = cx.stk.wrapping_add(cx.m.store.stack.len());

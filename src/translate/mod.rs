@@ -694,7 +694,7 @@ impl<'e> Translator<'e> {
     /// §Gas. The fall-through is never a branch target (a label is a new segment).
     fn emit_cond_branch(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
         let at = self.emit_branch_op(target, cond, negate, cost);
-        let refund = self.push(Op::Refund { gas: 0 }, [0; MAX_PARTS]);
+        let refund = self.push(Op::Refund { gas: 0, net: 0 }, [0; MAX_PARTS]);
         if self.env.metering && self.env.fuse {
             self.refunds.push((refund, self.seg_cost));
             self.barrier = self.code.len();
@@ -878,7 +878,61 @@ impl<'e> Translator<'e> {
         let cost = u32::try_from(total).unwrap_or(u32::MAX);
         self.code[self.seg_head] = Op::ConsumeGas { gas: cost };
         for (at, paid) in self.refunds.drain(..) {
-            self.code[at] = Op::Refund { gas: total - paid };
+            self.code[at] = Op::Refund {
+                gas: u32::try_from(total - paid).unwrap_or(u32::MAX),
+                net: 0,
+            };
+        }
+    }
+
+    /// Once the body is complete: points every `Jump` and every conditional branch
+    /// that moves nothing (those followed by a `Refund`) past the segment head at its
+    /// target, and writes that head's gas into it (a `Jump`'s `gas`; a `Refund`'s
+    /// `net`, that gas less the refund), so that a taken branch charges the segment it
+    /// enters without dispatching its head (ARCHITECTURE.md, "Architecture
+    /// invariants"). Without metering there are no
+    /// heads: targets stay and the gas is 0. Linear in the body's length.
+    ///
+    /// # Errors
+    /// `Error::Internal` when, with metering, such a branch targets an op that is not
+    /// a segment head (every label a branch can target starts a segment).
+    fn enter_past_heads(&mut self) -> Result<(), Error> {
+        for i in 0..self.code.len() {
+            match self.code[i] {
+                Op::Jump { target, .. } => {
+                    let (target, gas) = self.past_head(target)?;
+                    self.code[i] = Op::Jump {
+                        target,
+                        gas: u64::from(gas),
+                    };
+                }
+                Op::Refund { gas: refund, .. } => {
+                    let branch = i
+                        .checked_sub(1)
+                        .and_then(|b| self.code[b].target_mut().copied())
+                        .ok_or_else(|| internal("a Refund after an op without a target"))?;
+                    let (target, gas) = self.past_head(branch)?;
+                    if let Some(t) = self.code[i - 1].target_mut() {
+                        *t = target;
+                    }
+                    let net = i64::from(gas) - i64::from(refund);
+                    self.code[i] = Op::Refund { gas: refund, net };
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The position after the segment head at `target` and the head's gas; `target`
+    /// and 0 without metering.
+    fn past_head(&self, target: u32) -> Result<(u32, u32), Error> {
+        if !self.env.metering {
+            return Ok((target, 0));
+        }
+        match self.code.get(target as usize) {
+            Some(Op::ConsumeGas { gas }) => Ok((target + 1, *gas)),
+            _ => Err(internal("a branch target that is not a segment head")),
         }
     }
 
@@ -960,7 +1014,7 @@ impl<'e> Translator<'e> {
             None => self.emit_return(h, cost),
             Some((target, drop, keep, idx)) => {
                 let at = if drop == 0 || keep == 0 {
-                    self.emit_plain(Op::Jump { target }, cost)
+                    self.emit_plain(Op::Jump { target, gas: 0 }, cost)
                 } else {
                     let at = self.emit_plain(Op::Br { target }, cost);
                     self.emit_moves(h, drop, keep);
@@ -1155,7 +1209,7 @@ impl<'e> Translator<'e> {
             }
             O::Else => {
                 if self.reachable {
-                    let at = self.emit_plain(Op::Jump { target: 0 }, cost);
+                    let at = self.emit_plain(Op::Jump { target: 0, gas: 0 }, cost);
                     if let Some(c) = self.ctrl.last_mut() {
                         c.fixups.push(Fixup::Op(at));
                     }
@@ -1857,6 +1911,7 @@ pub(crate) fn translate_function(
     )?;
     let (num_locals, max_operands) = (facts.num_locals, facts.max_operands);
     t.close_segment();
+    t.enter_past_heads()?;
     let _ = t.num_results;
     // Innermost try_table first for any covered position; clause order kept.
     t.handlers.sort_by_key(|h| std::cmp::Reverse(h.0));

@@ -92,18 +92,24 @@ macro_rules! for_each_op {
         /// segment (SPEC.md §Gas, charging semantics).
         ConsumeGas { gas: u32 } gas [];
         /// Unconditional branch that moves nothing (a `br`, or the jump over an `else`).
-        Jump { target: u32 } branch [Br];
+        /// With metering, `target` is the op after the target segment's head and
+        /// `gas` is that head's gas, which the jump charges (`Translator::enter_past_heads`;
+        /// a `u64` so that the charge is one subtraction from memory).
+        Jump { target: u32, gas: u64 } branch [Br];
         /// Unconditional branch that first moves the values the `Moves` op after it
         /// names.
         Br { target: u32 } branch [Br];
         /// The values a branch carries: copy `n` slots from `from` down to `to`
         /// (`to < from`, ascending order). Data of the branch before it.
         Moves { to: u32, from: u32, n: u32 } data [];
-        /// What a taken conditional branch gives back (SPEC.md §Gas is unchanged):
-        /// the gas of the rest of its segment, prepaid at the segment's head and left
-        /// unexecuted (`Translator::emit_cond_branch`). Data of the conditional
-        /// branch before it (every one has it); a branch not taken steps over it.
-        Refund { gas: u64 } data [];
+        /// What a taken conditional branch gives back and charges (SPEC.md §Gas is
+        /// unchanged). `gas`: the gas of the rest of its segment, prepaid at the
+        /// segment's head and left unexecuted (`Translator::emit_cond_branch`). `net`:
+        /// the gas of the target segment's head, which the branch charges (its target
+        /// is the op after that head, `Translator::enter_past_heads`), less `gas`.
+        /// Data of the conditional branch before it (every one that moves nothing has
+        /// it); a branch not taken steps over it.
+        Refund { gas: u32, net: i64 } data [];
         /// Branch when slot `cond` (an i32) is non-zero; moves nothing. Like every
         /// conditional branch that moves nothing, followed by its `Refund`.
         BrIfNez { target: u32, cond: u32 } branch [BrIf];

@@ -684,3 +684,64 @@ fn a_teed_operand_popped_later_is_read_from_its_local() {
     assert_eq!(copies(1), 1, "{:#?}", listing(1));
     assert_eq!(last_add_reads(1), Some(3), "{:#?}", listing(1));
 }
+
+#[test]
+fn taken_branches_target_the_op_after_a_segment_head_and_carry_its_gas() {
+    // A loop's back edge (`br_if`), a `br` out of a block (`Jump`), an `if`/`else`
+    // (`BrIfEqz` and the `Jump` over the `else`), a fused compare-and-branch.
+    let wat = br#"(module
+      (func (param i32) (result i32) (local i32)
+        (block $out
+          (loop $top
+            (local.set 1 (i32.add (local.get 1) (local.get 0)))
+            (br_if $out (i32.gt_u (local.get 1) (i32.const 1000)))
+            (if (i32.and (local.get 1) (i32.const 1))
+              (then (local.set 1 (i32.mul (local.get 1) (i32.const 3))))
+              (else (local.set 1 (i32.add (local.get 1) (i32.const 1)))))
+            (br_if $top (local.get 0))
+            (br $out)))
+        (local.get 1)))"#;
+    let bytes = wat::parse_bytes(wat).expect("test module parses");
+    for metering in [true, false] {
+        let engine = Engine::new(Config {
+            gas_metering: metering,
+            ..Config::default()
+        });
+        let module = Module::new(&engine, &bytes).expect("test module translates");
+        let code = &module.inner.funcs[0].code;
+        let listing: Vec<String> = code.iter().map(ToString::to_string).collect();
+        // The gas of the head just before `target`, or None when it is no head.
+        let head_before = |target: u32| match target.checked_sub(1).map(|t| code[t as usize]) {
+            Some(Op::ConsumeGas { gas }) => Some(i64::from(gas)),
+            _ => None,
+        };
+        let (mut jumps, mut conditional) = (0, 0);
+        for (i, op) in code.iter().enumerate() {
+            match *op {
+                Op::Jump { target, gas } => {
+                    jumps += 1;
+                    let want = if metering {
+                        head_before(target)
+                    } else {
+                        Some(0)
+                    };
+                    assert_eq!(Some(i64::try_from(gas).unwrap()), want, "{i}: {listing:#?}");
+                }
+                Op::Refund { gas, net } => {
+                    conditional += 1;
+                    let mut branch = code[i - 1];
+                    let target = *branch.target_mut().expect("a Refund follows a branch");
+                    if metering {
+                        let head = head_before(target).expect("the target follows a head");
+                        assert_eq!(net + i64::from(gas), head, "{i}: {listing:#?}");
+                    } else {
+                        assert_eq!((gas, net), (0, 0), "{i}: {listing:#?}");
+                        assert!(head_before(target).is_none(), "{i}: {listing:#?}");
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!((jumps, conditional), (2, 3), "{listing:#?}");
+    }
+}
