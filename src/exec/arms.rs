@@ -34,6 +34,7 @@ macro_rules! pure_arms {
         Moves { .. } => fault!(TrapCode::Internal),
         Refund { .. } => fault!(TrapCode::Internal),
         BrTableEntry { .. } => fault!(TrapCode::Internal),
+        BrTableJump { .. } => fault!(TrapCode::Internal),
         Br { target } => {
             moves!();
             branch_to!(target);
@@ -57,6 +58,7 @@ macro_rules! pure_arms {
             let i = (sl!(sel) as u32).min(len) as usize;
             // The `len + 1` `BrTableEntry` data ops follow the `BrTable`.
             match peek!(i) {
+                Op::BrTableJump { target, gas } => enter_segment!(target, gas),
                 Op::BrTableEntry { target, to, keep } => {
                     let from = top - keep;
                     if target == u32::MAX {

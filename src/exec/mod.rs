@@ -1078,12 +1078,14 @@ impl Machine<'_> {
                 prepaid = regs.prepaid;
                 reload_gas!();
                 match caught {
-                    Ok(at_label) => {
+                    Ok(landed) => {
                         (cfp, inst) = self.enter(func);
                         code0 = cf!().code.as_ptr();
                         jump!(regs.pc);
                         refresh!();
-                        if !at_label {
+                        if let Some(n) = landed {
+                            enter_segment!(regs.pc, n);
+                        } else {
                             // The catch targeted the function's own label: return
                             // what the handler pushed.
                             let n = cf!().num_results as usize;
@@ -1693,13 +1695,15 @@ impl Machine<'_> {
     }
 
     /// Unwinds to the innermost handler matching exception `exn` (core §4.4.11
-    /// throw_ref). On a catch, `regs` hold the state to resume at; `Ok(false)` means
-    /// the handler targets the function's own label, so the caller must return.
+    /// throw_ref). On a catch, `regs` hold the state to resume at (nothing prepaid);
+    /// `Ok(Some(gas))` means the handler's label is at `regs.pc` and landing there
+    /// charges `gas` (`Handler::gas`), `Ok(None)` that the handler targets the
+    /// function's own label, so the caller must return.
     ///
     /// A `fresh` exception (just made by `throw`, so nothing else refers to it) that a
     /// handler catches without `_ref` is removed at once (SPEC.md §Exceptions), so a
     /// throw-catch loop runs in constant memory.
-    fn unwind(&mut self, exn: u64, fresh: bool, regs: &mut Regs) -> Result<bool, Fault> {
+    fn unwind(&mut self, exn: u64, fresh: bool, regs: &mut Regs) -> Result<Option<u64>, Fault> {
         let (tag, payload) = match self.store.exns.get(&exn) {
             Some(e) => (e.tag, e.payload.clone()),
             None => return Err(TrapCode::Internal),
@@ -1753,10 +1757,10 @@ impl Machine<'_> {
                     self.store.exns.remove(&exn);
                 }
                 if h.target == u32::MAX {
-                    return Ok(false);
+                    return Ok(None);
                 }
                 regs.pc = h.target as usize;
-                return Ok(true);
+                return Ok(Some(u64::from(h.gas)));
             }
             self.height -= cf.stack_units;
             if let Some(p) = self.store.profiler.as_deref_mut() {

@@ -722,9 +722,7 @@ macro_rules! handler {
                 ($len:expr, $index:expr) => {{
                     let i = (sl!($index) as u32).min($len) as usize;
                     match peek!(i) {
-                        Op::BrTableEntry { target, keep: 0, .. } if target != u32::MAX => {
-                            branch_to!(target)
-                        }
+                        Op::BrTableJump { target, gas } => enter_segment!(target, gas),
                         // SAFETY: `at` is this `BrTable`.
                         _ => return unsafe { BrTable::<J>(at, fpp, gas, mem_ptr, cx) },
                     }

@@ -61,10 +61,15 @@ pub struct Handler {
     pub kind: CatchKind,
     /// Tag index (module-local) for `Tag`/`TagRef`.
     pub tag: u32,
-    /// Code position of the label; `u32::MAX` means return from the function.
+    /// Code position of the label; `u32::MAX` means return from the function. With
+    /// metering, the op after the label's segment head, if it has one.
     pub target: u32,
     /// Operand height (slots above the locals) of the label.
     pub height: u32,
+    /// With metering, the gas that landing at the label charges: that of its segment
+    /// head, or of the rest of the segment it is inside (SPEC.md §Gas is unchanged);
+    /// 0 without metering.
+    pub gas: u32,
 }
 
 /// A translated function body.
@@ -326,6 +331,12 @@ struct Translator<'e> {
     /// The `Refund` ops of the conditional branches inside the current segment, and
     /// `seg_cost` just after each branch (`emit_cond_branch`).
     refunds: Vec<(usize, u64)>,
+    /// The labels inside the current segment (`label_in_segment`), and `seg_cost`
+    /// at each.
+    entries: Vec<(u32, u64)>,
+    /// Every label inside a segment, by increasing position, and the gas from it to
+    /// its segment's end: what a branch to it charges (`enter_past_heads`).
+    entry_gas: Vec<(u32, u32)>,
     num_results: u32,
     max_labels: u32,
     /// The `exnref` mirror, made at the first operator (when the locals are known).
@@ -691,7 +702,8 @@ impl<'e> Translator<'e> {
     /// the segment closes). That saves a segment head on every fall-through; a head
     /// that cannot be paid whole still switches to step mode before its first
     /// instruction, so every out-of-gas point and gas figure stays that of SPEC.md
-    /// §Gas. The fall-through is never a branch target (a label is a new segment).
+    /// §Gas. The fall-through is never a branch target (a label starts a new segment
+    /// or is recorded inside this one, `label_in_segment`).
     fn emit_cond_branch(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
         let at = self.emit_branch_op(target, cond, negate, cost);
         let refund = self.push(Op::Refund { gas: 0, net: 0 }, [0; MAX_PARTS]);
@@ -877,6 +889,10 @@ impl<'e> Translator<'e> {
         let total = self.seg_cost;
         let cost = u32::try_from(total).unwrap_or(u32::MAX);
         self.code[self.seg_head] = Op::ConsumeGas { gas: cost };
+        for (at, paid) in self.entries.drain(..) {
+            let gas = u32::try_from(total - paid).unwrap_or(u32::MAX);
+            self.entry_gas.push((at, gas));
+        }
         for (at, paid) in self.refunds.drain(..) {
             self.code[at] = Op::Refund {
                 gas: u32::try_from(total - paid).unwrap_or(u32::MAX),
@@ -885,23 +901,34 @@ impl<'e> Translator<'e> {
         }
     }
 
-    /// Once the body is complete: points every `Jump` and every conditional branch
-    /// that moves nothing (those followed by a `Refund`) past the segment head at its
-    /// target, and writes that head's gas into it (a `Jump`'s `gas`; a `Refund`'s
-    /// `net`, that gas less the refund), so that a taken branch charges the segment it
-    /// enters without dispatching its head (ARCHITECTURE.md, "Architecture
-    /// invariants"). Without metering there are no
-    /// heads: targets stay and the gas is 0. Linear in the body's length.
+    /// Once the body is complete: points every branch that charges the segment it
+    /// enters (`Jump`, `BrTableJump`, a conditional branch that moves nothing, which
+    /// is followed by a `Refund`, and an exception handler's landing) past the
+    /// segment head at its target, and writes the gas it charges into it (a `Jump`'s
+    /// or `BrTableJump`'s `gas`; a `Refund`'s `net`, that gas less the refund; a
+    /// handler's `gas`): the head's gas, or for a label inside a segment
+    /// (`label_in_segment`) the gas of the rest of that segment. So a taken branch
+    /// dispatches no head (ARCHITECTURE.md, "Architecture invariants"). Without
+    /// metering there are no heads: targets stay and the gas is 0. Linear in the
+    /// body's length, plus a binary search per branch to a label inside a segment.
     ///
     /// # Errors
-    /// `Error::Internal` when, with metering, such a branch targets an op that is not
-    /// a segment head (every label a branch can target starts a segment).
+    /// `Error::Internal` when, with metering, a branch targets neither a segment head
+    /// nor a label inside a segment, or one that moves values (`Br`, `BrIfNezMove`,
+    /// `BrTableEntry`) targets anything but a head.
     fn enter_past_heads(&mut self) -> Result<(), Error> {
         for i in 0..self.code.len() {
             match self.code[i] {
                 Op::Jump { target, .. } => {
                     let (target, gas) = self.past_head(target)?;
                     self.code[i] = Op::Jump {
+                        target,
+                        gas: u64::from(gas),
+                    };
+                }
+                Op::BrTableJump { target, .. } => {
+                    let (target, gas) = self.past_head(target)?;
+                    self.code[i] = Op::BrTableJump {
                         target,
                         gas: u64::from(gas),
                     };
@@ -918,22 +945,69 @@ impl<'e> Translator<'e> {
                     let net = i64::from(gas) - i64::from(refund);
                     self.code[i] = Op::Refund { gas: refund, net };
                 }
+                Op::Br { target }
+                | Op::BrIfNezMove { target, .. }
+                | Op::BrTableEntry { target, .. } => {
+                    let head = self.code.get(target as usize);
+                    if self.env.metering
+                        && target != u32::MAX
+                        && !matches!(head, Some(Op::ConsumeGas { .. }))
+                    {
+                        return Err(internal("a branch that moves values to no segment head"));
+                    }
+                }
                 _ => {}
+            }
+        }
+        for k in 0..self.handlers.len() {
+            let target = self.handlers[k].1.target;
+            if target != u32::MAX {
+                let (target, gas) = self.past_head(target)?;
+                self.handlers[k].1.target = target;
+                self.handlers[k].1.gas = gas;
             }
         }
         Ok(())
     }
 
-    /// The position after the segment head at `target` and the head's gas; `target`
-    /// and 0 without metering.
+    /// Where a branch to `target` lands and the gas it charges there: past the
+    /// segment head at `target` and its gas, or `target` itself and the rest of the
+    /// segment when it is a label inside one; `target` and 0 without metering.
     fn past_head(&self, target: u32) -> Result<(u32, u32), Error> {
         if !self.env.metering {
             return Ok((target, 0));
         }
-        match self.code.get(target as usize) {
-            Some(Op::ConsumeGas { gas }) => Ok((target + 1, *gas)),
-            _ => Err(internal("a branch target that is not a segment head")),
+        if let Some(Op::ConsumeGas { gas }) = self.code.get(target as usize) {
+            return Ok((target + 1, *gas));
         }
+        match self.entry_gas.binary_search_by_key(&target, |e| e.0) {
+            Ok(k) => Ok((target, self.entry_gas[k].1)),
+            Err(_) => Err(internal("a branch target that is not a segment head")),
+        }
+    }
+
+    /// Whether the branch `fixup` names charges the segment it enters, so that its
+    /// label may be inside a segment (`enter_past_heads`).
+    fn enters_past_heads(&self, fixup: Fixup) -> bool {
+        match fixup {
+            Fixup::Op(i) => {
+                matches!(self.code[i], Op::Jump { .. } | Op::BrTableJump { .. })
+                    || matches!(self.code.get(i + 1), Some(Op::Refund { .. }))
+            }
+            Fixup::Handler(_) => true,
+        }
+    }
+
+    /// A label reached by falling through, with metering and fusion, that only
+    /// branches charging the segment they enter target: the current segment goes on
+    /// past it (its head prepays the code after the label too), and the label is
+    /// recorded with the segment's gas so far, from which `close_segment` computes
+    /// what a branch to it charges. Nothing fuses across it. Returns its position.
+    fn label_in_segment(&mut self) -> u32 {
+        let pc = self.pc();
+        self.barrier = self.code.len();
+        self.entries.push((pc, self.seg_cost));
+        pc
     }
 
     /// Starts a new straight-line segment here and returns its head position, a valid
@@ -1144,10 +1218,15 @@ impl<'e> Translator<'e> {
             }
             O::Loop { blockty } => {
                 let (p, _) = self.block_arity(*blockty);
-                let start = if self.reachable {
-                    self.new_segment()
-                } else {
+                // A loop without parameters is branched to only by branches that
+                // charge the segment they enter (`enter_past_heads`), so when it is
+                // entered by falling through the segment goes on into it.
+                let start = if !self.reachable {
                     0
+                } else if p == 0 && self.env.metering && self.env.fuse {
+                    self.label_in_segment()
+                } else {
+                    self.new_segment()
                 };
                 self.push_ctrl(CtrlKind::Loop, h.saturating_sub(p), p, start);
                 return Ok(());
@@ -1193,6 +1272,7 @@ impl<'e> Translator<'e> {
                                 tag,
                                 target,
                                 height,
+                                gas: 0,
                             },
                         ));
                         if let Some(idx) = idx {
@@ -1250,7 +1330,17 @@ impl<'e> Translator<'e> {
                 // the segment goes on past its `end`.
                 let targeted = !c.fixups.is_empty() || c.else_fixup.is_some();
                 if targeted || (reachable_after && !self.reachable) {
-                    let pc = self.new_segment();
+                    // Reached by falling through too, and only by branches that charge
+                    // the segment they enter: the segment goes on past it.
+                    let pc = if self.reachable
+                        && self.env.metering
+                        && self.env.fuse
+                        && c.fixups.iter().all(|f| self.enters_past_heads(*f))
+                    {
+                        self.label_in_segment()
+                    } else {
+                        self.new_segment()
+                    };
                     for f in &c.fixups {
                         self.patch(*f, pc)?;
                     }
@@ -1354,6 +1444,10 @@ impl<'e> Translator<'e> {
                                 },
                                 0,
                             );
+                        }
+                        Some((target, _, 0, idx)) => {
+                            self.emit_plain(Op::BrTableJump { target, gas: 0 }, 0);
+                            self.add_fixup(idx, Fixup::Op(at));
                         }
                         Some((target, drop, keep, idx)) => {
                             let to = self.slot(h - keep - drop);
@@ -1880,6 +1974,8 @@ pub(crate) fn translate_function(
         seg_head: 0,
         seg_cost: 0,
         refunds: Vec::new(),
+        entries: Vec::new(),
+        entry_gas: Vec::new(),
         num_results,
         max_labels: 0,
         exn: None,

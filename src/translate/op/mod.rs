@@ -122,13 +122,16 @@ macro_rules! for_each_op {
         ReturnIfNez { cond: u32, results: u32 } custom [BrIf];
         /// Branch by the i32 in slot `sel` (the popped operand, or the local or
         /// operand a folded `local.get` or `local.tee` names); the next `len + 1` ops
-        /// are `BrTableEntry`s, the last the default. The carried values end at slot
-        /// `top`.
+        /// are `BrTableJump`s or `BrTableEntry`s, the last the default. The carried
+        /// values end at slot `top`.
         BrTable { len: u32, sel: u32, top: u32 } custom [BrTable];
         /// Data of a `BrTable`: branch to `target` moving `keep` slots (those just
         /// below the table's `top`) down to slot `to`; `target == u32::MAX` means
         /// return from the function.
         BrTableEntry { target: u32, to: u32, keep: u32 } branch [];
+        /// Data of a `BrTable`: branch to `target` (inside the body) moving nothing,
+        /// charging `gas`, as `Jump` does.
+        BrTableJump { target: u32, gas: u64 } branch [];
         /// Return from the function; the results are at slots `results..`.
         Return { results: u32 } custom [Return];
         /// Call function `func` of the current instance's function index space; the

@@ -578,7 +578,10 @@ fn compiled_code_agrees_with_the_rows() {
                     n >= 1
                         || matches!(
                             op,
-                            Op::BrTableEntry { .. } | Op::Jump { .. } | Op::Return { .. }
+                            Op::BrTableEntry { .. }
+                                | Op::BrTableJump { .. }
+                                | Op::Jump { .. }
+                                | Op::Return { .. }
                         )
                         || matches!(op, Op::Copy { dst, .. } if *dst >= f.num_locals),
                     "{op} at {pc}"
@@ -685,63 +688,115 @@ fn a_teed_operand_popped_later_is_read_from_its_local() {
     assert_eq!(last_add_reads(1), Some(3), "{:#?}", listing(1));
 }
 
+/// Branches of every kind and labels of every kind: a loop entered by falling
+/// through (inside a segment), a block end that a `br_if` and a `br_table` target
+/// and that code falls into (inside a segment), a loop that a `br_table` and a
+/// `catch_all` target, an `if`/`else`, and a block end that a `br_if` moving a value
+/// targets (`BrIfNezMove`, so it keeps its head).
+const EVERY_LABEL: &[u8] = br#"(module
+  (tag $e)
+  (memory 1)
+  (func $thrower (param i32)
+    (if (i32.eq (local.get 0) (i32.const 3)) (then (throw $e))))
+  (func (export "f") (param i32) (result i32) (local i32 i32)
+    (loop $top
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (block $skip
+        (br_if $skip (i32.and (local.get 1) (i32.const 1)))
+        (local.set 2 (i32.add (local.get 2) (i32.const 7))))
+      (local.set 2 (i32.add (local.get 2)
+        (i32.load (i32.mul (local.get 1) (local.get 0)))))
+      (block $a
+        (block $b
+          (br_table $a $b $top (i32.rem_u (local.get 1) (i32.const 3))))
+        (local.set 2 (i32.xor (local.get 2) (i32.const 3))))
+      (try_table (catch_all $top)
+        (call $thrower (local.get 1)))
+      (if (i32.and (local.get 1) (i32.const 4))
+        (then (local.set 2 (i32.mul (local.get 2) (i32.const 3))))
+        (else (local.set 2 (i32.add (local.get 2) (i32.const 1)))))
+      (local.set 2 (i32.add (local.get 2)
+        (block $v (result i32)
+          (i32.const 9)
+          (br_if $v (i32.const 11) (i32.and (local.get 1) (i32.const 2)))
+          (i32.add))))
+      (br_if $top (i32.lt_u (local.get 1) (i32.const 10))))
+    (local.get 2)))"#;
+
 #[test]
-fn taken_branches_target_the_op_after_a_segment_head_and_carry_its_gas() {
-    // A loop's back edge (`br_if`), a `br` out of a block (`Jump`), an `if`/`else`
-    // (`BrIfEqz` and the `Jump` over the `else`), a fused compare-and-branch.
-    let wat = br#"(module
-      (func (param i32) (result i32) (local i32)
-        (block $out
-          (loop $top
-            (local.set 1 (i32.add (local.get 1) (local.get 0)))
-            (br_if $out (i32.gt_u (local.get 1) (i32.const 1000)))
-            (if (i32.and (local.get 1) (i32.const 1))
-              (then (local.set 1 (i32.mul (local.get 1) (i32.const 3))))
-              (else (local.set 1 (i32.add (local.get 1) (i32.const 1)))))
-            (br_if $top (local.get 0))
-            (br $out)))
-        (local.get 1)))"#;
-    let bytes = wat::parse_bytes(wat).expect("test module parses");
+fn taken_branches_land_past_any_head_and_charge_the_rest_of_the_segment() {
+    let bytes = wat::parse_bytes(EVERY_LABEL).expect("test module parses");
     for metering in [true, false] {
         let engine = Engine::new(Config {
             gas_metering: metering,
             ..Config::default()
         });
         let module = Module::new(&engine, &bytes).expect("test module translates");
-        let code = &module.inner.funcs[0].code;
+        let f = &module.inner.funcs[1];
+        let code = &f.code;
         let listing: Vec<String> = code.iter().map(ToString::to_string).collect();
-        // The gas of the head just before `target`, or None when it is no head.
-        let head_before = |target: u32| match target.checked_sub(1).map(|t| code[t as usize]) {
-            Some(Op::ConsumeGas { gas }) => Some(i64::from(gas)),
-            _ => None,
+        // What a branch landing at `target` must charge: the base gas of the ops from
+        // it to the next segment head (the rest of the segment it lands in).
+        let rest = |target: u32| -> i64 {
+            (target as usize..code.len())
+                .take_while(|&k| !matches!(code[k], Op::ConsumeGas { .. }))
+                .map(|k| i64::from(f.side[k].cost()))
+                .sum()
         };
-        let (mut jumps, mut conditional) = (0, 0);
+        let charged = |target: u32, gas: i64| {
+            if metering {
+                assert_eq!(gas, rest(target), "landing at {target}: {listing:#?}");
+            } else {
+                assert_eq!(gas, 0, "landing at {target}: {listing:#?}");
+            }
+        };
+        let mut kinds = BTreeSet::new();
         for (i, op) in code.iter().enumerate() {
             match *op {
-                Op::Jump { target, gas } => {
-                    jumps += 1;
-                    let want = if metering {
-                        head_before(target)
-                    } else {
-                        Some(0)
-                    };
-                    assert_eq!(Some(i64::try_from(gas).unwrap()), want, "{i}: {listing:#?}");
+                Op::Jump { target, gas } | Op::BrTableJump { target, gas } => {
+                    kinds.insert(op.name());
+                    charged(target, i64::try_from(gas).unwrap());
                 }
                 Op::Refund { gas, net } => {
-                    conditional += 1;
                     let mut branch = code[i - 1];
+                    kinds.insert(branch.name());
                     let target = *branch.target_mut().expect("a Refund follows a branch");
-                    if metering {
-                        let head = head_before(target).expect("the target follows a head");
-                        assert_eq!(net + i64::from(gas), head, "{i}: {listing:#?}");
-                    } else {
-                        assert_eq!((gas, net), (0, 0), "{i}: {listing:#?}");
-                        assert!(head_before(target).is_none(), "{i}: {listing:#?}");
-                    }
+                    charged(target, net + i64::from(gas));
+                }
+                Op::BrIfNezMove { target, .. } => {
+                    kinds.insert(op.name());
+                    // A branch that moves values lands at a head, which charges.
+                    let head = code[target as usize];
+                    assert_eq!(
+                        metering,
+                        matches!(head, Op::ConsumeGas { .. }),
+                        "{listing:#?}"
+                    );
                 }
                 _ => {}
             }
         }
-        assert_eq!((jumps, conditional), (2, 3), "{listing:#?}");
+        for h in f.handlers.iter() {
+            charged(h.target, i64::from(h.gas));
+        }
+        assert_eq!(f.handlers.len(), 1);
+        let want = [
+            "BrIfEqz",
+            "BrIfI32LtUImm",
+            "BrIfNez",
+            "BrIfNezMove",
+            "BrTableJump",
+            "Jump",
+        ];
+        assert_eq!(kinds, want.into_iter().collect(), "{listing:#?}");
+        // Heads: the body's; at `$b`'s end, which nothing falls into (it follows the
+        // `br_table`); after the call; at the `else` arm; after `BrIfNezMove`, which
+        // ends its segment; and at `$v`, which `BrIfNezMove` targets. The loop and
+        // the ends of `$skip`, `$a` and the `if` are inside segments.
+        let heads = code
+            .iter()
+            .filter(|op| matches!(op, Op::ConsumeGas { .. }))
+            .count();
+        assert_eq!(heads, if metering { 6 } else { 0 }, "{listing:#?}");
     }
 }
