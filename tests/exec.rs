@@ -857,41 +857,13 @@ fn teed_operands_read_from_their_local_keep_every_value_and_gas_figure() {
 #[test]
 fn labels_inside_segments_keep_every_gas_figure() {
     // Labels that code falls into and that only branches charging the segment they
-    // enter target are inside a segment, with no head: the loop, the ends of
-    // `$skip`, `$a` and the `if`. They are entered by `br_if`, `br_table` (to a block
-    // and to the loop), a `catch_all` (to the loop) and the `if`'s `else`; a load
-    // after the first of them traps when `arg` is large. `$v`, which a `br_if`
-    // moving a value targets, keeps its head. Every gas limit must give the outcome
-    // and gas figure that the unfused translation gives, in both backends.
-    let wat = r#"(module
-      (tag $e)
-      (memory 1)
-      (func $thrower (param i32)
-        (if (i32.eq (local.get 0) (i32.const 3)) (then (throw $e))))
-      (func (export "f") (param i32) (result i32) (local i32 i32)
-        (loop $top
-          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
-          (block $skip
-            (br_if $skip (i32.and (local.get 1) (i32.const 1)))
-            (local.set 2 (i32.add (local.get 2) (i32.const 7))))
-          (local.set 2 (i32.add (local.get 2)
-            (i32.load (i32.mul (local.get 1) (local.get 0)))))
-          (block $a
-            (block $b
-              (br_table $a $b $top (i32.rem_u (local.get 1) (i32.const 3))))
-            (local.set 2 (i32.xor (local.get 2) (i32.const 3))))
-          (try_table (catch_all $top)
-            (call $thrower (local.get 1)))
-          (if (i32.and (local.get 1) (i32.const 4))
-            (then (local.set 2 (i32.mul (local.get 2) (i32.const 3))))
-            (else (local.set 2 (i32.add (local.get 2) (i32.const 1)))))
-          (local.set 2 (i32.add (local.get 2)
-            (block $v (result i32)
-              (i32.const 9)
-              (br_if $v (i32.const 11) (i32.and (local.get 1) (i32.const 2)))
-              (i32.add))))
-          (br_if $top (i32.lt_u (local.get 1) (i32.const 10))))
-        (local.get 2)))"#;
+    // enter target are inside a segment, with no head: in every_label.wat the loop,
+    // the ends of `$skip`, `$a` and the `if`. They are entered by `br_if`,
+    // `br_table` (to a block and to the loop), a `catch_all` (to the loop) and the
+    // `if`'s `else`; the load after the first of them traps when `arg` is large.
+    // Every gas limit must give the outcome and gas figure that the unfused
+    // translation gives, in both backends.
+    let wat = include_str!("wat/every_label.wat");
     for arg in [0, 20_000] {
         assert_every_gas_limit_agrees_unfused(wat, "f", &[Value::I32(arg)]);
     }
