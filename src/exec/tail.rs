@@ -521,8 +521,6 @@ macro_rules! handler {
                         None => exit!(DONE),
                         Some(f) => {
                             cx.func = f.func;
-                            // The caller resumes at a segment head (see `Frame`).
-                            cx.prepaid = false;
                             let (cfp, inst) = f.entered();
                             cx.cfp = cfp;
                             // SAFETY: a frame's cached body is its function's, which
@@ -537,10 +535,28 @@ macro_rules! handler {
                                 // `enter_instance`, reached by a call in tail position,
                                 // so this handler needs no callee-saved registers.
                                 cx.next_inst = inst;
+                                // The caller resumes at a segment head (see `Frame`),
+                                // which `enter_instance` charges when it can.
+                                cx.prepaid = false;
                                 // SAFETY: `ip` is at an op of the caller's body.
                                 return unsafe { enter_instance::<J>(ip, fpp, gas, mem_ptr, cx) };
                             }
-                            charge_head!();
+                            // The caller resumes at a segment head (see `Frame`), with
+                            // metering: paid here when it can be, the segment stays
+                            // prepaid; otherwise nothing is, and the head's handler
+                            // switches to step mode.
+                            // SAFETY: `ip` is inside the caller's body.
+                            if let Op::ConsumeGas { gas: n } = unsafe { *ip } {
+                                match gas.checked_sub(u64::from(n)) {
+                                    Some(g) => {
+                                        gas = g;
+                                        // SAFETY: a segment head is never a body's
+                                        // last op.
+                                        ip = unsafe { ip.add(1) };
+                                    }
+                                    None => cx.prepaid = false,
+                                }
+                            }
                         }
                     }
                 }};
@@ -711,8 +727,17 @@ macro_rules! handler {
                     cx.func = unsafe { *(*cx.instp).funcs_ref().get_unchecked($idx as usize) };
                     cx.cfp = ncfp;
                     cx.code0 = ncf.code.as_ptr();
+                    // The callee's first segment head, charged here without reading it
+                    // (`CompiledFunc::entry`); when it cannot be paid, its handler
+                    // switches to step mode.
+                    let (skip, head) = ncf.entry;
                     ip = cx.code0;
-                    charge_head!();
+                    if let Some(g) = gas.checked_sub(u64::from(head)) {
+                        gas = g;
+                        // SAFETY: a body is never a head alone (it ends with a
+                        // terminator), so the op after its head is inside it.
+                        ip = unsafe { ip.add(skip as usize) };
+                    }
                 }};
             }
             // `BrTable` to a label that keeps no values: anything else (values to

@@ -91,6 +91,11 @@ pub struct CompiledFunc {
     /// non-parameter locals fit one `ZERO_RUN`-slot write; `u32::MAX` otherwise.
     #[cfg_attr(not(detwasm_tail), allow(dead_code))]
     pub(crate) fast_call_extent: u32,
+    /// For the threaded backend's fast call path: the position of the op after the
+    /// body's first segment head (1 with metering, 0 without) and that head's gas
+    /// (0 without metering), which the call charges itself.
+    #[cfg_attr(not(detwasm_tail), allow(dead_code))]
+    pub(crate) entry: (u32, u32),
     /// The bytecode.
     pub code: Box<[Op]>,
     /// Per op (`side.len() == code.len()`): where its first wasm instruction is and
@@ -184,6 +189,7 @@ impl CompiledFunc {
             max_operands: 0,
             stack_units: 0,
             fast_call_extent: fast_call_extent(0, 0, 0),
+            entry: (0, 0),
             code: Box::new([Op::Unreachable]),
             side: Box::new([OpSide::default()]),
             fused: Box::new([]),
@@ -2019,6 +2025,10 @@ pub(crate) fn translate_function(
         max_operands,
         stack_units,
         fast_call_extent: fast_call_extent(num_params, num_locals, max_operands),
+        entry: match t.code.first() {
+            Some(Op::ConsumeGas { gas }) => (1, *gas),
+            _ => (0, 0),
+        },
         side: t
             .sides
             .iter()
