@@ -64,8 +64,11 @@ pub fn f64_is_arithmetic_nan(bits: u64) -> bool {
 }
 
 /// The bits of an arithmetic f32 result, with any NaN replaced by the canonical one.
+/// A NaN result is rare, so it is a branch (not a select on every result).
+#[inline(always)]
 fn canon_f32(r: f32) -> u32 {
     if r.is_nan() {
+        std::hint::cold_path();
         F32_CANONICAL_NAN
     } else {
         r.to_bits()
@@ -73,8 +76,11 @@ fn canon_f32(r: f32) -> u32 {
 }
 
 /// The bits of an arithmetic f64 result, with any NaN replaced by the canonical one.
+/// A NaN result is rare, so it is a branch (not a select on every result).
+#[inline(always)]
 fn canon_f64(r: f64) -> u64 {
     if r.is_nan() {
+        std::hint::cold_path();
         F64_CANONICAL_NAN
     } else {
         r.to_bits()
