@@ -63,13 +63,26 @@ pub fn f64_is_arithmetic_nan(bits: u64) -> bool {
     bits & F64_CANONICAL_NAN == F64_CANONICAL_NAN
 }
 
+/// The canonical f32 NaN, on a path the compiler lays out as rarely taken.
+#[cold]
+#[inline(never)]
+fn canonical_nan_f32() -> u32 {
+    F32_CANONICAL_NAN
+}
+
+/// The canonical f64 NaN, on a path the compiler lays out as rarely taken.
+#[cold]
+#[inline(never)]
+fn canonical_nan_f64() -> u64 {
+    F64_CANONICAL_NAN
+}
+
 /// The bits of an arithmetic f32 result, with any NaN replaced by the canonical one.
 /// A NaN result is rare, so it is a branch (not a select on every result).
 #[inline(always)]
 fn canon_f32(r: f32) -> u32 {
     if r.is_nan() {
-        std::hint::cold_path();
-        F32_CANONICAL_NAN
+        canonical_nan_f32()
     } else {
         r.to_bits()
     }
@@ -80,8 +93,7 @@ fn canon_f32(r: f32) -> u32 {
 #[inline(always)]
 fn canon_f64(r: f64) -> u64 {
     if r.is_nan() {
-        std::hint::cold_path();
-        F64_CANONICAL_NAN
+        canonical_nan_f64()
     } else {
         r.to_bits()
     }
