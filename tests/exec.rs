@@ -873,3 +873,37 @@ fn labels_inside_segments_keep_every_gas_figure() {
     );
     assert!(run(wat, "f", &[Value::I32(0)]).result.is_ok());
 }
+
+#[test]
+fn stores_fused_with_their_address_add_wrap_and_trap_as_the_two_instructions() {
+    // Stores at an `i32.add` (or `i32.sub`) of a local and a constant or of two
+    // locals, of a local's value or a constant: with `p = -8` every sum wraps into
+    // the memory; with `p = 65530` the first store is out of bounds. Every gas limit
+    // must give the unfused translation's outcome and gas figure, in both backends.
+    let wat = r#"(module (memory 1)
+      (func (export "f") (param $p i32) (param $q i32) (result i64)
+        (i32.store (i32.add (local.get $p) (i32.const 16)) (local.get $q))
+        (i32.store8 (i32.add (local.get $p) (local.get $q)) (i32.const 0x1ff))
+        (i64.store (i32.sub (local.get $p) (i32.const -24)) (i64.const -3))
+        (f64.store (i32.add (local.get $p) (i32.const 40)) (f64.const 1.5))
+        (i64.store16 (i32.add (local.get $q) (local.get $p)) (i64.const 0x12345))
+        (i64.add (i64.load (i32.const 8))
+          (i64.add (i64.load (i32.const 16)) (i64.load (i32.const 32))))))"#;
+    for p in [-8, 65530] {
+        assert_every_gas_limit_agrees_unfused(wat, "f", &[Value::I32(p), Value::I32(20)]);
+    }
+    // Memory after `f(-8, 20)`: bytes 8..12 = 20 (i32), byte 12 = 0xff then
+    // 0x2345 at 12..14, 16..24 = -3, 32..40 = 1.5.
+    let word8 = 20u64 | (0x2345u64 << 32);
+    let want = word8
+        .wrapping_add((-3i64) as u64)
+        .wrapping_add(1.5f64.to_bits());
+    assert_eq!(
+        run(wat, "f", &[Value::I32(-8), Value::I32(20)]).result,
+        Ok(vec![Value::I64(want as i64)])
+    );
+    assert_eq!(
+        run(wat, "f", &[Value::I32(65530), Value::I32(20)]).result,
+        Err(TrapCode::MemoryOutOfBounds)
+    );
+}

@@ -250,6 +250,81 @@ macro_rules! pure_arms {
         I64Store32Imm { addr, imm, offset: o } => {
             store!(u32v(sl!(addr)), u64::from(imm), o, 4, |v| (v as u32).to_le_bytes())
         },
+        I32StoreAddImm { a, imm, v } => {
+            store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 4, |v| (v as u32).to_le_bytes())
+        },
+        I32StoreAdd { a, b, v } => {
+            store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 4, |v| (v as u32).to_le_bytes())
+        },
+        I64StoreAddImm { a, imm, v } => {
+            store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 8, |v| v.to_le_bytes())
+        },
+        I64StoreAdd { a, b, v } => {
+            store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 8, |v| v.to_le_bytes())
+        },
+        F32StoreAddImm { a, imm, v } => {
+            store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 4, |v| (v as u32).to_le_bytes())
+        },
+        F32StoreAdd { a, b, v } => {
+            store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 4, |v| (v as u32).to_le_bytes())
+        },
+        F64StoreAddImm { a, imm, v } => {
+            store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 8, |v| v.to_le_bytes())
+        },
+        F64StoreAdd { a, b, v } => {
+            store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 8, |v| v.to_le_bytes())
+        },
+        I32Store8AddImm { a, imm, v } => {
+            store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 1, |v| [v as u8])
+        },
+        I32Store8Add { a, b, v } => {
+            store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 1, |v| [v as u8])
+        },
+        I32Store16AddImm { a, imm, v } => {
+            store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 2, |v| (v as u16).to_le_bytes())
+        },
+        I32Store16Add { a, b, v } => {
+            store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 2, |v| (v as u16).to_le_bytes())
+        },
+        I64Store8AddImm { a, imm, v } => {
+            store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 1, |v| [v as u8])
+        },
+        I64Store8Add { a, b, v } => {
+            store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 1, |v| [v as u8])
+        },
+        I64Store16AddImm { a, imm, v } => {
+            store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 2, |v| (v as u16).to_le_bytes())
+        },
+        I64Store16Add { a, b, v } => {
+            store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 2, |v| (v as u16).to_le_bytes())
+        },
+        I64Store32AddImm { a, imm, v } => {
+            store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 4, |v| (v as u32).to_le_bytes())
+        },
+        I64Store32Add { a, b, v } => {
+            store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 4, |v| (v as u32).to_le_bytes())
+        },
+        I32StoreImmAddImm { a, add, imm } => {
+            store!(u32v(sl!(a)).wrapping_add(add), u64::from(imm), 0u32, 4, |v| (v as u32).to_le_bytes())
+        },
+        I32Store8ImmAddImm { a, add, imm } => {
+            store!(u32v(sl!(a)).wrapping_add(add), u64::from(imm), 0u32, 1, |v| [v as u8])
+        },
+        I32Store16ImmAddImm { a, add, imm } => {
+            store!(u32v(sl!(a)).wrapping_add(add), u64::from(imm), 0u32, 2, |v| (v as u16).to_le_bytes())
+        },
+        I64StoreImmAddImm { a, add, imm } => {
+            store!(u32v(sl!(a)).wrapping_add(add), o_i64(i64::from(imm as i32)), 0u32, 8, |v| v.to_le_bytes())
+        },
+        I64Store8ImmAddImm { a, add, imm } => {
+            store!(u32v(sl!(a)).wrapping_add(add), u64::from(imm), 0u32, 1, |v| [v as u8])
+        },
+        I64Store16ImmAddImm { a, add, imm } => {
+            store!(u32v(sl!(a)).wrapping_add(add), u64::from(imm), 0u32, 2, |v| (v as u16).to_le_bytes())
+        },
+        I64Store32ImmAddImm { a, add, imm } => {
+            store!(u32v(sl!(a)).wrapping_add(add), u64::from(imm), 0u32, 4, |v| (v as u32).to_le_bytes())
+        },
         I32AddImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_add(c)),
         I32MulImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x.wrapping_mul(c)),
         I32AndImm { dst, a, imm: c } => un!(dst, a, u32v, o_u32, |x| x & c),

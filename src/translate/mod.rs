@@ -789,6 +789,57 @@ impl<'e> Translator<'e> {
         Some(self.emit_scaled_load().unwrap_or(n - 1))
     }
 
+    /// After `emit_folding` put a store of static offset 0 last: when the op just
+    /// before it (after the barrier) is the `i32.add` (or `i32.add` of a constant)
+    /// that computed its address into an operand slot, the two become one op (the
+    /// store's `...Add` or `...AddImm` row) standing for the add's parts and then the
+    /// store's; the store stays the main part (the only one that can trap). The
+    /// add's result is an operand slot the store popped, so nothing else reads it.
+    /// Returns the fused op's position, or `None` when nothing fused.
+    fn fuse_store_address(&mut self) -> Option<usize> {
+        let n = self.code.len();
+        if !self.env.fuse || n < self.barrier + 2 {
+            return None;
+        }
+        let nl = self.nl;
+        macro_rules! fuse {
+            ($($st:ident => $imm:ident / $add:ident),* ; $($sti:ident => $immi:ident),*) => {
+                match (self.code[n - 2], self.code[n - 1]) {
+                    $(
+                        (Op::I32AddImm { dst: t, a, imm }, Op::$st { addr, val, offset: 0 })
+                            if t == addr && t >= nl && val != t => Op::$imm { a, imm, v: val },
+                        (Op::I32Add { dst: t, a, b }, Op::$st { addr, val, offset: 0 })
+                            if t == addr && t >= nl && val != t => Op::$add { a, b, v: val },
+                    )*
+                    $(
+                        (Op::I32AddImm { dst: t, a, imm: add }, Op::$sti { addr, imm, offset: 0 })
+                            if t == addr && t >= nl => Op::$immi { a, add, imm },
+                    )*
+                    _ => return None,
+                }
+            };
+        }
+        let fused = fuse!(
+            I32Store => I32StoreAddImm / I32StoreAdd,
+            I64Store => I64StoreAddImm / I64StoreAdd,
+            F32Store => F32StoreAddImm / F32StoreAdd,
+            F64Store => F64StoreAddImm / F64StoreAdd,
+            I32Store8 => I32Store8AddImm / I32Store8Add,
+            I32Store16 => I32Store16AddImm / I32Store16Add,
+            I64Store8 => I64Store8AddImm / I64Store8Add,
+            I64Store16 => I64Store16AddImm / I64Store16Add,
+            I64Store32 => I64Store32AddImm / I64Store32Add;
+            I32StoreImm => I32StoreImmAddImm,
+            I32Store8Imm => I32Store8ImmAddImm,
+            I32Store16Imm => I32Store16ImmAddImm,
+            I64StoreImm => I64StoreImmAddImm,
+            I64Store8Imm => I64Store8ImmAddImm,
+            I64Store16Imm => I64Store16ImmAddImm,
+            I64Store32Imm => I64Store32ImmAddImm
+        );
+        self.merge_last_two(fused, true).then_some(n - 2)
+    }
+
     /// After `emit_load` fused a full-width load (`i32`, `i64`, `f32`, `f64`) with its
     /// address's `i32.add` into the last op: when the op before it (after the
     /// barrier) is an `I32ShlImm` writing an operand slot that is one of the add's
@@ -1694,7 +1745,10 @@ impl<'e> Translator<'e> {
         let at = if folding {
             match self.emit_load(o, cost) {
                 Some(at) => at,
-                None => self.emit_folding(o, cost),
+                None => {
+                    let at = self.emit_folding(o, cost);
+                    self.fuse_store_address().unwrap_or(at)
+                }
             }
         } else {
             self.emit(o, cost)

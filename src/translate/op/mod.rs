@@ -330,6 +330,63 @@ macro_rules! for_each_op {
         I64Store16Imm { addr: u32, imm: u32, offset: u32 } custom [I64Const, I64Store16];
         /// `i64.const`, then `i64.store32` of it.
         I64Store32Imm { addr: u32, imm: u32, offset: u32 } custom [I64Const, I64Store32];
+        // ---- stores of static offset 0 fused with the `i32.add` that computes their
+        // address (`Translator::fuse_store_address`): the address is `a + imm` or
+        // `a + b`, wrapped to 32 bits as the `i32.add` wraps it, and only then
+        // bounds-checked (core §4.4.7); the add is a part before the store, the main
+        // part. `v` is the value's slot (made after folding, so never a fold target).
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i32.store` at the sum.
+        I32StoreAddImm { a: u32, imm: u32, v: u32 } custom [I32Const, I32Add, I32Sub, I32Store];
+        /// `i32.add`, then `i32.store` at the sum.
+        I32StoreAdd { a: u32, b: u32, v: u32 } custom [I32Add, I32Store];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i64.store` at the sum.
+        I64StoreAddImm { a: u32, imm: u32, v: u32 } custom [I32Const, I32Add, I32Sub, I64Store];
+        /// `i32.add`, then `i64.store` at the sum.
+        I64StoreAdd { a: u32, b: u32, v: u32 } custom [I32Add, I64Store];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `f32.store` at the sum.
+        F32StoreAddImm { a: u32, imm: u32, v: u32 } custom [I32Const, I32Add, I32Sub, F32Store];
+        /// `i32.add`, then `f32.store` at the sum.
+        F32StoreAdd { a: u32, b: u32, v: u32 } custom [I32Add, F32Store];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `f64.store` at the sum.
+        F64StoreAddImm { a: u32, imm: u32, v: u32 } custom [I32Const, I32Add, I32Sub, F64Store];
+        /// `i32.add`, then `f64.store` at the sum.
+        F64StoreAdd { a: u32, b: u32, v: u32 } custom [I32Add, F64Store];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i32.store8` at the sum.
+        I32Store8AddImm { a: u32, imm: u32, v: u32 } custom [I32Const, I32Add, I32Sub, I32Store8];
+        /// `i32.add`, then `i32.store8` at the sum.
+        I32Store8Add { a: u32, b: u32, v: u32 } custom [I32Add, I32Store8];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i32.store16` at the sum.
+        I32Store16AddImm { a: u32, imm: u32, v: u32 } custom [I32Const, I32Add, I32Sub, I32Store16];
+        /// `i32.add`, then `i32.store16` at the sum.
+        I32Store16Add { a: u32, b: u32, v: u32 } custom [I32Add, I32Store16];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i64.store8` at the sum.
+        I64Store8AddImm { a: u32, imm: u32, v: u32 } custom [I32Const, I32Add, I32Sub, I64Store8];
+        /// `i32.add`, then `i64.store8` at the sum.
+        I64Store8Add { a: u32, b: u32, v: u32 } custom [I32Add, I64Store8];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i64.store16` at the sum.
+        I64Store16AddImm { a: u32, imm: u32, v: u32 } custom [I32Const, I32Add, I32Sub, I64Store16];
+        /// `i32.add`, then `i64.store16` at the sum.
+        I64Store16Add { a: u32, b: u32, v: u32 } custom [I32Add, I64Store16];
+        /// `i32.add` of a constant (or `i32.sub` of one), then `i64.store32` at the sum.
+        I64Store32AddImm { a: u32, imm: u32, v: u32 } custom [I32Const, I32Add, I32Sub, I64Store32];
+        /// `i32.add`, then `i64.store32` at the sum.
+        I64Store32Add { a: u32, b: u32, v: u32 } custom [I32Add, I64Store32];
+        // ---- the stores of a constant above fused the same way: the address is
+        // `a + add`, the value `imm` as in the unfused row.
+        /// `i32.add` of a constant (or `i32.sub` of one), `i32.const`, then `i32.store` of it at the sum.
+        I32StoreImmAddImm { a: u32, add: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I32Const, I32Store];
+        /// `i32.add` of a constant (or `i32.sub` of one), `i32.const`, then `i32.store8` of it at the sum.
+        I32Store8ImmAddImm { a: u32, add: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I32Const, I32Store8];
+        /// `i32.add` of a constant (or `i32.sub` of one), `i32.const`, then `i32.store16` of it at the sum.
+        I32Store16ImmAddImm { a: u32, add: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I32Const, I32Store16];
+        /// `i32.add` of a constant (or `i32.sub` of one), `i64.const`, then `i64.store` of it at the sum.
+        I64StoreImmAddImm { a: u32, add: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I64Const, I64Store];
+        /// `i32.add` of a constant (or `i32.sub` of one), `i64.const`, then `i64.store8` of it at the sum.
+        I64Store8ImmAddImm { a: u32, add: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I64Const, I64Store8];
+        /// `i32.add` of a constant (or `i32.sub` of one), `i64.const`, then `i64.store16` of it at the sum.
+        I64Store16ImmAddImm { a: u32, add: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I64Const, I64Store16];
+        /// `i32.add` of a constant (or `i32.sub` of one), `i64.const`, then `i64.store32` of it at the sum.
+        I64Store32ImmAddImm { a: u32, add: u32, imm: u32 } custom [I32Const, I32Add, I32Sub, I64Const, I64Store32];
         /// `memory.size`.
         MemorySize { dst: u32 } custom [MemorySize];
         /// `memory.grow`.

@@ -349,6 +349,18 @@ fn assert_rows_produced<'a>(produced: impl IntoIterator<Item = &'a str>, row: fn
     assert!(missing.is_empty(), "not produced: {missing:?}");
 }
 
+/// Asserts that every op of `f` whose row `row` selects has its last part as its
+/// main part (the memory access, after the parts that compute its address).
+fn assert_main_part_last(f: &crate::translate::CompiledFunc, row: fn(&str) -> bool) {
+    for (pc, op) in f.code.iter().enumerate() {
+        if row(op.name()) {
+            let parts = f.parts(pc).expect("in range");
+            let n = parts.iter().take_while(|p| **p != 0).count();
+            assert_eq!(f.main_part(pc), n - 1, "{op}: the main part is the last");
+        }
+    }
+}
+
 /// Whether row `name` is a load fused with the add of its address.
 fn is_fused_load(name: &str) -> bool {
     name.contains("Load")
@@ -388,18 +400,7 @@ fn every_fused_load_row_is_produced() {
     let fused = code.iter().filter(|op| is_fused_load(op.name())).count();
     let listing: Vec<String> = code.iter().map(|op| op.to_string()).collect();
     assert_eq!(fused, 3 * loads.len(), "{listing:#?}");
-    let f = &module.inner.funcs[0];
-    for (pc, op) in code.iter().enumerate() {
-        if is_fused_load(op.name()) {
-            let parts = f.parts(pc).expect("in range");
-            let n = parts.iter().take_while(|p| **p != 0).count();
-            assert_eq!(
-                f.main_part(pc),
-                n - 1,
-                "{op}: the load is the main part, last"
-            );
-        }
-    }
+    assert_main_part_last(&module.inner.funcs[0], is_fused_load);
 }
 
 #[test]
@@ -465,19 +466,75 @@ fn every_store_immediate_row_is_produced() {
     let module = compile(wat.as_bytes());
     let f = &module.inner.funcs[0];
     let names: Vec<&str> = f.code.iter().map(|op| op.name()).collect();
-    assert_rows_produced(names.iter().copied(), |name| {
-        name.contains("Store") && name.ends_with("Imm")
-    });
+    let store_imm =
+        |name: &str| name.contains("Store") && name.ends_with("Imm") && !is_fused_store(name);
+    assert_rows_produced(names.iter().copied(), store_imm);
     assert!(
         names.windows(2).any(|w| w == ["Const", "I64Store"]),
         "an i64 constant beyond 32 bits is not folded: {names:?}"
     );
     for (pc, op) in f.code.iter().enumerate() {
-        if op.name().contains("Store") && op.name().ends_with("Imm") {
+        if store_imm(op.name()) {
             // The local.get of the address, the constant, then the store (main).
             assert_eq!(f.main_part(pc), 2, "{op}");
         }
     }
+}
+
+fn is_fused_store(name: &str) -> bool {
+    name.contains("Store") && (name.ends_with("Add") || name.ends_with("AddImm"))
+}
+
+#[test]
+fn every_fused_store_row_is_produced() {
+    // Each store of static offset 0 at an `i32.add` of two locals, of a constant and
+    // at an `i32.sub` of a constant, of a local's value and (for the integer stores)
+    // of a constant.
+    let stores = [
+        ("i32.store", "(local.get 2)", Some("(i32.const -7)")),
+        ("i64.store", "(local.get 3)", Some("(i64.const -2)")),
+        ("f32.store", "(local.get 4)", None),
+        ("f64.store", "(local.get 5)", None),
+        ("i32.store8", "(local.get 2)", Some("(i32.const 300)")),
+        ("i32.store16", "(local.get 2)", Some("(i32.const 70000)")),
+        (
+            "i64.store8",
+            "(local.get 3)",
+            Some("(i64.const 0x1234567890)"),
+        ),
+        ("i64.store16", "(local.get 3)", Some("(i64.const -1)")),
+        (
+            "i64.store32",
+            "(local.get 3)",
+            Some("(i64.const 0x7fffffffff)"),
+        ),
+    ];
+    let mut body = String::new();
+    let mut want = 0;
+    for (st, value, constant) in stores {
+        body += &format!("({st} (i32.add (local.get 0) (local.get 1)) {value})\n");
+        body += &format!("({st} (i32.add (local.get 0) (i32.const 8)) {value})\n");
+        body += &format!("({st} (i32.sub (local.get 0) (i32.const 8)) {value})\n");
+        want += 3;
+        if let Some(c) = constant {
+            body += &format!("({st} (i32.add (local.get 0) (i32.const 8)) {c})\n");
+            want += 1;
+        }
+        // Not fused: a static offset, an address kept in a local too, a value
+        // computed between the address and the store.
+        body += &format!("({st} offset=4 (i32.add (local.get 0) (local.get 1)) {value})\n");
+        body += &format!("({st} (local.tee 1 (i32.add (local.get 0) (i32.const 8))) {value})\n");
+    }
+    body +=
+        "(i32.store (i32.add (local.get 0) (local.get 1)) (i32.add (local.get 2) (local.get 2)))\n";
+    let wat = format!("(module (memory 1) (func (param i32 i32 i32 i64 f32 f64) {body}))");
+    let module = compile(wat.as_bytes());
+    let f = &module.inner.funcs[0];
+    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
+    assert_rows_produced(f.code.iter().map(|op| op.name()), is_fused_store);
+    let fused = f.code.iter().filter(|op| is_fused_store(op.name())).count();
+    assert_eq!(fused, want, "{listing:#?}");
+    assert_main_part_last(f, is_fused_store);
 }
 
 #[test]
