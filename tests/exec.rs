@@ -855,6 +855,53 @@ fn teed_operands_read_from_their_local_keep_every_value_and_gas_figure() {
 }
 
 #[test]
+fn an_operand_teed_in_place_keeps_its_slot_for_the_tee() {
+    // The operand pushed by `local.get 0` (in `f`) or left by `local.tee 3` (in `g`)
+    // is copied to local 3 by a `local.tee` that reads it in place (the op before
+    // wrote local 2, so the tee is a copy of the operand slot), then popped by the
+    // add three ops later. Folding the add's operand back to local 0 (or 3) must
+    // keep the copy that fills the slot the tee reads: a differential fuzz finding
+    // (a gas figure changed through a branch on the value the tee copied).
+    let wat = r#"(module
+      (func (export "f") (param f64 f64) (result f64) (local f32 f64)
+        local.get 1
+        local.get 0
+        f32.const 1
+        f32.neg
+        local.set 2
+        local.tee 3
+        local.get 3
+        f64.add
+        drop
+        drop
+        local.get 3)
+      (func (export "g") (param f64 f64) (result f64) (local f32 f64)
+        local.get 1
+        (local.tee 3 (f64.add (local.get 0) (local.get 0)))
+        f32.const 1
+        f32.neg
+        local.set 2
+        local.tee 1
+        local.get 1
+        f64.add
+        drop
+        drop
+        (f64.add (local.get 1) (local.get 3))))"#;
+    let args = [Value::F64(7.0f64.to_bits()), Value::F64(2.5f64.to_bits())];
+    assert_eq!(
+        run(wat, "f", &args).result,
+        Ok(vec![Value::F64(7.0f64.to_bits())])
+    );
+    assert_eq!(
+        run(wat, "g", &args).result,
+        Ok(vec![Value::F64(28.0f64.to_bits())])
+    );
+    for func in ["f", "g"] {
+        assert_every_gas_limit_agrees_unfused(wat, func, &args);
+    }
+}
+
+#[test]
 fn labels_inside_segments_keep_every_gas_figure() {
     // Labels that code falls into and that only branches charging the segment they
     // enter target are inside a segment, with no head: in every_label.wat the loop,

@@ -506,7 +506,8 @@ impl<'e> Translator<'e> {
     /// `t`): when one of the last `LOOKBACK` ops (after the barrier) is the `Copy`
     /// of a `local.get x` into `t` standing for that one instruction, and the ops
     /// after it each only write a `dst` other than `t` and `x` (pure ops of the
-    /// operand stack above `t`), the `Copy` is removed, its part becomes the first
+    /// operand stack above `t`) and none reads `t` (a `local.tee` of the operand in
+    /// `t` reads it in place), the `Copy` is removed, its part becomes the first
     /// part of the op after it (which so stands for the `local.get` too, before its
     /// main instruction, and still a contiguous run), and `x` is returned for the
     /// popping op to read directly. A `local.tee x`'s copy back into `t`, which
@@ -564,6 +565,12 @@ impl<'e> Translator<'e> {
                 op.kind(),
                 OpKind::Unop | OpKind::Binop | OpKind::BinImm | OpKind::Custom
             );
+            // An op in between pops only slots above `t`, but a `local.tee` that
+            // could not be folded into the op before it is a `Copy` reading the
+            // operand in `t` in place: `t` must keep its value for it.
+            if op.reads_mut().into_iter().flatten().any(|s| *s == t) {
+                return None;
+            }
             match op.dst_mut() {
                 Some(d) if simple && *d != t => written[n - 1 - m] = *d,
                 _ => return None,
