@@ -147,8 +147,8 @@ impl Det {
         Snapshot(out)
     }
 
-    /// Every memory, global and table of the instance (exported or not), for the
-    /// determinism target.
+    /// Every memory (as page digests), global and table of the instance (exported
+    /// or not), for the determinism target.
     pub fn full_state(&self) -> Snapshot {
         let Some(inst) = self.inst else {
             return Snapshot::default();
@@ -156,8 +156,11 @@ impl Det {
         let (mems, globals, tables) = self.store.instance_state(inst).expect("instance state");
         let mut out = Vec::new();
         for (i, m) in mems.iter().enumerate() {
-            let data = self.store.memory_data(*m).expect("memory").to_vec();
-            out.push((format!("memory {i}"), Item::Memory(data)));
+            let data = self.store.memory_data(*m).expect("memory");
+            out.push((
+                format!("memory {i}"),
+                Item::MemoryPages(data.len(), super::page_digests(data)),
+            ));
         }
         for (i, g) in globals.iter().enumerate() {
             let v = val(&self.store.global_get(*g).expect("global"));

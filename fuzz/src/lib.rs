@@ -175,8 +175,28 @@ impl fmt::Display for Outcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     Memory(Vec<u8>),
+    /// A memory kept as its length in bytes and one digest per 64 KiB page
+    /// ([`page_digests`]): the determinism target holds a state after every step of
+    /// five records, and whole copies of memories that grew to tens of MiB took it
+    /// past libFuzzer's 4 GiB RSS limit.
+    MemoryPages(usize, Vec<u64>),
     Global(Val),
     Table(Vec<Val>),
+}
+
+/// One digest per 64 KiB page of `data` (the last page may be shorter), by SipHash
+/// with fixed keys (`DefaultHasher::new`), so equal within a process run. A fuzzing
+/// check, not a cryptographic commitment: two differing pages with equal digests
+/// would hide a divergence with probability 2^-64.
+pub fn page_digests(data: &[u8]) -> Vec<u64> {
+    use std::hash::Hasher;
+    data.chunks(65_536)
+        .map(|page| {
+            let mut h = std::hash::DefaultHasher::new();
+            h.write(page);
+            h.finish()
+        })
+        .collect()
 }
 
 /// Exported state of an instance, by export name, in export order.
@@ -218,6 +238,18 @@ impl Snapshot {
                         return Some(format!(
                             "memory {na:?} byte {i:#x}: {:#04x} vs {:#04x}",
                             x[i], y[i]
+                        ));
+                    }
+                }
+                (Item::MemoryPages(lx, x), Item::MemoryPages(ly, y)) => {
+                    if lx != ly {
+                        return Some(format!("memory {na:?}: {lx} bytes vs {ly} bytes"));
+                    }
+                    if let Some(i) = x.iter().zip(y).position(|(p, q)| p != q) {
+                        return Some(format!(
+                            "memory {na:?} page {i} (bytes {:#x}..{:#x}) differs",
+                            i * 65_536,
+                            ((i + 1) * 65_536).min(*lx)
                         ));
                     }
                 }
