@@ -922,6 +922,88 @@ fn labels_inside_segments_keep_every_gas_figure() {
 }
 
 #[test]
+fn binops_fused_with_a_shifted_operand_compute_and_charge_as_the_two_instructions() {
+    // `add`, `or` and `xor` of a shift or rotation by a constant: the shift on either
+    // side, counts at and past the width (taken mod the width), the shifted operand
+    // a local or an operand slot (the shift in place). Every gas limit must give the
+    // unfused translation's outcome and gas figure, in both backends.
+    let wat = r#"(module
+      (func (export "f") (param $p i32) (param $q i32) (param $r i64) (param $s i64) (result i64)
+        (local $a i32) (local $d i64)
+        (local.set $a (i32.xor (local.get $p) (i32.rotl (local.get $q) (i32.const 37))))
+        (local.set $a (i32.add (i32.shr_u (local.get $q) (i32.const 3)) (local.get $a)))
+        (local.set $a (i32.or (local.get $a)
+          (i32.shl (i32.add (local.get $p) (local.get $q)) (i32.const 33))))
+        (local.set $d (i64.xor (local.get $r) (i64.rotl (local.get $s) (i64.const 70))))
+        (local.set $d (i64.add (local.get $d) (i64.shr_u (local.get $s) (i64.const 63))))
+        (local.set $d (i64.or (i64.shl (i64.xor (local.get $r) (local.get $s)) (i64.const 64))
+          (local.get $d)))
+        (i64.xor (i64.extend_i32_u (local.get $a)) (local.get $d))))"#;
+    let (p, q, r, s) = (
+        0x1234_5678u32,
+        0x9abc_def0u32,
+        0x0fed_cba9_8765_4321u64,
+        u64::MAX - 5,
+    );
+    let mut a = p ^ q.rotate_left(5);
+    a = (q >> 3).wrapping_add(a);
+    a |= p.wrapping_add(q) << 1;
+    let mut d = r ^ s.rotate_left(6);
+    d = d.wrapping_add(s >> 63);
+    d |= r ^ s;
+    let args = [
+        Value::I32(p as i32),
+        Value::I32(q as i32),
+        Value::I64(r as i64),
+        Value::I64(s as i64),
+    ];
+    assert_eq!(
+        run(wat, "f", &args).result,
+        Ok(vec![Value::I64((u64::from(a) ^ d) as i64)])
+    );
+    assert_every_gas_limit_agrees_unfused(wat, "f", &args);
+}
+
+#[test]
+fn f64_stores_fused_with_their_value_compute_trap_and_charge_as_the_two_instructions() {
+    // `f64.store` of an `f64.add`, `f64.sub` and `f64.mul`: a NaN result stored
+    // canonical, a static offset, and with `p = 65530` the first store is out of
+    // bounds. Every gas limit must give the unfused translation's outcome and gas
+    // figure, in both backends.
+    let wat = r#"(module (memory 1)
+      (func (export "f") (param $p i32) (param $x f64) (param $y f64) (result i64)
+        (f64.store (local.get $p) (f64.add (local.get $x) (local.get $y)))
+        (f64.store offset=8 (local.get $p) (f64.sub (local.get $x) (f64.mul (local.get $y) (f64.const 3))))
+        (f64.store offset=16 (local.get $p) (f64.mul (local.get $x) (f64.const inf)))
+        (f64.store offset=24 (local.get $p) (f64.add (local.get $y) (f64.const -nan:0x1)))
+        (i64.xor (i64.load (local.get $p))
+          (i64.xor (i64.load offset=8 (local.get $p))
+            (i64.xor (i64.load offset=16 (local.get $p)) (i64.load offset=24 (local.get $p)))))))"#;
+    let (x, y) = (0.0f64, 2.5f64);
+    let args = |p: i32| {
+        [
+            Value::I32(p),
+            Value::F64(x.to_bits()),
+            Value::F64(y.to_bits()),
+        ]
+    };
+    for p in [0, 65530] {
+        assert_every_gas_limit_agrees_unfused(wat, "f", &args(p));
+    }
+    // 0 * inf and y + NaN are the canonical NaN (SPEC.md §Floats).
+    let nan = 0x7ff8_0000_0000_0000u64;
+    let want = (x + y).to_bits() ^ (x - y * 3.0).to_bits() ^ nan ^ nan;
+    assert_eq!(
+        run(wat, "f", &args(0)).result,
+        Ok(vec![Value::I64(want as i64)])
+    );
+    assert_eq!(
+        run(wat, "f", &args(65530)).result,
+        Err(TrapCode::MemoryOutOfBounds)
+    );
+}
+
+#[test]
 fn stores_fused_with_their_address_add_wrap_and_trap_as_the_two_instructions() {
     // Stores at an `i32.add` (or `i32.sub`) of a local and a constant or of two
     // locals, of a local's value or a constant: with `p = -8` every sum wraps into

@@ -268,6 +268,18 @@ macro_rules! pure_arms {
         F32StoreAdd { a, b, v } => {
             store!(u32v(sl!(a)).wrapping_add(u32v(sl!(b))), sl!(v), 0u32, 4, |v| (v as u32).to_le_bytes())
         },
+        F64AddStore { at, x, y, offset: o } => {
+            let v = float::f64_add(u64v(sl!(x)), u64v(sl!(y)));
+            store!(u32v(sl!(at)), v, o, 8, |v| v.to_le_bytes())
+        },
+        F64SubStore { at, x, y, offset: o } => {
+            let v = float::f64_sub(u64v(sl!(x)), u64v(sl!(y)));
+            store!(u32v(sl!(at)), v, o, 8, |v| v.to_le_bytes())
+        },
+        F64MulStore { at, x, y, offset: o } => {
+            let v = float::f64_mul(u64v(sl!(x)), u64v(sl!(y)));
+            store!(u32v(sl!(at)), v, o, 8, |v| v.to_le_bytes())
+        },
         F64StoreAddImm { a, imm, v } => {
             store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 8, |v| v.to_le_bytes())
         },
@@ -374,6 +386,60 @@ macro_rules! pure_arms {
         },
         I64ShrUImm { dst, a, imm: c } => {
             un!(dst, a, u64v, o_u64, |x| x.wrapping_shr(sx(c) as u32))
+        },
+        I32AddShl { dst, a, x, sh } => {
+            bin!(dst, a, x, u32v, o_u32, |p, q| p.wrapping_add(q.wrapping_shl(u32::from(sh))))
+        },
+        I32AddShrU { dst, a, x, sh } => {
+            bin!(dst, a, x, u32v, o_u32, |p, q| p.wrapping_add(q.wrapping_shr(u32::from(sh))))
+        },
+        I32AddRotl { dst, a, x, sh } => {
+            bin!(dst, a, x, u32v, o_u32, |p, q| p.wrapping_add(q.rotate_left(u32::from(sh))))
+        },
+        I32OrShl { dst, a, x, sh } => {
+            bin!(dst, a, x, u32v, o_u32, |p, q| p | q.wrapping_shl(u32::from(sh)))
+        },
+        I32OrShrU { dst, a, x, sh } => {
+            bin!(dst, a, x, u32v, o_u32, |p, q| p | q.wrapping_shr(u32::from(sh)))
+        },
+        I32OrRotl { dst, a, x, sh } => {
+            bin!(dst, a, x, u32v, o_u32, |p, q| p | q.rotate_left(u32::from(sh)))
+        },
+        I32XorShl { dst, a, x, sh } => {
+            bin!(dst, a, x, u32v, o_u32, |p, q| p ^ q.wrapping_shl(u32::from(sh)))
+        },
+        I32XorShrU { dst, a, x, sh } => {
+            bin!(dst, a, x, u32v, o_u32, |p, q| p ^ q.wrapping_shr(u32::from(sh)))
+        },
+        I32XorRotl { dst, a, x, sh } => {
+            bin!(dst, a, x, u32v, o_u32, |p, q| p ^ q.rotate_left(u32::from(sh)))
+        },
+        I64AddShl { dst, a, x, sh } => {
+            bin!(dst, a, x, u64v, o_u64, |p, q| p.wrapping_add(q.wrapping_shl(u32::from(sh))))
+        },
+        I64AddShrU { dst, a, x, sh } => {
+            bin!(dst, a, x, u64v, o_u64, |p, q| p.wrapping_add(q.wrapping_shr(u32::from(sh))))
+        },
+        I64AddRotl { dst, a, x, sh } => {
+            bin!(dst, a, x, u64v, o_u64, |p, q| p.wrapping_add(q.rotate_left(u32::from(sh))))
+        },
+        I64OrShl { dst, a, x, sh } => {
+            bin!(dst, a, x, u64v, o_u64, |p, q| p | q.wrapping_shl(u32::from(sh)))
+        },
+        I64OrShrU { dst, a, x, sh } => {
+            bin!(dst, a, x, u64v, o_u64, |p, q| p | q.wrapping_shr(u32::from(sh)))
+        },
+        I64OrRotl { dst, a, x, sh } => {
+            bin!(dst, a, x, u64v, o_u64, |p, q| p | q.rotate_left(u32::from(sh)))
+        },
+        I64XorShl { dst, a, x, sh } => {
+            bin!(dst, a, x, u64v, o_u64, |p, q| p ^ q.wrapping_shl(u32::from(sh)))
+        },
+        I64XorShrU { dst, a, x, sh } => {
+            bin!(dst, a, x, u64v, o_u64, |p, q| p ^ q.wrapping_shr(u32::from(sh)))
+        },
+        I64XorRotl { dst, a, x, sh } => {
+            bin!(dst, a, x, u64v, o_u64, |p, q| p ^ q.rotate_left(u32::from(sh)))
         },
         I64EqImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x == sx(c)),
         I64NeImm { dst, a, imm: c } => un!(dst, a, u64v, o_bool, |x| x != sx(c)),

@@ -765,23 +765,29 @@ impl<'e> Translator<'e> {
             return None;
         }
         macro_rules! fuse {
-            ($($load:ident => $imm:ident / $add:ident),*) => {
+            ($($load:ident => $imm:ident / $add:ident $(/ $shl:ident)?),*) => {
                 match (load, self.code[n - 1]) {
                     $(
                         (Op::$load { dst, addr, offset: 0 }, Op::I32AddImm { dst: t, a, imm })
                             if t == addr && t >= self.nl => Op::$imm { dst, a, imm },
                         (Op::$load { dst, addr, offset: 0 }, Op::I32Add { dst: t, a, b })
                             if t == addr && t >= self.nl => Op::$add { dst, a, b },
+                        // The add already fused with the shift of one of its operands
+                        // (`fuse_shifted_operand`): the scaled load (`emit_scaled_load`).
+                        $(
+                        (Op::$load { dst, addr, offset: 0 }, Op::I32AddShl { dst: t, a, x, sh })
+                            if t == addr && t >= self.nl => Op::$shl { dst, x, sh, y: a },
+                        )?
                     )*
                     _ => return None,
                 }
             };
         }
         let fused = fuse!(
-            I32Load => I32LoadAddImm / I32LoadAdd,
-            I64Load => I64LoadAddImm / I64LoadAdd,
-            F32Load => F32LoadAddImm / F32LoadAdd,
-            F64Load => F64LoadAddImm / F64LoadAdd,
+            I32Load => I32LoadAddImm / I32LoadAdd / I32LoadShlAdd,
+            I64Load => I64LoadAddImm / I64LoadAdd / I64LoadShlAdd,
+            F32Load => F32LoadAddImm / F32LoadAdd / F32LoadShlAdd,
+            F64Load => F64LoadAddImm / F64LoadAdd / F64LoadShlAdd,
             I32Load8S => I32Load8SAddImm / I32Load8SAdd,
             I32Load8U => I32Load8UAddImm / I32Load8UAdd,
             I32Load16S => I32Load16SAddImm / I32Load16SAdd,
@@ -794,6 +800,83 @@ impl<'e> Translator<'e> {
         self.code[n - 1] = fused;
         self.sides[n - 1].main = self.add_part(n - 1, cost) as u8;
         Some(self.emit_scaled_load().unwrap_or(n - 1))
+    }
+
+    /// After `emit_folding` put an `f64.store` last: when the op just before it (after
+    /// the barrier) is the `f64.add`, `f64.sub` or `f64.mul` that computed its value
+    /// into an operand slot, and the address and the binop's operands are slots
+    /// below 65536, the two become one op (`F64AddStore`, `F64SubStore`,
+    /// `F64MulStore`) standing for the binop's parts and then the store's; the store
+    /// stays the main part (the only one that can trap). The binop's result is an
+    /// operand slot the store popped, so nothing else reads it. Returns the fused
+    /// op's position, or `None` when nothing fused.
+    fn fuse_store_value(&mut self) -> Option<usize> {
+        let n = self.code.len();
+        if !self.env.fuse || n < self.barrier + 2 {
+            return None;
+        }
+        let Op::F64Store { addr, val, offset } = self.code[n - 1] else {
+            return None;
+        };
+        let narrow = |s: u32| u16::try_from(s).ok();
+        let (at, t) = (narrow(addr)?, val);
+        macro_rules! fuse {
+            ($($bin:ident => $fused:ident),*) => {
+                match self.code[n - 2] {
+                    $(
+                        Op::$bin { dst, a, b } if dst == t && t >= self.nl && t != addr => {
+                            Op::$fused { at, x: narrow(a)?, y: narrow(b)?, offset }
+                        }
+                    )*
+                    _ => return None,
+                }
+            };
+        }
+        let fused = fuse!(F64Add => F64AddStore, F64Sub => F64SubStore, F64Mul => F64MulStore);
+        self.merge_last_two(fused, true).then_some(n - 2)
+    }
+
+    /// After `emit_folding` put an `i32.add`, `i32.or` or `i32.xor` (or the `i64`
+    /// one) of two slots last: when the op just before it (after the barrier) is a
+    /// shift left, shift right unsigned or rotation left of the same width by a
+    /// constant (`I32ShlImm`, `I32ShrUImm`, `I32RotlImm`, ...) that wrote one of its
+    /// operands into an operand slot, and the shift's operand `x` is a slot below
+    /// 65536, the two become one op (`I32AddShl`, ..., `I64XorRotl`) standing for the
+    /// shift's parts and then the binop's; the binop is the main part (neither can
+    /// trap). The shift's result is an operand slot the binop popped, so nothing
+    /// else reads it. Returns the fused op's position, or `None` when nothing fused.
+    fn fuse_shifted_operand(&mut self) -> Option<usize> {
+        let n = self.code.len();
+        if !self.env.fuse || n < self.barrier + 2 {
+            return None;
+        }
+        let nl = self.nl;
+        macro_rules! fuse {
+            ($($shift:ident & $mask:literal => $($bin:ident => $fused:ident),*;)*) => {
+                match (self.code[n - 2], self.code[n - 1]) {
+                    $($(
+                        (Op::$shift { dst: t, a: x, imm }, Op::$bin { dst, a, b })
+                            if t >= nl && (a == t) != (b == t) =>
+                        {
+                            let x = u16::try_from(x).ok()?;
+                            let sh = (imm & $mask) as u16;
+                            let a = if a == t { b } else { a };
+                            Op::$fused { dst, a, x, sh }
+                        }
+                    )*)*
+                    _ => return None,
+                }
+            };
+        }
+        let fused = fuse!(
+            I32ShlImm & 31 => I32Add => I32AddShl, I32Or => I32OrShl, I32Xor => I32XorShl;
+            I32ShrUImm & 31 => I32Add => I32AddShrU, I32Or => I32OrShrU, I32Xor => I32XorShrU;
+            I32RotlImm & 31 => I32Add => I32AddRotl, I32Or => I32OrRotl, I32Xor => I32XorRotl;
+            I64ShlImm & 63 => I64Add => I64AddShl, I64Or => I64OrShl, I64Xor => I64XorShl;
+            I64ShrUImm & 63 => I64Add => I64AddShrU, I64Or => I64OrShrU, I64Xor => I64XorShrU;
+            I64RotlImm & 63 => I64Add => I64AddRotl, I64Or => I64OrRotl, I64Xor => I64XorRotl;
+        );
+        self.merge_last_two(fused, true).then_some(n - 2)
     }
 
     /// After `emit_folding` put a store of static offset 0 last: when the op just
@@ -1754,7 +1837,10 @@ impl<'e> Translator<'e> {
                 Some(at) => at,
                 None => {
                     let at = self.emit_folding(o, cost);
-                    self.fuse_store_address().unwrap_or(at)
+                    self.fuse_store_address()
+                        .or_else(|| self.fuse_store_value())
+                        .or_else(|| self.fuse_shifted_operand())
+                        .unwrap_or(at)
                 }
             }
         } else {

@@ -330,6 +330,17 @@ macro_rules! for_each_op {
         I64Store16Imm { addr: u32, imm: u32, offset: u32 } custom [I64Const, I64Store16];
         /// `i64.const`, then `i64.store32` of it.
         I64Store32Imm { addr: u32, imm: u32, offset: u32 } custom [I64Const, I64Store32];
+        // ---- `f64.store` of the `f64.add`, `f64.sub` or `f64.mul` just before it, the
+        // value computed (and its NaN canonicalized, SPEC.md §Floats) as the binop
+        // computes it; the binop is a part before the store, the main part
+        // (`Translator::fuse_store_value`; the updates of float simulations). `at`,
+        // `x` and `y` (the address and the binop's operands) are slots below 65536.
+        /// `f64.add` of slots `x` and `y`, then `f64.store` of the sum at `at + offset`.
+        F64AddStore { at: u16, x: u16, y: u16, offset: u32 } custom [F64Add, F64Store];
+        /// `f64.sub` of slots `x` and `y`, then `f64.store` of the difference at `at + offset`.
+        F64SubStore { at: u16, x: u16, y: u16, offset: u32 } custom [F64Sub, F64Store];
+        /// `f64.mul` of slots `x` and `y`, then `f64.store` of the product at `at + offset`.
+        F64MulStore { at: u16, x: u16, y: u16, offset: u32 } custom [F64Mul, F64Store];
         // ---- stores of static offset 0 fused with the `i32.add` that computes their
         // address (`Translator::fuse_store_address`): the address is `a + imm` or
         // `a + b`, wrapped to 32 bits as the `i32.add` wraps it, and only then
@@ -679,6 +690,49 @@ macro_rules! for_each_op {
         I64GeSImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64GeS];
         /// `I64GeU` with a constant right operand `imm` (sign-extended).
         I64GeUImm { dst: u32, a: u32, imm: u32 } binimm [I64Const, I64GeU];
+
+        // ---- a binop whose other operand is a shift or rotation by a constant just
+        // before it: `dst = a OP (x SHIFT sh)`, `sh` the constant taken mod the width
+        // as the instruction takes it; the shift (with the `local.get` and constant it
+        // folds) is the parts before the binop, the main part
+        // (`Translator::fuse_shifted_operand`; the message schedules and rounds of
+        // hashes). `x` is a slot below 65536.
+        /// `i32.shl` of slot `x` by `sh`, then `i32.add` with slot `a`.
+        I32AddShl { dst: u32, a: u32, x: u16, sh: u16 } custom [I32Const, I32Shl, I32Add];
+        /// `i32.shr_u` of slot `x` by `sh`, then `i32.add` with slot `a`.
+        I32AddShrU { dst: u32, a: u32, x: u16, sh: u16 } custom [I32Const, I32ShrU, I32Add];
+        /// `i32.rotl` of slot `x` by `sh`, then `i32.add` with slot `a`.
+        I32AddRotl { dst: u32, a: u32, x: u16, sh: u16 } custom [I32Const, I32Rotl, I32Add];
+        /// `i32.shl` of slot `x` by `sh`, then `i32.or` with slot `a`.
+        I32OrShl { dst: u32, a: u32, x: u16, sh: u16 } custom [I32Const, I32Shl, I32Or];
+        /// `i32.shr_u` of slot `x` by `sh`, then `i32.or` with slot `a`.
+        I32OrShrU { dst: u32, a: u32, x: u16, sh: u16 } custom [I32Const, I32ShrU, I32Or];
+        /// `i32.rotl` of slot `x` by `sh`, then `i32.or` with slot `a`.
+        I32OrRotl { dst: u32, a: u32, x: u16, sh: u16 } custom [I32Const, I32Rotl, I32Or];
+        /// `i32.shl` of slot `x` by `sh`, then `i32.xor` with slot `a`.
+        I32XorShl { dst: u32, a: u32, x: u16, sh: u16 } custom [I32Const, I32Shl, I32Xor];
+        /// `i32.shr_u` of slot `x` by `sh`, then `i32.xor` with slot `a`.
+        I32XorShrU { dst: u32, a: u32, x: u16, sh: u16 } custom [I32Const, I32ShrU, I32Xor];
+        /// `i32.rotl` of slot `x` by `sh`, then `i32.xor` with slot `a`.
+        I32XorRotl { dst: u32, a: u32, x: u16, sh: u16 } custom [I32Const, I32Rotl, I32Xor];
+        /// `i64.shl` of slot `x` by `sh`, then `i64.add` with slot `a`.
+        I64AddShl { dst: u32, a: u32, x: u16, sh: u16 } custom [I64Const, I64Shl, I64Add];
+        /// `i64.shr_u` of slot `x` by `sh`, then `i64.add` with slot `a`.
+        I64AddShrU { dst: u32, a: u32, x: u16, sh: u16 } custom [I64Const, I64ShrU, I64Add];
+        /// `i64.rotl` of slot `x` by `sh`, then `i64.add` with slot `a`.
+        I64AddRotl { dst: u32, a: u32, x: u16, sh: u16 } custom [I64Const, I64Rotl, I64Add];
+        /// `i64.shl` of slot `x` by `sh`, then `i64.or` with slot `a`.
+        I64OrShl { dst: u32, a: u32, x: u16, sh: u16 } custom [I64Const, I64Shl, I64Or];
+        /// `i64.shr_u` of slot `x` by `sh`, then `i64.or` with slot `a`.
+        I64OrShrU { dst: u32, a: u32, x: u16, sh: u16 } custom [I64Const, I64ShrU, I64Or];
+        /// `i64.rotl` of slot `x` by `sh`, then `i64.or` with slot `a`.
+        I64OrRotl { dst: u32, a: u32, x: u16, sh: u16 } custom [I64Const, I64Rotl, I64Or];
+        /// `i64.shl` of slot `x` by `sh`, then `i64.xor` with slot `a`.
+        I64XorShl { dst: u32, a: u32, x: u16, sh: u16 } custom [I64Const, I64Shl, I64Xor];
+        /// `i64.shr_u` of slot `x` by `sh`, then `i64.xor` with slot `a`.
+        I64XorShrU { dst: u32, a: u32, x: u16, sh: u16 } custom [I64Const, I64ShrU, I64Xor];
+        /// `i64.rotl` of slot `x` by `sh`, then `i64.xor` with slot `a`.
+        I64XorRotl { dst: u32, a: u32, x: u16, sh: u16 } custom [I64Const, I64Rotl, I64Xor];
         }
     };
 }
