@@ -931,13 +931,15 @@ impl<'e> Translator<'e> {
     }
 
     /// After `emit_load` fused a full-width load (`i32`, `i64`, `f32`, `f64`) with its
-    /// address's `i32.add` into the last op: when the op before it (after the
-    /// barrier) is an `I32ShlImm` writing an operand slot that is one of the add's
-    /// operands, with its operand `x` a slot below 65536, the two become one
-    /// `I32LoadShlAddImm` or `I32LoadShlAdd` (and the same for the other three
-    /// loads), standing for the shift's parts and then the load's; the load stays the
-    /// main part. The shift's result is an operand slot the add popped, so nothing
-    /// else reads it. Returns the fused op's position, or `None` when nothing fused.
+    /// address's `i32.add` of a constant into the last op: when the op before it
+    /// (after the barrier) is an `I32ShlImm` writing the operand slot the add read,
+    /// with its operand `x` a slot below 65536, the two become one
+    /// `I32LoadShlAddImm` (and the same for the other three loads), standing for the
+    /// shift's parts and then the load's; the load stays the main part. The shift's
+    /// result is an operand slot the add popped, so nothing else reads it. Returns
+    /// the fused op's position, or `None` when nothing fused. (An `i32.add` of two
+    /// operands has already fused with the shift, `fuse_shifted_operand`, and
+    /// `emit_load` makes the `I32LoadShlAdd` of that.)
     fn emit_scaled_load(&mut self) -> Option<usize> {
         let n = self.code.len();
         if n < self.barrier + 2 {
@@ -949,22 +951,20 @@ impl<'e> Translator<'e> {
         let x = u16::try_from(a).ok().filter(|_| t >= self.nl)?;
         let sh = (imm & 31) as u16;
         macro_rules! fuse {
-            ($($add_imm:ident / $add:ident => $shl_imm:ident / $shl:ident),*) => {
+            ($($add_imm:ident => $shl_imm:ident),*) => {
                 match self.code[n - 1] {
                     $(
                         Op::$add_imm { dst, a, imm } if a == t => Op::$shl_imm { dst, x, sh, imm },
-                        Op::$add { dst, a, b } if a == t => Op::$shl { dst, x, sh, y: b },
-                        Op::$add { dst, a, b } if b == t => Op::$shl { dst, x, sh, y: a },
                     )*
                     _ => return None,
                 }
             };
         }
         let fused = fuse!(
-            I32LoadAddImm / I32LoadAdd => I32LoadShlAddImm / I32LoadShlAdd,
-            I64LoadAddImm / I64LoadAdd => I64LoadShlAddImm / I64LoadShlAdd,
-            F32LoadAddImm / F32LoadAdd => F32LoadShlAddImm / F32LoadShlAdd,
-            F64LoadAddImm / F64LoadAdd => F64LoadShlAddImm / F64LoadShlAdd
+            I32LoadAddImm => I32LoadShlAddImm,
+            I64LoadAddImm => I64LoadShlAddImm,
+            F32LoadAddImm => F32LoadShlAddImm,
+            F64LoadAddImm => F64LoadShlAddImm
         );
         self.merge_last_two(fused, true).then_some(n - 2)
     }

@@ -278,7 +278,8 @@ macro_rules! for_each_op {
         // ---- the fused loads above whose added operand is an `i32.shl` by a constant
         // just before: the address is `(x << sh) + imm` or `(x << sh) + y` (`sh` the
         // constant mod 32), each step wrapped to 32 bits as the instructions wrap
-        // them; the shift is a part before the add (`Translator::emit_scaled_load`).
+        // them; the shift is a part before the add (`Translator::emit_scaled_load`
+        // for the `Imm` rows, `Translator::emit_load` from an `I32AddShl` for the others).
         // `x` is a slot below 65536.
         /// `i32.shl` by a constant, `i32.add` of a constant, then `i32.load` at the sum.
         I32LoadShlAddImm { dst: u32, x: u16, sh: u16, imm: u32 } custom [I32Const, I32Shl, I32Add, I32Sub, I32Load];
