@@ -1004,6 +1004,38 @@ fn f64_stores_fused_with_their_value_compute_trap_and_charge_as_the_two_instruct
 }
 
 #[test]
+fn f64_mul_add_rounds_twice_and_charges_as_the_two_instructions() {
+    // `0.1 * 10 + -1` is 0 with the product rounded first (a fused multiply-add would
+    // give 2^-54 + ...); `inf * 0 + 1` is the canonical NaN; the product on either
+    // side. Every gas limit must give the unfused translation's outcome and gas
+    // figure, in both backends.
+    let wat = r#"(module
+      (func (export "f") (param $a f64) (param $b f64) (param $c f64) (result f64 f64 f64)
+        (f64.add (f64.mul (local.get $a) (local.get $b)) (local.get $c))
+        (f64.add (f64.const 1) (f64.mul (f64.const inf) (f64.sub (local.get $c) (local.get $c))))
+        (f64.add (local.get $c) (f64.mul (local.get $b) (local.get $b)))))"#;
+    let args = [
+        Value::F64(0.1f64.to_bits()),
+        Value::F64(10f64.to_bits()),
+        Value::F64((-1f64).to_bits()),
+    ];
+    assert_ne!(
+        0.1f64.mul_add(10.0, -1.0),
+        0.0,
+        "one rounding would not give 0"
+    );
+    assert_eq!(
+        run(wat, "f", &args).result,
+        Ok(vec![
+            Value::F64(0),
+            Value::F64(0x7ff8_0000_0000_0000),
+            Value::F64(99f64.to_bits()),
+        ])
+    );
+    assert_every_gas_limit_agrees_unfused(wat, "f", &args);
+}
+
+#[test]
 fn stores_fused_with_their_address_add_wrap_and_trap_as_the_two_instructions() {
     // Stores at an `i32.add` (or `i32.sub`) of a local and a constant or of two
     // locals, of a local's value or a constant: with `p = -8` every sum wraps into

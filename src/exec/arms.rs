@@ -280,6 +280,10 @@ macro_rules! pure_arms {
             let v = float::f64_mul(u64v(sl!(x)), u64v(sl!(y)));
             store!(u32v(sl!(at)), v, o, 8, |v| v.to_le_bytes())
         },
+        F64MulAdd { dst, x, y, z } => {
+            let m = float::f64_mul(u64v(sl!(x)), u64v(sl!(y)));
+            ssl!(dst, float::f64_add(m, u64v(sl!(z))))
+        },
         F64StoreAddImm { a, imm, v } => {
             store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 8, |v| v.to_le_bytes())
         },

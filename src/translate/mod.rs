@@ -836,6 +836,39 @@ impl<'e> Translator<'e> {
         self.merge_last_two(fused, true).then_some(n - 2)
     }
 
+    /// After `emit_folding` put an `f64.add` last: when the op just before it (after
+    /// the barrier) is the `f64.mul` that computed one of its operands into an
+    /// operand slot, and the mul's operands and the add's other operand are slots
+    /// below 65536, the two become one `F64MulAdd` standing for the mul's parts and
+    /// then the add's; the add is the main part (neither can trap). The sum is
+    /// computed as the add computes it with the product on either side (IEEE 754
+    /// addition is commutative, and a NaN result is canonical either way). The
+    /// product is an operand slot the add popped, so nothing else reads it. Returns
+    /// the fused op's position, or `None` when nothing fused.
+    fn fuse_mul_add(&mut self) -> Option<usize> {
+        let n = self.code.len();
+        if !self.env.fuse || n < self.barrier + 2 {
+            return None;
+        }
+        let (Op::F64Mul { dst: t, a: x, b: y }, Op::F64Add { dst, a, b }) =
+            (self.code[n - 2], self.code[n - 1])
+        else {
+            return None;
+        };
+        if t < self.nl || (a == t) == (b == t) {
+            return None;
+        }
+        let z = if a == t { b } else { a };
+        let narrow = |s: u32| u16::try_from(s).ok();
+        let fused = Op::F64MulAdd {
+            dst,
+            x: narrow(x)?,
+            y: narrow(y)?,
+            z: narrow(z)?,
+        };
+        self.merge_last_two(fused, true).then_some(n - 2)
+    }
+
     /// After `emit_folding` put an `i32.add`, `i32.or` or `i32.xor` (or the `i64`
     /// one) of two slots last: when the op just before it (after the barrier) is a
     /// shift left, shift right unsigned or rotation left of the same width by a
@@ -1840,6 +1873,7 @@ impl<'e> Translator<'e> {
                     self.fuse_store_address()
                         .or_else(|| self.fuse_store_value())
                         .or_else(|| self.fuse_shifted_operand())
+                        .or_else(|| self.fuse_mul_add())
                         .unwrap_or(at)
                 }
             }

@@ -342,6 +342,13 @@ macro_rules! for_each_op {
         F64SubStore { at: u16, x: u16, y: u16, offset: u32 } custom [F64Sub, F64Store];
         /// `f64.mul` of slots `x` and `y`, then `f64.store` of the product at `at + offset`.
         F64MulStore { at: u16, x: u16, y: u16, offset: u32 } custom [F64Mul, F64Store];
+        // ---- `f64.add` of the `f64.mul` just before it and another operand, each
+        // result rounded and its NaN canonicalized as the two instructions do it (two
+        // roundings, not a fused multiply-add; SPEC.md §Floats); the mul is a part
+        // before the add, the main part (`Translator::fuse_mul_add`; dot products).
+        // `x`, `y` and `z` are slots below 65536.
+        /// `f64.mul` of slots `x` and `y`, then `f64.add` of the product and slot `z`.
+        F64MulAdd { dst: u32, x: u16, y: u16, z: u16 } custom [F64Mul, F64Add];
         // ---- stores of static offset 0 fused with the `i32.add` that computes their
         // address (`Translator::fuse_store_address`): the address is `a + imm` or
         // `a + b`, wrapped to 32 bits as the `i32.add` wraps it, and only then

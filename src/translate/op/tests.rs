@@ -296,6 +296,7 @@ fn translator_lowers_every_operator_of_the_other_rows() {
                 && !is_compare_branch(name)
                 && !is_shifted_operand(name)
                 && !is_store_value(name)
+                && *name != "F64MulAdd"
         })
         .flat_map(|(_, _, wasm)| wasm.iter().copied())
         .collect();
@@ -641,6 +642,59 @@ fn every_store_value_row_is_produced() {
         }),
         "{listing:#?}"
     );
+}
+
+#[test]
+fn f64_mul_add_fuses_with_the_product_on_either_side() {
+    // The product on the left, on the right, the second of two products; then what
+    // does not fuse: a product kept in a local too, an `f32` mul-add, a subtraction.
+    let body = r#"
+        (drop (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+        (drop (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+        (drop (f64.add (f64.mul (local.get 0) (local.get 0)) (f64.mul (local.get 1) (local.get 1))))
+        (drop (f64.add (local.tee 2 (f64.mul (local.get 0) (local.get 1))) (local.get 2)))
+        (drop (f32.add (f32.mul (local.get 3) (local.get 3)) (local.get 3)))
+        (drop (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+    "#;
+    let wat = format!("(module (func (param f64 f64 f64 f32) {body}))");
+    let module = compile(wat.as_bytes());
+    let f = &module.inner.funcs[0];
+    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
+    let fused: Vec<&Op> = f
+        .code
+        .iter()
+        .filter(|op| matches!(op, Op::F64MulAdd { .. }))
+        .collect();
+    assert_eq!(fused.len(), 3, "{listing:#?}");
+    assert!(
+        matches!(
+            fused[0],
+            Op::F64MulAdd {
+                x: 0,
+                y: 1,
+                z: 2,
+                ..
+            }
+        ),
+        "{listing:#?}"
+    );
+    assert!(
+        matches!(
+            fused[1],
+            Op::F64MulAdd {
+                x: 0,
+                y: 1,
+                z: 2,
+                ..
+            }
+        ),
+        "{listing:#?}"
+    );
+    assert!(
+        matches!(fused[2], Op::F64MulAdd { x: 1, y: 1, .. }),
+        "{listing:#?}"
+    );
+    assert_main_part_last(f, |name| name == "F64MulAdd");
 }
 
 #[test]
