@@ -1036,6 +1036,32 @@ fn f64_mul_add_rounds_twice_and_charges_as_the_two_instructions() {
 }
 
 #[test]
+fn bit_fields_compute_and_charge_as_the_two_instructions() {
+    // `(x >> sh) & mask` of a local and of an operand, with counts 0, 31 and 37 (taken
+    // mod 32). Every gas limit must give the unfused translation's outcome and gas
+    // figure, in both backends.
+    let wat = r#"(module
+      (func (export "f") (param $x i32) (param $y i32) (result i32 i32 i32 i32)
+        (i32.and (i32.shr_u (local.get $x) (i32.const 37)) (i32.const 0xff))
+        (i32.and (i32.shr_u (i32.add (local.get $x) (local.get $y)) (i32.const 31)) (i32.const -1))
+        (i32.and (i32.shr_u (local.get $y) (i32.const 0)) (i32.const 0xf0f0))
+        (i32.and (i32.shr_u (local.get $x) (i32.const 24)) (i32.const 0x80))))"#;
+    let (x, y) = (0x89ab_cdefu32, 0x7654_3211u32);
+    let args = [Value::I32(x as i32), Value::I32(y as i32)];
+    let want = [
+        (x >> 5) & 0xff,
+        x.wrapping_add(y) >> 31,
+        y & 0xf0f0,
+        (x >> 24) & 0x80,
+    ];
+    assert_eq!(
+        run(wat, "f", &args).result,
+        Ok(want.iter().map(|v| Value::I32(*v as i32)).collect())
+    );
+    assert_every_gas_limit_agrees_unfused(wat, "f", &args);
+}
+
+#[test]
 fn stores_fused_with_their_address_add_wrap_and_trap_as_the_two_instructions() {
     // Stores at an `i32.add` (or `i32.sub`) of a local and a constant or of two
     // locals, of a local's value or a constant: with `p = -8` every sum wraps into

@@ -284,6 +284,9 @@ macro_rules! pure_arms {
             let m = float::f64_mul(u64v(sl!(x)), u64v(sl!(y)));
             ssl!(dst, float::f64_add(m, u64v(sl!(z))))
         },
+        I32ShrUAndImm { dst, x, sh, mask } => {
+            un!(dst, x, u32v, o_u32, |v| v.wrapping_shr(u32::from(sh)) & mask)
+        },
         F64StoreAddImm { a, imm, v } => {
             store!(u32v(sl!(a)).wrapping_add(imm), sl!(v), 0u32, 8, |v| v.to_le_bytes())
         },

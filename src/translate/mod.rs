@@ -869,6 +869,35 @@ impl<'e> Translator<'e> {
         self.merge_last_two(fused, true).then_some(n - 2)
     }
 
+    /// After `emit_folding` put an `i32.and` with a constant (`I32AndImm`) last: when
+    /// the op just before it (after the barrier) is the `i32.shr_u` by a constant that
+    /// computed its operand into an operand slot, and the shift's operand is a slot
+    /// below 65536, the two become one `I32ShrUAndImm` (a bit field) standing for the
+    /// shift's parts and then the and's; the and is the main part (neither can trap).
+    /// The shifted value is an operand slot the and popped, so nothing else reads it.
+    /// Returns the fused op's position, or `None` when nothing fused.
+    fn fuse_bit_field(&mut self) -> Option<usize> {
+        let n = self.code.len();
+        if !self.env.fuse || n < self.barrier + 2 {
+            return None;
+        }
+        let (Op::I32ShrUImm { dst: t, a: x, imm }, Op::I32AndImm { dst, a, imm: mask }) =
+            (self.code[n - 2], self.code[n - 1])
+        else {
+            return None;
+        };
+        if t < self.nl || a != t {
+            return None;
+        }
+        let fused = Op::I32ShrUAndImm {
+            dst,
+            x: u16::try_from(x).ok()?,
+            sh: (imm & 31) as u16,
+            mask,
+        };
+        self.merge_last_two(fused, true).then_some(n - 2)
+    }
+
     /// After `emit_folding` put an `i32.add`, `i32.or` or `i32.xor` (or the `i64`
     /// one) of two slots last: when the op just before it (after the barrier) is a
     /// shift left, shift right unsigned or rotation left of the same width by a
@@ -1874,6 +1903,7 @@ impl<'e> Translator<'e> {
                         .or_else(|| self.fuse_store_value())
                         .or_else(|| self.fuse_shifted_operand())
                         .or_else(|| self.fuse_mul_add())
+                        .or_else(|| self.fuse_bit_field())
                         .unwrap_or(at)
                 }
             }

@@ -349,6 +349,12 @@ macro_rules! for_each_op {
         // `x`, `y` and `z` are slots below 65536.
         /// `f64.mul` of slots `x` and `y`, then `f64.add` of the product and slot `z`.
         F64MulAdd { dst: u32, x: u16, y: u16, z: u16 } custom [F64Mul, F64Add];
+        // ---- a bit field: `i32.and` with a constant of the `i32.shr_u` by a constant
+        // just before it, `dst = (x >> sh) & mask` (`sh` the constant mod 32); the
+        // shift is a part before the and, the main part (`Translator::fuse_bit_field`;
+        // decoders, byte swaps, hash buckets). `x` is a slot below 65536.
+        /// `i32.shr_u` of slot `x` by `sh`, then `i32.and` with the constant `mask`.
+        I32ShrUAndImm { dst: u32, x: u16, sh: u16, mask: u32 } custom [I32Const, I32ShrU, I32And];
         // ---- stores of static offset 0 fused with the `i32.add` that computes their
         // address (`Translator::fuse_store_address`): the address is `a + imm` or
         // `a + b`, wrapped to 32 bits as the `i32.add` wraps it, and only then

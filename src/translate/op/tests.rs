@@ -297,6 +297,7 @@ fn translator_lowers_every_operator_of_the_other_rows() {
                 && !is_shifted_operand(name)
                 && !is_store_value(name)
                 && *name != "F64MulAdd"
+                && *name != "I32ShrUAndImm"
         })
         .flat_map(|(_, _, wasm)| wasm.iter().copied())
         .collect();
@@ -695,6 +696,48 @@ fn f64_mul_add_fuses_with_the_product_on_either_side() {
         "{listing:#?}"
     );
     assert_main_part_last(f, |name| name == "F64MulAdd");
+}
+
+#[test]
+fn bit_fields_fuse_the_shift_and_the_mask() {
+    // `(x >> 37) & 0xff` (the count taken mod 32) of a local and of an operand; then
+    // what does not fuse: a shift kept in a local too, a mask from a local, a signed
+    // shift, an `i64` field.
+    let body = r#"
+        (drop (i32.and (i32.shr_u (local.get 0) (i32.const 37)) (i32.const 0xff)))
+        (drop (i32.and (i32.shr_u (i32.add (local.get 0) (local.get 1)) (i32.const 8)) (i32.const 3)))
+        (drop (i32.and (local.tee 1 (i32.shr_u (local.get 0) (i32.const 4))) (i32.const 15)))
+        (drop (i32.and (i32.shr_u (local.get 0) (i32.const 4)) (local.get 1)))
+        (drop (i32.and (i32.shr_s (local.get 0) (i32.const 4)) (i32.const 15)))
+        (drop (i64.and (i64.shr_u (local.get 2) (i64.const 4)) (i64.const 15)))
+    "#;
+    let wat = format!("(module (func (param i32 i32 i64) {body}))");
+    let module = compile(wat.as_bytes());
+    let f = &module.inner.funcs[0];
+    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
+    let fused: Vec<&Op> = f
+        .code
+        .iter()
+        .filter(|op| matches!(op, Op::I32ShrUAndImm { .. }))
+        .collect();
+    assert_eq!(fused.len(), 2, "{listing:#?}");
+    assert!(
+        matches!(
+            fused[0],
+            Op::I32ShrUAndImm {
+                x: 0,
+                sh: 5,
+                mask: 0xff,
+                ..
+            }
+        ),
+        "{listing:#?}"
+    );
+    assert!(
+        matches!(fused[1], Op::I32ShrUAndImm { sh: 8, mask: 3, .. }),
+        "{listing:#?}"
+    );
+    assert_main_part_last(f, |name| name == "I32ShrUAndImm");
 }
 
 #[test]
