@@ -802,6 +802,13 @@ impl<'e> Translator<'e> {
         Some(self.emit_scaled_load().unwrap_or(n - 1))
     }
 
+    /// When fusing and the last two ops are both after the barrier: the code length
+    /// and those two ops, for the peephole fusions of a pair (`fuse_mul_add`, ...).
+    fn last_two(&self) -> Option<(usize, Op, Op)> {
+        let n = self.code.len();
+        (self.env.fuse && n >= self.barrier + 2).then(|| (n, self.code[n - 2], self.code[n - 1]))
+    }
+
     /// After `emit_folding` put an `f64.store` last: when the op just before it (after
     /// the barrier) is the `f64.add`, `f64.sub` or `f64.mul` that computed its value
     /// into an operand slot, and the address and the binop's operands are slots
@@ -846,12 +853,7 @@ impl<'e> Translator<'e> {
     /// product is an operand slot the add popped, so nothing else reads it. Returns
     /// the fused op's position, or `None` when nothing fused.
     fn fuse_mul_add(&mut self) -> Option<usize> {
-        let n = self.code.len();
-        if !self.env.fuse || n < self.barrier + 2 {
-            return None;
-        }
-        let (Op::F64Mul { dst: t, a: x, b: y }, Op::F64Add { dst, a, b }) =
-            (self.code[n - 2], self.code[n - 1])
+        let (n, Op::F64Mul { dst: t, a: x, b: y }, Op::F64Add { dst, a, b }) = self.last_two()?
         else {
             return None;
         };
@@ -877,12 +879,8 @@ impl<'e> Translator<'e> {
     /// The shifted value is an operand slot the and popped, so nothing else reads it.
     /// Returns the fused op's position, or `None` when nothing fused.
     fn fuse_bit_field(&mut self) -> Option<usize> {
-        let n = self.code.len();
-        if !self.env.fuse || n < self.barrier + 2 {
-            return None;
-        }
-        let (Op::I32ShrUImm { dst: t, a: x, imm }, Op::I32AndImm { dst, a, imm: mask }) =
-            (self.code[n - 2], self.code[n - 1])
+        let (n, Op::I32ShrUImm { dst: t, a: x, imm }, Op::I32AndImm { dst, a, imm: mask }) =
+            self.last_two()?
         else {
             return None;
         };
