@@ -1062,6 +1062,64 @@ fn bit_fields_compute_and_charge_as_the_two_instructions() {
 }
 
 #[test]
+fn counter_steps_fused_into_branches_compute_and_charge_as_the_instructions() {
+    // Loops whose counter's step is fused into the branch that ends them
+    // (`BrIncIf...`): a `local.tee` step compared with a local, a `local.set` step
+    // of -3 compared signed with a constant as it wraps below zero, a count down
+    // tested for zero, an unsigned compare of the counter on the right as it wraps
+    // past 2^32 - 1, an `eqz` test and an `if` on a stepped counter. Every gas limit
+    // must give the unfused translation's outcome and gas figure, in both backends.
+    let wat = r#"(module
+      (func (export "f") (param $n i32) (param $m i32) (result i32 i32 i32 i32 i32)
+        (local $i i32) (local $j i32) (local $k i32) (local $s i32) (local $u i32)
+        (loop $a
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (br_if $a (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (local.set $j (i32.const 5))
+        (loop $b
+          (local.set $s (i32.xor (local.get $s) (local.get $j)))
+          (local.set $j (i32.sub (local.get $j) (i32.const 3)))
+          (br_if $b (i32.gt_s (local.get $j) (i32.const -10))))
+        (local.set $k (local.get $m))
+        (loop $c
+          (local.set $s (i32.add (local.get $s) (i32.const 7)))
+          (br_if $c (local.tee $k (i32.add (local.get $k) (i32.const -1)))))
+        (local.set $u (i32.const -3))
+        (loop $d
+          (local.set $s (i32.mul (local.get $s) (i32.const 3)))
+          (br_if $d (i32.ge_u (local.get $m) (local.tee $u (i32.add (local.get $u) (i32.const 2))))))
+        (local.set $k (i32.const -4))
+        (block $e
+          (loop $f
+            (br_if $e (i32.eqz (local.tee $k (i32.add (local.get $k) (i32.const 1)))))
+            (local.set $s (i32.sub (local.get $s) (i32.const 1)))
+            (br $f)))
+        (if (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 2))) (i32.const 9))
+          (then (local.set $s (i32.add (local.get $s) (i32.const 1000)))))
+        (local.get $i) (local.get $j) (local.get $k) (local.get $s) (local.get $u)))"#;
+    let args = [Value::I32(6), Value::I32(4)];
+    // $s: 0+1+...+5 = 15; xor with 5, 2, -1, -4, -7 (j ends at -10); 4 × 7; × 3^k for
+    // u = -1, 1, 3, 5 (the last fails `4 >= u`: u = -1 is 2^32 - 1 unsigned, so the
+    // first round also fails: one multiplication); -3 for k = -3..-1; i = 8 < 9.
+    let mut sum: i32 = 15;
+    for j in [5, 2, -1, -4, -7] {
+        sum ^= j;
+    }
+    sum = (sum + 28) * 3 - 3 + 1000;
+    assert_eq!(
+        run(wat, "f", &args).result,
+        Ok(vec![
+            Value::I32(8),
+            Value::I32(-10),
+            Value::I32(0),
+            Value::I32(sum),
+            Value::I32(-1),
+        ])
+    );
+    assert_every_gas_limit_agrees_unfused(wat, "f", &args);
+}
+
+#[test]
 fn stores_fused_with_their_address_add_wrap_and_trap_as_the_two_instructions() {
     // Stores at an `i32.add` (or `i32.sub`) of a local and a constant or of two
     // locals, of a local's value or a constant: with `p = -8` every sum wraps into

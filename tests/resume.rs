@@ -659,3 +659,66 @@ fn the_gas_profile_sums_to_the_gas_used_with_checkpoints() {
         assert_eq!(one.profile, one_run(0, "run", 7, BIG).profile);
     }
 }
+
+#[test]
+fn counter_branches_stopped_at_every_part_resume_as_one_run() {
+    // Loops whose counter's step is fused into their branch (`BrIncIf...`: fusion is
+    // on without checkpoints), given their gas one unit at a time: each suspension
+    // is the out-of-gas trap a run with that limit raises (the same instruction and
+    // part, also inside the fused step before the branch), and the resumed call ends
+    // as one run does, with the same result, memory and gas used.
+    let wat = r#"(module (memory 1)
+      (func (export "f") (param $n i32) (result i32)
+        (local $i i32) (local $s i32)
+        (loop $a
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (br_if $a (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (loop $b
+          (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (local.get $i)))
+          (local.set $i (i32.sub (local.get $i) (i32.const 2)))
+          (br_if $b (i32.gt_s (local.get $i) (i32.const 0))))
+        (i32.add (local.get $s) (i32.load (i32.const 0)))))"#;
+    let engine = Engine::new(Config::default());
+    let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
+    let start = |limit: u64| {
+        let mut store = Store::new(&engine, ());
+        let inst = Linker::<()>::new()
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let Some(Extern::Func(f)) = store.instance_export(inst, "f") else {
+            panic!("no export f")
+        };
+        store.set_gas_limit(limit);
+        (store, inst, f)
+    };
+    let memory = |store: &Store<()>, inst| {
+        let (mems, _, _) = store.instance_state(inst).unwrap();
+        store.memory_data(mems[0]).unwrap()[..4].to_vec()
+    };
+    let args = [Value::I32(5)];
+    let (mut store, inst, f) = start(u64::MAX);
+    let want = store.invoke(f, &args).unwrap();
+    // s = 0 + 1 + 2 + 3 + 4 = 10, then 5 + 3 + 1 at address 0: 19.
+    assert_eq!(want, vec![Value::I32(19)]);
+    let (gas, mem) = (store.gas_used(), memory(&store, inst));
+    let (mut sliced, sinst, sf) = start(1);
+    let mut inv = sliced.invoke_resumable(sf, &args).unwrap();
+    let mut given = 1;
+    let got = loop {
+        match inv {
+            Invocation::Finished(r) => break r,
+            Invocation::OutOfGas(call) => {
+                let (mut one, _, of) = start(given);
+                match one.invoke(of, &args) {
+                    Err(Error::Trap(t)) => assert_eq!(&t, call.trap(), "limit {given}"),
+                    other => panic!("limit {given}: {other:?}"),
+                }
+                given += 1;
+                inv = call.resume(&mut sliced, 1).unwrap();
+            }
+        }
+    };
+    assert_eq!(got, want);
+    assert_eq!((sliced.gas_used(), memory(&sliced, sinst)), (gas, mem));
+    assert_eq!(given, gas);
+}

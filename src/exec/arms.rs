@@ -110,6 +110,106 @@ macro_rules! pure_arms {
         BrIfI32GeSImm { target, a, imm } => br_if!(target, i32v(sl!(a)) >= imm as i32),
         BrIfI32GeUImm { target, a, imm } => br_if!(target, u32v(sl!(a)) >= imm),
         BrIfEqz { target, cond } => br_if!(target, sl!(cond) as u32 == 0),
+        BrIncIfI32Eq { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, u32v(sl!(p)) == u32v(sl!(q)))
+        },
+        BrIncIfI32Ne { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, u32v(sl!(p)) != u32v(sl!(q)))
+        },
+        BrIncIfI32LtS { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, i32v(sl!(p)) < i32v(sl!(q)))
+        },
+        BrIncIfI32LtU { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, u32v(sl!(p)) < u32v(sl!(q)))
+        },
+        BrIncIfI32GtS { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, i32v(sl!(p)) > i32v(sl!(q)))
+        },
+        BrIncIfI32GtU { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, u32v(sl!(p)) > u32v(sl!(q)))
+        },
+        BrIncIfI32LeS { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, i32v(sl!(p)) <= i32v(sl!(q)))
+        },
+        BrIncIfI32LeU { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, u32v(sl!(p)) <= u32v(sl!(q)))
+        },
+        BrIncIfI32GeS { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, i32v(sl!(p)) >= i32v(sl!(q)))
+        },
+        BrIncIfI32GeU { target, x, add, p, q } => {
+            ssl!(x, o_u32(u32v(sl!(x)).wrapping_add(add as u32)));
+            br_if!(target, u32v(sl!(p)) >= u32v(sl!(q)))
+        },
+        BrIncIfI32EqImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, v == imm)
+        },
+        BrIncIfI32NeImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, v != imm)
+        },
+        BrIncIfI32LtSImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, (v as i32) < imm as i32)
+        },
+        BrIncIfI32LtUImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, v < imm)
+        },
+        BrIncIfI32GtSImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, (v as i32) > imm as i32)
+        },
+        BrIncIfI32GtUImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, v > imm)
+        },
+        BrIncIfI32LeSImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, (v as i32) <= imm as i32)
+        },
+        BrIncIfI32LeUImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, v <= imm)
+        },
+        BrIncIfI32GeSImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, (v as i32) >= imm as i32)
+        },
+        BrIncIfI32GeUImm { target, x, add, imm } => {
+            let v = u32v(sl!(x)).wrapping_add(add as u32);
+            ssl!(x, o_u32(v));
+            br_if!(target, v >= imm)
+        },
+        BrIncIfNez { target, x, add } => {
+            let v = u32v(sl!(x)).wrapping_add(add);
+            ssl!(x, o_u32(v));
+            br_if!(target, v != 0)
+        },
+        BrIncIfEqz { target, x, add } => {
+            let v = u32v(sl!(x)).wrapping_add(add);
+            ssl!(x, o_u32(v));
+            br_if!(target, v == 0)
+        },
         Drop {} => {},
         Select { s } => {
             if sl!(s + 2) as u32 == 0 {

@@ -104,8 +104,9 @@ pub struct CompiledFunc {
     /// For each fused op (one standing for more than one wasm instruction), by op
     /// position in increasing order: the byte offsets of its second to fourth wasm
     /// instructions, and which of its instructions is the main one (the only one
-    /// that can trap: those before it push a local or a constant, the one after it
-    /// is a `local.set`); empty (no allocation) for a body without fused ops.
+    /// that can trap: those before it push a local or a constant, or step a loop
+    /// counter (`fuse_counter_branch`), the one after it is a `local.set`); empty (no
+    /// allocation) for a body without fused ops.
     fused: Box<[FusedSide]>,
     /// Operand height before each op, kept only when fusion is off (checkpoints take
     /// the operand stack at an op); empty otherwise.
@@ -729,8 +730,16 @@ impl<'e> Translator<'e> {
         at
     }
 
-    /// The branch op of `emit_cond_branch`.
+    /// The branch op of `emit_cond_branch`, fused with a loop counter's step just
+    /// before it when it can be (`fuse_counter_branch`).
     fn emit_branch_op(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
+        let at = self.emit_compare_branch(target, cond, negate, cost);
+        self.fuse_counter_branch().unwrap_or(at)
+    }
+
+    /// The branch op of `emit_branch_op`, fused with the compare before it when it
+    /// can be.
+    fn emit_compare_branch(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
         let n = self.code.len();
         if self.env.fuse && n > self.barrier && cond >= self.nl {
             if let Some(fused) = compare_branch(self.code[n - 1], cond, target, negate) {
@@ -749,6 +758,71 @@ impl<'e> Translator<'e> {
             Op::BrIfNez { target, cond }
         };
         self.emit_folding(op, cost)
+    }
+
+    /// After `emit_compare_branch` put a conditional branch last: when the op just
+    /// before it (after the barrier) is an `I32AddImm` writing its own operand slot
+    /// `x` (a loop counter's step, `x = x + c`, with its `local.set` or `local.tee`
+    /// folded), the two become one `BrIncIf...` op standing for the step's parts and
+    /// then the branch's, the branch the main part. The step runs first, so a
+    /// compare reading `x` sees the new value, as in the two ops. Only for `x` and
+    /// compared slots below 65536 and a step that fits in 16 bits (any step for a
+    /// branch on `x` itself being zero or not), and for parts that fit in
+    /// `MAX_PARTS`. Nothing in the op traps: an out-of-gas stop inside it is before
+    /// the branch, leaves it unexecuted and charges its paid parts (SPEC.md §Gas
+    /// rule 1; its local's new value is seen only by the op, which runs whole when a
+    /// suspended call resumes). Returns the fused op's position.
+    fn fuse_counter_branch(&mut self) -> Option<usize> {
+        let (n, step, branch) = self.last_two()?;
+        let Op::I32AddImm { dst: x, a, imm: c } = step else {
+            return None;
+        };
+        if x != a {
+            return None;
+        }
+        let narrow = |s: u32| u16::try_from(s).ok();
+        let add = i16::try_from(c as i32).ok();
+        macro_rules! fuse {
+            ($($br:ident / $imm:ident => $inc:ident / $inc_imm:ident),*) => {
+                match branch {
+                    Op::BrIfNez { target, cond } if cond == x => {
+                        Op::BrIncIfNez { target, x, add: c }
+                    }
+                    Op::BrIfEqz { target, cond } if cond == x => {
+                        Op::BrIncIfEqz { target, x, add: c }
+                    }
+                    $(
+                        Op::$br { target, a: p, b: q } => Op::$inc {
+                            target,
+                            x: narrow(x)?,
+                            add: add?,
+                            p: narrow(p)?,
+                            q: narrow(q)?,
+                        },
+                        Op::$imm { target, a: p, imm } if p == x => Op::$inc_imm {
+                            target,
+                            x: narrow(x)?,
+                            add: add?,
+                            imm,
+                        },
+                    )*
+                    _ => return None,
+                }
+            };
+        }
+        let fused = fuse!(
+            BrIfI32Eq / BrIfI32EqImm => BrIncIfI32Eq / BrIncIfI32EqImm,
+            BrIfI32Ne / BrIfI32NeImm => BrIncIfI32Ne / BrIncIfI32NeImm,
+            BrIfI32LtS / BrIfI32LtSImm => BrIncIfI32LtS / BrIncIfI32LtSImm,
+            BrIfI32LtU / BrIfI32LtUImm => BrIncIfI32LtU / BrIncIfI32LtUImm,
+            BrIfI32GtS / BrIfI32GtSImm => BrIncIfI32GtS / BrIncIfI32GtSImm,
+            BrIfI32GtU / BrIfI32GtUImm => BrIncIfI32GtU / BrIncIfI32GtUImm,
+            BrIfI32LeS / BrIfI32LeSImm => BrIncIfI32LeS / BrIncIfI32LeSImm,
+            BrIfI32LeU / BrIfI32LeUImm => BrIncIfI32LeU / BrIncIfI32LeUImm,
+            BrIfI32GeS / BrIfI32GeSImm => BrIncIfI32GeS / BrIncIfI32GeSImm,
+            BrIfI32GeU / BrIfI32GeUImm => BrIncIfI32GeU / BrIncIfI32GeUImm
+        );
+        self.merge_last_two(fused, true).then_some(n - 2)
     }
 
     /// When fusing, folds the `i32.add` (of two operands or of a constant) just

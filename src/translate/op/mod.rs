@@ -23,7 +23,9 @@
 //! `local.get`s or constant before it that provide its operands (folded into its slot
 //! operands or its `imm`), and a `local.set` after it (folded into its `dst`); a compare-and-branch op
 //! also stands for the compare's providers. Only the main instruction can trap, and
-//! the components before it only provide values, so an out-of-gas stop inside an op is
+//! the components before it only provide values (or, in a counter branch
+//! `BrIncIf...`, step a local that nothing but the op itself reads before the branch),
+//! so an out-of-gas stop before the main instruction leaves the op unexecuted and is
 //! exact (`CompiledFunc::parts`, `CompiledFunc::main_part`; SPEC.md §Gas).
 //!
 //! # Adding an instruction
@@ -621,6 +623,60 @@ macro_rules! for_each_op {
         BrIfI32GeSImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32GeS, BrIf, If];
         /// Branch when `I32GeU` of slot `a` and the constant `imm` holds.
         BrIfI32GeUImm { target: u32, a: u32, imm: u32 } branch [I32Const, I32GeU, BrIf, If];
+
+        // ---- a loop counter's step fused into the compare-and-branch just after it
+        // (`Translator::fuse_counter_branch`): `x = x + add` (an `i32.add` or
+        // `i32.sub` of a constant written back to its own slot, wrapping), then the
+        // branch. The step's parts (its `local.get`, constant, add and `local.set`
+        // or `local.tee`) come before the branch, the main part: none of them can
+        // trap, so a stop out of gas before the branch leaves the op unexecuted
+        // (its local's new value is seen by nothing but the op itself, which runs
+        // whole on resumption). `x`, `p` and `q` are slots below 65536, `add` fits
+        // in 16 bits.
+        /// `x += add`, then branch when `I32Eq` of slots `p` and `q` holds.
+        BrIncIfI32Eq { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32Eq, BrIf, If];
+        /// `x += add`, then branch when `I32Ne` of slots `p` and `q` holds.
+        BrIncIfI32Ne { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32Ne, BrIf, If];
+        /// `x += add`, then branch when `I32LtS` of slots `p` and `q` holds.
+        BrIncIfI32LtS { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32LtS, BrIf, If];
+        /// `x += add`, then branch when `I32LtU` of slots `p` and `q` holds.
+        BrIncIfI32LtU { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32LtU, BrIf, If];
+        /// `x += add`, then branch when `I32GtS` of slots `p` and `q` holds.
+        BrIncIfI32GtS { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32GtS, BrIf, If];
+        /// `x += add`, then branch when `I32GtU` of slots `p` and `q` holds.
+        BrIncIfI32GtU { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32GtU, BrIf, If];
+        /// `x += add`, then branch when `I32LeS` of slots `p` and `q` holds.
+        BrIncIfI32LeS { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32LeS, BrIf, If];
+        /// `x += add`, then branch when `I32LeU` of slots `p` and `q` holds.
+        BrIncIfI32LeU { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32LeU, BrIf, If];
+        /// `x += add`, then branch when `I32GeS` of slots `p` and `q` holds.
+        BrIncIfI32GeS { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32GeS, BrIf, If];
+        /// `x += add`, then branch when `I32GeU` of slots `p` and `q` holds.
+        BrIncIfI32GeU { target: u32, x: u16, add: i16, p: u16, q: u16 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32GeU, BrIf, If];
+        /// `x += add`, then branch when `I32Eq` of `x` and the constant `imm` holds.
+        BrIncIfI32EqImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32Eq, BrIf, If];
+        /// `x += add`, then branch when `I32Ne` of `x` and the constant `imm` holds.
+        BrIncIfI32NeImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32Ne, BrIf, If];
+        /// `x += add`, then branch when `I32LtS` of `x` and the constant `imm` holds.
+        BrIncIfI32LtSImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32LtS, BrIf, If];
+        /// `x += add`, then branch when `I32LtU` of `x` and the constant `imm` holds.
+        BrIncIfI32LtUImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32LtU, BrIf, If];
+        /// `x += add`, then branch when `I32GtS` of `x` and the constant `imm` holds.
+        BrIncIfI32GtSImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32GtS, BrIf, If];
+        /// `x += add`, then branch when `I32GtU` of `x` and the constant `imm` holds.
+        BrIncIfI32GtUImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32GtU, BrIf, If];
+        /// `x += add`, then branch when `I32LeS` of `x` and the constant `imm` holds.
+        BrIncIfI32LeSImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32LeS, BrIf, If];
+        /// `x += add`, then branch when `I32LeU` of `x` and the constant `imm` holds.
+        BrIncIfI32LeUImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32LeU, BrIf, If];
+        /// `x += add`, then branch when `I32GeS` of `x` and the constant `imm` holds.
+        BrIncIfI32GeSImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32GeS, BrIf, If];
+        /// `x += add`, then branch when `I32GeU` of `x` and the constant `imm` holds.
+        BrIncIfI32GeUImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32GeU, BrIf, If];
+        /// `x += add` (`add` any `i32`), then branch when `x` is not zero.
+        BrIncIfNez { target: u32, x: u32, add: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, BrIf, If];
+        /// `x += add` (`add` any `i32`), then branch when `x` is zero.
+        BrIncIfEqz { target: u32, x: u32, add: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32Eqz, BrIf, If];
 
         // ---- operand folds: `a` and `b` may be any slot, so these also stand for the
         // `local.get`s before them and a `local.set` after them (see `translate`)

@@ -298,6 +298,7 @@ fn translator_lowers_every_operator_of_the_other_rows() {
                 && !is_store_value(name)
                 && *name != "F64MulAdd"
                 && *name != "I32ShrUAndImm"
+                && !is_counter_branch(name)
         })
         .flat_map(|(_, _, wasm)| wasm.iter().copied())
         .collect();
@@ -738,6 +739,94 @@ fn bit_fields_fuse_the_shift_and_the_mask() {
         "{listing:#?}"
     );
     assert_main_part_last(f, |name| name == "I32ShrUAndImm");
+}
+
+/// Whether row `name` is a loop counter's step fused into a branch (its own test,
+/// `every_counter_branch_row_is_produced`, covers it).
+fn is_counter_branch(name: &str) -> bool {
+    name.starts_with("BrInc")
+}
+
+#[test]
+fn every_counter_branch_row_is_produced() {
+    // Each compare of a counter stepped in place (`local.tee` or `local.set` then
+    // `local.get`), against a local on either side and against a constant, as a
+    // `br_if` and as an `if` (the negated compare); a step tested for zero; then what
+    // does not fuse: a step of 40000, a step into another local, a label between the
+    // step and the branch, a constant compared with a counter that is not the
+    // stepped one.
+    let cmps = [
+        "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u",
+    ];
+    let step = "(local.tee 0 (i32.add (local.get 0) (i32.const 1)))";
+    let mut body = String::new();
+    let mut want = 0;
+    for c in cmps {
+        body += &format!("(br_if 0 (i32.{c} {step} (local.get 1)))\n");
+        body += &format!("(if (i32.{c} (local.get 1) {step}) (then (nop)))\n");
+        body += &format!(
+            "(local.set 0 (i32.sub (local.get 0) (i32.const 3))) (br_if 0 (i32.{c} (local.get 0) (i32.const 9)))\n"
+        );
+        want += 3;
+    }
+    body += "(br_if 0 (local.tee 0 (i32.add (local.get 0) (i32.const -100000))))\n";
+    body += &format!("(br_if 0 (i32.eqz {step}))\n");
+    want += 2;
+    body += "(br_if 0 (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 40000))) (local.get 1)))\n";
+    body +=
+        "(br_if 0 (i32.ne (local.tee 1 (i32.add (local.get 0) (i32.const 1))) (local.get 1)))\n";
+    body += "(local.set 0 (i32.add (local.get 0) (i32.const 1))) (block) (br_if 0 (i32.ne (local.get 0) (local.get 1)))\n";
+    body += "(local.set 0 (i32.add (local.get 0) (i32.const 1))) (br_if 0 (i32.ne (local.get 1) (i32.const 5)))\n";
+    let wat = format!("(module (func (param i32 i32) (loop {body})))");
+    let module = compile(wat.as_bytes());
+    let f = &module.inner.funcs[0];
+    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
+    assert_rows_produced(f.code.iter().map(|op| op.name()), is_counter_branch);
+    let fused = f
+        .code
+        .iter()
+        .filter(|op| is_counter_branch(op.name()))
+        .count();
+    assert_eq!(fused, want, "{listing:#?}");
+    assert_main_part_last(f, is_counter_branch);
+    // The step of -3 and of -100000 (a `Nez` takes any step), and the counter on the
+    // right of a compare.
+    assert!(
+        f.code.iter().any(|op| matches!(
+            op,
+            Op::BrIncIfI32Ne {
+                x: 0,
+                add: 1,
+                p: 1,
+                q: 0,
+                ..
+            }
+        )),
+        "{listing:#?}"
+    );
+    assert!(
+        f.code.iter().any(|op| matches!(
+            op,
+            Op::BrIncIfI32GeUImm {
+                x: 0,
+                add: -3,
+                imm: 9,
+                ..
+            }
+        )),
+        "{listing:#?}"
+    );
+    assert!(
+        f.code.iter().any(|op| matches!(
+            op,
+            Op::BrIncIfNez {
+                x: 0,
+                add: 0xfffe_7960,
+                ..
+            }
+        )),
+        "{listing:#?}"
+    );
 }
 
 #[test]
