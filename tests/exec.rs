@@ -1120,6 +1120,55 @@ fn counter_steps_fused_into_branches_compute_and_charge_as_the_instructions() {
 }
 
 #[test]
+fn sums_fused_into_branches_and_multiplicative_hashes_compute_and_charge_as_the_instructions() {
+    // Bounds tests on a sum with a constant (`BrSumIf...Imm`), signed and unsigned,
+    // wrapping past 2^32 - 1 and below zero, as a `br_if` and an `if`; and
+    // multiplicative hashes `(x * C) >> s` (`I32MulShrUImm`) with a wrapping product
+    // and counts of 0, 16 and 33 (taken mod 32). Every gas limit must give the
+    // unfused translation's outcome and gas figure, in both backends.
+    let wat = r#"(module
+      (func (export "f") (param $p i32) (param $q i32) (result i32 i32 i32 i32)
+        (local $r i32)
+        (block $a
+          (br_if $a (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (i32.const 10)))
+          (local.set $r (i32.const 1)))
+        (block $b
+          (br_if $b (i32.lt_s (i32.sub (local.get $q) (i32.const 5)) (i32.const 0)))
+          (local.set $r (i32.add (local.get $r) (i32.const 2))))
+        (if (i32.eq (i32.add (local.get $q) (i32.const -3)) (i32.const 1))
+          (then (local.set $r (i32.add (local.get $r) (i32.const 4)))))
+        (local.get $r)
+        (i32.shr_u (i32.mul (local.get $p) (i32.const -1640531527)) (i32.const 16))
+        (i32.shr_u (i32.mul (i32.add (local.get $p) (local.get $q)) (i32.const 3)) (i32.const 0))
+        (i32.shr_u (i32.mul (local.get $q) (i32.const 0x10001)) (i32.const 33))))"#;
+    for (p, q) in [(-2i32, 4i32), (6, 5), (-7, 2)] {
+        let (pu, qu) = (p as u32, q as u32);
+        let mut r = 0;
+        if pu.wrapping_add(4) <= 10 {
+            r = 1;
+        }
+        if q.wrapping_sub(5) >= 0 {
+            r += 2;
+        }
+        if qu.wrapping_add(0xffff_fffd) == 1 {
+            r += 4;
+        }
+        let want = [
+            r,
+            pu.wrapping_mul(0x9e37_79b9) >> 16,
+            pu.wrapping_add(qu).wrapping_mul(3),
+            qu.wrapping_mul(0x10001) >> 1,
+        ];
+        let args = [Value::I32(p), Value::I32(q)];
+        assert_eq!(
+            run(wat, "f", &args).result,
+            Ok(want.iter().map(|v| Value::I32(*v as i32)).collect())
+        );
+        assert_every_gas_limit_agrees_unfused(wat, "f", &args);
+    }
+}
+
+#[test]
 fn stores_fused_with_their_address_add_wrap_and_trap_as_the_two_instructions() {
     // Stores at an `i32.add` (or `i32.sub`) of a local and a constant or of two
     // locals, of a local's value or a constant: with `p = -8` every sum wraps into

@@ -200,6 +200,16 @@ macro_rules! pure_arms {
             ssl!(x, o_u32(v));
             br_if!(target, v >= imm)
         },
+        BrSumIfI32EqImm { target, s, add, imm } => br_if!(target, u32v(sl!(s)).wrapping_add(add as u32) == imm),
+        BrSumIfI32NeImm { target, s, add, imm } => br_if!(target, u32v(sl!(s)).wrapping_add(add as u32) != imm),
+        BrSumIfI32LtSImm { target, s, add, imm } => br_if!(target, (u32v(sl!(s)).wrapping_add(add as u32) as i32) < imm as i32),
+        BrSumIfI32LtUImm { target, s, add, imm } => br_if!(target, u32v(sl!(s)).wrapping_add(add as u32) < imm),
+        BrSumIfI32GtSImm { target, s, add, imm } => br_if!(target, (u32v(sl!(s)).wrapping_add(add as u32) as i32) > imm as i32),
+        BrSumIfI32GtUImm { target, s, add, imm } => br_if!(target, u32v(sl!(s)).wrapping_add(add as u32) > imm),
+        BrSumIfI32LeSImm { target, s, add, imm } => br_if!(target, (u32v(sl!(s)).wrapping_add(add as u32) as i32) <= imm as i32),
+        BrSumIfI32LeUImm { target, s, add, imm } => br_if!(target, u32v(sl!(s)).wrapping_add(add as u32) <= imm),
+        BrSumIfI32GeSImm { target, s, add, imm } => br_if!(target, (u32v(sl!(s)).wrapping_add(add as u32) as i32) >= imm as i32),
+        BrSumIfI32GeUImm { target, s, add, imm } => br_if!(target, u32v(sl!(s)).wrapping_add(add as u32) >= imm),
         BrIncIfNez { target, x, add } => {
             let v = u32v(sl!(x)).wrapping_add(add);
             ssl!(x, o_u32(v));
@@ -383,6 +393,9 @@ macro_rules! pure_arms {
         F64MulAdd { dst, x, y, z } => {
             let m = float::f64_mul(u64v(sl!(x)), u64v(sl!(y)));
             ssl!(dst, float::f64_add(m, u64v(sl!(z))))
+        },
+        I32MulShrUImm { dst, x, sh, mul } => {
+            un!(dst, x, u32v, o_u32, |v| v.wrapping_mul(mul).wrapping_shr(u32::from(sh)))
         },
         I32ShrUAndImm { dst, x, sh, mask } => {
             un!(dst, x, u32v, o_u32, |v| v.wrapping_shr(u32::from(sh)) & mask)

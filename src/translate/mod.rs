@@ -734,7 +734,9 @@ impl<'e> Translator<'e> {
     /// before it when it can be (`fuse_counter_branch`).
     fn emit_branch_op(&mut self, target: u32, cond: u32, negate: bool, cost: u32) -> usize {
         let at = self.emit_compare_branch(target, cond, negate, cost);
-        self.fuse_counter_branch().unwrap_or(at)
+        self.fuse_counter_branch()
+            .or_else(|| self.fuse_sum_branch())
+            .unwrap_or(at)
     }
 
     /// The branch op of `emit_branch_op`, fused with the compare before it when it
@@ -941,6 +943,78 @@ impl<'e> Translator<'e> {
             x: narrow(x)?,
             y: narrow(y)?,
             z: narrow(z)?,
+        };
+        self.merge_last_two(fused, true).then_some(n - 2)
+    }
+
+    /// After `emit_compare_branch` put a compare-and-branch with a constant last:
+    /// when the op just before it (after the barrier) is an `I32AddImm` that computed
+    /// the compared value into an operand slot `t` from another slot `a` (a bounds
+    /// test such as `if (p + 4 > n)`), the two become one `BrSumIf...Imm` op standing
+    /// for the add's parts and then the branch's, the branch the main part (nothing
+    /// traps). The compare popped `t`, so the op does not write it. Only for `a`
+    /// below 65536 and a constant that fits in 16 bits. Returns the fused op's
+    /// position.
+    fn fuse_sum_branch(&mut self) -> Option<usize> {
+        let (n, Op::I32AddImm { dst: t, a, imm: c }, branch) = self.last_two()? else {
+            return None;
+        };
+        if t < self.nl || t == a {
+            return None;
+        }
+        let s = u16::try_from(a).ok()?;
+        let add = i16::try_from(c as i32).ok()?;
+        macro_rules! fuse {
+            ($($br:ident => $sum:ident),*) => {
+                match branch {
+                    $(Op::$br { target, a: p, imm } if p == t => Op::$sum { target, s, add, imm },)*
+                    _ => return None,
+                }
+            };
+        }
+        let fused = fuse!(
+            BrIfI32EqImm => BrSumIfI32EqImm,
+            BrIfI32NeImm => BrSumIfI32NeImm,
+            BrIfI32LtSImm => BrSumIfI32LtSImm,
+            BrIfI32LtUImm => BrSumIfI32LtUImm,
+            BrIfI32GtSImm => BrSumIfI32GtSImm,
+            BrIfI32GtUImm => BrSumIfI32GtUImm,
+            BrIfI32LeSImm => BrSumIfI32LeSImm,
+            BrIfI32LeUImm => BrSumIfI32LeUImm,
+            BrIfI32GeSImm => BrSumIfI32GeSImm,
+            BrIfI32GeUImm => BrSumIfI32GeUImm
+        );
+        self.merge_last_two(fused, true).then_some(n - 2)
+    }
+
+    /// After `emit_folding` put an `i32.shr_u` by a constant (`I32ShrUImm`) last: when
+    /// the op just before it (after the barrier) is the `i32.mul` by a constant that
+    /// computed its operand into an operand slot, and the mul's operand is a slot
+    /// below 65536, the two become one `I32MulShrUImm` (a multiplicative hash)
+    /// standing for the mul's parts and then the shift's; the shift is the main part
+    /// (neither can trap). The product is an operand slot the shift popped, so
+    /// nothing else reads it. Returns the fused op's position, or `None`.
+    fn fuse_mul_shift(&mut self) -> Option<usize> {
+        let (
+            n,
+            Op::I32MulImm {
+                dst: t,
+                a: x,
+                imm: mul,
+            },
+            Op::I32ShrUImm { dst, a, imm },
+        ) = self.last_two()?
+        else {
+            return None;
+        };
+        if t < self.nl || a != t {
+            return None;
+        }
+        let fused = Op::I32MulShrUImm {
+            dst,
+            x: u16::try_from(x).ok()?,
+            sh: (imm & 31) as u16,
+            mul,
         };
         self.merge_last_two(fused, true).then_some(n - 2)
     }
@@ -1976,6 +2050,7 @@ impl<'e> Translator<'e> {
                         .or_else(|| self.fuse_shifted_operand())
                         .or_else(|| self.fuse_mul_add())
                         .or_else(|| self.fuse_bit_field())
+                        .or_else(|| self.fuse_mul_shift())
                         .unwrap_or(at)
                 }
             }

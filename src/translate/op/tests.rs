@@ -299,6 +299,8 @@ fn translator_lowers_every_operator_of_the_other_rows() {
                 && *name != "F64MulAdd"
                 && *name != "I32ShrUAndImm"
                 && !is_counter_branch(name)
+                && !is_sum_branch(name)
+                && *name != "I32MulShrUImm"
         })
         .flat_map(|(_, _, wasm)| wasm.iter().copied())
         .collect();
@@ -827,6 +829,96 @@ fn every_counter_branch_row_is_produced() {
         )),
         "{listing:#?}"
     );
+}
+
+/// Whether row `name` is a sum with a constant fused into a branch (its own test,
+/// `every_sum_branch_row_is_produced`, covers it).
+fn is_sum_branch(name: &str) -> bool {
+    name.starts_with("BrSumIf")
+}
+
+#[test]
+fn every_sum_branch_row_is_produced() {
+    // Each compare of `local + 4` with a constant as a `br_if`, an `if` of an
+    // `i32.sub` (the negated compare, the constant negated); then what does not
+    // fuse: a constant beyond 16 bits, a sum kept in a local, a
+    // sum compared with a local.
+    let cmps = [
+        "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u",
+    ];
+    let mut body = String::new();
+    for c in cmps {
+        body +=
+            &format!("(br_if 0 (i32.{c} (i32.add (local.get 0) (i32.const 4)) (i32.const 100)))\n");
+    }
+    body += "(if (i32.gt_u (i32.sub (local.get 0) (i32.const 1)) (i32.const 9)) (then (nop)))\n";
+    let want = 11;
+    body += "(br_if 0 (i32.lt_u (i32.add (local.get 0) (i32.const 40000)) (i32.const 7)))\n";
+    body +=
+        "(br_if 0 (i32.lt_u (local.tee 1 (i32.add (local.get 0) (i32.const 4))) (i32.const 7)))\n";
+    body += "(br_if 0 (i32.lt_u (i32.add (local.get 0) (i32.const 4)) (local.get 1)))\n";
+    let wat = format!("(module (func (param i32 i32) (loop {body})))");
+    let module = compile(wat.as_bytes());
+    let f = &module.inner.funcs[0];
+    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
+    assert_rows_produced(f.code.iter().map(|op| op.name()), is_sum_branch);
+    let fused = f.code.iter().filter(|op| is_sum_branch(op.name())).count();
+    assert_eq!(fused, want, "{listing:#?}");
+    assert_main_part_last(f, is_sum_branch);
+    assert!(
+        f.code.iter().any(|op| matches!(
+            op,
+            Op::BrSumIfI32LeUImm {
+                s: 0,
+                add: -1,
+                imm: 9,
+                ..
+            }
+        )),
+        "{listing:#?}"
+    );
+}
+
+#[test]
+fn multiplicative_hashes_fuse_the_mul_and_the_shift() {
+    // `(x * C) >> 48` (the count taken mod 32) of a local and of an operand; then what
+    // does not fuse: a product kept in a local too, a shift by a local, a product of
+    // two locals, a signed shift.
+    let body = r#"
+        (drop (i32.shr_u (i32.mul (local.get 0) (i32.const -1640531527)) (i32.const 48)))
+        (drop (i32.shr_u (i32.mul (i32.add (local.get 0) (local.get 1)) (i32.const 3)) (i32.const 20)))
+        (drop (i32.shr_u (local.tee 1 (i32.mul (local.get 0) (i32.const 3))) (i32.const 4)))
+        (drop (i32.shr_u (i32.mul (local.get 0) (i32.const 3)) (local.get 1)))
+        (drop (i32.shr_u (i32.mul (local.get 0) (local.get 1)) (i32.const 4)))
+        (drop (i32.shr_s (i32.mul (local.get 0) (i32.const 3)) (i32.const 4)))
+    "#;
+    let wat = format!("(module (func (param i32 i32) {body}))");
+    let module = compile(wat.as_bytes());
+    let f = &module.inner.funcs[0];
+    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
+    let fused: Vec<&Op> = f
+        .code
+        .iter()
+        .filter(|op| matches!(op, Op::I32MulShrUImm { .. }))
+        .collect();
+    assert_eq!(fused.len(), 2, "{listing:#?}");
+    assert!(
+        matches!(
+            fused[0],
+            Op::I32MulShrUImm {
+                x: 0,
+                sh: 16,
+                mul: 0x9e37_79b9,
+                ..
+            }
+        ),
+        "{listing:#?}"
+    );
+    assert!(
+        matches!(fused[1], Op::I32MulShrUImm { sh: 20, mul: 3, .. }),
+        "{listing:#?}"
+    );
+    assert_main_part_last(f, |name| name == "I32MulShrUImm");
 }
 
 #[test]
