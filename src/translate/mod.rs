@@ -102,7 +102,7 @@ pub struct CompiledFunc {
     /// the base gas of each wasm instruction it stands for.
     pub side: Box<[OpSide]>,
     /// For each fused op (one standing for more than one wasm instruction), by op
-    /// position in increasing order: the byte offsets of its second to fourth wasm
+    /// position in increasing order: the byte offsets of its second and later wasm
     /// instructions, and which of its instructions is the main one (the only one
     /// that can trap: those before it push a local or a constant, or step a loop
     /// counter (`fuse_counter_branch`), the one after it is a `local.set`); empty (no
@@ -987,60 +987,42 @@ impl<'e> Translator<'e> {
         self.merge_last_two(fused, true).then_some(n - 2)
     }
 
-    /// After `emit_folding` put an `i32.shr_u` by a constant (`I32ShrUImm`) last: when
-    /// the op just before it (after the barrier) is the `i32.mul` by a constant that
-    /// computed its operand into an operand slot, and the mul's operand is a slot
-    /// below 65536, the two become one `I32MulShrUImm` (a multiplicative hash)
-    /// standing for the mul's parts and then the shift's; the shift is the main part
-    /// (neither can trap). The product is an operand slot the shift popped, so
-    /// nothing else reads it. Returns the fused op's position, or `None`.
-    fn fuse_mul_shift(&mut self) -> Option<usize> {
-        let (
-            n,
-            Op::I32MulImm {
-                dst: t,
-                a: x,
-                imm: mul,
-            },
-            Op::I32ShrUImm { dst, a, imm },
-        ) = self.last_two()?
-        else {
-            return None;
+    /// After `emit_folding` put an `i32` op with a constant operand last: when the op
+    /// just before it (after the barrier) is another such op that computed its
+    /// operand into an operand slot, the shift and the mask of a bit field (`i32.and`
+    /// with a constant of an `i32.shr_u` by a constant: `I32ShrUAndImm`) or the mul
+    /// and the shift of a multiplicative hash (`i32.shr_u` by a constant of an
+    /// `i32.mul` by a constant: `I32MulShrUImm`) become one op, standing for the
+    /// first's parts and then the second's, the main part (neither can trap); the
+    /// shift count is the constant mod 32. The intermediate value is an operand slot
+    /// the second op popped, so nothing else reads it. Only for a first operand
+    /// below 65536. Returns the fused op's position, or `None` when nothing fused.
+    fn fuse_imm_pair(&mut self) -> Option<usize> {
+        let (n, first, second) = self.last_two()?;
+        let narrow = |s: u32| u16::try_from(s).ok();
+        let (t, a, fused) = match (first, second) {
+            (Op::I32ShrUImm { dst: t, a: x, imm }, Op::I32AndImm { dst, a, imm: mask }) => {
+                let sh = (imm & 31) as u16;
+                let x = narrow(x)?;
+                (t, a, Op::I32ShrUAndImm { dst, x, sh, mask })
+            }
+            (
+                Op::I32MulImm {
+                    dst: t,
+                    a: x,
+                    imm: mul,
+                },
+                Op::I32ShrUImm { dst, a, imm },
+            ) => {
+                let sh = (imm & 31) as u16;
+                let x = narrow(x)?;
+                (t, a, Op::I32MulShrUImm { dst, x, sh, mul })
+            }
+            _ => return None,
         };
         if t < self.nl || a != t {
             return None;
         }
-        let fused = Op::I32MulShrUImm {
-            dst,
-            x: u16::try_from(x).ok()?,
-            sh: (imm & 31) as u16,
-            mul,
-        };
-        self.merge_last_two(fused, true).then_some(n - 2)
-    }
-
-    /// After `emit_folding` put an `i32.and` with a constant (`I32AndImm`) last: when
-    /// the op just before it (after the barrier) is the `i32.shr_u` by a constant that
-    /// computed its operand into an operand slot, and the shift's operand is a slot
-    /// below 65536, the two become one `I32ShrUAndImm` (a bit field) standing for the
-    /// shift's parts and then the and's; the and is the main part (neither can trap).
-    /// The shifted value is an operand slot the and popped, so nothing else reads it.
-    /// Returns the fused op's position, or `None` when nothing fused.
-    fn fuse_bit_field(&mut self) -> Option<usize> {
-        let (n, Op::I32ShrUImm { dst: t, a: x, imm }, Op::I32AndImm { dst, a, imm: mask }) =
-            self.last_two()?
-        else {
-            return None;
-        };
-        if t < self.nl || a != t {
-            return None;
-        }
-        let fused = Op::I32ShrUAndImm {
-            dst,
-            x: u16::try_from(x).ok()?,
-            sh: (imm & 31) as u16,
-            mask,
-        };
         self.merge_last_two(fused, true).then_some(n - 2)
     }
 
@@ -2049,8 +2031,7 @@ impl<'e> Translator<'e> {
                         .or_else(|| self.fuse_store_value())
                         .or_else(|| self.fuse_shifted_operand())
                         .or_else(|| self.fuse_mul_add())
-                        .or_else(|| self.fuse_bit_field())
-                        .or_else(|| self.fuse_mul_shift())
+                        .or_else(|| self.fuse_imm_pair())
                         .unwrap_or(at)
                 }
             }

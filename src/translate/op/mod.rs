@@ -353,14 +353,14 @@ macro_rules! for_each_op {
         F64MulAdd { dst: u32, x: u16, y: u16, z: u16 } custom [F64Mul, F64Add];
         // ---- a bit field: `i32.and` with a constant of the `i32.shr_u` by a constant
         // just before it, `dst = (x >> sh) & mask` (`sh` the constant mod 32); the
-        // shift is a part before the and, the main part (`Translator::fuse_bit_field`;
+        // shift is a part before the and, the main part (`Translator::fuse_imm_pair`;
         // decoders, byte swaps, hash buckets). `x` is a slot below 65536.
         /// `i32.shr_u` of slot `x` by `sh`, then `i32.and` with the constant `mask`.
         I32ShrUAndImm { dst: u32, x: u16, sh: u16, mask: u32 } custom [I32Const, I32ShrU, I32And];
         // ---- a multiplicative hash: `i32.shr_u` by a constant of the `i32.mul` by a
         // constant just before it, `dst = (x * mul) >> sh` (`sh` the constant mod 32,
         // the product wrapping); the mul is a part before the shift, the main part
-        // (`Translator::fuse_mul_shift`; hash table slots). `x` is a slot below 65536.
+        // (`Translator::fuse_imm_pair`; hash table slots). `x` is a slot below 65536.
         /// `i32.mul` of slot `x` by `mul`, then `i32.shr_u` by `sh`.
         I32MulShrUImm { dst: u32, x: u16, sh: u16, mul: u32 } custom [I32Const, I32Mul, I32ShrU];
         // ---- stores of static offset 0 fused with the `i32.add` that computes their
@@ -681,29 +681,29 @@ macro_rules! for_each_op {
         BrIncIfI32GeUImm { target: u32, x: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, I32GeU, BrIf, If];
         // ---- a sum with a constant fused into the compare-and-branch that pops it
         // (`Translator::fuse_sum_branch`; bounds tests such as `if (p + 4 > n)`):
-        // branch when the compare of `a + add` (wrapping) and `imm` holds. The sum's
+        // branch when the compare of `s + add` (wrapping) and `imm` holds. The sum's
         // parts come before the branch, the main part; the sum is an operand slot
-        // only the compare read, so it is not written. `a` is a slot below 65536,
+        // only the compare read, so it is not written. `s` is a slot below 65536,
         // `add` fits in 16 bits.
-        /// Branch when `I32Eq` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32Eq` of `s + add` and the constant `imm` holds.
         BrSumIfI32EqImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32Eq, BrIf, If];
-        /// Branch when `I32Ne` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32Ne` of `s + add` and the constant `imm` holds.
         BrSumIfI32NeImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32Ne, BrIf, If];
-        /// Branch when `I32LtS` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32LtS` of `s + add` and the constant `imm` holds.
         BrSumIfI32LtSImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32LtS, BrIf, If];
-        /// Branch when `I32LtU` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32LtU` of `s + add` and the constant `imm` holds.
         BrSumIfI32LtUImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32LtU, BrIf, If];
-        /// Branch when `I32GtS` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32GtS` of `s + add` and the constant `imm` holds.
         BrSumIfI32GtSImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32GtS, BrIf, If];
-        /// Branch when `I32GtU` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32GtU` of `s + add` and the constant `imm` holds.
         BrSumIfI32GtUImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32GtU, BrIf, If];
-        /// Branch when `I32LeS` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32LeS` of `s + add` and the constant `imm` holds.
         BrSumIfI32LeSImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32LeS, BrIf, If];
-        /// Branch when `I32LeU` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32LeU` of `s + add` and the constant `imm` holds.
         BrSumIfI32LeUImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32LeU, BrIf, If];
-        /// Branch when `I32GeS` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32GeS` of `s + add` and the constant `imm` holds.
         BrSumIfI32GeSImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32GeS, BrIf, If];
-        /// Branch when `I32GeU` of `a + add` and the constant `imm` holds.
+        /// Branch when `I32GeU` of `s + add` and the constant `imm` holds.
         BrSumIfI32GeUImm { target: u32, s: u16, add: i16, imm: u32 } branch [I32Const, I32Add, I32Sub, I32GeU, BrIf, If];
         /// `x += add` (`add` any `i32`), then branch when `x` is not zero.
         BrIncIfNez { target: u32, x: u32, add: u32 } branch [I32Const, I32Add, I32Sub, LocalSet, LocalTee, BrIf, If];
@@ -908,7 +908,7 @@ macro_rules! define_op {
             }
 
             /// The code position the op jumps to, for patching: its `target` operand
-            /// field (every `branch` row and the fused `BrIfLocalNez` have one);
+            /// field (every `branch` row has one);
             /// `None` for an op without that field.
             pub fn target_mut(&mut self) -> Option<&mut u32> {
                 $(op_target!(self, $name; $($($field),*)?);)*

@@ -701,6 +701,19 @@ fn f64_mul_add_fuses_with_the_product_on_either_side() {
     assert_main_part_last(f, |name| name == "F64MulAdd");
 }
 
+/// Compiles `func` (a function's text after `(func`) as the one function of a module:
+/// the ops of the rows `row` selects, in code order, and the function's listing (for
+/// failure messages). Asserts that each of those ops has its last part as its main
+/// part.
+fn fused_ops(func: &str, row: fn(&str) -> bool) -> (Vec<Op>, Vec<String>) {
+    let module = compile(format!("(module (func {func}))").as_bytes());
+    let f = &module.inner.funcs[0];
+    assert_main_part_last(f, row);
+    let listing = f.code.iter().map(ToString::to_string).collect();
+    let fused = f.code.iter().filter(|op| row(op.name())).copied().collect();
+    (fused, listing)
+}
+
 #[test]
 fn bit_fields_fuse_the_shift_and_the_mask() {
     // `(x >> 37) & 0xff` (the count taken mod 32) of a local and of an operand; then
@@ -714,15 +727,9 @@ fn bit_fields_fuse_the_shift_and_the_mask() {
         (drop (i32.and (i32.shr_s (local.get 0) (i32.const 4)) (i32.const 15)))
         (drop (i64.and (i64.shr_u (local.get 2) (i64.const 4)) (i64.const 15)))
     "#;
-    let wat = format!("(module (func (param i32 i32 i64) {body}))");
-    let module = compile(wat.as_bytes());
-    let f = &module.inner.funcs[0];
-    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
-    let fused: Vec<&Op> = f
-        .code
-        .iter()
-        .filter(|op| matches!(op, Op::I32ShrUAndImm { .. }))
-        .collect();
+    let (fused, listing) = fused_ops(&format!("(param i32 i32 i64) {body}"), |name| {
+        name == "I32ShrUAndImm"
+    });
     assert_eq!(fused.len(), 2, "{listing:#?}");
     assert!(
         matches!(
@@ -740,7 +747,6 @@ fn bit_fields_fuse_the_shift_and_the_mask() {
         matches!(fused[1], Op::I32ShrUAndImm { sh: 8, mask: 3, .. }),
         "{listing:#?}"
     );
-    assert_main_part_last(f, |name| name == "I32ShrUAndImm");
 }
 
 /// Whether row `name` is a loop counter's step fused into a branch (its own test,
@@ -779,22 +785,13 @@ fn every_counter_branch_row_is_produced() {
         "(br_if 0 (i32.ne (local.tee 1 (i32.add (local.get 0) (i32.const 1))) (local.get 1)))\n";
     body += "(local.set 0 (i32.add (local.get 0) (i32.const 1))) (block) (br_if 0 (i32.ne (local.get 0) (local.get 1)))\n";
     body += "(local.set 0 (i32.add (local.get 0) (i32.const 1))) (br_if 0 (i32.ne (local.get 1) (i32.const 5)))\n";
-    let wat = format!("(module (func (param i32 i32) (loop {body})))");
-    let module = compile(wat.as_bytes());
-    let f = &module.inner.funcs[0];
-    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
-    assert_rows_produced(f.code.iter().map(|op| op.name()), is_counter_branch);
-    let fused = f
-        .code
-        .iter()
-        .filter(|op| is_counter_branch(op.name()))
-        .count();
-    assert_eq!(fused, want, "{listing:#?}");
-    assert_main_part_last(f, is_counter_branch);
+    let (fused, listing) = fused_ops(&format!("(param i32 i32) (loop {body})"), is_counter_branch);
+    assert_rows_produced(fused.iter().map(|op| op.name()), is_counter_branch);
+    assert_eq!(fused.len(), want, "{listing:#?}");
     // The step of -3 and of -100000 (a `Nez` takes any step), and the counter on the
     // right of a compare.
     assert!(
-        f.code.iter().any(|op| matches!(
+        fused.iter().any(|op| matches!(
             op,
             Op::BrIncIfI32Ne {
                 x: 0,
@@ -807,7 +804,7 @@ fn every_counter_branch_row_is_produced() {
         "{listing:#?}"
     );
     assert!(
-        f.code.iter().any(|op| matches!(
+        fused.iter().any(|op| matches!(
             op,
             Op::BrIncIfI32GeUImm {
                 x: 0,
@@ -819,7 +816,7 @@ fn every_counter_branch_row_is_produced() {
         "{listing:#?}"
     );
     assert!(
-        f.code.iter().any(|op| matches!(
+        fused.iter().any(|op| matches!(
             op,
             Op::BrIncIfNez {
                 x: 0,
@@ -857,16 +854,11 @@ fn every_sum_branch_row_is_produced() {
     body +=
         "(br_if 0 (i32.lt_u (local.tee 1 (i32.add (local.get 0) (i32.const 4))) (i32.const 7)))\n";
     body += "(br_if 0 (i32.lt_u (i32.add (local.get 0) (i32.const 4)) (local.get 1)))\n";
-    let wat = format!("(module (func (param i32 i32) (loop {body})))");
-    let module = compile(wat.as_bytes());
-    let f = &module.inner.funcs[0];
-    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
-    assert_rows_produced(f.code.iter().map(|op| op.name()), is_sum_branch);
-    let fused = f.code.iter().filter(|op| is_sum_branch(op.name())).count();
-    assert_eq!(fused, want, "{listing:#?}");
-    assert_main_part_last(f, is_sum_branch);
+    let (fused, listing) = fused_ops(&format!("(param i32 i32) (loop {body})"), is_sum_branch);
+    assert_rows_produced(fused.iter().map(|op| op.name()), is_sum_branch);
+    assert_eq!(fused.len(), want, "{listing:#?}");
     assert!(
-        f.code.iter().any(|op| matches!(
+        fused.iter().any(|op| matches!(
             op,
             Op::BrSumIfI32LeUImm {
                 s: 0,
@@ -892,15 +884,9 @@ fn multiplicative_hashes_fuse_the_mul_and_the_shift() {
         (drop (i32.shr_u (i32.mul (local.get 0) (local.get 1)) (i32.const 4)))
         (drop (i32.shr_s (i32.mul (local.get 0) (i32.const 3)) (i32.const 4)))
     "#;
-    let wat = format!("(module (func (param i32 i32) {body}))");
-    let module = compile(wat.as_bytes());
-    let f = &module.inner.funcs[0];
-    let listing: Vec<String> = f.code.iter().map(|op| op.to_string()).collect();
-    let fused: Vec<&Op> = f
-        .code
-        .iter()
-        .filter(|op| matches!(op, Op::I32MulShrUImm { .. }))
-        .collect();
+    let (fused, listing) = fused_ops(&format!("(param i32 i32) {body}"), |name| {
+        name == "I32MulShrUImm"
+    });
     assert_eq!(fused.len(), 2, "{listing:#?}");
     assert!(
         matches!(
@@ -918,7 +904,6 @@ fn multiplicative_hashes_fuse_the_mul_and_the_shift() {
         matches!(fused[1], Op::I32MulShrUImm { sh: 20, mul: 3, .. }),
         "{listing:#?}"
     );
-    assert_main_part_last(f, |name| name == "I32MulShrUImm");
 }
 
 #[test]
