@@ -103,10 +103,17 @@ pub struct Config {
     /// charge), so runs are not bounded by gas. Default `true`.
     pub gas_metering: bool,
     /// Take a checkpoint (SPEC.md §Trace, checkpoints) each time gas used is about to
-    /// pass a multiple of this many gas units; 0 (the default) takes none. Turning
-    /// checkpoints on also turns off fused ops so every checkpoint position is one wasm
-    /// instruction.
+    /// pass a multiple of this many gas units; 0 (the default) takes none. With
+    /// checkpoints on, translation also keeps what rebuilds the stack machine's value
+    /// stack at every wasm instruction inside a fused op (about 24 bytes per
+    /// instruction, and a second translation of each body).
     pub checkpoint_interval: u64,
+    /// Whether the translator fuses a run of wasm instructions into one op (ARCHITECTURE.md,
+    /// "Fusion"). Never changes an observable result (results, gas figures, out-of-gas
+    /// points, traps, traces, checkpoints): `false`, one op per wasm instruction, exists
+    /// so that tests and differential fuzzing can compare the two translations.
+    /// Default `true`.
+    pub fusion: bool,
     /// Which interpreter loop runs wasm code. Never changes an observable result
     /// (results, gas, traps, traces): it exists so tests can run both. Default
     /// [`Dispatch::Auto`].
@@ -129,14 +136,16 @@ pub enum Dispatch {
 impl Config {
     /// The part of the configuration that `Module::new` bakes into a module: the
     /// shape limits it validated against, whether it emitted gas charges
-    /// (`gas_metering`) and whether it fused instructions (`checkpoint_interval == 0`).
+    /// (`gas_metering`), whether it fused instructions (`fusion`) and whether it kept
+    /// what checkpoints need (`checkpoint_interval > 0`).
     /// A store only instantiates modules whose key equals its own engine's (SPEC.md
     /// §Limits, §Gas).
     pub(crate) fn translation_key(&self) -> TranslationKey {
         TranslationKey {
             limits: self.limits.clone(),
             gas_metering: self.gas_metering,
-            fused: self.checkpoint_interval == 0,
+            fused: self.fusion,
+            checkpoints: self.checkpoint_interval > 0,
         }
     }
 }
@@ -147,6 +156,7 @@ pub(crate) struct TranslationKey {
     pub limits: Limits,
     pub gas_metering: bool,
     pub fused: bool,
+    pub checkpoints: bool,
 }
 
 impl TranslationKey {
@@ -156,6 +166,8 @@ impl TranslationKey {
         if self.gas_metering != store.gas_metering {
             Some("gas_metering")
         } else if self.fused != store.fused {
+            Some("fusion")
+        } else if self.checkpoints != store.checkpoints {
             Some("checkpoint_interval")
         } else if self.limits != store.limits {
             Some("limits")
@@ -175,6 +187,7 @@ impl Default for Config {
             gas_limit: 10_000_000_000,
             gas_metering: true,
             checkpoint_interval: 0,
+            fusion: true,
             dispatch: Dispatch::Auto,
         }
     }

@@ -29,7 +29,7 @@ pub enum Error {
     Limit(String),
     /// `Store::instantiate` was given a module created by an engine whose configuration
     /// differs from the store's in a setting translation depends on (`gas_metering`,
-    /// whether `checkpoint_interval` is 0, or `limits`); the field names the first such
+    /// `fusion`, whether `checkpoint_interval` is 0, or `limits`); the field names the first such
     /// setting. Create the module with an engine of the store's configuration.
     #[error("module translated under a different configuration: {0} differs from the store's")]
     ConfigMismatch(&'static str),

@@ -452,7 +452,8 @@ impl Module {
                     type_arity: &type_arity,
                     max_control_depth: config.limits.max_control_depth,
                     metering: config.gas_metering,
-                    fuse: config.checkpoint_interval == 0,
+                    fuse: config.fusion,
+                    checkpoints: config.checkpoint_interval > 0,
                     num_imported_funcs: m.num_imported_funcs,
                 };
                 let (compiled, a) = translate_function(

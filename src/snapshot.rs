@@ -33,7 +33,7 @@ use crate::value::{FuncAddr, ValType, Value};
 
 /// The format version of the serialized form (SPEC.md §Snapshot); a snapshot of
 /// another version is refused.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 
 /// The 16 ASCII bytes every serialized snapshot starts with.
 pub const SNAPSHOT_MAGIC: [u8; 16] = *b"detwasm/snapshot";
@@ -93,6 +93,7 @@ struct Data {
     limits: Vec<u64>,
     gas_metering: bool,
     checkpoint_interval: u64,
+    fusion: bool,
     layout: Layout,
     gas_limit: u64,
     gas_remaining: u64,
@@ -164,6 +165,10 @@ struct WasmSusp {
     owed_from: Option<u8>,
     /// How many slots of `stack` the state digest covers.
     digest_slots: u32,
+    /// The slots among those whose value in the state digest is not `stack`'s:
+    /// (slot, value), by increasing slot (with checkpoints on, where the stack
+    /// machine's stack differs from the interpreter's inside a fused op).
+    digest_patch: Vec<(u32, u64)>,
 }
 
 /// `Vec<u8>` as one serde byte string (a length and the bytes), not a sequence of `u8`.
@@ -335,6 +340,15 @@ impl Snapshot {
                 if w.digest_slots as usize > w.stack.len() {
                     return Err(err("digest covers more slots than the stack holds"));
                 }
+                let ordered = w.digest_patch.windows(2).all(|p| p[0].0 < p[1].0);
+                if !ordered || w.digest_patch.last().is_some_and(|p| p.0 >= w.digest_slots) {
+                    return Err(err(
+                        "digest patch not of increasing slots the digest covers",
+                    ));
+                }
+                if d.checkpoint_interval == 0 && !w.digest_patch.is_empty() {
+                    return Err(err("digest patch without checkpoints"));
+                }
             }
         }
         Ok(())
@@ -344,8 +358,9 @@ impl Snapshot {
     /// memories, globals and tables, then the value stack of the suspended call (no
     /// slots without one). For a call suspended in a store with checkpoints on
     /// (`Config::checkpoint_interval > 0`) it equals the digest of the checkpoint a
-    /// traced run takes at the instruction the call stopped at; with fusion on, the
-    /// value stack is every slot the live activations hold (SPEC.md §Snapshot).
+    /// traced run takes at the instruction the call stopped at (the stack machine's
+    /// value stack there); without checkpoints, the value stack is every slot the
+    /// live activations hold (SPEC.md §Snapshot).
     pub fn state_digest(&self) -> [u8; 32] {
         let d = &self.data;
         let mems: Vec<[u8; 32]> = d
@@ -354,16 +369,22 @@ impl Snapshot {
             .map(|m| checkpoint::memory_digest(m))
             .collect();
         let tables: Vec<&[u64]> = d.tables.iter().map(|t| &t[..]).collect();
-        let stack: &[u64] = match d.suspended.as_ref().map(|s| &s.state) {
-            Some(SuspState::Wasm(w)) => w.stack.get(..w.digest_slots as usize).unwrap_or(&[]),
-            _ => &[],
+        let stack: Vec<u64> = match d.suspended.as_ref().map(|s| &s.state) {
+            Some(SuspState::Wasm(w)) => w.digest_stack(),
+            _ => Vec::new(),
         };
-        checkpoint::digest_parts(&mems, &d.globals, &tables, stack)
+        checkpoint::digest_parts(&mems, &d.globals, &tables, &stack)
     }
 
     /// SHA-256 of the binary of the module the snapshot was taken from.
     pub fn module_sha256(&self) -> [u8; 32] {
         self.data.module_sha256
+    }
+
+    /// `Config::fusion` of the store the snapshot was taken from (its translated code
+    /// positions are of that translation).
+    pub fn fusion(&self) -> bool {
+        self.data.fusion
     }
 
     /// Whether the snapshot holds a call suspended out of gas.
@@ -524,6 +545,7 @@ impl StoreInner {
                 limits: config.limit_values().to_vec(),
                 gas_metering: config.gas_metering,
                 checkpoint_interval: config.checkpoint_interval,
+                fusion: config.fusion,
                 layout,
                 gas_limit: self.gas_limit,
                 gas_remaining: self.gas_remaining,
@@ -555,7 +577,21 @@ impl StoreInner {
             State::Wasm(w) => {
                 let code = wasm_code(self, w.func)
                     .ok_or_else(|| err("the suspended function is not of the instance"))?;
-                let digest_slots = digest_slots(code, w.fp, w.pc as usize, w.stack.len());
+                // The slots the digest covers and where its values differ.
+                let (digest_slots, digest_patch) = match &w.digest_stack {
+                    Some(d) if d.len() <= w.stack.len() => {
+                        let patch = (d.iter().zip(&w.stack).enumerate())
+                            .filter(|(_, (a, b))| a != b)
+                            .map(|(i, (a, _))| (i as u32, *a))
+                            .collect();
+                        (d.len(), patch)
+                    }
+                    Some(_) => return Err(Error::Internal("digest stack above the stack")),
+                    None if code.checkpoint_map.is_some() => {
+                        return Err(Error::Internal("no digest stack with checkpoints on"))
+                    }
+                    None => (w.stack.len(), Vec::new()),
+                };
                 SuspState::Wasm(WasmSusp {
                     frames: w.frames.iter().map(|f| (f.func, f.ret_pc, f.fp)).collect(),
                     func: w.func,
@@ -568,6 +604,7 @@ impl StoreInner {
                     owed_from: w.owed_from,
                     digest_slots: u32::try_from(digest_slots)
                         .map_err(|_| err("value stack too large"))?,
+                    digest_patch,
                 })
             }
         };
@@ -581,14 +618,35 @@ impl StoreInner {
     }
 }
 
-/// The slots of a suspended value stack the state digest covers: with fusion off
-/// (operand heights known) the stack machine's stack before op `pc`, as a checkpoint
-/// there takes it; otherwise every slot kept.
-fn digest_slots(code: &CompiledFunc, fp: u32, pc: usize, kept: usize) -> usize {
-    match code.heights.get(pc) {
-        Some(h) => (fp as usize + code.num_locals as usize + *h as usize).min(kept),
-        None => kept,
+impl WasmSusp {
+    /// The value stack the state digest covers: the first `digest_slots` slots with
+    /// `digest_patch` applied.
+    fn digest_stack(&self) -> Vec<u64> {
+        let mut stack = self
+            .stack
+            .get(..self.digest_slots as usize)
+            .unwrap_or(&[])
+            .to_vec();
+        for (slot, v) in &self.digest_patch {
+            if let Some(s) = stack.get_mut(*slot as usize) {
+                *s = *v;
+            }
+        }
+        stack
     }
+}
+
+/// The slots of a suspended value stack the state digest covers, for a stop at wasm
+/// instruction `part` of op `at` of the activation of `code` at frame pointer `fp`:
+/// with checkpoints on (a checkpoint map kept), the stack machine's stack there, as
+/// a checkpoint there takes it; otherwise every slot kept. `None` when the map does
+/// not describe that instruction.
+fn digest_slots(code: &CompiledFunc, fp: u32, at: usize, part: u8, kept: usize) -> Option<usize> {
+    let Some(map) = code.checkpoint_map.as_deref() else {
+        return Some(kept);
+    };
+    let h = map.instr(code.offset(at, usize::from(part))?)?.height;
+    Some(fp as usize + code.num_locals as usize + h as usize)
 }
 
 impl<T: 'static> Store<T> {
@@ -603,7 +661,7 @@ impl<T: 'static> Store<T> {
     /// # Errors
     /// `Error::Snapshot` when the snapshot is of another module (SHA-256 of the
     /// binary), gas or host schedule, configuration (limits, `gas_metering`,
-    /// `checkpoint_interval`), store layout, or when its state is inconsistent with
+    /// `checkpoint_interval`, `fusion`), store layout, or when its state is inconsistent with
     /// the module (sizes beyond §Limits or the declared maximum, values not of their
     /// types, a suspended call at a position the interpreter cannot resume at);
     /// otherwise as [`Store::instantiate`]. After an error the store may hold the new
@@ -692,6 +750,9 @@ fn check_compatible(store: &StoreInner, module: &Module, snap: &Snapshot) -> Res
         return Err(err(
             "the store's configuration differs in checkpoint_interval",
         ));
+    }
+    if d.fusion != config.fusion {
+        return Err(err("the store's configuration differs in fusion"));
     }
     Ok(())
 }
@@ -1050,8 +1111,8 @@ fn check_suspended(
             {
                 return Err(bad("its trap is not at its position"));
             }
-            let digest = digest_slots(code, w.fp, pc, w.stack.len());
-            if w.digest_slots as usize != digest {
+            let digest = digest_slots(code, w.fp, at, susp.trap_part, w.stack.len());
+            if digest != Some(w.digest_slots as usize) {
                 return Err(bad("the state digest's slot count is not the stack's"));
             }
             let frames = w
@@ -1074,6 +1135,7 @@ fn check_suspended(
                     paid: w.paid,
                     owed_from: w.owed_from,
                     replay: None,
+                    digest_stack: code.checkpoint_map.is_some().then(|| w.digest_stack()),
                 }),
             ))
         }

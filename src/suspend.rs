@@ -245,6 +245,7 @@ pub fn resume(bytes: &[u8], saved: &SuspendedRun, mut rc: ResumeConfig) -> Resul
     let mut config = Config {
         gas_metering: d.gas_metering,
         checkpoint_interval: d.checkpoint_interval,
+        fusion: saved.snapshot.fusion(),
         ..Config::default()
     };
     for (name, value) in LIMIT_NAMES.iter().zip(&d.limits) {

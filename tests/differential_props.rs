@@ -6,7 +6,8 @@
 //! wasm-smith module of the profile without exceptions; every exported function is
 //! invoked and outcomes, gas, out-of-gas points and exported state are compared (see
 //! `fuzz/src/diff.rs`). A failure prints the module as text. The `replay` target's
-//! driver runs here too, on random WASI inputs. Depends on detwasm's
+//! driver runs here too, on random WASI inputs, and the `determinism` target's check
+//! that fusion changes no result and no checkpoint. Depends on detwasm's
 //! public API, wasm-smith, wasmi (with its `deterministic` feature), wasmprinter and
 //! proptest.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -41,6 +42,25 @@ proptest! {
         bytes in proptest::collection::vec(any::<u8>(), 256..6000)
     ) {
         case(&bytes);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 96,
+        max_shrink_iters: 32,
+        ..ProptestConfig::default()
+    })]
+
+    /// The `determinism` fuzz target's fusion check with proptest's bytes (gas capped
+    /// at 20 000 a step): a random module (exceptions included) gives the same
+    /// outcomes, gas and state without fusion, and with checkpoints at an interval of
+    /// 1 to 64 the fused and the unfused translation take the same checkpoints.
+    #[test]
+    fn random_modules_take_the_same_checkpoints_with_and_without_fusion(
+        bytes in proptest::collection::vec(any::<u8>(), 256..6000)
+    ) {
+        detwasm_fuzz::determinism::fusion_keeps_checkpoints(&bytes, 20_000);
     }
 }
 

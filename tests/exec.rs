@@ -758,9 +758,9 @@ fn merged_copies_keep_wasm_order_and_exact_out_of_gas_points() {
 }
 
 /// Runs `func(args)` of `wat` at every gas limit from 0 to its full cost + 1 and
-/// asserts that the threaded backend, the loop backend and the unfused translation
-/// (checkpoints turn fusion, and prepaying past a branch, off) give the same outcome
-/// and gas figure at each.
+/// asserts that the threaded backend, the loop backend, the unfused translation
+/// (`Config::fusion` off turns prepaying past a branch off too) and the fused one
+/// checkpointing every instruction give the same outcome and gas figure at each.
 fn assert_every_gas_limit_agrees_unfused(wat: &str, func: &str, args: &[Value]) {
     let configs = |limit: u64| {
         let base = with_gas(limit);
@@ -768,6 +768,10 @@ fn assert_every_gas_limit_agrees_unfused(wat: &str, func: &str, args: &[Value]) 
             base.clone(),
             Config {
                 dispatch: detwasm::Dispatch::Loop,
+                ..base.clone()
+            },
+            Config {
+                fusion: false,
                 ..base.clone()
             },
             Config {
@@ -797,7 +801,7 @@ fn fall_through_segments_prepaid_at_the_head_keep_every_gas_figure() {
     // A loop whose segments continue past `br_if`s and an `if` (the head prepays
     // what follows each conditional branch; a taken branch gives it back), with a
     // division that traps on the last round. Every gas limit must give the outcome
-    // and gas figure that the unfused translation gives (checkpoints turn fusion,
+    // and gas figure that the unfused translation gives (`fusion` off turns fusion,
     // and so prepaying past a branch, off), in both dispatch backends.
     let wat = r#"(module (func (export "f") (param i32) (result i32) (local i32 i32)
         (block $out

@@ -248,7 +248,7 @@ fn suspended_calls_resume_in_fresh_stores_as_one_run() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// Random slice points (some of 0 and 1 gas), fusion on or off (checkpoints).
+    /// Random slice points (some of 0 and 1 gas), checkpoints on or off.
     #[test]
     fn random_slices_through_snapshots_equal_one_run(
         pick in 0..CALLS.len(),
@@ -485,7 +485,7 @@ fn resealed_alterations_never_panic() {
     );
     // Huge length prefixes (of the memories and the globals: SPEC.md §Snapshot gives
     // the offsets) are refused without allocating them.
-    for at in [365, 373] {
+    for at in [366, 374] {
         for len in [u64::MAX, 1 << 40, (body.len() as u64) / 8 + 1] {
             let mut b = body.to_vec();
             b[at..at + 8].copy_from_slice(&len.to_le_bytes());
@@ -534,6 +534,19 @@ fn another_module_or_configuration_is_an_error() {
         .unwrap_err();
     assert!(
         matches!(&err, Error::Snapshot(m) if m.contains("checkpoint_interval")),
+        "{err:?}"
+    );
+    // Code positions of the translation without fusion.
+    let e4 = Engine::new(Config {
+        fusion: false,
+        ..Config::default()
+    });
+    let mut store = Store::new(&e4, ());
+    let err = store
+        .restore(&Module::new(&e4, &wasm).unwrap(), &[], &snap)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Snapshot(m) if m.contains("fusion")),
         "{err:?}"
     );
     // A store that already holds an instance.

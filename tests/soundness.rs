@@ -55,6 +55,28 @@ fn modules_translated_under_other_fusion_or_limits_are_refused() {
         instantiate_across(Config::default(), checkpointing),
         Err(Error::ConfigMismatch("checkpoint_interval"))
     );
+    // A module translated without fusion has other code positions: refused both
+    // ways, with checkpoints or without.
+    let unfused = Config {
+        fusion: false,
+        ..Config::default()
+    };
+    assert_eq!(
+        instantiate_across(unfused.clone(), Config::default()),
+        Err(Error::ConfigMismatch("fusion"))
+    );
+    assert_eq!(
+        instantiate_across(Config::default(), unfused.clone()),
+        Err(Error::ConfigMismatch("fusion"))
+    );
+    let both = Config {
+        checkpoint_interval: 100,
+        ..unfused
+    };
+    assert_eq!(
+        instantiate_across(both, Config::default()),
+        Err(Error::ConfigMismatch("fusion"))
+    );
     let mut loose = Config::default();
     loose.limits.max_control_depth += 1;
     assert_eq!(

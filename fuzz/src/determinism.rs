@@ -1,10 +1,15 @@
 //! The `determinism` target's checks (see `fuzz_targets/determinism.rs`). A record is
 //! the list of steps (instantiation, then each exported function in export order, with
 //! arguments drawn once per case by `arbitrary_args`) with
-//! each step's outcome, gas used and the full instance state after it.
+//! each step's outcome, gas used and the full instance state after it. The record is
+//! the same with the translation of one op per instruction (`Config::fusion` off),
+//! and with checkpoints at a small interval, where the fused and the unfused
+//! translation take the same checkpoints (SPEC.md §Trace checkpoints).
+
+use std::sync::{Arc, Mutex};
 
 use arbitrary::Unstructured;
-use detwasm::{Engine, Module};
+use detwasm::{Checkpoint, Config, Engine, HostCall, HostCallOutcome, Module, TraceHook};
 
 use super::det::Det;
 use super::diff::Report;
@@ -21,9 +26,21 @@ struct Step {
     state: Snapshot,
 }
 
+/// Collects checkpoints.
+struct Checkpoints(Arc<Mutex<Vec<Checkpoint>>>);
+
+impl TraceHook for Checkpoints {
+    fn host_call(&mut self, _: &HostCall<'_>, _: &HostCallOutcome<'_>) {}
+    fn checkpoint(&mut self, cp: &Checkpoint) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(cp.clone());
+        }
+    }
+}
+
 /// Runs the steps with the given limits (`limits[0]` for instantiation, then one per
-/// export), stopping after `stop_after` steps if given. Returns the steps and, when
-/// `profile`, the gas profile's total.
+/// export), stopping after `stop_after` steps if given. Returns the steps, when
+/// `profile` the gas profile's total, and the checkpoints taken.
 fn record(
     engine: &Engine,
     module: &Module,
@@ -31,9 +48,14 @@ fn record(
     limits: &[u64],
     stop_after: Option<usize>,
     profile: bool,
-) -> (Vec<Step>, u64) {
+) -> (Vec<Step>, u64, Vec<Checkpoint>) {
     let mut det = Det::new(engine.clone(), module.clone());
     det.store.set_gas_profiling(profile);
+    let cps = Arc::new(Mutex::new(Vec::new()));
+    if engine.config().checkpoint_interval > 0 {
+        det.store
+            .set_trace_hook(Some(Box::new(Checkpoints(Arc::clone(&cps)))));
+    }
     let mut steps = Vec::new();
     let (outcome, gas_used) = det.instantiate(limits[0]);
     steps.push(Step {
@@ -57,7 +79,8 @@ fn record(
         }
     }
     let profiled = det.store.gas_profile().iter().map(|(_, g)| *g).sum();
-    (steps, profiled)
+    let cps = cps.lock().map(|v| v.clone()).unwrap_or_default();
+    (steps, profiled, cps)
 }
 
 fn compare(rep: &Report<'_>, what: &str, a: &[Step], b: &[Step]) {
@@ -77,13 +100,23 @@ fn compare(rep: &Report<'_>, what: &str, a: &[Step], b: &[Step]) {
     }
 }
 
-pub fn run(data: &[u8]) {
-    let mut u = Unstructured::new(data);
-    let lim = RunLimits::arbitrary(&mut u);
-    let Some(bytes) = smith::module(&mut u, Flavor::Exceptions) else {
-        return;
-    };
-    let mut rep = Report::new(&bytes, format!("{lim:?}"));
+/// One case: the module, its limits, the exports to call with their arguments and
+/// each step's gas limit, drawn from the fuzzer's bytes; `None` when the bytes make no
+/// module. With `gas_cap`, no limit is above it.
+struct Case {
+    lim: RunLimits,
+    bytes: Vec<u8>,
+    exports: Vec<(String, Vec<Val>)>,
+    limits: Vec<u64>,
+}
+
+fn case(u: &mut Unstructured<'_>, gas_cap: Option<u64>) -> Option<Case> {
+    let mut lim = RunLimits::arbitrary(u);
+    if let Some(cap) = gas_cap {
+        lim.gas = lim.gas.min(cap);
+    }
+    let bytes = smith::module(u, Flavor::Exceptions)?;
+    let rep = Report::new(&bytes, format!("{lim:?}"));
     let engine = Engine::new(lim.config());
     let module = match Module::new(&engine, &bytes) {
         Ok(m) => m,
@@ -91,17 +124,16 @@ pub fn run(data: &[u8]) {
             "detwasm rejected a valid module of the profile: {e}"
         )),
     };
-    let det = Det::new(engine.clone(), module.clone());
+    let det = Det::new(engine, module);
     let exports: Vec<(String, Vec<Val>)> = det
         .func_exports()
         .into_iter()
         .take(MAX_CALLS)
         .map(|name| {
-            let args = arbitrary_args(&mut u, &det.param_types(&name));
+            let args = arbitrary_args(u, &det.param_types(&name));
             (name, args)
         })
         .collect();
-    drop(det);
     // Random per-step limits, the same for every run.
     let mut limits = vec![lim.gas];
     for _ in &exports {
@@ -112,13 +144,103 @@ pub fn run(data: &[u8]) {
         };
         limits.push(l);
     }
-    rep.step(format!("limits {limits:?}"));
+    Some(Case {
+        lim,
+        bytes,
+        exports,
+        limits,
+    })
+}
 
-    let (a, _) = record(&engine, &module, &exports, &limits, None, false);
+/// The record of `c` with the default configuration.
+fn reference(rep: &mut Report<'_>, c: &Case) -> Vec<Step> {
+    rep.step(format!("limits {:?}", c.limits));
+    let engine = Engine::new(c.lim.config());
+    let module = match Module::new(&engine, &c.bytes) {
+        Ok(m) => m,
+        Err(e) => rep.fail(&format!("Module::new failed: {e}")),
+    };
+    let (a, _, _) = record(&engine, &module, &c.exports, &c.limits, None, false);
     for s in &a {
         rep.step(format!("{}: {} gas {}", s.what, s.outcome, s.gas_used));
     }
-    let (b, profiled) = record(&engine, &module, &exports, &limits, None, true);
+    a
+}
+
+/// Without fusion, and with checkpoints with and without it: the record `a` again,
+/// and the same checkpoints with and without fusion (SPEC.md §Trace checkpoints).
+/// The interval is drawn from 1 to 64, but at least a 20 000th of the gas limit.
+fn fusion_changes_nothing(rep: &Report<'_>, u: &mut Unstructured<'_>, c: &Case, a: &[Step]) {
+    let interval = u
+        .int_in_range(1u64..=64)
+        .unwrap_or(1)
+        .max(c.lim.gas / 20_000);
+    let mut taken: Vec<Vec<Checkpoint>> = Vec::new();
+    for (fusion, checkpoint_interval) in [(false, 0), (true, interval), (false, interval)] {
+        let config = Config {
+            fusion,
+            checkpoint_interval,
+            ..c.lim.config()
+        };
+        let what = format!("fusion {fusion}, checkpoint interval {checkpoint_interval}");
+        let engine = Engine::new(config);
+        let module = match Module::new(&engine, &c.bytes) {
+            Ok(m) => m,
+            Err(e) => rep.fail(&format!("Module::new with {what} failed: {e}")),
+        };
+        let (s, _, cps) = record(&engine, &module, &c.exports, &c.limits, None, false);
+        compare(rep, &what, a, &s);
+        if checkpoint_interval > 0 {
+            taken.push(cps);
+        }
+    }
+    if let [fused, plain] = &taken[..] {
+        if fused != plain {
+            let i = fused.iter().zip(plain).take_while(|(x, y)| x == y).count();
+            rep.fail(&format!(
+                "interval {interval}: {} checkpoints fused, {} unfused; first difference at \
+                 {i}: {:?} vs {:?}",
+                fused.len(),
+                plain.len(),
+                fused.get(i),
+                plain.get(i)
+            ));
+        }
+    }
+}
+
+/// Only the check that fusion changes no record and no checkpoint, with every gas
+/// limit at most `gas_cap` (for the test suite: `tests/differential_props.rs`).
+pub fn fusion_keeps_checkpoints(data: &[u8], gas_cap: u64) {
+    let mut u = Unstructured::new(data);
+    let Some(c) = case(&mut u, Some(gas_cap)) else {
+        return;
+    };
+    let mut rep = Report::new(&c.bytes, format!("{:?}", c.lim));
+    let a = reference(&mut rep, &c);
+    fusion_changes_nothing(&rep, &mut u, &c, &a);
+}
+
+pub fn run(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Some(c) = case(&mut u, None) else {
+        return;
+    };
+    let Case {
+        lim,
+        bytes,
+        exports,
+        limits,
+    } = &c;
+    let (lim, exports, limits) = (*lim, exports.as_slice(), limits.as_slice());
+    let mut rep = Report::new(bytes, format!("{lim:?}"));
+    let a = reference(&mut rep, &c);
+    let engine = Engine::new(lim.config());
+    let module = match Module::new(&engine, bytes) {
+        Ok(m) => m,
+        Err(e) => rep.fail(&format!("Module::new failed: {e}")),
+    };
+    let (b, profiled, _) = record(&engine, &module, exports, limits, None, true);
     compare(&rep, "second store of the same engine", &a, &b);
     let total: u64 = b.iter().map(|s| s.gas_used).sum();
     if profiled != total && profiled != total - b[0].gas_used {
@@ -128,12 +250,13 @@ pub fn run(data: &[u8]) {
         ));
     }
     let engine2 = Engine::new(lim.config());
-    let module2 = match Module::new(&engine2, &bytes) {
+    let module2 = match Module::new(&engine2, bytes) {
         Ok(m) => m,
         Err(e) => rep.fail(&format!("second Module::new failed: {e}")),
     };
-    let (c, _) = record(&engine2, &module2, &exports, &limits, None, false);
-    compare(&rep, "fresh engine", &a, &c);
+    let (c2, _, _) = record(&engine2, &module2, exports, limits, None, false);
+    compare(&rep, "fresh engine", &a, &c2);
+    fusion_changes_nothing(&rep, &mut u, &c, &a);
 
     // Each step's limit set to the gas it used: everything repeats exactly (a finished
     // step fits; an out-of-gas step stops at the same instruction).
@@ -143,7 +266,7 @@ pub fn run(data: &[u8]) {
         .chain(std::iter::repeat(0))
         .take(limits.len())
         .collect();
-    let (d, _) = record(&engine, &module, &exports, &tight, None, false);
+    let (d, _, _) = record(&engine, &module, exports, &tight, None, false);
     compare(&rep, "limits = gas used", &a, &d);
 
     // One step with one gas less than it used (and did not run out): it must now run
@@ -160,7 +283,7 @@ pub fn run(data: &[u8]) {
     let k = candidates[u.choose_index(candidates.len()).unwrap_or(0)];
     let mut below = tight.clone();
     below[k] = a[k].gas_used - 1;
-    let (e, _) = record(&engine, &module, &exports, &below, Some(k + 1), false);
+    let (e, _, _) = record(&engine, &module, exports, &below, Some(k + 1), false);
     compare(
         &rep,
         "limits = gas used, before the probed step",

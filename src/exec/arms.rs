@@ -6,8 +6,9 @@
 //! bodies use, over its own registers:
 //!
 //! - `sl!(slot)` / `ssl!(slot, v)`: read / write a frame slot;
-//! - `un!`, `bin!`, `bin_trap!`: `dst = f(a)`, `dst = f(a, b)`, the latter trapping
-//!   when `f` returns `Err(TrapCode)`; `tri!(result)`: the value or a trap;
+//! - `tri!(result)`: the value or a trap (which `un!`, `bin!` and `bin_trap!`,
+//!   defined here over `sl!`, `ssl!` and `tri!`, use: `dst = f(a)`, `dst = f(a, b)`,
+//!   the latter trapping when `f` returns `Err(TrapCode)`);
 //! - `fault!(code)`: trap with `code` at this op;
 //! - `load!`, `store!`: a bounds-checked access of the current memory at an
 //!   address value (`u32`) plus a static offset;
@@ -26,6 +27,35 @@
 //!
 //! An op listed here runs the same code in both backends; an op not listed here has
 //! an arm in `Machine::run` and, where it is hot, its own handler in `tail`.
+
+/// `dst = f(a)`: reads slot `$a` as `$inp`, writes `$e` as `$out` into slot `$dst`,
+/// with the invoking backend's `sl!` and `ssl!`.
+macro_rules! un {
+    ($dst:expr, $a:expr, $inp:ident, $out:ident, |$x:ident| $e:expr) => {{
+        let $x = $inp(sl!($a));
+        ssl!($dst, $out($e));
+    }};
+}
+
+/// `dst = f(a, b)`, as `un!`.
+macro_rules! bin {
+    ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let $y = $inp(sl!($b));
+        let $x = $inp(sl!($a));
+        ssl!($dst, $out($e));
+    }};
+}
+
+/// `dst = f(a, b)` where `f` returns `Err(TrapCode)` to trap, with the invoking
+/// backend's `tri!`.
+macro_rules! bin_trap {
+    ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let $y = $inp(sl!($b));
+        let $x = $inp(sl!($a));
+        let r = tri!($e);
+        ssl!($dst, $out(r));
+    }};
+}
 
 /// Calls `$m!` with the shared arms (see the module docs).
 macro_rules! pure_arms {

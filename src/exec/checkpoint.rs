@@ -2,11 +2,240 @@
 //! instance and the per-page hash cache that makes it cost in proportion to what
 //! changed. Pages written since the last digest are marked dirty by the interpreter
 //! (stores, bulk memory instructions, memory.grow) and by host calls; only those are
-//! hashed again. Depends on runtime (the store) and sha2.
+//! hashed again. Also rebuilds the stack machine's value stack at a wasm
+//! instruction inside a fused op (`machine_stack`), from the body's checkpoint map
+//! (`translate::checkpoint_map`). Depends on runtime (the store), the op table and
+//! sha2.
 
+#[allow(unused_imports)]
+use super::{
+    cold, i32v, i64v, idiv32, idiv64, o_bool, o_i32, o_i64, o_u32, o_u64, sx, trunc, u32v, u64v,
+    TrapCode,
+};
 use crate::exec::PAGE_SIZE;
+use crate::float;
 use crate::runtime::StoreInner as Store;
+use crate::translate::op::Op;
+use crate::translate::CompiledFunc;
 use sha2::{Digest, Sha256};
+
+/// Why [`machine_stack`] gave no stack.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Rebuild {
+    /// An instruction before the one asked for traps (a main instruction: a load out
+    /// of bounds, a division by zero, ...), so the one asked for is never reached.
+    Trap,
+    /// The body has no checkpoint map, or the map does not cover the op, or one of
+    /// its instructions before the one asked for is not a shared arm (a bug in
+    /// detwasm: the translator fuses no such op before another instruction).
+    Internal,
+}
+
+/// The stack machine's value stack (SPEC.md §Trace checkpoints, item 4) just before
+/// wasm instruction `part` (0 to `MAX_PARTS` - 1) of op `pc` of the executing
+/// activation of `code`, of instance `inst`, whose frame starts at slot `fp`, while
+/// op `pc` has not run: every slot below `fp` as the store's value stack holds it,
+/// then the frame's locals and its operand stack at that instruction (the height the
+/// checkpoint map gives), with the operands a folded `local.get` or `local.tee`
+/// left in a local read from it and the instructions of the op before `part` run on
+/// a copy of the frame, each as the translation without fusion lowers it (they
+/// only read memory and globals). With `part` 0 and no alias in force, that is the
+/// value stack as it is.
+///
+/// # Errors
+/// [`Rebuild::Trap`] when an instruction before `part` traps; [`Rebuild::Internal`]
+/// when the body has no checkpoint map or it does not describe the op.
+///
+/// # Complexity
+/// O(value stack height + log body size).
+pub(crate) fn machine_stack(
+    store: &Store,
+    inst: usize,
+    code: &CompiledFunc,
+    fp: usize,
+    pc: usize,
+    part: usize,
+) -> Result<Vec<u64>, Rebuild> {
+    let map = code.checkpoint_map.as_deref().ok_or(Rebuild::Internal)?;
+    let frame = code.num_locals as usize + code.max_operands as usize;
+    let mut stack = store
+        .stack
+        .get(..fp + frame)
+        .ok_or(Rebuild::Internal)?
+        .to_vec();
+    let slots = &mut stack[fp..];
+    for a in map.aliases_at(code.offset(pc, 0).ok_or(Rebuild::Internal)?) {
+        let v = *slots.get(a.local as usize).ok_or(Rebuild::Internal)?;
+        *slots.get_mut(a.slot as usize).ok_or(Rebuild::Internal)? = v;
+    }
+    advance_stack(store, inst, code, fp, pc, stack, 0..part)
+}
+
+/// The stack machine's value stack just before wasm instruction `parts.end` of op
+/// `pc` (as [`machine_stack`]), from `stack`, the one just before instruction
+/// `parts.start` of it: the instructions `parts` run on a copy of the frame.
+///
+/// # Errors
+/// As [`machine_stack`].
+pub(crate) fn advance_stack(
+    store: &Store,
+    inst: usize,
+    code: &CompiledFunc,
+    fp: usize,
+    pc: usize,
+    mut stack: Vec<u64>,
+    parts: std::ops::Range<usize>,
+) -> Result<Vec<u64>, Rebuild> {
+    let map = code.checkpoint_map.as_deref().ok_or(Rebuild::Internal)?;
+    let offset = |i: usize| code.offset(pc, i).ok_or(Rebuild::Internal);
+    let height = map
+        .instr(offset(parts.end)?)
+        .ok_or(Rebuild::Internal)?
+        .height;
+    let nl = code.num_locals as usize;
+    stack.resize(fp + nl + code.max_operands as usize, 0);
+    let slots = &mut stack[fp..];
+    let instance = store.instances.get(inst).ok_or(Rebuild::Internal)?;
+    let mem: &[u8] = instance
+        .mems
+        .first()
+        .and_then(|m| store.memories.get(*m as usize))
+        .map_or(&[], |m| &m.data[..]);
+    let globals = |i: u32| -> Result<u64, Rebuild> {
+        let g = *instance.globals.get(i as usize).ok_or(Rebuild::Internal)?;
+        Ok(store
+            .globals
+            .get(g as usize)
+            .ok_or(Rebuild::Internal)?
+            .value)
+    };
+    for i in parts {
+        let op = map.instr(offset(i)?).ok_or(Rebuild::Internal)?.op;
+        run_alone(op, slots, mem, &globals)?;
+    }
+    stack.truncate(fp + nl + height as usize);
+    Ok(stack)
+}
+
+/// Runs `op`, an op of the translation without fusion that stands for one wasm
+/// instruction, on the frame `slots`, reading memory `mem` and globals through
+/// `global`: the shared arm (`pure_arms!`) of the op, with nothing written but
+/// `slots`. A store, a global write or control flow is [`Rebuild::Internal`].
+// The shared arms are written for backends that branch, return and store: here those
+// macros return at once, leaving their operands unused and the rest of such an arm
+// unreachable.
+#[allow(unused_variables, unreachable_code, unreachable_patterns)]
+fn run_alone(
+    op: Op,
+    slots: &mut [u64],
+    mem: &[u8],
+    global: &dyn Fn(u32) -> Result<u64, Rebuild>,
+) -> Result<(), Rebuild> {
+    macro_rules! sl {
+        ($slot:expr) => {
+            *slots.get($slot as usize).ok_or(Rebuild::Internal)?
+        };
+    }
+    macro_rules! ssl {
+        ($slot:expr, $v:expr) => {{
+            let v: u64 = $v;
+            *slots.get_mut($slot as usize).ok_or(Rebuild::Internal)? = v;
+        }};
+    }
+    macro_rules! fault {
+        ($code:expr) => {{
+            return Err(if $code == TrapCode::Internal {
+                Rebuild::Internal
+            } else {
+                Rebuild::Trap
+            });
+        }};
+    }
+    macro_rules! tri {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(_) => return Err(Rebuild::Trap),
+            }
+        };
+    }
+    macro_rules! load {
+        ($dst:expr, $addr:expr, $off:expr, $n:literal, |$b:ident| $e:expr) => {{
+            let a = u64::from($addr as u32) + u64::from($off);
+            let Some(bytes) = usize::try_from(a).ok().and_then(|a| mem.get(a..a + $n)) else {
+                return Err(Rebuild::Trap);
+            };
+            let mut $b = [0u8; $n];
+            $b.copy_from_slice(bytes);
+            ssl!($dst, $e);
+        }};
+    }
+    macro_rules! store {
+        ($($t:tt)*) => {
+            return Err(Rebuild::Internal)
+        };
+    }
+    macro_rules! branch_to {
+        ($($t:tt)*) => {
+            return Err(Rebuild::Internal)
+        };
+    }
+    macro_rules! enter_segment {
+        ($($t:tt)*) => {
+            return Err(Rebuild::Internal)
+        };
+    }
+    macro_rules! br_if {
+        ($($t:tt)*) => {
+            return Err(Rebuild::Internal)
+        };
+    }
+    macro_rules! moves {
+        ($($t:tt)*) => {
+            return Err(Rebuild::Internal)
+        };
+    }
+    macro_rules! skip {
+        ($($t:tt)*) => {
+            return Err(Rebuild::Internal)
+        };
+    }
+    macro_rules! peek {
+        ($($t:tt)*) => {
+            return Err(Rebuild::Internal)
+        };
+    }
+    macro_rules! ret {
+        ($($t:tt)*) => {
+            return Err(Rebuild::Internal)
+        };
+    }
+    macro_rules! global_set {
+        ($($t:tt)*) => {
+            return Err(Rebuild::Internal)
+        };
+    }
+    macro_rules! global_get {
+        ($i:expr) => {
+            global($i)?
+        };
+    }
+    macro_rules! memory_pages {
+        () => {
+            (mem.len() / PAGE_SIZE) as u64
+        };
+    }
+    macro_rules! alone {
+        ($($name:ident $fields:tt => $body:expr,)*) => {
+            match op {
+                $(Op::$name $fields => $body,)*
+                _ => return Err(Rebuild::Internal),
+            }
+        };
+    }
+    pure_arms!(alone);
+    Ok(())
+}
 
 /// Cached SHA-256 of every 64 KiB page of one memory, with dirty flags.
 #[derive(Clone, Debug, Default)]

@@ -102,9 +102,10 @@ struct Regs {
 enum Exit {
     Done,
     SwitchToStep,
-    /// The instruction at `regs.pc` would pass the next checkpoint boundary: take the
-    /// checkpoint, then run it (in step mode).
-    Checkpoint,
+    /// Wasm instruction `part` of the op at `regs.pc` would pass the next checkpoint
+    /// boundary (those before it fit): take the checkpoint there, then go on (in step
+    /// mode).
+    Checkpoint(u8),
     /// The threaded backend has no handler for the op at `regs.pc`: run it in the
     /// loop backend, then come back.
     #[cfg_attr(not(detwasm_tail), allow(dead_code))]
@@ -154,6 +155,14 @@ struct Machine<'s> {
     /// Set while step mode runs an op whose folded `local.set` it could not pay (see
     /// `oog_after` in `run`): a trap of that op refunds nothing for the set.
     unpaid_tail: bool,
+    /// Set when a checkpoint was due at an instruction that is never reached (one
+    /// before it in the same op traps): step mode runs that op past the fence.
+    cp_skip: bool,
+    /// With checkpoints on, for a resumable call that step mode stops at a fused op's
+    /// unpaid `local.set` (`oog_after` in `run`): the stack machine's value stack at
+    /// that instruction, taken before the op ran (`checkpoint::machine_stack`), for
+    /// the suspension's state digest.
+    owed_stack: Option<Vec<u64>>,
     /// Gas beyond the checkpoint fence: the loop sees only the gas up to the next
     /// checkpoint boundary, so running into the fence is an out-of-gas fault that the
     /// loop turns into a checkpoint. The real remaining gas is the loop's plus this.
@@ -392,6 +401,8 @@ impl<'s> Machine<'s> {
             dispatch: c.dispatch,
             fence: 0,
             unpaid_tail: false,
+            cp_skip: false,
+            owed_stack: None,
             resumable,
             host_stop: false,
             host_panic: None,
@@ -459,8 +470,10 @@ impl Machine<'_> {
                     return Ok(Run::Done(self.store.stack[regs.fp..regs.fp + n].to_vec()));
                 }
                 Ok(Exit::SwitchToStep) => mode = Mode::Step,
-                Ok(Exit::Checkpoint) => {
-                    self.take_checkpoint(&regs);
+                Ok(Exit::Checkpoint(part)) => {
+                    if let Err(code) = self.take_checkpoint(&regs, part) {
+                        return Err(self.fail(code, &regs));
+                    }
                     mode = Mode::Step;
                 }
                 Ok(Exit::Fallback) => mode = Mode::One,
@@ -506,34 +519,60 @@ impl Machine<'_> {
         self.fence = remaining.saturating_sub(room);
     }
 
-    /// Takes the checkpoint before the op at `regs.pc` and moves the boundary past it.
-    fn take_checkpoint(&mut self, regs: &Regs) {
+    /// Takes the checkpoint before wasm instruction `part` of the op at `regs.pc`
+    /// (which has not run; the base gas of its instructions before `part` fits below
+    /// the boundary and is not charged yet) and moves the boundary past it. When an
+    /// instruction before `part` traps, `part` is never reached: no checkpoint, and
+    /// step mode runs the op past the fence (`cp_skip`). `TrapCode::Internal` when the
+    /// body's checkpoint map does not describe the op (a bug in detwasm).
+    fn take_checkpoint(&mut self, regs: &Regs, part: u8) -> Result<(), TrapCode> {
+        let internal = TrapCode::Internal;
         let used = self
             .store
             .gas_limit
             .saturating_sub(self.store.gas_remaining);
-        let Some((cf, inst)) = self.code_arc(regs.func) else {
-            return;
+        let (cf, inst) = self.code_arc(regs.func).ok_or(internal)?;
+        let p = usize::from(part);
+        let parts = cf.parts(regs.pc).ok_or(internal)?;
+        let before: u64 = parts.iter().take(p).map(|c| u64::from(*c)).sum();
+        let stack = match checkpoint::machine_stack(self.store, inst, &cf, regs.fp, regs.pc, p) {
+            Ok(stack) => stack,
+            Err(checkpoint::Rebuild::Trap) => {
+                self.cp_skip = true;
+                return Ok(());
+            }
+            Err(checkpoint::Rebuild::Internal) => return Err(internal),
         };
-        let cost = u64::from(cf.cost(regs.pc).unwrap_or(0));
-        let offset = cf.offset(regs.pc, 0).unwrap_or(0);
+        self.record_checkpoint(regs.func, (&cf, inst), (regs.pc, p), used + before, &stack)
+    }
+
+    /// Records the checkpoint before wasm instruction `at.1` of op `at.0` of function
+    /// `func` (body and instance `code`), with `used` gas used before it and the stack
+    /// machine's value stack `stack` there, and moves the boundary past the
+    /// instruction's base cost. `TrapCode::Internal` when the body has no such
+    /// instruction.
+    pub(super) fn record_checkpoint(
+        &mut self,
+        func: u32,
+        (cf, inst): (&CompiledFunc, usize),
+        (pc, part): (usize, usize),
+        used: u64,
+        stack: &[u64],
+    ) -> Result<(), TrapCode> {
+        let internal = TrapCode::Internal;
+        let cost = u64::from(*cf.parts(pc).ok_or(internal)?.get(part).ok_or(internal)?);
+        let offset = cf.offset(pc, part).ok_or(internal)?;
         let func_index = self
             .store
             .instances
             .get(inst)
-            .and_then(|i| i.defined_func_index(regs.func))
+            .and_then(|i| i.defined_func_index(func))
             .unwrap_or(0);
-        // The operand stack as the stack machine has it before the op: fusion is off
-        // while checkpointing, so every op writes its result where the stack machine
-        // pushes it, and the translator kept each op's operand height.
-        let h = cf.heights.get(regs.pc).copied().unwrap_or(0) as usize;
-        let sp = regs.fp + cf.num_locals as usize + h;
-        let stack: Vec<u64> = self.store.stack[..sp].to_vec();
-        let state_digest = checkpoint::state_digest(self.store, inst, &stack);
+        let state_digest = checkpoint::state_digest(self.store, inst, stack);
         let cp = crate::runtime::Checkpoint {
             index: self.store.checkpoint_index,
             gas_used: used,
-            func: FuncAddr(regs.func),
+            func: FuncAddr(func),
             func_index,
             offset,
             state_digest,
@@ -547,6 +586,7 @@ impl Machine<'_> {
             hook.checkpoint(&cp);
             self.store.trace_hook = Some(hook);
         }
+        Ok(())
     }
 
     /// Turns a fault into a trap: refunds what the trapping activation prepaid and will
@@ -559,6 +599,7 @@ impl Machine<'_> {
         // it unexecuted; it was charged with the op unless an out-of-gas stop in step
         // mode ran the op without paying it (`unpaid_tail`).
         let unpaid_tail = std::mem::take(&mut self.unpaid_tail);
+        self.owed_stack = None;
         let refund = match wasm_code(self.store, regs.func) {
             Some(c) if self.metering => {
                 let rest = if regs.prepaid {
@@ -828,27 +869,6 @@ impl Machine<'_> {
                 let v: u64 = $v;
                 // SAFETY: as for `sl!`.
                 unsafe { *fpp.add($slot as usize) = v }
-            }};
-        }
-        macro_rules! un {
-            ($dst:expr, $a:expr, $inp:ident, $out:ident, |$x:ident| $e:expr) => {{
-                let $x = $inp(sl!($a));
-                ssl!($dst, $out($e));
-            }};
-        }
-        macro_rules! bin {
-            ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
-                let $y = $inp(sl!($b));
-                let $x = $inp(sl!($a));
-                ssl!($dst, $out($e));
-            }};
-        }
-        macro_rules! bin_trap {
-            ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
-                let $y = $inp(sl!($b));
-                let $x = $inp(sl!($a));
-                let r = tri!($e);
-                ssl!($dst, $out(r));
             }};
         }
         macro_rules! ea {
@@ -1122,8 +1142,28 @@ impl Machine<'_> {
                 let side = cf!().side[pc];
                 let c = u64::from(side.cost());
                 if gas < c && self.fence > 0 {
-                    save!();
-                    return Ok(Exit::Checkpoint);
+                    if std::mem::take(&mut self.cp_skip) {
+                        // The checkpoint was due at an instruction of this op that is
+                        // never reached (`take_checkpoint`): the op runs (and traps)
+                        // with the gas beyond the fence, as without checkpoints.
+                        gas += self.fence;
+                        self.fence = 0;
+                    } else {
+                        // The first instruction of the op that does not fit below the
+                        // boundary takes the checkpoint.
+                        let mut k = 0u8;
+                        let mut left = gas;
+                        for part in side.parts {
+                            let part = u64::from(part);
+                            if left < part {
+                                break;
+                            }
+                            left -= part;
+                            k += 1;
+                        }
+                        save!();
+                        return Ok(Exit::Checkpoint(k));
+                    }
                 }
                 if gas < c {
                     // Charge the components of a fused op that fit, then stop before
@@ -1141,6 +1181,19 @@ impl Machine<'_> {
                     if usize::from(k) > cf!().main_part(pc) {
                         oog_after = Some(k);
                         self.unpaid_tail = true;
+                        if track && self.resumable {
+                            // The op runs before the stop: its stack machine's stack
+                            // at the stop is taken now, for the suspension's digest.
+                            let at = checkpoint::machine_stack(
+                                self.store,
+                                inst,
+                                cf!(),
+                                fp,
+                                pc,
+                                usize::from(k),
+                            );
+                            self.owed_stack = at.ok();
+                        }
                     } else {
                         regs.part = Some(k);
                         // SAFETY: `ip` is in bounds (above); one past it is too.
@@ -2083,6 +2136,8 @@ mod tests {
             dispatch: crate::config::Dispatch::Auto,
             fence: 0,
             unpaid_tail: false,
+            cp_skip: false,
+            owed_stack: None,
             resumable: false,
             host_stop: false,
             host_panic: None,

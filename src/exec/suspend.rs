@@ -24,8 +24,8 @@
 //! Depends on the machine of `mod.rs` and the store.
 
 use super::{
-    call_host_root, finish, unexecuted_gas, wasm_code, Frame, HostStop, Machine, Outcome, Regs,
-    Run, Trap, TrapCode,
+    call_host_root, checkpoint, finish, unexecuted_gas, wasm_code, Frame, HostStop, Machine,
+    Outcome, Regs, Run, Trap, TrapCode,
 };
 use crate::error::Error;
 use crate::runtime::{Replayed, StoreInner as Store};
@@ -84,6 +84,10 @@ pub(crate) struct WasmState {
     /// For a stop inside a host call answered by a replaying trace hook: the host
     /// function and the recorded answer, which the call takes when it runs again.
     pub replay: Option<(u32, Replayed)>,
+    /// With checkpoints on (`Config::checkpoint_interval > 0`): the stack machine's
+    /// value stack at the instruction the call stopped at, what a checkpoint there
+    /// digests (`checkpoint::machine_stack`; SPEC.md §Snapshot, state digest).
+    pub digest_stack: Option<Vec<u64>>,
 }
 
 impl Machine<'_> {
@@ -95,8 +99,8 @@ impl Machine<'_> {
         let at = regs.pc.saturating_sub(1);
         let unpaid_tail = std::mem::take(&mut self.unpaid_tail);
         let host_stop = std::mem::take(&mut self.host_stop);
-        let code_arc = self.code_arc(regs.func).map(|(c, _)| c);
-        let code = code_arc.as_deref();
+        let code_arc = self.code_arc(regs.func);
+        let code = code_arc.as_ref().map(|(c, _)| &**c);
         let refund = match code {
             Some(c) if self.metering => {
                 let rest = if regs.prepaid {
@@ -142,6 +146,17 @@ impl Machine<'_> {
         } else {
             Trap::at(TrapCode::OutOfGas, FuncAddr(regs.func), at).with_part(part)
         };
+        // With checkpoints on, what a checkpoint at the stop digests: the op has not
+        // run, except at an unpaid `local.set`, whose stack step mode took before.
+        let owed_stack = self.owed_stack.take();
+        let digest_stack = match (&code_arc, regs.part) {
+            _ if self.cp_interval == 0 => None,
+            (_, Some(k)) if usize::from(k) > main => owed_stack,
+            (Some((c, inst)), _) => {
+                checkpoint::machine_stack(self.store, *inst, c, regs.fp, at, usize::from(part)).ok()
+            }
+            (None, _) => None,
+        };
         let mut stack = std::mem::take(&mut self.store.stack);
         // Every slot of the live activations (a caller's operand slots may reach past
         // the frame of a small callee above them).
@@ -159,6 +174,7 @@ impl Machine<'_> {
             paid: if self.metering { paid } else { 0 },
             owed_from: if self.metering { owed_from } else { None },
             replay: self.replay_pending.take(),
+            digest_stack,
         };
         keep(self.store, FuncAddr(root), trap.clone(), State::Wasm(state));
         trap
@@ -167,7 +183,7 @@ impl Machine<'_> {
     /// Continues a suspended wasm call from `w`.
     pub(super) fn resume_wasm(&mut self, root: u32, w: WasmState) -> Result<Run, Trap> {
         let internal = || Trap::new(TrapCode::Internal);
-        let Some((cf, _)) = self.code_arc(w.func) else {
+        let Some((cf, inst)) = self.code_arc(w.func) else {
             return Err(internal());
         };
         let (pc, fp) = (w.pc as usize, w.fp as usize);
@@ -206,10 +222,30 @@ impl Machine<'_> {
         }
         if let Some(k) = w.owed_from {
             // The rest of the op before `pc`, component by component (SPEC.md §Gas
-            // rule 1): a component that still does not fit suspends again, unchanged.
-            let parts = cf.parts(pc.saturating_sub(1)).ok_or_else(internal)?;
+            // rule 1), each taking the checkpoint due before it (with checkpoints on;
+            // the stack machine's stack moves on past the components paid): a
+            // component that still does not fit suspends again, unchanged.
+            let at = pc.saturating_sub(1);
+            let parts = cf.parts(at).ok_or_else(internal)?;
+            let (mut digest, mut digest_at) = (w.digest_stack, usize::from(k));
             for (i, part) in parts.iter().enumerate().skip(usize::from(k)) {
                 let part = u64::from(*part);
+                if part > 0 && self.cp_interval > 0 {
+                    let d = digest.ok_or_else(internal)?;
+                    let d =
+                        checkpoint::advance_stack(self.store, inst, &cf, fp, at, d, digest_at..i)
+                            .map_err(|_| internal())?;
+                    digest_at = i;
+                    let used = self
+                        .store
+                        .gas_limit
+                        .saturating_sub(self.store.gas_remaining);
+                    if used + part > self.store.checkpoint_next {
+                        self.record_checkpoint(w.func, (&cf, inst), (at, i), used, &d)
+                            .map_err(|_| internal())?;
+                    }
+                    digest = Some(d);
+                }
                 if self.store.gas_remaining < part {
                     let state = WasmState {
                         frames: std::mem::take(&mut self.frames),
@@ -222,8 +258,9 @@ impl Machine<'_> {
                         paid: 0,
                         owed_from: Some(u8::try_from(i).unwrap_or(u8::MAX)),
                         replay: self.replay_pending.take(),
+                        digest_stack: digest,
                     };
-                    let trap = Trap::at(TrapCode::OutOfGas, FuncAddr(w.func), pc.saturating_sub(1))
+                    let trap = Trap::at(TrapCode::OutOfGas, FuncAddr(w.func), at)
                         .with_part(u8::try_from(i).unwrap_or(u8::MAX));
                     keep(self.store, FuncAddr(root), trap.clone(), State::Wasm(state));
                     return Ok(Run::Suspended(trap));

@@ -283,27 +283,6 @@ macro_rules! handler {
                     unsafe { *fpp.add($slot as usize) = v }
                 }};
             }
-            macro_rules! un {
-                ($dst:expr, $a:expr, $inp:ident, $out:ident, |$x:ident| $e:expr) => {{
-                    let $x = $inp(sl!($a));
-                    ssl!($dst, $out($e));
-                }};
-            }
-            macro_rules! bin {
-                ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
-                    let $y = $inp(sl!($b));
-                    let $x = $inp(sl!($a));
-                    ssl!($dst, $out($e));
-                }};
-            }
-            macro_rules! bin_trap {
-                ($dst:expr, $a:expr, $b:expr, $inp:ident, $out:ident, |$x:ident, $y:ident| $e:expr) => {{
-                    let $y = $inp(sl!($b));
-                    let $x = $inp(sl!($a));
-                    let r = tri!($e);
-                    ssl!($dst, $out(r));
-                }};
-            }
             macro_rules! ea {
                 ($addr:expr, $off:expr, $n:expr) => {{
                     let a = u64::from($addr as u32) + u64::from($off);

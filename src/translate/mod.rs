@@ -9,12 +9,14 @@
 //! visited once and every fixup is patched once.
 //! Depends on validate (errors), gas (the schedule) and value.
 
+pub(crate) mod checkpoint_map;
 pub mod exn_map;
 pub mod op;
 
 use crate::error::Error;
 use crate::gas;
 use crate::validate::ValidateError;
+use checkpoint_map::{Alias, CheckpointMap};
 use exn_map::{ExnMap, ExnMapBuilder};
 use op::{Op, OpKind};
 use wasmparser::{
@@ -30,8 +32,11 @@ pub(crate) struct TranslateEnv<'a> {
     pub max_control_depth: u32,
     /// Whether to emit `ConsumeGas` ops (Config::gas_metering).
     pub metering: bool,
-    /// Whether to fuse instructions into one op (off while checkpointing).
+    /// Whether to fuse instructions into one op (`Config::fusion`).
     pub fuse: bool,
+    /// Whether to build each body's `CheckpointMap` (`Config::checkpoint_interval`
+    /// above 0).
+    pub checkpoints: bool,
     /// How many of the module's functions are imported (a call of a higher index is
     /// a `CallInternal`).
     pub num_imported_funcs: u32,
@@ -108,9 +113,9 @@ pub struct CompiledFunc {
     /// counter (`fuse_counter_branch`), the one after it is a `local.set`); empty (no
     /// allocation) for a body without fused ops.
     fused: Box<[FusedSide]>,
-    /// Operand height before each op, kept only when fusion is off (checkpoints take
-    /// the operand stack at an op); empty otherwise.
-    pub(crate) heights: Box<[u32]>,
+    /// What checkpoints need to name the stack machine's value stack at each wasm
+    /// instruction; only with checkpoints on (`TranslateEnv::checkpoints`).
+    pub(crate) checkpoint_map: Option<Box<CheckpointMap>>,
     /// Exception handlers, innermost first for any covered position.
     pub handlers: Box<[Handler]>,
     /// Where the frame holds `exnref` values, for the exception collection (SPEC.md
@@ -194,7 +199,7 @@ impl CompiledFunc {
             code: Box::new([Op::Unreachable]),
             side: Box::new([OpSide::default()]),
             fused: Box::new([]),
-            heights: Box::new([]),
+            checkpoint_map: None,
             handlers: Box::new([]),
             exn_map: None,
         }
@@ -303,7 +308,6 @@ struct TSide {
 pub(crate) struct TranslateScratch {
     code: Vec<Op>,
     sides: Vec<TSide>,
-    heights: Vec<u32>,
     ctrl: Vec<Ctrl>,
     handlers: Vec<(u32, Handler)>,
     /// Cleared fixup lists of closed blocks, for the next blocks to reuse.
@@ -317,8 +321,11 @@ struct Translator<'e> {
     code: Vec<Op>,
     /// Per op: what it stands for (parts, their offsets, the main part).
     sides: Vec<TSide>,
-    /// Per op, when fusion is off: the operand height before it.
+    /// Per op, with checkpoints on and fusion off: the operand height before it.
     heights: Vec<u32>,
+    /// With checkpoints and fusion on: the operands whose slot a folded `local.get`
+    /// or `local.tee` left unwritten (`CheckpointMap`).
+    aliases: Vec<Alias>,
     /// Offset of the operator being translated.
     cur_offset: u32,
     /// Operand height before the operator being translated.
@@ -461,10 +468,13 @@ impl<'e> Translator<'e> {
                 if !folds {
                     break;
                 }
-                // A `local.tee`'s copy back stands for nothing (`emit_local_tee`).
+                // A `local.tee`'s copy back stands for nothing (`emit_local_tee`):
+                // its operand is the local until this op pops it.
                 if self.sides[n - 1].parts[0] != 0 {
                     folded[nf] = (self.sides[n - 1].parts[0], self.sides[n - 1].offsets[0]);
                     nf += 1;
+                } else if let Op::Copy { dst, src } = self.code[n - 1] {
+                    self.alias(dst, src, self.sides[n - 1].offsets[0]);
                 }
                 self.code.pop();
                 self.sides.pop();
@@ -536,6 +546,7 @@ impl<'e> Translator<'e> {
                     }
                     if side.parts[0] == 0 {
                         // A `local.tee`'s copy back, standing for nothing: only removed.
+                        self.alias(t, src, side.offsets[0]);
                         self.code.remove(m);
                         self.sides.remove(m);
                         return Some(src);
@@ -557,6 +568,7 @@ impl<'e> Translator<'e> {
                         offsets,
                         main,
                     };
+                    self.alias(t, src, side.offsets[0]);
                     self.code.remove(m);
                     self.sides.remove(m);
                     return Some(src);
@@ -578,6 +590,20 @@ impl<'e> Translator<'e> {
             }
         }
         None
+    }
+
+    /// With checkpoints on, records that from just after the `local.get` or
+    /// `local.tee` at byte offset `from` up to the current instruction, which pops
+    /// it, the operand in slot `slot` is local `local` (`CheckpointMap`).
+    fn alias(&mut self, slot: u32, local: u32, from: u32) {
+        if self.env.checkpoints {
+            self.aliases.push(Alias {
+                slot,
+                local,
+                from,
+                to: self.cur_offset,
+            });
+        }
     }
 
     /// Lowers `local.set x` of the operand in slot `t`: when fusing and the op just
@@ -653,15 +679,27 @@ impl<'e> Translator<'e> {
     /// When fusing and the op just before (after the barrier) wrote slot `t` as its
     /// one result and stands for fewer than `MAX_PARTS` instructions, makes it write `x`
     /// instead and stand for one more instruction of cost `cost`, and returns true.
+    /// Not an op that only the interpreter loop runs (`ref.func`, `table.size`): a
+    /// checkpoint at the `local.set` runs the op's instructions on a copy of the frame
+    /// (`exec::checkpoint::machine_stack`), which knows the shared arms only.
     fn retarget_last(&mut self, t: u32, x: u32, cost: u32) -> bool {
         let n = self.code.len();
-        if !self.env.fuse || n <= self.barrier {
+        if !self.env.fuse
+            || n <= self.barrier
+            || matches!(self.code[n - 1], Op::RefFunc { .. } | Op::TableSize { .. })
+        {
             return false;
         }
         let k = self.parts_used(n - 1);
+        let last = self.code[n - 1];
         match self.code[n - 1].dst_mut().filter(|d| **d == t) {
             Some(dst) if k < MAX_PARTS => {
                 *dst = x;
+                if let (0, Op::Copy { src, .. }) = (k, last) {
+                    // A `local.tee`'s copy back, which stood for nothing: its operand
+                    // is the local until this instruction pops it.
+                    self.alias(t, src, self.sides[n - 1].offsets[0]);
+                }
                 self.add_part(n - 1, cost);
                 true
             }
@@ -1175,8 +1213,12 @@ impl<'e> Translator<'e> {
                 if dst == results && dst >= self.nl {
                     self.seg_cost += u64::from(cost);
                     self.code[n - 1] = Op::Return { results: src };
-                    // A `local.tee`'s copy back stands for nothing (no part 0).
+                    // A `local.tee`'s copy back stands for nothing (no part 0): its
+                    // operand is the local until the return.
                     let k = usize::from(self.sides[n - 1].parts[0] != 0);
+                    if k == 0 {
+                        self.alias(dst, src, self.sides[n - 1].offsets[0]);
+                    }
                     if cost != 0 {
                         self.sides[n - 1].parts[k] = small(cost);
                         self.sides[n - 1].offsets[k] = self.cur_offset;
@@ -1202,7 +1244,7 @@ impl<'e> Translator<'e> {
             offsets,
             main: 0,
         });
-        if !self.env.fuse {
+        if self.env.checkpoints && !self.env.fuse {
             self.heights.push(self.cur_h);
         }
         self.code.len() - 1
@@ -2292,6 +2334,9 @@ fn small(cost: u32) -> u8 {
 /// which decides; translation itself rejects nothing a valid body can contain.
 /// `Error::Internal` when a translator invariant breaks (a bug in detwasm).
 ///
+/// With checkpoints on (`TranslateEnv::checkpoints`) and fusion, the body is
+/// validated and translated a second time without fusion, for its `CheckpointMap`.
+///
 /// # Complexity
 /// O(body size) in time and memory.
 pub(crate) fn translate_function(
@@ -2303,12 +2348,60 @@ pub(crate) fn translate_function(
     num_params: u32,
     num_results: u32,
 ) -> Result<(CompiledFunc, FuncValidatorAllocations), Error> {
+    let arity = (num_params, num_results);
+    if !env.checkpoints {
+        let once = translate_once(func, body, env, allocs, scratch, arity)?;
+        return Ok((once.compiled, once.allocs));
+    }
+    let again = env.fuse.then(|| FuncToValidate {
+        resources: func.resources.clone(),
+        index: func.index,
+        ty: func.ty,
+        features: func.features,
+    });
+    let mut once = translate_once(func, body, env, allocs, scratch, arity)?;
+    let map = match again {
+        Some(func) => {
+            let plain_env = TranslateEnv {
+                fuse: false,
+                ..*env
+            };
+            let plain = translate_once(func, body, &plain_env, once.allocs, scratch, arity)?;
+            once.allocs = plain.allocs;
+            CheckpointMap::new(&plain.compiled, &plain.heights, once.aliases)?
+        }
+        None => CheckpointMap::new(&once.compiled, &once.heights, Vec::new())?,
+    };
+    once.compiled.checkpoint_map = Some(Box::new(map));
+    Ok((once.compiled, once.allocs))
+}
+
+/// One translation of a body (`translate_function`), with what its checkpoint map
+/// is built from.
+struct Once {
+    compiled: CompiledFunc,
+    allocs: FuncValidatorAllocations,
+    /// Per op, with checkpoints on and fusion off: the operand height before it.
+    heights: Vec<u32>,
+    /// With checkpoints and fusion on: the operands left in a local (`Alias`).
+    aliases: Vec<Alias>,
+}
+
+fn translate_once(
+    func: FuncToValidate<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    env: &TranslateEnv<'_>,
+    allocs: FuncValidatorAllocations,
+    scratch: &mut TranslateScratch,
+    (num_params, num_results): (u32, u32),
+) -> Result<Once, Error> {
     let mut t = Translator {
         env,
         fixup_pool: std::mem::take(&mut scratch.fixup_pool),
         code: std::mem::take(&mut scratch.code),
         sides: std::mem::take(&mut scratch.sides),
-        heights: std::mem::take(&mut scratch.heights),
+        heights: Vec::new(),
+        aliases: Vec::new(),
         cur_offset: 0,
         cur_h: 0,
         nl: 0,
@@ -2383,23 +2476,26 @@ pub(crate) fn translate_function(
             .filter(|(_, d)| d.parts[1] != 0)
             .map(|(pc, d)| fused_side(pc, d))
             .collect::<Result<_, _>>()?,
-        heights: t.heights.as_slice().into(),
+        checkpoint_map: None,
         code: t.code.as_slice().into(),
         handlers: t.handlers.iter().map(|(_, h)| *h).collect(),
         exn_map: t.exn.take().and_then(ExnMapBuilder::finish),
     };
     t.code.clear();
     t.sides.clear();
-    t.heights.clear();
     t.ctrl.clear();
     t.handlers.clear();
     *scratch = TranslateScratch {
         code: t.code,
         sides: t.sides,
-        heights: t.heights,
         ctrl: t.ctrl,
         handlers: t.handlers,
         fixup_pool: t.fixup_pool,
     };
-    Ok((compiled, facts.allocs))
+    Ok(Once {
+        compiled,
+        allocs: facts.allocs,
+        heights: t.heights,
+        aliases: t.aliases,
+    })
 }
