@@ -31,6 +31,10 @@ use common::{
 
 const ENGINES: &[&str] = &["detwasm", "detwasm-nogas", "wasmi", "wasmi-fuel"];
 
+/// The checkpoint interval of the `detwasm-cp` and `detwasm-cp-unfused` engines of
+/// `instructions run` (gas units).
+const CHECKPOINT_INTERVAL: u64 = 1_000_000;
+
 /// Loads `program` in `engine` and calls it `reps` times, checking each result; for
 /// the SQLite demo, runs the whole session `reps` times.
 fn run(engine: &str, program: &str, reps: u32) {
@@ -53,6 +57,20 @@ fn run(engine: &str, program: &str, reps: u32) {
             let mut runner = DetwasmRunner::new(&engine, &module, p.export);
             for _ in 0..reps {
                 assert_eq!(runner.call(p.arg), p.expected, "{program} on detwasm");
+            }
+        }
+        // Not in the table (counted by hand for BENCHMARKS.md): checkpoints every
+        // `CHECKPOINT_INTERVAL` gas with the fused and the unfused translation.
+        "detwasm-cp" | "detwasm-cp-unfused" => {
+            let engine = detwasm::Engine::new(detwasm::Config {
+                checkpoint_interval: CHECKPOINT_INTERVAL,
+                fusion: engine == "detwasm-cp",
+                ..detwasm::Config::default()
+            });
+            let module = detwasm::Module::new(&engine, &bytes).unwrap();
+            let mut runner = DetwasmRunner::new(&engine, &module, p.export);
+            for _ in 0..reps {
+                assert_eq!(runner.call(p.arg), p.expected, "{program} with checkpoints");
             }
         }
         "wasmi" | "wasmi-fuel" => {
