@@ -7,10 +7,8 @@
 //! (`translate::checkpoint_map`). Depends on runtime (the store), the op table and
 //! sha2.
 
-#[allow(unused_imports)]
 use super::{
-    cold, i32v, i64v, idiv32, idiv64, o_bool, o_i32, o_i64, o_u32, o_u64, sx, trunc, u32v, u64v,
-    TrapCode,
+    i32v, i64v, idiv32, idiv64, o_bool, o_i32, o_i64, o_u32, o_u64, sx, trunc, u32v, u64v, TrapCode,
 };
 use crate::exec::PAGE_SIZE;
 use crate::float;
@@ -170,51 +168,18 @@ fn run_alone(
             ssl!($dst, $e);
         }};
     }
-    macro_rules! store {
-        ($($t:tt)*) => {
-            return Err(Rebuild::Internal)
-        };
+    // Stores, global writes and control flow: refused (`$d` is a `$`, so that the
+    // macros defined here can take any tokens).
+    macro_rules! refused {
+        ($d:tt $($name:ident)*) => {$(
+            macro_rules! $name {
+                ($d($d t:tt)*) => {
+                    return Err(Rebuild::Internal)
+                };
+            }
+        )*};
     }
-    macro_rules! branch_to {
-        ($($t:tt)*) => {
-            return Err(Rebuild::Internal)
-        };
-    }
-    macro_rules! enter_segment {
-        ($($t:tt)*) => {
-            return Err(Rebuild::Internal)
-        };
-    }
-    macro_rules! br_if {
-        ($($t:tt)*) => {
-            return Err(Rebuild::Internal)
-        };
-    }
-    macro_rules! moves {
-        ($($t:tt)*) => {
-            return Err(Rebuild::Internal)
-        };
-    }
-    macro_rules! skip {
-        ($($t:tt)*) => {
-            return Err(Rebuild::Internal)
-        };
-    }
-    macro_rules! peek {
-        ($($t:tt)*) => {
-            return Err(Rebuild::Internal)
-        };
-    }
-    macro_rules! ret {
-        ($($t:tt)*) => {
-            return Err(Rebuild::Internal)
-        };
-    }
-    macro_rules! global_set {
-        ($($t:tt)*) => {
-            return Err(Rebuild::Internal)
-        };
-    }
+    refused!($ store branch_to enter_segment br_if moves skip peek ret global_set);
     macro_rules! global_get {
         ($i:expr) => {
             global($i)?
