@@ -10,7 +10,8 @@
 //! calls its entry point REPS times and checks every result), and reports
 //! (count(3) - count(1)) / 2: the instructions of one call, without process start-up,
 //! translation or instantiation, and the geometric mean of each ratio over the
-//! programs. The SQLite demo (`sqlite_demo`) is counted for detwasm only (wasmi would
+//! programs. `translate_sqlite` counts one `Module::new` of `examples/sqlite3.wasm` in
+//! each engine (wasmi in its eager mode), count(2) - count(1): translation alone. The SQLite demo (`sqlite_demo`) is counted for detwasm only (wasmi would
 //! need a WASI host), as one whole `session::run` (translation and instantiation
 //! included), count(2 runs) - count(1 run); it takes several minutes under callgrind.
 //! Arguments select programs by name (`cargo bench --bench instructions -- sieve vm`);
@@ -35,9 +36,32 @@ const ENGINES: &[&str] = &["detwasm", "detwasm-nogas", "wasmi", "wasmi-fuel"];
 /// `instructions run` (gas units).
 const CHECKPOINT_INTERVAL: u64 = 1_000_000;
 
+/// The pseudo-program that translates `examples/sqlite3.wasm` (`Module::new`, wasmi
+/// in its eager mode) once per repetition and runs nothing.
+const TRANSLATE_SQLITE: &str = "translate_sqlite";
+
 /// Loads `program` in `engine` and calls it `reps` times, checking each result; for
 /// the SQLite demo, runs the whole session `reps` times.
 fn run(engine: &str, program: &str, reps: u32) {
+    if program == TRANSLATE_SQLITE {
+        let bytes = SqliteDemo::load().module_bytes().to_vec();
+        match engine {
+            "detwasm" | "detwasm-nogas" => {
+                let engine = detwasm_engine(engine == "detwasm");
+                for _ in 0..reps {
+                    detwasm::Module::new(&engine, &bytes).unwrap();
+                }
+            }
+            "wasmi" | "wasmi-fuel" => {
+                let engine = wasmi_engine(engine == "wasmi-fuel");
+                for _ in 0..reps {
+                    wasmi::Module::new(&engine, &bytes).unwrap();
+                }
+            }
+            other => panic!("unknown engine {other}"),
+        }
+        return;
+    }
     if program == SQLITE_DEMO {
         let demo = SqliteDemo::load();
         for _ in 0..reps {
@@ -151,6 +175,27 @@ fn main() {
             mean(1),
             mean(2),
             mean(3)
+        );
+    }
+    if filters.is_empty() || filters.contains(&TRANSLATE_SQLITE) {
+        // One `Module::new` of sqlite3.wasm per repetition: count(2) - count(1).
+        let per_module: Vec<f64> = ENGINES
+            .iter()
+            .map(|e| {
+                common::callgrind_count(&[e, TRANSLATE_SQLITE], 2)
+                    .saturating_sub(common::callgrind_count(&[e, TRANSLATE_SQLITE], 1))
+                    as f64
+            })
+            .collect();
+        let [a, n, w, f] = per_module[..] else {
+            unreachable!()
+        };
+        println!(
+            "{TRANSLATE_SQLITE:<8} {a:>14.0} {n:>14.0} {w:>14.0} {f:>14.0} {:>8.3} {:>8.3} {:>8.3} {:>8.3}   (one Module::new of sqlite3.wasm; not in the means)",
+            a / n,
+            f / w,
+            a / w,
+            a / f
         );
     }
     if filters.is_empty() || filters.contains(&SQLITE_DEMO) {

@@ -224,6 +224,23 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Error> {
     })
 }
 
+/// Whether any function type, global or table of `m` (defined or imported) holds an
+/// `exnref`: then a call, `global.get` or `table.get` can push one in any function
+/// (`TranslateEnv::exn_types`).
+fn mentions_exnref(m: &ModuleInner) -> bool {
+    let exn = |t: &ValType| *t == ValType::ExnRef;
+    m.types
+        .iter()
+        .any(|t| t.params().iter().chain(t.results()).any(exn))
+        || m.globals.iter().any(|(g, _)| exn(&g.content))
+        || m.tables.iter().any(|(t, _)| exn(&t.elem))
+        || m.imports.iter().any(|i| match &i.ty {
+            ExternType::Global(g) => exn(&g.content),
+            ExternType::Table(t) => exn(&t.elem),
+            _ => false,
+        })
+}
+
 impl Module {
     /// Validates and translates a binary module.
     ///
@@ -264,6 +281,9 @@ impl Module {
         let mut allocs = FuncValidatorAllocations::default();
         let mut scratch = TranslateScratch::default();
         let mut defined_index = 0usize;
+        // Whether a type of the module holds an `exnref` (known once the code
+        // section starts; every section before it is read by then).
+        let mut exn_types: Option<bool> = None;
         let mut parser = Parser::new(0);
         parser.set_features(validate::profile::features());
         for payload in parser.parse_all(bytes) {
@@ -448,8 +468,10 @@ impl Module {
                     .and_then(|t| type_arity.get(*t as usize))
                     .copied()
                     .ok_or_else(unsupported)?;
+                let exn_types = *exn_types.get_or_insert_with(|| mentions_exnref(&m));
                 let env = TranslateEnv {
                     type_arity: &type_arity,
+                    exn_types,
                     max_control_depth: config.limits.max_control_depth,
                     metering: config.gas_metering,
                     fuse: config.fusion,

@@ -126,6 +126,11 @@ impl ExnMapBuilder {
         self.len = post;
     }
 
+    /// Whether some local is of type `exnref`.
+    pub(crate) fn has_locals(&self) -> bool {
+        !self.locals.is_empty()
+    }
+
     /// Whether local `index` is of type `exnref`.
     pub(crate) fn is_exn_local(&self, index: u32) -> bool {
         self.locals.binary_search(&index).is_ok()
@@ -167,6 +172,14 @@ impl ExnMapBuilder {
             n = self.nodes[n as usize].1;
         }
         self.len == h && got == want
+    }
+
+    /// Whether the validator's operand stack holds no `exnref` (tests only: O(height));
+    /// what a function without a mirror must keep.
+    #[cfg(test)]
+    pub(crate) fn none_on_stack(v: &FuncValidator<ValidatorResources>) -> bool {
+        let h = v.operand_stack_height();
+        (0..h).all(|d| !v.get_operand_type(d as usize).flatten().is_some_and(is_exn))
     }
 
     /// The finished map; `None` when the function never holds an `exnref`.
@@ -289,6 +302,47 @@ mod tests {
             )
             .unwrap(),
         );
+    }
+
+    #[test]
+    fn without_exnref_types_the_mirror_starts_where_an_exnref_is_made() {
+        // No function type, global or table holds an exnref: each body makes its
+        // first one itself, and its call site below must still see it. A mirror that
+        // starts too late fails the cfg(test) check (an exnref before the mirror) or
+        // misses the site.
+        for (local, make) in [
+            ("", "(block $h (result exnref) (try_table (catch_all_ref $h) (throw $t)) (unreachable))"),
+            ("", "(block $h (result exnref) (try_table (catch_ref $t $h) (throw $t)) (unreachable))"),
+            ("", "(ref.null exn)"),
+            ("(local $x exnref)", "(local.get $x)"),
+        ] {
+            let wasm = wat::parse_str(format!(
+                r#"(module
+                  (tag $t)
+                  (func $g)
+                  (func (export "f") {local}
+                    (i32.const 0) (drop)
+                    {make}
+                    (call $g)
+                    (drop)))"#
+            ))
+            .unwrap();
+            let module = Module::new(&Engine::new(Config::default()), &wasm).unwrap();
+            let f = &module.inner.funcs[1];
+            let map = f.exn_map.as_deref().unwrap();
+            let sites: Vec<Vec<u32>> = (0..f.code.len() as u32 + 1)
+                .map(|pc| map.operands_at(pc).collect::<Vec<_>>())
+                .filter(|v| !v.is_empty())
+                .collect();
+            assert_eq!(sites, vec![vec![0]], "{make}");
+        }
+        // A function that makes no exnref has no map and no mirror.
+        let wasm = wat::parse_str(
+            r#"(module (func $g) (func (export "f") (call $g) (drop (i32.const 1))))"#,
+        )
+        .unwrap();
+        let module = Module::new(&Engine::new(Config::default()), &wasm).unwrap();
+        assert!(module.inner.funcs[1].exn_map.is_none());
     }
 
     #[test]

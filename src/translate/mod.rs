@@ -30,6 +30,11 @@ pub(crate) struct TranslateEnv<'a> {
     pub type_arity: &'a [(u32, u32)],
     /// Control nesting limit (Limits::max_control_depth).
     pub max_control_depth: u32,
+    /// Whether a function type, global or table of the module holds an `exnref`.
+    /// When not, a function holds one only once an `exnref` local, a `ref.null exn`
+    /// or a `catch_ref` / `catch_all_ref` makes one, and its `exnref` mirror
+    /// (`ExnMapBuilder`) starts there instead of at its first operator.
+    pub exn_types: bool,
     /// Whether to emit `ConsumeGas` ops (Config::gas_metering).
     pub metering: bool,
     /// Whether to fuse instructions into one op (`Config::fusion`).
@@ -353,8 +358,12 @@ struct Translator<'e> {
     entry_gas: Vec<(u32, u32)>,
     num_results: u32,
     max_labels: u32,
-    /// The `exnref` mirror, made at the first operator (when the locals are known).
+    /// The `exnref` mirror: made at the first operator (when the locals are known)
+    /// when the function can hold an `exnref` from its start, else at the first
+    /// operator that can make one (`track_exn`); `None` until then.
     exn: Option<ExnMapBuilder>,
+    /// Whether the first operator has been seen (`nl` is set then).
+    started: bool,
     /// Code position just after the call or `throw` op the current operator emitted.
     site_pc: Option<u32>,
 }
@@ -386,6 +395,28 @@ fn fused_side(pc: usize, d: &TSide) -> Result<FusedSide, Error> {
         gaps,
         main: d.main,
     })
+}
+
+/// Whether `op` can push an `exnref` made from nothing of the module's types: `ref.null
+/// exn` (or `noexn`), and a `try_table` with a `catch_ref` or `catch_all_ref` clause,
+/// whose landing pushes the caught exception. Every other way to get one (a local, a
+/// call, a global, a table) has an `exnref` in a type (`TranslateEnv::exn_types`).
+fn makes_exnref(op: &Operator<'_>) -> bool {
+    use wasmparser::{AbstractHeapType, Catch, HeapType};
+    match op {
+        Operator::RefNull { hty } => matches!(
+            hty,
+            HeapType::Abstract {
+                ty: AbstractHeapType::Exn | AbstractHeapType::NoExn,
+                ..
+            }
+        ),
+        Operator::TryTable { try_table } => try_table
+            .catches
+            .iter()
+            .any(|c| matches!(c, Catch::OneRef { .. } | Catch::AllRef { .. })),
+        _ => false,
+    }
 }
 
 /// A broken translator invariant (validation excluded it): `Error::Internal`, never a
@@ -918,6 +949,42 @@ impl<'e> Translator<'e> {
 
     /// When fusing and the last two ops are both after the barrier: the code length
     /// and those two ops, for the peephole fusions of a pair (`fuse_mul_add`, ...).
+    /// After `emit_folding` put an op last: the pair fusion its row takes part in as
+    /// the second op, if any (one match on the last op, not a call per rule). Returns
+    /// the fused op's position, or `None` when nothing fused.
+    fn fuse_pair(&mut self) -> Option<usize> {
+        let (_, _, last) = self.last_two()?;
+        match last {
+            Op::F64Store { .. } => self
+                .fuse_store_address()
+                .or_else(|| self.fuse_store_value()),
+            Op::I32Store { .. }
+            | Op::I64Store { .. }
+            | Op::F32Store { .. }
+            | Op::I32Store8 { .. }
+            | Op::I32Store16 { .. }
+            | Op::I64Store8 { .. }
+            | Op::I64Store16 { .. }
+            | Op::I64Store32 { .. }
+            | Op::I32StoreImm { .. }
+            | Op::I32Store8Imm { .. }
+            | Op::I32Store16Imm { .. }
+            | Op::I64StoreImm { .. }
+            | Op::I64Store8Imm { .. }
+            | Op::I64Store16Imm { .. }
+            | Op::I64Store32Imm { .. } => self.fuse_store_address(),
+            Op::I32Add { .. }
+            | Op::I32Or { .. }
+            | Op::I32Xor { .. }
+            | Op::I64Add { .. }
+            | Op::I64Or { .. }
+            | Op::I64Xor { .. } => self.fuse_shifted_operand(),
+            Op::F64Add { .. } => self.fuse_mul_add(),
+            Op::I32AndImm { .. } | Op::I32ShrUImm { .. } => self.fuse_imm_pair(),
+            _ => None,
+        }
+    }
+
     fn last_two(&self) -> Option<(usize, Op, Op)> {
         let n = self.code.len();
         (self.env.fuse && n >= self.barrier + 2).then(|| (n, self.code[n - 2], self.code[n - 1]))
@@ -1515,7 +1582,20 @@ impl<'e> Translator<'e> {
             v.resources().type_index_of_function(f)
         };
         if self.exn.is_none() {
-            self.exn = Some(ExnMapBuilder::new(v));
+            // No `exnref` local and no module type with one: until an operator makes
+            // an `exnref`, none is on the operand stack and there is nothing to mirror.
+            if !makes_exnref(op) {
+                #[cfg(test)]
+                if !ExnMapBuilder::none_on_stack(v) {
+                    return Err(internal("an exnref before the exnref mirror started"));
+                }
+                return Ok(());
+            }
+            // The validator has applied the operator: the mirror starts from its whole
+            // stack.
+            let mut exn = ExnMapBuilder::new(v);
+            exn.sync(v, u32::MAX);
+            self.exn = Some(exn);
         }
         // Operands the frame keeps below a call's arguments; results it pushes.
         let (keep, pushed) = match op {
@@ -2069,12 +2149,7 @@ impl<'e> Translator<'e> {
                 Some(at) => at,
                 None => {
                     let at = self.emit_folding(o, cost);
-                    self.fuse_store_address()
-                        .or_else(|| self.fuse_store_value())
-                        .or_else(|| self.fuse_shifted_operand())
-                        .or_else(|| self.fuse_mul_add())
-                        .or_else(|| self.fuse_imm_pair())
-                        .unwrap_or(at)
+                    self.fuse_pair().unwrap_or(at)
                 }
             }
         } else {
@@ -2417,6 +2492,7 @@ fn translate_once(
         num_results,
         max_labels: 0,
         exn: None,
+        started: false,
         site_pc: None,
     };
     if env.metering {
@@ -2435,8 +2511,13 @@ fn translate_once(
             t.cur_offset = u32::try_from(offset).unwrap_or(u32::MAX);
             let ctrl_height = t.ctrl.last().map_or(0, |c| c.height);
             t.site_pc = None;
-            if t.exn.is_none() {
+            if !t.started {
+                t.started = true;
                 t.nl = v.len_locals();
+                let exn = ExnMapBuilder::new(v);
+                if env.exn_types || exn.has_locals() {
+                    t.exn = Some(exn);
+                }
             }
             t.cur_h = h;
             t.op(op, h, v)?;
@@ -2449,6 +2530,19 @@ fn translate_once(
     let _ = t.num_results;
     // Innermost try_table first for any covered position; clause order kept.
     t.handlers.sort_by_key(|h| std::cmp::Reverse(h.0));
+    // One pass over the ops: every op's side entry, and the extra entry of each op
+    // standing for more than one instruction.
+    let mut side = Vec::with_capacity(t.sides.len());
+    let mut fused = Vec::new();
+    for (pc, d) in t.sides.iter().enumerate() {
+        side.push(OpSide {
+            offset: d.offsets[0],
+            parts: d.parts,
+        });
+        if d.parts[1] != 0 {
+            fused.push(fused_side(pc, d)?);
+        }
+    }
     let stack_units = 1 + u64::from(num_locals) + u64::from(max_operands) + u64::from(t.max_labels);
     let compiled = CompiledFunc {
         num_params,
@@ -2461,21 +2555,8 @@ fn translate_once(
             Some(Op::ConsumeGas { gas }) => (1, *gas),
             _ => (0, 0),
         },
-        side: t
-            .sides
-            .iter()
-            .map(|d| OpSide {
-                offset: d.offsets[0],
-                parts: d.parts,
-            })
-            .collect(),
-        fused: t
-            .sides
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.parts[1] != 0)
-            .map(|(pc, d)| fused_side(pc, d))
-            .collect::<Result<_, _>>()?,
+        side: side.into(),
+        fused: fused.into(),
         checkpoint_map: None,
         code: t.code.as_slice().into(),
         handlers: t.handlers.iter().map(|(_, h)| *h).collect(),
