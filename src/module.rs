@@ -11,8 +11,7 @@ use crate::value::{ExternType, FuncType, GlobalType, MemoryType, TableType, Type
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use wasmparser::{
-    ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations, Parser, Payload, TypeRef,
-    ValidPayload, Validator,
+    ElementItems, ElementKind, ExternalKind, Parser, Payload, TypeRef, ValidPayload, Validator,
 };
 
 /// An import of a module (core §2.5.11).
@@ -278,7 +277,7 @@ impl Module {
                 .into(),
         };
         let mut type_arity: Vec<(u32, u32)> = Vec::new();
-        let mut allocs = FuncValidatorAllocations::default();
+        let mut allocs = crate::validate::body::BodyAllocs::default();
         let mut scratch = TranslateScratch::default();
         let mut defined_index = 0usize;
         // Whether a type of the module holds an `exnref` (known once the code

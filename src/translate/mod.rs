@@ -15,13 +15,13 @@ pub mod op;
 
 use crate::error::Error;
 use crate::gas;
+use crate::validate::body::BodyAllocs;
 use crate::validate::ValidateError;
 use checkpoint_map::{Alias, CheckpointMap};
 use exn_map::{ExnMap, ExnMapBuilder};
 use op::{Op, OpKind};
 use wasmparser::{
-    BlockType, FuncToValidate, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator,
-    ValidatorResources,
+    BlockType, FuncToValidate, FuncValidator, FunctionBody, Operator, ValidatorResources,
 };
 
 /// Type information the translator needs about the module being translated.
@@ -317,6 +317,9 @@ pub(crate) struct TranslateScratch {
     handlers: Vec<(u32, Handler)>,
     /// Cleared fixup lists of closed blocks, for the next blocks to reuse.
     fixup_pool: Vec<Vec<Fixup>>,
+    refunds: Vec<(usize, u64)>,
+    entries: Vec<(u32, u64)>,
+    entry_gas: Vec<(u32, u32)>,
 }
 
 struct Translator<'e> {
@@ -2418,11 +2421,11 @@ pub(crate) fn translate_function(
     func: FuncToValidate<ValidatorResources>,
     body: &FunctionBody<'_>,
     env: &TranslateEnv<'_>,
-    allocs: FuncValidatorAllocations,
+    allocs: BodyAllocs,
     scratch: &mut TranslateScratch,
     num_params: u32,
     num_results: u32,
-) -> Result<(CompiledFunc, FuncValidatorAllocations), Error> {
+) -> Result<(CompiledFunc, BodyAllocs), Error> {
     let arity = (num_params, num_results);
     if !env.checkpoints {
         let once = translate_once(func, body, env, allocs, scratch, arity)?;
@@ -2455,7 +2458,7 @@ pub(crate) fn translate_function(
 /// is built from.
 struct Once {
     compiled: CompiledFunc,
-    allocs: FuncValidatorAllocations,
+    allocs: BodyAllocs,
     /// Per op, with checkpoints on and fusion off: the operand height before it.
     heights: Vec<u32>,
     /// With checkpoints and fusion on: the operands left in a local (`Alias`).
@@ -2466,7 +2469,7 @@ fn translate_once(
     func: FuncToValidate<ValidatorResources>,
     body: &FunctionBody<'_>,
     env: &TranslateEnv<'_>,
-    allocs: FuncValidatorAllocations,
+    allocs: BodyAllocs,
     scratch: &mut TranslateScratch,
     (num_params, num_results): (u32, u32),
 ) -> Result<Once, Error> {
@@ -2486,9 +2489,9 @@ fn translate_once(
         reachable: true,
         seg_head: 0,
         seg_cost: 0,
-        refunds: Vec::new(),
-        entries: Vec::new(),
-        entry_gas: Vec::new(),
+        refunds: std::mem::take(&mut scratch.refunds),
+        entries: std::mem::take(&mut scratch.entries),
+        entry_gas: std::mem::take(&mut scratch.entry_gas),
         num_results,
         max_labels: 0,
         exn: None,
@@ -2566,12 +2569,18 @@ fn translate_once(
     t.sides.clear();
     t.ctrl.clear();
     t.handlers.clear();
+    t.refunds.clear();
+    t.entries.clear();
+    t.entry_gas.clear();
     *scratch = TranslateScratch {
         code: t.code,
         sides: t.sides,
         ctrl: t.ctrl,
         handlers: t.handlers,
         fixup_pool: t.fixup_pool,
+        refunds: t.refunds,
+        entries: t.entries,
+        entry_gas: t.entry_gas,
     };
     Ok(Once {
         compiled,

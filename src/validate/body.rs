@@ -6,7 +6,7 @@
 
 use wasmparser::{
     FuncToValidate, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator,
-    ValidatorResources,
+    OperatorsReaderAllocations, ValidatorResources,
 };
 
 use super::error::ValidateError;
@@ -19,8 +19,18 @@ pub(crate) struct BodyFacts {
     /// The largest operand stack height (locals excluded) at any point, as
     /// wasmparser's validator counts it, before or after each operator.
     pub max_operands: u32,
-    /// The validator's allocations, for reuse by the next body.
-    pub allocs: FuncValidatorAllocations,
+    /// The validator's and the operator reader's allocations, for reuse by the next
+    /// body.
+    pub allocs: BodyAllocs,
+}
+
+/// What validating one body allocates (wasmparser's function validator and its
+/// operator reader's control stack), handed from body to body so that a module's
+/// bodies reuse one set of buffers.
+#[derive(Default)]
+pub(crate) struct BodyAllocs {
+    func: FuncValidatorAllocations,
+    ops: OperatorsReaderAllocations,
 }
 
 /// Validates one function body and checks its control nesting against
@@ -46,7 +56,7 @@ pub(crate) struct BodyFacts {
 pub(crate) fn walk_body<E: From<ValidateError>>(
     func: FuncToValidate<ValidatorResources>,
     body: &FunctionBody<'_>,
-    allocs: FuncValidatorAllocations,
+    allocs: BodyAllocs,
     max_control_depth: u32,
     mut visit: impl FnMut(
         &Operator<'_>,
@@ -56,12 +66,12 @@ pub(crate) fn walk_body<E: From<ValidateError>>(
     ) -> Result<(), E>,
 ) -> Result<BodyFacts, E> {
     let wp = |e: wasmparser::BinaryReaderError| ValidateError::from_wasmparser(&e);
-    let mut v = func.into_validator(allocs);
+    let mut v = func.into_validator(allocs.func);
     let mut reader = body.get_binary_reader();
     v.read_locals(&mut reader).map_err(wp)?;
     let num_locals = v.len_locals();
     reader.set_features(profile::features());
-    let mut ops = wasmparser::OperatorsReader::new(reader);
+    let mut ops = wasmparser::OperatorsReader::new_with_allocs(reader, allocs.ops);
     let mut max_operands = 0u32;
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(wp)?;
@@ -88,6 +98,9 @@ pub(crate) fn walk_body<E: From<ValidateError>>(
     Ok(BodyFacts {
         num_locals,
         max_operands,
-        allocs: v.into_allocations(),
+        allocs: BodyAllocs {
+            func: v.into_allocations(),
+            ops: ops.into_allocations(),
+        },
     })
 }

@@ -21,7 +21,7 @@ pub use imports::{
     convert_ref_type, convert_table_type, convert_valtype, ImportAllowlist,
 };
 
-use wasmparser::{FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator};
+use wasmparser::{Parser, Payload, ValidPayload, Validator};
 
 use crate::config::Config;
 
@@ -58,7 +58,7 @@ pub fn validate(
     limits::check(bytes, &config.limits)?;
     let wp = |e: wasmparser::BinaryReaderError| ValidateError::from_wasmparser(&e);
     let mut validator = Validator::new_with_features(profile::features());
-    let mut allocs = FuncValidatorAllocations::default();
+    let mut allocs = body::BodyAllocs::default();
     let mut parser = Parser::new(0);
     parser.set_features(profile::features());
     for payload in parser.parse_all(bytes) {
