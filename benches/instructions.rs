@@ -181,11 +181,7 @@ fn main() {
         // One `Module::new` of sqlite3.wasm per repetition: count(2) - count(1).
         let per_module: Vec<f64> = ENGINES
             .iter()
-            .map(|e| {
-                common::callgrind_count(&[e, TRANSLATE_SQLITE], 2)
-                    .saturating_sub(common::callgrind_count(&[e, TRANSLATE_SQLITE], 1))
-                    as f64
-            })
+            .map(|e| common::callgrind_second_rep(&[e, TRANSLATE_SQLITE]) as f64)
             .collect();
         let [a, n, w, f] = per_module[..] else {
             unreachable!()
@@ -203,11 +199,7 @@ fn main() {
         // 1 and 2 runs, as each run costs minutes under callgrind.
         let per_run: Vec<f64> = ENGINES[..2]
             .iter()
-            .map(|e| {
-                common::callgrind_count(&[e, SQLITE_DEMO], 2)
-                    .saturating_sub(common::callgrind_count(&[e, SQLITE_DEMO], 1))
-                    as f64
-            })
+            .map(|e| common::callgrind_second_rep(&[e, SQLITE_DEMO]) as f64)
             .collect();
         let [a, n] = per_run[..] else { unreachable!() };
         println!(

@@ -283,6 +283,13 @@ pub fn callgrind_count(args: &[&str], reps: u32) -> u64 {
         .unwrap_or_else(|| panic!("no instruction count in callgrind's output:\n{stderr}"))
 }
 
+/// The instructions of the second of two repetitions: count(2) - count(1), for runs
+/// too long under callgrind to repeat three times.
+#[allow(dead_code)] // `benches/execute.rs` measures time only
+pub fn callgrind_second_rep(args: &[&str]) -> u64 {
+    callgrind_count(args, 2).saturating_sub(callgrind_count(args, 1))
+}
+
 /// The instructions of one repetition: (count(3) - count(1)) / 2, which leaves out
 /// process start-up, loading and translation.
 #[allow(dead_code)] // `benches/execute.rs` measures time only
