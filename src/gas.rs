@@ -280,6 +280,7 @@ pub fn class_of(op: &Operator<'_>) -> CostClass {
 }
 
 /// Base cost of a wasm instruction, in gas (SPEC.md §Gas).
+#[inline]
 pub fn base_cost(op: &Operator<'_>) -> u32 {
     class_of(op).cost()
 }

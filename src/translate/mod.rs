@@ -15,7 +15,7 @@ pub mod op;
 
 use crate::error::Error;
 use crate::gas;
-use crate::validate::body::BodyAllocs;
+use crate::validate::body::{BodyAllocs, OpVisit};
 use crate::validate::ValidateError;
 use checkpoint_map::{Alias, CheckpointMap};
 use exn_map::{ExnMap, ExnMapBuilder};
@@ -404,6 +404,7 @@ fn fused_side(pc: usize, d: &TSide) -> Result<FusedSide, Error> {
 /// exn` (or `noexn`), and a `try_table` with a `catch_ref` or `catch_all_ref` clause,
 /// whose landing pushes the caught exception. Every other way to get one (a local, a
 /// call, a global, a table) has an `exnref` in a type (`TranslateEnv::exn_types`).
+#[inline]
 fn makes_exnref(op: &Operator<'_>) -> bool {
     use wasmparser::{AbstractHeapType, Catch, HeapType};
     match op {
@@ -1567,6 +1568,7 @@ impl<'e> Translator<'e> {
     /// Keeps the `exnref` mirror in step with the validator after `op` (operand height
     /// `h` before it, innermost control frame at `ctrl_height` before it), and records
     /// the call or `throw` site `op` emitted, if any.
+    #[inline(always)]
     fn track_exn(
         &mut self,
         op: &Operator<'_>,
@@ -1661,8 +1663,21 @@ impl<'e> Translator<'e> {
         Ok(())
     }
 
+    /// At the first operator, when the locals are known: `nl`, and the `exnref`
+    /// mirror when the function can hold an `exnref` from its start.
+    #[cold]
+    fn start(&mut self, v: &FuncValidator<ValidatorResources>) {
+        self.started = true;
+        self.nl = v.len_locals();
+        let exn = ExnMapBuilder::new(v);
+        if self.env.exn_types || exn.has_locals() {
+            self.exn = Some(exn);
+        }
+    }
+
     /// Translates one operator that validation has just accepted. `h` is the operand
     /// height before the operator.
+    #[inline(always)]
     fn op(
         &mut self,
         op: &Operator<'_>,
@@ -2404,6 +2419,34 @@ fn small(cost: u32) -> u8 {
     u8::try_from(cost).unwrap_or(u8::MAX)
 }
 
+/// The translator runs after each operator the validator accepts.
+impl OpVisit for Translator<'_> {
+    type Error = Error;
+
+    /// Translates the operator `op` at byte `offset` that validation has just
+    /// accepted (`h` is the operand height before it) and keeps the `exnref` mirror
+    /// in step. Inlined into `walk_body`'s visit method of each operator, where `op`
+    /// is a constant and the matches on it fold to the one arm.
+    #[inline(always)]
+    fn visit(
+        &mut self,
+        op: &Operator<'_>,
+        h: u32,
+        offset: usize,
+        v: &FuncValidator<ValidatorResources>,
+    ) -> Result<(), Error> {
+        self.cur_offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        let ctrl_height = self.ctrl.last().map_or(0, |c| c.height);
+        self.site_pc = None;
+        if !self.started {
+            self.start(v);
+        }
+        self.cur_h = h;
+        self.op(op, h, v)?;
+        self.track_exn(op, h, ctrl_height, v)
+    }
+}
+
 /// Validates and translates one function body.
 ///
 /// # Errors
@@ -2505,28 +2548,8 @@ fn translate_once(
     t.push_ctrl(CtrlKind::Func, 0, num_results, 0);
     // The acceptance decision is `walk_body`'s alone (shared with
     // `validate::validate`); the translator only emits code for what it accepted.
-    let facts = crate::validate::body::walk_body(
-        func,
-        body,
-        allocs,
-        env.max_control_depth,
-        |op, h, offset, v| {
-            t.cur_offset = u32::try_from(offset).unwrap_or(u32::MAX);
-            let ctrl_height = t.ctrl.last().map_or(0, |c| c.height);
-            t.site_pc = None;
-            if !t.started {
-                t.started = true;
-                t.nl = v.len_locals();
-                let exn = ExnMapBuilder::new(v);
-                if env.exn_types || exn.has_locals() {
-                    t.exn = Some(exn);
-                }
-            }
-            t.cur_h = h;
-            t.op(op, h, v)?;
-            t.track_exn(op, h, ctrl_height, v)
-        },
-    )?;
+    let facts =
+        crate::validate::body::walk_body(func, body, allocs, env.max_control_depth, &mut t)?;
     let (num_locals, max_operands) = (facts.num_locals, facts.max_operands);
     t.close_segment();
     t.enter_past_heads()?;

@@ -69,7 +69,7 @@ pub fn validate(
                 &body,
                 std::mem::take(&mut allocs),
                 config.limits.max_control_depth,
-                |_, _, _, _| Ok::<(), ValidateError>(()),
+                &mut body::ValidateOnly,
             )?;
             allocs = facts.allocs;
         }
