@@ -294,15 +294,74 @@ struct Ctrl {
     pending_handlers: Vec<usize>,
 }
 
-/// What one emitted op stands for, while translating.
+/// What one emitted op stands for, while translating: 20 bytes.
 #[derive(Copy, Clone)]
 struct TSide {
+    /// Byte offset of the first wasm instruction.
+    offset: u32,
     /// Base gas of each wasm instruction, zero-padded.
     parts: [u8; MAX_PARTS],
-    /// Byte offset of each wasm instruction.
-    offsets: [u32; MAX_PARTS],
+    /// Byte distance from each part in use but the last to the next (as
+    /// `FusedSide::gaps`); 0 past them, and for a distance outside 1..=255, which
+    /// consecutive instructions never have and `fused_side` reports.
+    gaps: [u8; MAX_PARTS - 1],
     /// Which part is the main instruction.
     main: u8,
+}
+
+impl TSide {
+    /// Stands for one instruction of base gas `part` at byte `offset`.
+    fn one(part: u8, offset: u32) -> TSide {
+        let mut parts = [0; MAX_PARTS];
+        parts[0] = part;
+        TSide {
+            offset,
+            parts,
+            gaps: [0; MAX_PARTS - 1],
+            main: 0,
+        }
+    }
+
+    /// Byte offset of part `k` (in use).
+    fn offset_of(&self, k: usize) -> u32 {
+        self.gaps[..k]
+            .iter()
+            .fold(self.offset, |o, g| o.wrapping_add(u32::from(*g)))
+    }
+
+    /// Makes part `k` (the first not in use) the instruction of base gas `part` at
+    /// byte `offset`.
+    fn set_part(&mut self, k: usize, part: u8, offset: u32) {
+        if k == 0 {
+            self.offset = offset;
+        } else {
+            self.gaps[k - 1] = gap(self.offset_of(k - 1), offset);
+        }
+        self.parts[k] = part;
+    }
+
+    /// Appends the `n` parts in use of `next` after this side's `k` parts in use.
+    fn append(&mut self, k: usize, next: &TSide, n: usize) {
+        if k == 0 {
+            *self = TSide {
+                main: self.main,
+                ..*next
+            };
+            return;
+        }
+        self.gaps[k - 1] = gap(self.offset_of(k - 1), next.offset);
+        self.parts[k..k + n].copy_from_slice(&next.parts[..n]);
+        if n > 1 {
+            self.gaps[k..k + n - 1].copy_from_slice(&next.gaps[..n - 1]);
+        }
+    }
+}
+
+/// The byte distance from `from` to `to` when it is 1 to 255, else 0.
+fn gap(from: u32, to: u32) -> u8 {
+    to.checked_sub(from)
+        .and_then(|g| u8::try_from(g).ok())
+        .unwrap_or(0)
 }
 
 /// Buffers one module's translation reuses from function to function, so that a
@@ -382,20 +441,17 @@ pub(crate) const STRUCTURAL: &[&str] = &["Nop", "Block", "Loop", "Else", "End", 
 /// `Error::Internal` when two consecutive parts are not 1 to 255 bytes apart (they
 /// are consecutive instructions of at most 21 bytes each).
 fn fused_side(pc: usize, d: &TSide) -> Result<FusedSide, Error> {
-    let mut gaps = [0u8; MAX_PARTS - 1];
     for i in 1..MAX_PARTS {
         if d.parts[i] == 0 {
             break;
         }
-        let gap = d.offsets[i].checked_sub(d.offsets[i - 1]);
-        gaps[i - 1] = gap
-            .and_then(|g| u8::try_from(g).ok())
-            .filter(|g| *g > 0)
-            .ok_or_else(|| internal("the parts of a fused op are not consecutive"))?;
+        if d.gaps[i - 1] == 0 {
+            return Err(internal("the parts of a fused op are not consecutive"));
+        }
     }
     Ok(FusedSide {
         pc: u32::try_from(pc).map_err(|_| internal("op position beyond 32 bits"))?,
-        gaps,
+        gaps: d.gaps,
         main: d.main,
     })
 }
@@ -473,13 +529,12 @@ impl<'e> Translator<'e> {
         // a `local.get` or `local.tee` a few pure ops back (`fold_back`).
         if self.env.fuse {
             let nl = self.nl;
-            let reads = op.reads_mut();
-            let nreads = reads.iter().filter(|r| r.is_some()).count();
+            // The slots the op reads, in order (`Op::reads_mut` lists them first).
             let mut slots = [0u32; 2];
-            for (i, r) in reads.iter().enumerate() {
-                if let Some(v) = r {
-                    slots[i] = **v;
-                }
+            let mut nreads = 0usize;
+            for v in op.reads_mut().into_iter().flatten() {
+                slots[nreads] = *v;
+                nreads += 1;
             }
             let mut new = slots;
             // The immediate form the folded constant gives the op (`imm_form`).
@@ -506,10 +561,10 @@ impl<'e> Translator<'e> {
                 // A `local.tee`'s copy back stands for nothing (`emit_local_tee`):
                 // its operand is the local until this op pops it.
                 if self.sides[n - 1].parts[0] != 0 {
-                    folded[nf] = (self.sides[n - 1].parts[0], self.sides[n - 1].offsets[0]);
+                    folded[nf] = (self.sides[n - 1].parts[0], self.sides[n - 1].offset);
                     nf += 1;
                 } else if let Op::Copy { dst, src } = self.code[n - 1] {
-                    self.alias(dst, src, self.sides[n - 1].offsets[0]);
+                    self.alias(dst, src, self.sides[n - 1].offset);
                 }
                 self.code.pop();
                 self.sides.pop();
@@ -528,24 +583,32 @@ impl<'e> Translator<'e> {
                 // The immediate form reads `a` only, the first of the op's reads.
                 op = o;
             }
-            let mut reads = op.reads_mut();
-            for (i, r) in reads.iter_mut().enumerate() {
-                if let Some(v) = r {
-                    **v = new[i];
+            if new != slots || imm.is_some() {
+                for (v, n) in op.reads_mut().into_iter().flatten().zip(new) {
+                    *v = n;
                 }
             }
         }
-        let mut parts = [0u8; MAX_PARTS];
-        let mut offsets = [0u32; MAX_PARTS];
-        for k in 0..nf {
-            parts[k] = folded[nf - 1 - k].0;
-            offsets[k] = folded[nf - 1 - k].1;
+        // The folded providers (last first in `folded`), then the op's own part.
+        let mut side = TSide::one(small(cost), self.cur_offset);
+        if nf > 0 {
+            let (first_part, first) = folded[nf - 1];
+            side.offset = first;
+            side.parts[0] = first_part;
+            let mut prev = first;
+            for k in 1..=nf {
+                let (part, offset) = if k < nf {
+                    folded[nf - 1 - k]
+                } else {
+                    (small(cost), self.cur_offset)
+                };
+                side.parts[k] = part;
+                side.gaps[k - 1] = gap(prev, offset);
+                prev = offset;
+            }
+            side.main = nf as u8;
         }
-        parts[nf] = small(cost);
-        offsets[nf] = self.cur_offset;
-        let at = self.push_at(op, parts, offsets);
-        self.sides[at].main = nf as u8;
-        at
+        self.push_side(op, side)
     }
 
     /// Folds a `local.get` that is not just before the op popping its operand (slot
@@ -562,6 +625,14 @@ impl<'e> Translator<'e> {
         const LOOKBACK: usize = 6;
         let n = self.code.len();
         let lo = self.barrier.max(n.saturating_sub(LOOKBACK + 1));
+        // Most operands come from no `Copy` in reach: a plain scan says so before
+        // the walk below looks at what each op reads and writes.
+        if !self.code[lo..n]
+            .iter()
+            .any(|op| matches!(op, Op::Copy { dst, .. } if *dst == t))
+        {
+            return None;
+        }
         // The `dst` of each op after the candidate.
         let mut written = [u32::MAX; LOOKBACK + 1];
         let mut m = n;
@@ -581,7 +652,7 @@ impl<'e> Translator<'e> {
                     }
                     if side.parts[0] == 0 {
                         // A `local.tee`'s copy back, standing for nothing: only removed.
-                        self.alias(t, src, side.offsets[0]);
+                        self.alias(t, src, side.offset);
                         self.code.remove(m);
                         self.sides.remove(m);
                         return Some(src);
@@ -591,19 +662,11 @@ impl<'e> Translator<'e> {
                     if k == 0 || k == MAX_PARTS {
                         return None;
                     }
-                    let mut parts = [0u8; MAX_PARTS];
-                    let mut offsets = [0u32; MAX_PARTS];
-                    parts[0] = side.parts[0];
-                    offsets[0] = side.offsets[0];
-                    parts[1..=k].copy_from_slice(&next.parts[..k]);
-                    offsets[1..=k].copy_from_slice(&next.offsets[..k]);
-                    let main = next.main + 1;
-                    self.sides[m + 1] = TSide {
-                        parts,
-                        offsets,
-                        main,
-                    };
-                    self.alias(t, src, side.offsets[0]);
+                    let mut merged = TSide::one(side.parts[0], side.offset);
+                    merged.append(1, next, k);
+                    merged.main = next.main + 1;
+                    self.sides[m + 1] = merged;
+                    self.alias(t, src, side.offset);
                     self.code.remove(m);
                     self.sides.remove(m);
                     return Some(src);
@@ -700,8 +763,7 @@ impl<'e> Translator<'e> {
         }
         let last = self.sides[n - 1];
         let side = &mut self.sides[n - 2];
-        side.parts[k0..k0 + k1].copy_from_slice(&last.parts[..k1]);
-        side.offsets[k0..k0 + k1].copy_from_slice(&last.offsets[..k1]);
+        side.append(k0, &last, k1);
         if main_is_last {
             side.main = k0 as u8 + last.main;
         }
@@ -733,7 +795,7 @@ impl<'e> Translator<'e> {
                 if let (0, Op::Copy { src, .. }) = (k, last) {
                     // A `local.tee`'s copy back, which stood for nothing: its operand
                     // is the local until this instruction pops it.
-                    self.alias(t, src, self.sides[n - 1].offsets[0]);
+                    self.alias(t, src, self.sides[n - 1].offset);
                 }
                 self.add_part(n - 1, cost);
                 true
@@ -754,8 +816,8 @@ impl<'e> Translator<'e> {
     fn add_part(&mut self, at: usize, cost: u32) -> usize {
         let k = self.parts_used(at);
         self.seg_cost += u64::from(cost);
-        self.sides[at].parts[k] = small(cost);
-        self.sides[at].offsets[k] = self.cur_offset;
+        let offset = self.cur_offset;
+        self.sides[at].set_part(k, small(cost), offset);
         k
     }
 
@@ -1288,11 +1350,11 @@ impl<'e> Translator<'e> {
                     // operand is the local until the return.
                     let k = usize::from(self.sides[n - 1].parts[0] != 0);
                     if k == 0 {
-                        self.alias(dst, src, self.sides[n - 1].offsets[0]);
+                        self.alias(dst, src, self.sides[n - 1].offset);
                     }
                     if cost != 0 {
-                        self.sides[n - 1].parts[k] = small(cost);
-                        self.sides[n - 1].offsets[k] = self.cur_offset;
+                        let offset = self.cur_offset;
+                        self.sides[n - 1].set_part(k, small(cost), offset);
                         self.sides[n - 1].main = k as u8;
                     }
                     return;
@@ -1303,18 +1365,20 @@ impl<'e> Translator<'e> {
     }
 
     fn push(&mut self, op: Op, parts: [u8; MAX_PARTS]) -> usize {
-        let mut offsets = [0; MAX_PARTS];
-        offsets[0] = self.cur_offset;
-        self.push_at(op, parts, offsets)
+        self.push_side(
+            op,
+            TSide {
+                offset: self.cur_offset,
+                parts,
+                gaps: [0; MAX_PARTS - 1],
+                main: 0,
+            },
+        )
     }
 
-    fn push_at(&mut self, op: Op, parts: [u8; MAX_PARTS], offsets: [u32; MAX_PARTS]) -> usize {
+    fn push_side(&mut self, op: Op, side: TSide) -> usize {
         self.code.push(op);
-        self.sides.push(TSide {
-            parts,
-            offsets,
-            main: 0,
-        });
+        self.sides.push(side);
         if self.env.checkpoints && !self.env.fuse {
             self.heights.push(self.cur_h);
         }
@@ -2562,7 +2626,7 @@ fn translate_once(
     let mut fused = Vec::new();
     for (pc, d) in t.sides.iter().enumerate() {
         side.push(OpSide {
-            offset: d.offsets[0],
+            offset: d.offset,
             parts: d.parts,
         });
         if d.parts[1] != 0 {
