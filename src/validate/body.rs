@@ -172,36 +172,36 @@ impl<F: OpVisit> Walk<'_, F> {
 }
 
 /// One visit method per operator (`wasmparser::for_each_visit_operator!` and its
-/// SIMD counterpart): validate with the immediates, then `step`. The immediates are
-/// cloned for the validator (all are `Copy` but a `br_table`'s reader and a
-/// `try_table`'s clause list) and moved into the `Operator`.
-macro_rules! define_walk_visit {
-    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+/// SIMD counterpart): validate with the immediates by the method of the same name of
+/// the validator's visitor `$validator` (`visitor` or `simd_visitor`), then `step`.
+/// The immediates are cloned for the validator (all are `Copy` but a `br_table`'s
+/// reader and a `try_table`'s clause list) and moved into the `Operator`.
+macro_rules! walk_visits {
+    ($validator:ident; $(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
                 let h = self.v.operand_stack_height();
-                define_walk_visit!(@validate self $visit $($($arg)*)?)?;
+                self.v
+                    .$validator(self.offset)
+                    .$visit($($($arg.clone()),*)?)
+                    .map_err(wp)?;
                 self.step(&Operator::$op $({ $($arg),* })?, h)
             }
         )*
-    };
-    (@validate $self:ident $visit:ident $($arg:ident)*) => {
-        $self.v.visitor($self.offset).$visit($($arg.clone()),*).map_err(wp)
-    };
-    (@validate_simd $self:ident $visit:ident $($arg:ident)*) => {
-        $self.v.simd_visitor($self.offset).$visit($($arg.clone()),*).map_err(wp)
     };
 }
 
+/// `walk_visits!` for the operators of `for_each_visit_operator!`.
+macro_rules! define_walk_visit {
+    ($($t:tt)*) => {
+        walk_visits!(visitor; $($t)*);
+    };
+}
+
+/// `walk_visits!` for the operators of `for_each_visit_simd_operator!`.
 macro_rules! define_walk_visit_simd {
-    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
-        $(
-            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
-                let h = self.v.operand_stack_height();
-                define_walk_visit!(@validate_simd self $visit $($($arg)*)?)?;
-                self.step(&Operator::$op $({ $($arg),* })?, h)
-            }
-        )*
+    ($($t:tt)*) => {
+        walk_visits!(simd_visitor; $($t)*);
     };
 }
 
